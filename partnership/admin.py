@@ -1,0 +1,109 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .admin_site import ScopedModelAdmin
+from .forms import UserChangeForm, UserCreationForm
+from .models import EPCI, Collectivity, Commune, Delegation, Department, MayorsAssociation, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedModelAdmin):
+    list_display = ["code", "name", "zone"]
+    list_filter = ["zone"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedModelAdmin):
+    list_display = ["code", "name", "region", "zone"]
+    list_filter = ["zone", "region"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Collectivity)
+class CollectivityAdmin(ScopedModelAdmin):
+    """All collectivités, for the autocomplete widgets of the other admins."""
+
+    list_display = ["name", "kind", "code", "siren", "department", "population"]
+    list_filter = ["kind", "department__region"]
+    list_select_related = ["department"]
+    search_fields = ["search_name", "code", "siren"]
+    exclude = ["members"]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term) if search_term else queryset, False
+
+
+@admin.register(Commune)
+class CommuneAdmin(ScopedModelAdmin):
+    list_display = ["name", "code", "siren", "department", "population"]
+    list_filter = ["department__region"]
+    list_select_related = ["department"]
+    search_fields = ["search_name", "code", "siren"]
+    readonly_fields = ["kind"]
+    exclude = ["members", "epci_type"]
+    show_full_result_count = False
+
+
+@admin.register(EPCI)
+class EpciAdmin(ScopedModelAdmin):
+    list_display = ["name", "code", "epci_type", "department", "population"]
+    list_filter = ["epci_type", "department__region"]
+    list_select_related = ["department"]
+    search_fields = ["search_name", "code"]
+    readonly_fields = ["kind"]
+    autocomplete_fields = ["members"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ScopedModelAdmin):
+    list_display = ["name", "region", "seat", "email"]
+    list_select_related = ["region"]
+    search_fields = ["name", "seat"]
+    filter_horizontal = ["departments"]
+
+
+@admin.register(MayorsAssociation)
+class MayorsAssociationAdmin(ScopedModelAdmin):
+    list_display = ["name", "department", "email"]
+    list_select_related = ["department"]
+    search_fields = ["name", "department__code", "department__name"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedModelAdmin, BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["last_name", "first_name"]
+    list_display = ["email", "last_name", "first_name", "role", "delegation", "collectivity", "is_active"]
+    list_filter = ["role", "is_active", "delegation"]
+    list_select_related = ["delegation", "collectivity__department"]
+    search_fields = ["email", "last_name", "first_name"]
+    autocomplete_fields = ["collectivity"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["first_name", "last_name", "function", "phone"]}),
+        ("Rôle et périmètre", {"fields": ["role", "delegation", "collectivity"]}),
+        ("Accès", {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "delegation",
+                    "collectivity",
+                    "password1",
+                    "password2",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = []

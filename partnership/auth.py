@@ -1,0 +1,75 @@
+"""Login with throttling of failed attempts, per e-mail address and per IP address."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+
+def client_ip(request) -> str:
+    # Behind the production proxy REMOTE_ADDR is the proxy; the proxy sets X-Forwarded-For.
+    if not settings.DEBUG and settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _keys(request, email: str) -> list[str]:
+    email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return [f"login-failures:email:{email_digest}", f"login-failures:ip:{client_ip(request)}"]
+
+
+def too_many_failures(request, email: str) -> bool:
+    return any((cache.get(key) or 0) >= settings.LOGIN_MAX_FAILURES for key in _keys(request, email))
+
+
+def record_failure(request, email: str) -> None:
+    for key in _keys(request, email):
+        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def clear_failures(request, email: str) -> None:
+    cache.delete_many(_keys(request, email))
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé.",
+        "throttled": "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes.",
+    }
+
+    def clean(self):
+        email = self.data.get("username", "")
+        if too_many_failures(self.request, email):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            record_failure(self.request, email)
+            raise
+        clear_failures(self.request, email)
+        return cleaned
+
+
+class ThrottledLoginView(LoginView):
+    form_class = ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.SHOW_DEMO_ACCOUNTS:
+            from .demo import demo_accounts
+
+            context["demo_accounts"] = demo_accounts()
+        return context

@@ -1,0 +1,33 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    NATIONAL_STAFF = "national_staff", "Agent CNFPT (national)"
+    DELEGATION_STAFF = "delegation_staff", "Agent de délégation régionale CNFPT"
+    AMF_STAFF = "amf_staff", "Agent AMF"
+    SIGNATORY = "signatory", "Signataire de collectivité"
+    HR_CONTACT = "hr_contact", "Référent RH de collectivité"
+    SPEAKER = "speaker", "Intervenant"
+
+
+class SignatoryFunction(models.TextChoices):
+    MAYOR = "maire", "Maire"
+    PRESIDENT = "president", "Président(e)"
+
+
+class CollectivityKind(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+
+
+class EpciType(models.TextChoices):
+    CC = "CC", "Communauté de communes"
+    CA = "CA", "Communauté d'agglomération"
+    CU = "CU", "Communauté urbaine"
+    METRO = "METRO", "Métropole"
+    MET69 = "MET69", "Métropole de Lyon"
+
+
+class Zone(models.TextChoices):
+    METRO = "metro", "Métropole"
+    DROM = "drom", "Outre-mer (DROM)"

@@ -1,0 +1,279 @@
+"""The directory: territories, CNFPT delegations, associations of mayors, and user accounts."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .enums import CollectivityKind, EpciType, Role, SignatoryFunction, Zone
+from .text import name_with_of, normalize_search
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    zone = models.CharField("zone", max_length=10, choices=Zone.choices)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région")
+    zone = models.CharField("zone", max_length=10, choices=Zone.choices)
+    liaison_type = models.PositiveSmallIntegerField("type de nom (TNCC)", default=0)
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def name_with_of(self) -> str:
+        return name_with_of(self.name, self.liaison_type)
+
+
+class CollectivityQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Communes and EPCIs whose name, INSEE code or SIREN matches ``query``."""
+        query = (query or "").strip()
+        if query.isdigit() or (len(query) >= 2 and query[:2].upper() in ("2A", "2B") and query[2:].isdigit()):
+            return self.filter(Q(code__startswith=query.upper()) | Q(siren__startswith=query))
+        folded = normalize_search(query)
+        if not folded:
+            return self.none()
+        return self.filter(search_name__contains=folded)
+
+
+class Collectivity(models.Model):
+    """A commune or an EPCI: the local authorities the contracts are made with.
+
+    One table for both, so that contracts, accounts and registrations point at "a collectivité"
+    with a single foreign key; ``Commune`` and ``EPCI`` are proxies over it.
+    """
+
+    kind = models.CharField("nature", max_length=10, choices=CollectivityKind.choices)
+    code = models.CharField("code", max_length=9, help_text="Code INSEE (commune) ou SIREN (EPCI).")
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    name = models.CharField("nom", max_length=200)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="collectivities", verbose_name="département"
+    )
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    postal_codes = models.JSONField("codes postaux", default=list, blank=True)
+    epci_type = models.CharField("type d'EPCI", max_length=10, choices=EpciType.choices, blank=True)
+    members = models.ManyToManyField(
+        "self", symmetrical=False, related_name="epcis", blank=True, verbose_name="communes membres"
+    )
+
+    objects = CollectivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "collectivité"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="collectivity_unique_kind_code"),
+            models.CheckConstraint(
+                condition=Q(kind=CollectivityKind.COMMUNE, epci_type="")
+                | Q(kind=CollectivityKind.EPCI) & ~Q(epci_type=""),
+                name="collectivity_epci_type_only_for_epci",
+            ),
+        ]
+        indexes = [models.Index(fields=["siren"], name="collectivity_siren_idx")]
+
+    def __str__(self):
+        if self.kind == CollectivityKind.COMMUNE:
+            return f"{self.name} ({self.department_id and self.department.code})"
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_search(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_commune(self) -> bool:
+        return self.kind == CollectivityKind.COMMUNE
+
+    @property
+    def signatory_function(self) -> str:
+        return SignatoryFunction.MAYOR if self.is_commune else SignatoryFunction.PRESIDENT
+
+
+class CommuneManager(models.Manager.from_queryset(CollectivityQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=CollectivityKind.COMMUNE)
+
+
+class EpciManager(models.Manager.from_queryset(CollectivityQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=CollectivityKind.EPCI)
+
+
+class Commune(Collectivity):
+    objects = CommuneManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "commune"
+
+
+class EPCI(Collectivity):
+    objects = EpciManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+
+
+class Delegation(models.Model):
+    """A CNFPT regional delegation (18 since 2021) and the départements it covers."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=150, unique=True)
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="delegation", verbose_name="région")
+    seat = models.CharField("siège", max_length=100, blank=True)
+    email = models.EmailField("e-mail de contact", blank=True)
+    departments = models.ManyToManyField(
+        Department, related_name="delegations", verbose_name="départements couverts", blank=True
+    )
+
+    class Meta:
+        verbose_name = "délégation régionale"
+        verbose_name_plural = "délégations régionales"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MayorsAssociation(models.Model):
+    """The AMF (no département) or one of its departmental associations of mayors."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    department = models.OneToOneField(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mayors_association",
+        verbose_name="département",
+    )
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+
+    class Meta:
+        verbose_name = "association de maires"
+        verbose_name_plural = "associations de maires"
+        ordering = ["department__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"], condition=Q(department__isnull=True), name="mayors_association_one_national"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.department_id is None
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.NATIONAL_STAFF)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account, logged in by e-mail, with one role and the scope that goes with it."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="délégation",
+    )
+    collectivity = models.ForeignKey(
+        Collectivity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name="collectivité",
+    )
+    function = models.CharField(
+        "fonction", max_length=100, blank=True, help_text="Par exemple : maire, président, DRH."
+    )
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_staff = models.BooleanField("accès à l'administration", default=False)
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.DELEGATION_STAFF, delegation__isnull=False)
+                | ~Q(role=Role.DELEGATION_STAFF) & Q(delegation__isnull=True),
+                name="user_delegation_only_for_delegation_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.SIGNATORY, Role.HR_CONTACT], collectivity__isnull=False)
+                | ~Q(role__in=[Role.SIGNATORY, Role.HR_CONTACT]) & Q(collectivity__isnull=True),
+                name="user_collectivity_only_for_collectivity_roles",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email

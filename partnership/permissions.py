@@ -1,0 +1,145 @@
+"""Who may see and do what: the one module that views, the API and the admin ask.
+
+Scopes: national CNFPT staff see everything; delegation staff see their delegation's objects;
+AMF staff read everything in the admin and change the agreement-level objects; signatories and HR
+contacts see their own collectivité's objects; speakers see their own profile.
+Object-level reads go through the selectors, which build on the scope functions here, so that
+an object out of scope is simply not found (404), never "forbidden".
+"""
+
+from .enums import Role
+
+# Models AMF staff may change in the admin (app_label.model_name); every other model is read-only.
+AMF_EDITABLE_MODELS = frozenset(
+    {
+        "agreements.frameworkagreement",
+        "agreements.collaborationaxis",
+        "agreements.amendment",
+        "agreements.internship",
+        "agreements.study",
+        "agreements.indicator",
+        "events.event",
+        "events.timeslot",
+        "events.eventregistration",
+        "events.speaker",
+        "partnership.mayorsassociation",
+        "partnership.delegation",
+        "trainings.trainingscheme",
+        "trainings.theme",
+    }
+)
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def has_role(user, *roles: str) -> bool:
+    return _active(user) and user.role in roles
+
+
+def is_national_staff(user) -> bool:
+    return _active(user) and (user.is_superuser or user.role == Role.NATIONAL_STAFF)
+
+
+def is_delegation_staff(user) -> bool:
+    return has_role(user, Role.DELEGATION_STAFF) and user.delegation_id is not None
+
+
+def is_cnfpt_staff(user) -> bool:
+    """National or delegation staff: the people who work in the delegation workspace."""
+    return is_national_staff(user) or is_delegation_staff(user)
+
+
+def is_amf_staff(user) -> bool:
+    return has_role(user, Role.AMF_STAFF)
+
+
+def is_collectivity_user(user) -> bool:
+    return has_role(user, Role.SIGNATORY, Role.HR_CONTACT) and user.collectivity_id is not None
+
+
+def is_signatory(user) -> bool:
+    return has_role(user, Role.SIGNATORY) and user.collectivity_id is not None
+
+
+def is_hr_contact(user) -> bool:
+    return has_role(user, Role.HR_CONTACT) and user.collectivity_id is not None
+
+
+def is_speaker(user) -> bool:
+    return has_role(user, Role.SPEAKER)
+
+
+def can_read_everything(user) -> bool:
+    """National CNFPT staff and AMF staff read every delegation's data."""
+    return is_national_staff(user) or is_amf_staff(user)
+
+
+def delegation_scope(user):
+    """The delegation ids ``user`` works for: ``None`` means all of them, an empty set none."""
+    if can_read_everything(user):
+        return None
+    if is_delegation_staff(user):
+        return {user.delegation_id}
+    return set()
+
+
+def can_manage_delegation(user, delegation_id: int) -> bool:
+    """May ``user`` create and change objects of this delegation in the workspace?"""
+    if is_national_staff(user):
+        return True
+    return is_delegation_staff(user) and user.delegation_id == delegation_id
+
+
+# --- Django admin -------------------------------------------------------------------------------
+
+
+def can_use_admin(user) -> bool:
+    return _active(user) and (
+        user.is_superuser or (user.is_staff and user.role in (Role.AMF_STAFF, Role.NATIONAL_STAFF))
+    )
+
+
+def admin_can_view(user, opts) -> bool:
+    return can_use_admin(user)
+
+
+def admin_can_change(user, opts) -> bool:
+    if not can_use_admin(user):
+        return False
+    if user.is_superuser:
+        return True
+    return f"{opts.app_label}.{opts.model_name}" in AMF_EDITABLE_MODELS
+
+
+# --- Navigation ---------------------------------------------------------------------------------
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    """(url name, label) of the main menu entries ``user`` may follow, in display order."""
+    from django.urls import NoReverseMatch, reverse
+
+    candidates: list[tuple[str, str, bool]] = [
+        ("home", "Accueil", True),
+        ("agreements:contract_list", "Contrats de partenariat", is_cnfpt_staff(user) or is_amf_staff(user)),
+        ("agreements:my_contracts", "Mes contrats", is_signatory(user)),
+        ("trainings:session_list", "Sessions de formation", is_cnfpt_staff(user) or is_collectivity_user(user)),
+        ("events:event_list", "Événements", True),
+        ("events:speaker_list", "Intervenants", is_cnfpt_staff(user) or is_amf_staff(user)),
+        ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),
+        ("agreements:axis5", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
+        ("stats:dashboard", "Statistiques", True),
+        ("admin:index", "Administration", can_use_admin(user)),
+        ("about", "À propos", True),
+    ]
+    items = []
+    for url_name, label, allowed in candidates:
+        if not allowed:
+            continue
+        try:
+            items.append((reverse(url_name), label))
+        except NoReverseMatch:
+            # Features land one by one; a menu entry appears with its page.
+            continue
+    return items

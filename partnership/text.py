@@ -1,0 +1,34 @@
+"""Text helpers shared by the directory and the search."""
+
+import re
+
+from unidecode import unidecode
+
+_SEPARATORS = re.compile(r"[\s\-'’_.,/()]+")
+
+
+def normalize_search(value: str) -> str:
+    """Fold a name for searching: no accents, no case, hyphens and apostrophes as spaces.
+
+    ``"Saint-Étienne"`` and ``"saint etienne"`` both become ``"saint etienne"``.
+    """
+    return _SEPARATORS.sub(" ", unidecode(value or "").lower()).strip()
+
+
+# INSEE "type de nom en clair" (TNCC): how "de" joins the name of a territory.
+_OF_BY_LIAISON = {
+    0: "de ",
+    1: "d'",
+    2: "du ",
+    3: "de la ",
+    4: "des ",
+    5: "de l'",
+    6: "des ",
+    7: "de las ",
+    8: "de los ",
+}
+
+
+def name_with_of(name: str, liaison_type: int) -> str:
+    """``"Ain"``, 5 → ``"de l'Ain"``; ``"Rhône"``, 2 → ``"du Rhône"``."""
+    return f"{_OF_BY_LIAISON.get(liaison_type, 'de ')}{name}"

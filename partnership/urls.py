@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .auth import ThrottledLoginView
+from .health import healthz
+from .views import AboutView, HomeView
+
+admin.site.site_header = "Administration du partenariat CNFPT – AMF"
+admin.site.site_title = "Partenariat CNFPT – AMF"
+admin.site.index_title = "Accord-cadre, événements, intervenants et statistiques"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("a-propos/", AboutView.as_view(), name="about"),
+    path("healthz", healthz, name="healthz"),
+    path("connexion/", ThrottledLoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
+    path("admin/", admin.site.urls),
+]

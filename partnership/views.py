@@ -1,0 +1,44 @@
+from django.db.models import Count, Sum
+from django.views.generic import TemplateView
+
+from agreements.models import FrameworkAgreement
+
+from .enums import CollectivityKind
+from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
+
+
+class HomeView(TemplateView):
+    template_name = "partnership/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agreement"] = FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
+        context["territory"] = _territory_counts()
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "partnership/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agreement"] = FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
+        context["territory"] = _territory_counts()
+        context["delegations"] = Delegation.objects.select_related("region").annotate(
+            department_count=Count("departments")
+        )
+        return context
+
+
+def _territory_counts() -> dict:
+    by_kind = dict(Collectivity.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    population = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).aggregate(total=Sum("population"))["total"]
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "communes": by_kind.get(CollectivityKind.COMMUNE, 0),
+        "epcis": by_kind.get(CollectivityKind.EPCI, 0),
+        "population": population or 0,
+        "delegations": Delegation.objects.count(),
+        "mayors_associations": MayorsAssociation.objects.exclude(department=None).count(),
+    }

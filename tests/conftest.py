@@ -1,0 +1,112 @@
+"""Personas shared by every test module (healthchecks' alice/bob/charlie, for this domain)."""
+
+import pytest
+
+from partnership.enums import Role
+from tests.factories import (
+    CommuneFactory,
+    DelegationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def delegation(db):
+    return DelegationFactory()
+
+
+@pytest.fixture
+def other_delegation(db):
+    return DelegationFactory()
+
+
+@pytest.fixture
+def commune(delegation):
+    return CommuneFactory(department=delegation.departments.first())
+
+
+@pytest.fixture
+def other_commune(delegation):
+    return CommuneFactory(department=delegation.departments.first())
+
+
+@pytest.fixture
+def national_staff(db):
+    return UserFactory(role=Role.NATIONAL_STAFF)
+
+
+@pytest.fixture
+def delegation_staff(delegation):
+    return UserFactory(role=Role.DELEGATION_STAFF, delegation=delegation)
+
+
+@pytest.fixture
+def other_delegation_staff(other_delegation):
+    return UserFactory(role=Role.DELEGATION_STAFF, delegation=other_delegation)
+
+
+@pytest.fixture
+def amf_staff(db):
+    return UserFactory(role=Role.AMF_STAFF, is_staff=True)
+
+
+@pytest.fixture
+def signatory(commune):
+    return UserFactory(role=Role.SIGNATORY, collectivity=commune, function="Maire")
+
+
+@pytest.fixture
+def other_signatory(other_commune):
+    return UserFactory(role=Role.SIGNATORY, collectivity=other_commune, function="Maire")
+
+
+@pytest.fixture
+def hr_contact(commune):
+    return UserFactory(role=Role.HR_CONTACT, collectivity=commune)
+
+
+@pytest.fixture
+def other_hr_contact(other_commune):
+    return UserFactory(role=Role.HR_CONTACT, collectivity=other_commune)
+
+
+@pytest.fixture
+def speaker_user(db):
+    return UserFactory(role=Role.SPEAKER)
+
+
+PERSONAS = [
+    "national_staff",
+    "delegation_staff",
+    "other_delegation_staff",
+    "amf_staff",
+    "signatory",
+    "other_signatory",
+    "hr_contact",
+    "other_hr_contact",
+    "speaker_user",
+]
+
+
+@pytest.fixture
+def persona(request):
+    """Resolve a persona by name: ``persona("signatory")``; ``"anonymous"`` gives ``None``."""
+
+    def resolve(name):
+        return None if name == "anonymous" else request.getfixturevalue(name)
+
+    return resolve

@@ -1,0 +1,84 @@
+"""factory_boy factories for the directory; each app's factories live beside its tests."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from partnership.enums import CollectivityKind, EpciType, Role, Zone
+from partnership.models import Collectivity, Delegation, Department, Region, User
+
+DEFAULT_PASSWORD = "mot-de-passe-de-test-1"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"R{n:02d}")
+    name = factory.Sequence(lambda n: f"Région {n}")
+    zone = Zone.METRO
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{(n % 900) + 100}")
+    name = factory.Sequence(lambda n: f"Département {n}")
+    region = factory.SubFactory(RegionFactory)
+    zone = Zone.METRO
+
+
+class DelegationFactory(DjangoModelFactory):
+    class Meta:
+        model = Delegation
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+    code = factory.Sequence(lambda n: f"delegation-{n}")
+    name = factory.Sequence(lambda n: f"Délégation {n}")
+    seat = "Lyon"
+
+    @factory.post_generation
+    def departments(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is not None:
+            self.departments.set(extracted)
+        else:
+            self.departments.add(DepartmentFactory(region=self.region))
+
+
+class CommuneFactory(DjangoModelFactory):
+    class Meta:
+        model = Collectivity
+
+    kind = CollectivityKind.COMMUNE
+    code = factory.Sequence(lambda n: f"{n:05d}")
+    siren = factory.Sequence(lambda n: f"2{n:08d}")
+    name = factory.Sequence(lambda n: f"Commune-{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    population = 2000
+    postal_codes = factory.LazyAttribute(lambda o: [o.code])
+
+
+class EpciFactory(CommuneFactory):
+    kind = CollectivityKind.EPCI
+    code = factory.Sequence(lambda n: f"24{n:07d}")
+    siren = factory.SelfAttribute("code")
+    name = factory.Sequence(lambda n: f"Communauté de communes {n}")
+    epci_type = EpciType.CC
+    postal_codes = factory.List([])
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.fr")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    role = Role.DELEGATION_STAFF
+    password = factory.django.Password(DEFAULT_PASSWORD)

@@ -1,0 +1,85 @@
+"""Each role sees its own navigation; the admin is reserved to AMF (and national) staff."""
+
+import pytest
+
+from partnership.permissions import navigation_for
+
+
+def _labels(user):
+    return [label for _url, label in navigation_for(user)]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_admin"),
+    [
+        ("national_staff", False),
+        ("delegation_staff", False),
+        ("amf_staff", True),
+        ("signatory", False),
+        ("hr_contact", False),
+        ("speaker_user", False),
+    ],
+)
+def test_admin_entry_only_for_amf_staff(persona, name, expected_admin):
+    assert ("Administration" in _labels(persona(name))) is expected_admin
+
+
+def test_anonymous_navigation(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    labels = _labels(AnonymousUser())
+    assert labels[0] == "Accueil"
+    assert "Administration" not in labels
+    assert "À propos" in labels
+
+
+def test_home_page_shows_role_and_scope(client, delegation_staff):
+    client.force_login(delegation_staff)
+    response = client.get("/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in content
+    assert "Aller au contenu principal" in content
+    assert str(delegation_staff.delegation) in content
+    assert "Agent de délégation régionale CNFPT" in content
+
+
+def test_about_page_attributes_the_data(client, db):
+    content = client.get("/a-propos/").content.decode()
+    assert "Licence Ouverte" in content
+    assert "INSEE" in content and "DGCL" in content and "La Poste" in content
+    assert "36&nbsp;209 adhérents" in content
+
+
+def test_admin_refuses_non_amf_staff(client, delegation_staff):
+    delegation_staff.is_staff = True
+    delegation_staff.save(update_fields=["is_staff"])
+    client.force_login(delegation_staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_amf_staff_reads_directory_but_cannot_change_it(client, amf_staff, commune):
+    client.force_login(amf_staff)
+    assert client.get("/admin/").status_code == 200
+    assert client.get(f"/admin/partnership/commune/{commune.pk}/change/").status_code == 200
+    response = client.post(f"/admin/partnership/commune/{commune.pk}/change/", {"name": "Autre nom"})
+    assert response.status_code == 403
+    commune.refresh_from_db()
+    assert commune.name != "Autre nom"
+
+
+def test_admin_amf_staff_changes_axes(client, amf_staff):
+    from agreements.models import CollaborationAxis
+    from partnership.demo import seed_framework_agreement
+
+    agreement = seed_framework_agreement()
+    axis = agreement.axes.get(number=3)
+    client.force_login(amf_staff)
+    response = client.post(
+        f"/admin/agreements/collaborationaxis/{axis.pk}/change/",
+        {"agreement": agreement.pk, "number": 3, "title": axis.title, "description": "Tableaux de bord partagés"},
+    )
+    assert response.status_code == 302
+    assert CollaborationAxis.objects.get(pk=axis.pk).description == "Tableaux de bord partagés"
