@@ -13,3 +13,33 @@ class StudyStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "En cours"
     DELIVERED = "delivered", "Livrée"
     CANCELLED = "cancelled", "Abandonnée"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    READY_FOR_SIGNATURE = "ready_for_signature", "Prêt pour signature"
+    SIGNED_BY_COLLECTIVITY = "signed_by_collectivity", "Signé par la collectivité"
+    SIGNED = "signed", "Signé"
+    ACTIVE = "active", "En vigueur"
+    EXPIRED = "expired", "Échu"
+    TERMINATED = "terminated", "Résilié"
+
+
+# Statuses in which a contract binds its parties (used for the overlap rule).
+BINDING_STATUSES = (
+    ContractStatus.READY_FOR_SIGNATURE,
+    ContractStatus.SIGNED_BY_COLLECTIVITY,
+    ContractStatus.SIGNED,
+    ContractStatus.ACTIVE,
+)
+
+
+class ActionFamily(models.TextChoices):
+    HR_SUPPORT = "hr_support", "Accompagnement en ressources humaines"
+    DEVELOPMENT_PROJECTS = "development_projects", "Projet national et projets régionaux de développement du CNFPT"
+
+
+class DocumentKind(models.TextChoices):
+    FOR_SIGNATURE = "for_signature", "Document soumis à signature"
+    SIGNED = "signed", "Contrat signé"
+    ATTACHMENT = "attachment", "Pièce jointe"

@@ -25,7 +25,7 @@ AMF_EDITABLE_MODELS = frozenset(
         "partnership.mayorsassociation",
         "partnership.delegation",
         "trainings.trainingscheme",
-        "trainings.theme",
+        "agreements.theme",
     }
 )
 
@@ -128,7 +128,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
         ("events:event_list", "Événements", True),
         ("events:speaker_list", "Intervenants", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),
-        ("agreements:axis5", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
+        ("axis5:internship_list", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("stats:dashboard", "Statistiques", True),
         ("admin:index", "Administration", can_use_admin(user)),
         ("about", "À propos", True),
@@ -143,3 +143,49 @@ def navigation_for(user) -> list[tuple[str, str]]:
             # Features land one by one; a menu entry appears with its page.
             continue
     return items
+
+
+# --- Events, speakers network, axis 5 -----------------------------------------------------------
+
+
+def can_manage_events(user) -> bool:
+    """May ``user`` use the event workspace (national staff: every event; delegation staff: theirs)?"""
+    return is_cnfpt_staff(user)
+
+
+def can_manage_event(user, event) -> bool:
+    if is_national_staff(user):
+        return True
+    return is_delegation_staff(user) and event.delegation_id == user.delegation_id
+
+
+def can_view_speakers(user) -> bool:
+    """The speakers directory is open to CNFPT staff (national and delegations) and AMF staff."""
+    return is_cnfpt_staff(user) or is_amf_staff(user)
+
+
+def can_manage_speakers(user) -> bool:
+    """Export and erase speakers' personal data (RGPD requests)."""
+    return is_national_staff(user) or is_amf_staff(user)
+
+
+def can_view_axis5(user) -> bool:
+    return is_cnfpt_staff(user) or is_amf_staff(user)
+
+
+def can_change_axis5(user) -> bool:
+    """INET internships and AMF studies: AMF and national staff change them, delegations read them."""
+    return is_national_staff(user) or is_amf_staff(user)
+
+
+# --- Trainings ----------------------------------------------------------------------------------
+
+
+def can_register_agents(user) -> bool:
+    """CNFPT staff register agents of any collectivité; an HR contact, those of their own."""
+    return is_cnfpt_staff(user) or is_hr_contact(user)
+
+
+def can_take_attendance(user, *, delegation_id: int, trainer_user_ids) -> bool:
+    """The session's delegation staff, national staff, or a speaker who trains the session."""
+    return can_manage_delegation(user, delegation_id) or (is_speaker(user) and user.pk in set(trainer_user_ids))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
@@ -18,4 +18,5 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
+    path("contrats/", include("agreements.urls")),
 ]

@@ -110,3 +110,15 @@ def persona(request):
         return None if name == "anonymous" else request.getfixturevalue(name)
 
     return resolve
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` need real row locks: they run in CI, on PostgreSQL, and are skipped on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASE_IS_POSTGRESQL:
+        return
+    skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)

@@ -82,3 +82,15 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="fr_FR")
     role = Role.DELEGATION_STAFF
     password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+class ThemeFactory(DjangoModelFactory):
+    """Themes come from a data migration; get_or_create keeps them available after a transactional test's flush."""
+
+    class Meta:
+        model = "agreements.Theme"
+        django_get_or_create = ["family", "code"]
+
+    family = "hr_support"
+    code = "plan-de-formation"
+    label = "Accompagnement dans les démarches d’élaboration de plan de formation"

@@ -1,0 +1,267 @@
+"""Forms of the delegation workspace for contracts: the contract, its parties and its programme."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+
+from partnership.enums import Role
+from partnership.models import Collectivity, Delegation, User
+
+from .enums import ContractStatus
+from .models import Theme
+from .services import LineData, PartyData
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def collectivity_label(collectivity: Collectivity) -> str:
+    """The text shown in, and parsed back from, the collectivité picker: ``42218 – Saint-Étienne (42)``."""
+    return f"{collectivity.code} – {collectivity.name} ({collectivity.department.code})"
+
+
+class CollectivityField(forms.CharField):
+    """A collectivité typed or picked by name, INSEE code or SIREN; the code before « – » decides."""
+
+    default_error_messages = {
+        "unknown": "Collectivité introuvable : choisissez-la dans la liste proposée ou saisissez son code INSEE ou son SIREN.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "list": "collectivity-options",
+                    "autocomplete": "off",
+                    "data-collectivity-search": reverse_lazy("agreements:collectivity_search"),
+                    "placeholder": "Nom, code INSEE ou SIREN",
+                }
+            ),
+        )
+        kwargs.setdefault("label", "Collectivité")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Collectivity):
+            return collectivity_label(value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        code = value.split("–")[0].split(" ")[0].strip().upper()
+        collectivity = Collectivity.objects.select_related("department").filter(code=code).first()
+        if collectivity is None:
+            collectivity = Collectivity.objects.select_related("department").filter(siren=code).first()
+        if collectivity is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        return collectivity
+
+
+class ContractForm(forms.Form):
+    delegation = forms.ModelChoiceField(queryset=Delegation.objects.none(), label="Délégation régionale")
+    title = forms.CharField(label="Intitulé", max_length=255)
+    start_date = forms.DateField(label="Date de début", widget=DATE_WIDGET)
+    end_date = forms.DateField(
+        label="Date de fin", widget=DATE_WIDGET, required=False, help_text="Par défaut, trois ans après le début."
+    )
+    delegate = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Délégué(e) régional(e) signataire", required=False
+    )
+    advisers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), label="Conseillers formation référents", required=False
+    )
+    objectives = forms.CharField(label="Objet et objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    specific_clauses = forms.CharField(
+        label="Clauses particulières", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, delegation: Delegation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_delegation = delegation
+        if delegation is not None:
+            del self.fields["delegation"]
+            staff = User.objects.filter(role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True)
+        else:
+            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            staff = User.objects.filter(role=Role.DELEGATION_STAFF, is_active=True).select_related("delegation")
+        self.fields["delegate"].queryset = staff
+        self.fields["advisers"].queryset = staff
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(["delegation"] if delegation is None else []),
+            "title",
+            Div(Div("start_date", css_class="col-md-6"), Div("end_date", css_class="col-md-6"), css_class="row"),
+            Div(
+                Div("delegate", css_class="col-md-6"),
+                Div(Field("advisers", size=4), css_class="col-md-6"),
+                css_class="row",
+            ),
+            "objectives",
+            "specific_clauses",
+            "version",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "La date de fin doit être postérieure à la date de début.")
+        return cleaned
+
+    def chosen_delegation(self) -> Delegation:
+        return self.fixed_delegation or self.cleaned_data["delegation"]
+
+
+class PartyForm(forms.Form):
+    collectivity = CollectivityField()
+    signatory_name = forms.CharField(label="Nom du signataire", max_length=150)
+    signatory_function = forms.CharField(label="Fonction", max_length=100, help_text="Maire, président(e)…")
+    signatory_email = forms.EmailField(label="E-mail du signataire")
+    deliberation_date = forms.DateField(label="Date de la délibération", widget=DATE_WIDGET, required=False)
+
+    def to_data(self) -> PartyData:
+        data = self.cleaned_data
+        return PartyData(
+            collectivity=data["collectivity"],
+            signatory_name=data["signatory_name"],
+            signatory_function=data["signatory_function"],
+            signatory_email=data["signatory_email"],
+            deliberation_date=data.get("deliberation_date"),
+        )
+
+
+class LineForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    theme = forms.ModelChoiceField(queryset=Theme.objects.filter(is_active=True), label="Thème")
+    title = forms.CharField(label="Action prévue", max_length=255)
+    planned_days = forms.DecimalField(label="Jours prévus", min_value=0.5, max_digits=6, decimal_places=1)
+    planned_trainees = forms.IntegerField(label="Stagiaires prévus", min_value=1)
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if themes is not None:
+            self.fields["theme"].queryset = themes
+
+    def to_data(self) -> LineData:
+        data = self.cleaned_data
+        return LineData(
+            year=data["year"],
+            theme=data["theme"],
+            title=data["title"],
+            planned_days=data["planned_days"],
+            planned_trainees=data["planned_trainees"],
+        )
+
+
+class BaseRequiredFormSet(forms.BaseFormSet):
+    """A formset whose blank extra rows are ignored, and which yields the data of the others."""
+
+    minimum_message = ""
+
+    def filled_forms(self):
+        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if self.minimum_message and not self.filled_forms():
+            raise ValidationError(self.minimum_message)
+
+
+class BasePartyFormSet(BaseRequiredFormSet):
+    minimum_message = "Indiquez au moins une collectivité partie au contrat."
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.filled_forms():
+            collectivity = form.cleaned_data["collectivity"]
+            if collectivity.pk in seen:
+                raise ValidationError(f"{collectivity.name} figure deux fois parmi les parties.")
+            seen.add(collectivity.pk)
+
+
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=1, can_delete=True, max_num=50)
+LineFormSet = forms.formset_factory(LineForm, formset=BaseRequiredFormSet, extra=2, can_delete=True, max_num=200)
+
+
+def party_initial(contract) -> list[dict]:
+    return [
+        {
+            "collectivity": party.collectivity,
+            "signatory_name": party.signatory_name,
+            "signatory_function": party.signatory_function,
+            "signatory_email": party.signatory_email,
+            "deliberation_date": party.deliberation_date,
+        }
+        for party in contract.parties.all()
+    ]
+
+
+def line_initial(contract) -> list[dict]:
+    return [
+        {
+            "year": line.year,
+            "theme": line.theme_id,
+            "title": line.title,
+            "planned_days": line.planned_days,
+            "planned_trainees": line.planned_trainees,
+        }
+        for line in contract.programme_lines.all()
+    ]
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Référence, intitulé, collectivité"}),
+    )
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *ContractStatus.choices])
+    department = forms.CharField(
+        label="Département", required=False, max_length=3, widget=forms.TextInput(attrs={"placeholder": "ex. 42"})
+    )
+    theme = forms.ModelChoiceField(label="Thème", required=False, queryset=Theme.objects.all(), empty_label="Tous")
+    year = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("-created_at", "Plus récents"),
+            ("reference", "Référence"),
+            ("start_date", "Date de début"),
+            ("-end_date", "Date de fin"),
+            ("status", "Statut"),
+        ],
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class TerminateForm(ReasonForm):
+    on_date = forms.DateField(label="Date de résiliation", widget=DATE_WIDGET, initial=datetime.date.today)
+
+
+class AmendmentForm(forms.Form):
+    title = forms.CharField(label="Objet de l'avenant", max_length=255)
+    summary = forms.CharField(label="Contenu", widget=forms.Textarea(attrs={"rows": 4}))
+    new_end_date = forms.DateField(label="Nouvelle date de fin (prolongation)", widget=DATE_WIDGET, required=False)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label="Titre du document", max_length=200)
+    file = forms.FileField(label="Fichier (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG ; 10 Mo au plus)")

@@ -1,0 +1,77 @@
+"""Permission-aware reads of contracts."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from partnership import permissions
+
+from .enums import ContractStatus
+from .models import ContractParty, PartnershipContract
+
+
+def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
+    """Every contract ``user`` may read; anything else must look like it does not exist."""
+    contracts = PartnershipContract.objects.all()
+    if permissions.can_read_everything(user):
+        return contracts
+    if permissions.is_delegation_staff(user):
+        return contracts.filter(delegation_id=user.delegation_id)
+    if permissions.is_signatory(user):
+        # A signatory sees their collectivité's contracts once the delegation has sent them.
+        return contracts.filter(parties__collectivity_id=user.collectivity_id).exclude(status=ContractStatus.DRAFT)
+    return contracts.none()
+
+
+def contracts_manageable_by(user) -> QuerySet[PartnershipContract]:
+    """Contracts ``user`` may change in the delegation workspace."""
+    contracts = PartnershipContract.objects.all()
+    if permissions.is_national_staff(user):
+        return contracts
+    if permissions.is_delegation_staff(user):
+        return contracts.filter(delegation_id=user.delegation_id)
+    return contracts.none()
+
+
+def _parties_prefetch() -> Prefetch:
+    return Prefetch(
+        "parties", queryset=ContractParty.objects.select_related("collectivity__department").order_by("position", "pk")
+    )
+
+
+def contract_list(user, *, search: str = "", status: str = "", department: str = "", theme: str = "", year: str = ""):
+    """The filtered contract list of the workspace, ready to render in a constant number of queries."""
+    contracts = contracts_visible_to(user)
+    if search:
+        from partnership.text import normalize_search
+
+        folded = normalize_search(search)
+        matching = Q(reference__icontains=search.strip()) | Q(title__icontains=search.strip())
+        if folded:
+            matching |= Q(parties__collectivity__search_name__contains=folded)
+        contracts = contracts.filter(matching)
+    if status:
+        contracts = contracts.filter(status=status)
+    if department:
+        contracts = contracts.filter(parties__collectivity__department__code=department)
+    if theme:
+        contracts = contracts.filter(programme_lines__theme_id=theme)
+    if year and year.isdigit():
+        contracts = contracts.filter(start_date__year__lte=int(year), end_date__year__gte=int(year))
+    if search or department or theme:
+        # Joins through parties or lines may repeat a contract.
+        contracts = contracts.distinct()
+    return contracts.select_related("delegation").prefetch_related(_parties_prefetch())
+
+
+def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
+    return (
+        contracts_visible_to(user)
+        .select_related("delegation__region", "delegate", "created_by")
+        .prefetch_related(
+            _parties_prefetch(),
+            "advisers",
+            "programme_lines__theme",
+            "transitions__actor",
+            "documents",
+            "amendments",
+        )
+    )

@@ -1,0 +1,576 @@
+"""Every write and state change of partnership contracts.
+
+The lifecycle (DESIGN.md): draft → ready for signature → signed by the collectivité → signed →
+active (from its start date) → expired or terminated. A contract may go back to draft while
+signatures are pending (a signer declined, or the delegation withdraws it). Each change of state
+is a conditional UPDATE on the expected state, so two concurrent actors cannot both win, and is
+recorded in the append-only ``ContractTransition`` history.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from partnership import permissions
+from partnership.models import Collectivity, Delegation
+
+from .enums import BINDING_STATUSES, ContractStatus, DocumentKind
+from .models import (
+    ContractAmendment,
+    ContractDocument,
+    ContractParty,
+    ContractTransition,
+    PartnershipContract,
+    ProgrammeLine,
+    ReferenceCounter,
+    Theme,
+)
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ContractStatus.DRAFT: {ContractStatus.READY_FOR_SIGNATURE},
+    ContractStatus.READY_FOR_SIGNATURE: {ContractStatus.SIGNED_BY_COLLECTIVITY, ContractStatus.DRAFT},
+    ContractStatus.SIGNED_BY_COLLECTIVITY: {ContractStatus.SIGNED, ContractStatus.DRAFT},
+    ContractStatus.SIGNED: {ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED},
+    ContractStatus.ACTIVE: {ContractStatus.EXPIRED, ContractStatus.TERMINATED},
+    ContractStatus.EXPIRED: set(),
+    ContractStatus.TERMINATED: set(),
+}
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Leading bytes of the file types accepted as attachments.
+ATTACHMENT_SIGNATURES = {
+    b"%PDF-": "PDF",
+    b"PK\x03\x04": "document bureautique (DOCX, XLSX, ODT, ODS)",
+    b"\x89PNG\r\n\x1a\n": "image PNG",
+    b"\xff\xd8\xff": "image JPEG",
+}
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".odt", ".ods", ".png", ".jpg", ".jpeg"}
+
+
+@dataclass(frozen=True)
+class PartyData:
+    collectivity: Collectivity
+    signatory_name: str
+    signatory_function: str
+    signatory_email: str
+    deliberation_date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class LineData:
+    year: int
+    theme: Theme
+    title: str
+    planned_days: Decimal
+    planned_trainees: int
+
+
+def default_end_date(start_date: datetime.date) -> datetime.date:
+    """The end of a contract of the default duration (three years) starting on ``start_date``."""
+    return start_date + relativedelta(years=settings.CONTRACT_DEFAULT_DURATION_YEARS) - datetime.timedelta(days=1)
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "Plateforme (automatique)"
+    return f"{actor.get_full_name()} ({actor.get_role_display()})"
+
+
+def _record_transition(contract, *, from_status: str, to_status: str, actor, comment: str = "") -> None:
+    ContractTransition.objects.create(
+        contract=contract,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=_actor_label(actor),
+        comment=comment,
+    )
+
+
+def _transition(contract: PartnershipContract, *, to_status: str, actor, comment: str = "", **fields) -> None:
+    """Move ``contract`` to ``to_status`` if, and only if, it is still in the state we read."""
+    from_status = contract.status
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        raise ValidationError(
+            f"Un contrat « {ContractStatus(from_status).label} » ne peut pas passer à « {ContractStatus(to_status).label} ».",
+            code="illegal_transition",
+        )
+    updated = PartnershipContract.objects.filter(pk=contract.pk, status=from_status).update(
+        status=to_status, version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise ValidationError(
+            "Le contrat a changé d'état entre-temps. Rechargez la page pour voir sa situation actuelle.",
+            code="concurrent_transition",
+        )
+    contract.status = to_status
+    contract.version += 1
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    _record_transition(contract, from_status=from_status, to_status=to_status, actor=actor, comment=comment)
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+
+def _check_can_manage(actor, delegation: Delegation) -> None:
+    if not permissions.can_manage_delegation(actor, delegation.pk):
+        raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
+
+
+def _check_period(start_date, end_date) -> None:
+    if end_date <= start_date:
+        raise ValidationError({"end_date": "La date de fin doit être postérieure à la date de début."})
+
+
+def _check_parties(delegation: Delegation, parties: list[PartyData]) -> None:
+    if not parties:
+        raise ValidationError("Indiquez au moins une collectivité partie au contrat.", code="no_party")
+    seen = set()
+    territory = set(delegation.departments.values_list("pk", flat=True))
+    for party in parties:
+        if party.collectivity.pk in seen:
+            raise ValidationError(
+                f"{party.collectivity.name} figure deux fois parmi les parties.", code="duplicate_party"
+            )
+        seen.add(party.collectivity.pk)
+        if party.collectivity.department_id not in territory:
+            raise ValidationError(
+                f"{party.collectivity.name} ({party.collectivity.department.code}) n'est pas sur le territoire de la "
+                f"{delegation.name}.",
+                code="outside_territory",
+            )
+
+
+def _check_lines(lines: list[LineData], start_date, end_date) -> None:
+    for line in lines:
+        if not start_date.year <= line.year <= end_date.year:
+            raise ValidationError(
+                f"L'année {line.year} de l'action « {line.title} » est hors de la période du contrat "
+                f"({start_date.year}–{end_date.year}).",
+                code="line_outside_period",
+            )
+
+
+def _check_no_overlap(*, delegation_id, collectivity_ids, start_date, end_date, exclude_pk=None) -> None:
+    """Refuse a period that overlaps a binding contract of the same delegation and collectivité."""
+    overlapping = (
+        PartnershipContract.objects.filter(
+            delegation_id=delegation_id,
+            status__in=BINDING_STATUSES,
+            parties__collectivity_id__in=collectivity_ids,
+            start_date__lte=end_date,
+            end_date__gte=start_date,
+        )
+        .exclude(pk=exclude_pk)
+        .distinct()
+        .first()
+    )
+    if overlapping is not None:
+        names = ", ".join(
+            overlapping.parties.filter(collectivity_id__in=collectivity_ids).values_list(
+                "collectivity__name", flat=True
+            )
+        )
+        raise ValidationError(
+            f"Un contrat en cours ({overlapping.reference}, du {overlapping.start_date:%d/%m/%Y} au "
+            f"{overlapping.end_date:%d/%m/%Y}) lie déjà la délégation à {names} sur cette période.",
+            code="overlap",
+        )
+
+
+def _save_parties_and_lines(contract, parties: list[PartyData], lines: list[LineData]) -> None:
+    contract.parties.all().delete()
+    ContractParty.objects.bulk_create(
+        ContractParty(
+            contract=contract,
+            collectivity=party.collectivity,
+            signatory_name=party.signatory_name,
+            signatory_function=party.signatory_function,
+            signatory_email=party.signatory_email.lower(),
+            deliberation_date=party.deliberation_date,
+            position=position,
+        )
+        for position, party in enumerate(parties)
+    )
+    contract.programme_lines.all().delete()
+    ProgrammeLine.objects.bulk_create(
+        ProgrammeLine(
+            contract=contract,
+            year=line.year,
+            theme=line.theme,
+            title=line.title,
+            planned_days=line.planned_days,
+            planned_trainees=line.planned_trainees,
+        )
+        for line in lines
+    )
+
+
+# --- Drafting -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    delegation: Delegation,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    objectives: str = "",
+    specific_clauses: str = "",
+    delegate=None,
+    advisers=(),
+    parties: list[PartyData],
+    lines: list[LineData] = (),
+) -> PartnershipContract:
+    """Create a draft contract with its parties and programme.
+
+    Side effects: one ``ContractTransition`` (creation, → draft).
+    """
+    _check_can_manage(actor, delegation)
+    end_date = end_date or default_end_date(start_date)
+    _check_period(start_date, end_date)
+    _check_parties(delegation, parties)
+    _check_lines(list(lines), start_date, end_date)
+    _check_no_overlap(
+        delegation_id=delegation.pk,
+        collectivity_ids=[p.collectivity.pk for p in parties],
+        start_date=start_date,
+        end_date=end_date,
+    )
+    contract = PartnershipContract.objects.create(
+        title=title,
+        delegation=delegation,
+        start_date=start_date,
+        end_date=end_date,
+        objectives=objectives,
+        specific_clauses=specific_clauses,
+        delegate=delegate,
+        created_by=actor,
+    )
+    contract.advisers.set(advisers)
+    _save_parties_and_lines(contract, parties, list(lines))
+    _record_transition(contract, from_status="", to_status=ContractStatus.DRAFT, actor=actor, comment="Création")
+    return contract
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    contract: PartnershipContract,
+    actor,
+    expected_version: int,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    objectives: str = "",
+    specific_clauses: str = "",
+    delegate=None,
+    advisers=(),
+    parties: list[PartyData],
+    lines: list[LineData] = (),
+) -> PartnershipContract:
+    """Change a draft. Refused if it is no longer a draft or if someone saved it since ``expected_version``.
+
+    Side effects: replaces the parties and the programme lines; bumps ``version``.
+    """
+    _check_can_manage(actor, contract.delegation)
+    _check_period(start_date, end_date)
+    _check_parties(contract.delegation, parties)
+    _check_lines(list(lines), start_date, end_date)
+    _check_no_overlap(
+        delegation_id=contract.delegation_id,
+        collectivity_ids=[p.collectivity.pk for p in parties],
+        start_date=start_date,
+        end_date=end_date,
+        exclude_pk=contract.pk,
+    )
+    updated = PartnershipContract.objects.filter(
+        pk=contract.pk, status=ContractStatus.DRAFT, version=expected_version
+    ).update(
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        objectives=objectives,
+        specific_clauses=specific_clauses,
+        delegate=delegate,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        current = PartnershipContract.objects.get(pk=contract.pk)
+        if current.status != ContractStatus.DRAFT:
+            raise ValidationError(
+                "Ce contrat n'est plus un brouillon : il ne peut plus être modifié. Un contrat signé se modifie par avenant.",
+                code="not_draft",
+            )
+        raise ValidationError(
+            "Quelqu'un a enregistré ce contrat pendant que vous le modifiiez. Rechargez la page pour repartir de sa "
+            "dernière version ; vos saisies n'ont pas été enregistrées.",
+            code="stale",
+        )
+    contract.refresh_from_db()
+    contract.advisers.set(advisers)
+    _save_parties_and_lines(contract, parties, list(lines))
+    return contract
+
+
+# --- Numbering ----------------------------------------------------------------------------------
+
+
+def _next_reference(*, year: int, department_code: str) -> str:
+    """``PFP`` + two-digit year + département + three-digit sequence, e.g. ``PFP2669001``.
+
+    The counter row is locked (SELECT … FOR UPDATE) so that concurrent submissions of the same
+    year and département wait for each other; the unique constraint on ``reference`` backs it up.
+    """
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(year=year, department_code=department_code)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(year=year, department_code=department_code)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"PFP{year % 100:02d}{department_code}{counter.last_value:03d}"
+
+
+# --- Lifecycle ----------------------------------------------------------------------------------
+
+
+def _lock(contract: PartnershipContract) -> PartnershipContract:
+    return PartnershipContract.objects.select_for_update().select_related("delegation").get(pk=contract.pk)
+
+
+def readiness_problems(contract: PartnershipContract) -> list[str]:
+    """What still prevents sending ``contract`` for signature, in French; empty when ready."""
+    problems = []
+    parties = list(contract.parties.all())
+    if not parties:
+        problems.append("Aucune collectivité partie au contrat.")
+    for party in parties:
+        if party.deliberation_date is None:
+            problems.append(f"La date de la délibération de {party.collectivity.name} n'est pas renseignée.")
+    if not contract.programme_lines.exists():
+        problems.append("Le programme ne comporte aucune action.")
+    if contract.delegate_id is None:
+        problems.append("Le délégué régional signataire n'est pas désigné.")
+    return problems
+
+
+@transaction.atomic
+def contract_submit_for_signature(*, contract: PartnershipContract, actor, comment: str = "") -> PartnershipContract:
+    """Draft → ready for signature.
+
+    Side effects: gives the contract its reference (first submission only), renders the PDF and
+    stores its exact bytes with their SHA-256 as the document presented for signature, records
+    the transition.
+    """
+    contract = _lock(contract)
+    _check_can_manage(actor, contract.delegation)
+    if contract.status != ContractStatus.DRAFT:
+        raise ValidationError("Seul un brouillon peut être envoyé à la signature.", code="illegal_transition")
+    problems = readiness_problems(contract)
+    if problems:
+        raise ValidationError(problems, code="not_ready")
+    collectivity_ids = list(contract.parties.values_list("collectivity_id", flat=True))
+    # Serialise submissions touching the same collectivités, so two overlapping drafts cannot both pass.
+    list(Collectivity.objects.select_for_update().filter(pk__in=collectivity_ids).values_list("pk", flat=True))
+    _check_no_overlap(
+        delegation_id=contract.delegation_id,
+        collectivity_ids=collectivity_ids,
+        start_date=contract.start_date,
+        end_date=contract.end_date,
+        exclude_pk=contract.pk,
+    )
+    fields = {"submitted_at": timezone.now()}
+    if not contract.reference:
+        lead = contract.parties.select_related("collectivity__department").first()
+        year = timezone.localdate().year
+        fields["reference"] = _next_reference(year=year, department_code=lead.collectivity.department.code)
+    _transition(contract, to_status=ContractStatus.READY_FOR_SIGNATURE, actor=actor, comment=comment, **fields)
+    contract_render_document_for_signature(contract=contract, actor=actor)
+    return contract
+
+
+def contract_render_document_for_signature(*, contract: PartnershipContract, actor) -> ContractDocument:
+    """Render the contract PDF and keep its exact bytes and SHA-256 as the document to sign."""
+    from .pdf import render_contract_pdf
+
+    pdf_bytes = render_contract_pdf(contract)
+    return _store_document(
+        contract=contract,
+        kind=DocumentKind.FOR_SIGNATURE,
+        title=f"Contrat {contract.reference} – version soumise à signature",
+        filename=f"{contract.reference}.pdf",
+        content=pdf_bytes,
+        actor=actor,
+    )
+
+
+def _store_document(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+    document = ContractDocument(
+        contract=contract,
+        kind=kind,
+        title=title,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    document.file.save(filename, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def current_document_for_signature(contract: PartnershipContract) -> ContractDocument | None:
+    return contract.documents.filter(kind=DocumentKind.FOR_SIGNATURE).order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+    """Ready for signature (or signed by the collectivité only) → draft, e.g. after a refusal.
+
+    The reference is kept; the next submission renders a new document to sign.
+    """
+    contract = _lock(contract)
+    if actor is not None:
+        _check_can_manage(actor, contract.delegation)
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez le motif du retour en brouillon."})
+    _transition(contract, to_status=ContractStatus.DRAFT, actor=actor, comment=reason.strip())
+    return contract
+
+
+@transaction.atomic
+def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor=None, comment: str = ""):
+    """Every collectivité has signed: ready for signature → signed by the collectivité."""
+    contract = _lock(contract)
+    _transition(contract, to_status=ContractStatus.SIGNED_BY_COLLECTIVITY, actor=actor, comment=comment)
+    return contract
+
+
+@transaction.atomic
+def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: str = "", today=None):
+    """The delegation countersigned: → signed, then active at once if its start date has come."""
+    contract = _lock(contract)
+    _transition(contract, to_status=ContractStatus.SIGNED, actor=actor, comment=comment, signed_at=timezone.now())
+    today = today or timezone.localdate()
+    if contract.start_date <= today <= contract.end_date:
+        _transition(contract, to_status=ContractStatus.ACTIVE, actor=None, comment="Date de début atteinte")
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_date: datetime.date | None = None):
+    """Signed or active → terminated (résiliation), with its date and mandatory reason."""
+    contract = _lock(contract)
+    _check_can_manage(actor, contract.delegation)
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez le motif de la résiliation."})
+    on_date = on_date or timezone.localdate()
+    _transition(
+        contract,
+        to_status=ContractStatus.TERMINATED,
+        actor=actor,
+        comment=reason.strip(),
+        terminated_on=on_date,
+        termination_reason=reason.strip(),
+    )
+    return contract
+
+
+def contracts_update_periods(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Daily: signed contracts whose start date has come become active; past ones expire.
+
+    Each contract changes in its own transaction, so one failure does not hold back the others.
+    """
+    today = today or timezone.localdate()
+    counts = {"activated": 0, "expired": 0}
+    due = PartnershipContract.objects.filter(
+        Q(status=ContractStatus.SIGNED, start_date__lte=today) | Q(status=ContractStatus.ACTIVE, end_date__lt=today)
+    ).only("pk")
+    for contract in due:
+        with transaction.atomic():
+            contract = _lock(contract)
+            if contract.end_date < today and contract.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE):
+                _transition(contract, to_status=ContractStatus.EXPIRED, actor=None, comment="Date de fin dépassée")
+                counts["expired"] += 1
+            elif contract.status == ContractStatus.SIGNED and contract.start_date <= today:
+                _transition(contract, to_status=ContractStatus.ACTIVE, actor=None, comment="Date de début atteinte")
+                counts["activated"] += 1
+    return counts
+
+
+@transaction.atomic
+def contract_add_amendment(
+    *, contract: PartnershipContract, actor, title: str, summary: str, new_end_date: datetime.date | None = None
+) -> ContractAmendment:
+    """Record an avenant to a signed or active contract: the contract is never edited in place.
+
+    Side effects: extends the contract's end date when the amendment says so.
+    """
+    contract = _lock(contract)
+    _check_can_manage(actor, contract.delegation)
+    if contract.status not in (ContractStatus.SIGNED, ContractStatus.ACTIVE):
+        raise ValidationError("Seul un contrat signé ou en vigueur peut faire l'objet d'un avenant.", code="not_signed")
+    if new_end_date is not None and new_end_date <= contract.start_date:
+        raise ValidationError({"new_end_date": "La nouvelle date de fin doit être postérieure au début du contrat."})
+    number = (contract.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+    amendment = ContractAmendment.objects.create(
+        contract=contract, number=number, title=title, summary=summary, new_end_date=new_end_date, created_by=actor
+    )
+    if new_end_date is not None:
+        contract.end_date = new_end_date
+        contract.save(update_fields=["end_date", "updated_at"])
+    _record_transition(
+        contract,
+        from_status=contract.status,
+        to_status=contract.status,
+        actor=actor,
+        comment=f"Avenant n° {number} : {title}",
+    )
+    return amendment
+
+
+def _check_attachment(uploaded_file) -> None:
+    import os
+
+    name = uploaded_file.name or ""
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": "Type de fichier non accepté : déposez un PDF, un document bureautique (DOCX, XLSX, ODT, ODS) ou une image."
+            }
+        )
+    if uploaded_file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": "Le fichier dépasse la taille maximale de 10 Mo."})
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
+        raise ValidationError({"file": "Le contenu du fichier ne correspond pas à son extension."})
+
+
+@transaction.atomic
+def contract_attach_document(*, contract: PartnershipContract, actor, title: str, uploaded_file) -> ContractDocument:
+    """Attach a document (délibération, annex…) to a contract, whatever its state."""
+    _check_can_manage(actor, contract.delegation)
+    _check_attachment(uploaded_file)
+    content = uploaded_file.read()
+    return _store_document(
+        contract=contract,
+        kind=DocumentKind.ATTACHMENT,
+        title=title,
+        filename=uploaded_file.name,
+        content=content,
+        actor=actor,
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", views.ContractListView.as_view(), name="contract_list"),
+    path("nouveau/", views.ContractCreateView.as_view(), name="contract_create"),
+    path("mes-contrats/", views.MyContractsView.as_view(), name="my_contracts"),
+    path("collectivites/", views.CollectivitySearchView.as_view(), name="collectivity_search"),
+    path("<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
+    path("<int:pk>/modifier/", views.ContractUpdateView.as_view(), name="contract_update"),
+    path("<int:pk>/pdf/", views.ContractPdfView.as_view(), name="contract_pdf"),
+    path("<int:pk>/envoyer-a-la-signature/", views.ContractSubmitView.as_view(), name="contract_submit"),
+    path("<int:pk>/retour-en-brouillon/", views.ContractReturnToDraftView.as_view(), name="contract_return_to_draft"),
+    path("<int:pk>/resilier/", views.ContractTerminateView.as_view(), name="contract_terminate"),
+    path("<int:pk>/avenants/", views.AmendmentCreateView.as_view(), name="amendment_create"),
+    path("<int:pk>/documents/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
+]

@@ -1,0 +1,281 @@
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from agreements.enums import ContractStatus
+from agreements.models import PartnershipContract
+from tests.agreements.factories import make_contract
+from tests.factories import CommuneFactory, EpciFactory, ThemeFactory
+from tests.helpers import text
+
+
+def _form_data(commune, **overrides):
+    theme = ThemeFactory(
+        family="development_projects",
+        code="handicap",
+        label="Prise en compte des travailleurs en situation de handicap",
+    )
+    data = {
+        "title": "Contrat de Saint-Étienne",
+        "start_date": "2027-01-01",
+        "end_date": "",
+        "objectives": "Former les encadrants",
+        "specific_clauses": "",
+        "version": "",
+        "parties-TOTAL_FORMS": "1",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "50",
+        "parties-0-collectivity": f"{commune.code} – {commune.name} ({commune.department.code})",
+        "parties-0-signatory_name": "Gaël Perdriau",
+        "parties-0-signatory_function": "Maire",
+        "parties-0-signatory_email": "maire@example.fr",
+        "parties-0-deliberation_date": "2026-10-15",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        "lines-0-year": "2027",
+        "lines-0-theme": str(theme.pk),
+        "lines-0-title": "Accueil des travailleurs handicapés",
+        "lines-0-planned_days": "2",
+        "lines-0-planned_trainees": "15",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_delegation_agent_drafts_and_sends_for_signature(client, delegation_staff, commune):
+    client.force_login(delegation_staff)
+    response = client.post(
+        reverse("agreements:contract_create"), _form_data(commune, delegate=str(delegation_staff.pk))
+    )
+    contract = PartnershipContract.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agreements:contract_detail", args=[contract.pk])
+    assert contract.delegation == delegation_staff.delegation
+    assert contract.end_date == datetime.date(2029, 12, 31)
+    assert list(contract.programme_lines.values_list("title", "planned_days", "planned_trainees")) == [
+        ("Accueil des travailleurs handicapés", 2, 15)
+    ]
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Accueil des travailleurs handicapés" in page
+    assert "Envoyer à la signature" in page
+
+    client.post(reverse("agreements:contract_submit", args=[contract.pk]))
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.READY_FOR_SIGNATURE
+    pdf = client.get(reverse("agreements:contract_pdf", args=[contract.pk]))
+    body = b"".join(pdf.streaming_content)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert body == contract.documents.get().file.read()
+
+
+def test_collectivity_typed_by_name_is_refused_with_message(client, delegation_staff, commune):
+    client.force_login(delegation_staff)
+    response = client.post(
+        reverse("agreements:contract_create"), _form_data(commune, **{"parties-0-collectivity": "Ville inconnue"})
+    )
+    assert response.status_code == 400
+    assert "Collectivité introuvable" in response.content.decode()
+    assert PartnershipContract.objects.count() == 0
+
+
+def test_end_before_start_keeps_the_input(client, delegation_staff, commune):
+    client.force_login(delegation_staff)
+    response = client.post(reverse("agreements:contract_create"), _form_data(commune, end_date="2026-01-01"))
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "La date de fin doit être postérieure à la date de début." in content
+    assert 'value="Contrat de Saint-Étienne"' in content
+    assert "Accueil des travailleurs handicapés" in content
+    assert PartnershipContract.objects.count() == 0
+
+
+def test_edit_form_refuses_stale_version(client, delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    client.force_login(delegation_staff)
+    url = reverse("agreements:contract_update", args=[contract.pk])
+    first = _form_data(commune, title="Version A", version=str(contract.version))
+    second = _form_data(commune, title="Version B", version=str(contract.version))
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, second)
+    assert response.status_code == 409
+    assert "Quelqu'un a enregistré ce contrat" in text(response)
+    contract.refresh_from_db()
+    assert contract.title == "Version A"
+
+
+def test_editing_a_sent_contract_redirects_with_message(client, delegation_staff, commune):
+    contract = make_contract(
+        actor=delegation_staff, collectivities=[commune], status=ContractStatus.READY_FOR_SIGNATURE
+    )
+    client.force_login(delegation_staff)
+    response = client.get(reverse("agreements:contract_update", args=[contract.pk]), follow=True)
+    assert "n'est plus un brouillon" in text(response)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["contract_detail", "contract_update", "contract_pdf", "contract_submit", "contract_terminate"]
+)
+def test_other_delegation_cannot_reach_contract(client, delegation_staff, other_delegation_staff, commune, url_name):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    client.force_login(other_delegation_staff)
+    url = reverse(f"agreements:{url_name}", args=[contract.pk])
+    response = client.post(url) if url_name in ("contract_submit", "contract_terminate") else client.get(url)
+    assert response.status_code == 404
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.DRAFT
+
+
+def test_national_staff_and_amf_see_all_delegations(client, national_staff, amf_staff, delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    for user in (national_staff, amf_staff):
+        client.force_login(user)
+        assert client.get(reverse("agreements:contract_detail", args=[contract.pk])).status_code == 200
+        assert contract.title in client.get(reverse("agreements:contract_list")).content.decode()
+
+
+def test_amf_staff_cannot_change_contracts_in_workspace(client, amf_staff, delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    client.force_login(amf_staff)
+    assert client.post(reverse("agreements:contract_submit", args=[contract.pk])).status_code == 403
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.DRAFT
+
+
+def test_signatory_sees_only_own_sent_contracts(
+    client, delegation_staff, signatory, other_signatory, commune, other_commune
+):
+    own = make_contract(
+        actor=delegation_staff, collectivities=[commune], status=ContractStatus.READY_FOR_SIGNATURE, title="Le mien"
+    )
+    draft = make_contract(
+        actor=delegation_staff, collectivities=[commune], start=datetime.date(2031, 1, 1), title="Brouillon"
+    )
+    theirs = make_contract(
+        actor=delegation_staff,
+        collectivities=[other_commune],
+        status=ContractStatus.READY_FOR_SIGNATURE,
+        title="Le leur",
+    )
+    client.force_login(signatory)
+    page = client.get(reverse("agreements:my_contracts")).content.decode()
+    assert "Le mien" in page and "Le leur" not in page and "Brouillon" not in page
+    assert client.get(reverse("agreements:contract_pdf", args=[own.pk])).status_code == 200
+    assert client.get(reverse("agreements:contract_pdf", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("agreements:contract_pdf", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("agreements:contract_list")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    response = client.get(reverse("agreements:contract_detail", args=[contract.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_list_search_filters_and_sort(client, delegation_staff, delegation):
+    department = delegation.departments.first()
+    saint_etienne = CommuneFactory(name="Saint-Étienne", department=department)
+    lyon = CommuneFactory(name="Lyon", department=department)
+    make_contract(
+        actor=delegation_staff,
+        collectivities=[saint_etienne],
+        title="Contrat stéphanois",
+        status=ContractStatus.READY_FOR_SIGNATURE,
+    )
+    make_contract(actor=delegation_staff, collectivities=[lyon], title="Contrat lyonnais")
+    client.force_login(delegation_staff)
+    url = reverse("agreements:contract_list")
+    page = client.get(url, {"q": "saint etienne"}).content.decode()
+    assert "Contrat stéphanois" in page and "Contrat lyonnais" not in page
+    page = client.get(url, {"status": "draft"}).content.decode()
+    assert "Contrat lyonnais" in page and "Contrat stéphanois" not in page
+    page = client.get(url, {"year": "2040"}).content.decode()
+    assert "Aucun contrat ne correspond" in page
+    page = client.get(url, {"sort": "status"}).content.decode()
+    assert page.index("Contrat lyonnais") < page.index("Contrat stéphanois")
+
+
+def _make_many(delegation_staff, delegation, count):
+    department = delegation.departments.first()
+    for index in range(count):
+        make_contract(actor=delegation_staff, collectivities=[CommuneFactory(department=department)], title=f"C{index}")
+
+
+def test_contract_list_query_count_is_constant(client, delegation_staff, delegation, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(delegation_staff)
+    url = reverse("agreements:contract_list")
+    _make_many(delegation_staff, delegation, 1)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _make_many(delegation_staff, delegation, 49)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert response.context["paginator"].count == 50
+    assert len(fifty) == len(one)
+
+
+def test_contract_page_query_count_is_constant(client, delegation_staff, delegation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    department = delegation.departments.first()
+    small = make_contract(actor=delegation_staff, collectivities=[CommuneFactory(department=department)], title="Petit")
+    communes = [CommuneFactory(department=department) for _ in range(50)]
+    big = make_contract(actor=delegation_staff, collectivities=communes, title="Grand")
+    client.force_login(delegation_staff)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("agreements:contract_detail", args=[small.pk]))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("agreements:contract_detail", args=[big.pk]))
+    assert response.content.decode().count("<td>Marie Martin, Maire") == 50
+    assert len(many) == len(one)
+
+
+def test_collectivity_search_ignores_accents_case_and_hyphens(client, delegation_staff, delegation):
+    department = delegation.departments.first()
+    saint_etienne = CommuneFactory(name="Saint-Étienne", department=department, population=170000)
+    CommuneFactory(name="Saint-Étienne-de-Tinée", department=department, population=1500)
+    epci = EpciFactory(name="Saint-Étienne Métropole", department=department)
+    client.force_login(delegation_staff)
+    url = reverse("agreements:collectivity_search")
+    results = json.loads(client.get(url, {"q": "saint etienne"}).content)["results"]
+    assert [r["label"].split(" – ")[1].split(" (")[0] for r in results] == [
+        "Saint-Étienne",
+        "Saint-Étienne Métropole",
+        "Saint-Étienne-de-Tinée",
+    ]
+    assert results[0]["code"] == saint_etienne.code
+    by_code = json.loads(client.get(url, {"q": saint_etienne.code}).content)["results"]
+    assert by_code[0]["code"] == saint_etienne.code
+    by_siren = json.loads(client.get(url, {"q": epci.siren}).content)["results"]
+    assert by_siren[0]["code"] == epci.code
+
+
+def test_collectivity_search_reserved_to_cnfpt_staff(client, signatory):
+    client.force_login(signatory)
+    assert client.get(reverse("agreements:collectivity_search"), {"q": "saint"}).status_code == 403
+
+
+def test_admin_shows_contract_read_only_past_draft(client, amf_staff, delegation_staff, commune):
+    contract = make_contract(
+        actor=delegation_staff, collectivities=[commune], status=ContractStatus.READY_FOR_SIGNATURE
+    )
+    client.force_login(amf_staff)
+    listing = client.get("/admin/agreements/partnershipcontract/")
+    assert contract.reference in listing.content.decode()
+    page = client.get(f"/admin/agreements/partnershipcontract/{contract.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    response = client.post(f"/admin/agreements/partnershipcontract/{contract.pk}/change/", {"title": "Modifié"})
+    assert response.status_code == 403
+    contract.refresh_from_db()
+    assert contract.title == "Contrat de test"
