@@ -7,7 +7,7 @@ from django.db import transaction
 
 from partnership.models import Collectivity
 
-from . import services
+from . import services, signing
 from .enums import ContractStatus
 from .models import PartnershipContract, Theme
 
@@ -114,9 +114,11 @@ def _create(accounts, title, parties, start, end, target, delegation, actor, del
     )
     if target == ContractStatus.DRAFT:
         return contract
-    services.contract_submit_for_signature(contract=contract, actor=actor)
     if target == ContractStatus.READY_FOR_SIGNATURE:
-        return contract
+        # Real signature requests: the signatory receives a link (in the console in development).
+        return signing.contract_send_for_signature(contract=contract, actor=actor)
+    # Later states stand for contracts signed before the platform existed: no online requests.
+    services.contract_submit_for_signature(contract=contract, actor=actor)
     services.contract_mark_signed_by_collectivity(contract=contract, comment="Signature de la collectivité (démo)")
     if target == ContractStatus.SIGNED_BY_COLLECTIVITY:
         return contract

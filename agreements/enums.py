@@ -43,3 +43,38 @@ class DocumentKind(models.TextChoices):
     FOR_SIGNATURE = "for_signature", "Document soumis à signature"
     SIGNED = "signed", "Contrat signé"
     ATTACHMENT = "attachment", "Pièce jointe"
+
+
+class SignerRole(models.TextChoices):
+    COLLECTIVITY = "collectivity", "Collectivité"
+    DELEGATION = "delegation", "Délégation (contre-signature)"
+
+
+class SignatureRequestStatus(models.TextChoices):
+    WAITING = "waiting", "En attente des signatures précédentes"
+    SENT = "sent", "Envoyée"
+    SIGNED = "signed", "Signée"
+    DECLINED = "declined", "Refusée"
+    EXPIRED = "expired", "Expirée"
+    CANCELLED = "cancelled", "Annulée"
+    REPLACED = "replaced", "Remplacée (autre signataire)"
+
+
+OPEN_REQUEST_STATUSES = (SignatureRequestStatus.WAITING, SignatureRequestStatus.SENT)
+
+
+class AuditEventKind(models.TextChoices):
+    SENT = "sent", "Demande envoyée"
+    OPENED = "opened", "Lien ouvert"
+    CODE_SENT = "code_sent", "Code envoyé"
+    CODE_VERIFIED = "code_verified", "Code vérifié"
+    CODE_FAILED = "code_failed", "Code erroné"
+    LOCKED = "locked", "Lien bloqué"
+    SIGNED = "signed", "Signé"
+    DECLINED = "declined", "Refusé"
+    REMINDED = "reminded", "Relance envoyée"
+    EXPIRED = "expired", "Expiré"
+    CANCELLED = "cancelled", "Annulé"
+    REPLACED = "replaced", "Signataire remplacé"
+    COMPLETED = "completed", "Toutes les signatures recueillies"
+    SEALED = "sealed", "Document final scellé"

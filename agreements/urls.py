@@ -17,5 +17,13 @@ urlpatterns = [
     path("<int:pk>/resilier/", views.ContractTerminateView.as_view(), name="contract_terminate"),
     path("<int:pk>/avenants/", views.AmendmentCreateView.as_view(), name="amendment_create"),
     path("<int:pk>/documents/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
+    path(
+        "<int:pk>/signatures/<int:request_pk>/relancer/", views.SignatureResendView.as_view(), name="signature_resend"
+    ),
+    path(
+        "<int:pk>/signatures/<int:request_pk>/remplacer/",
+        views.SignatureReplaceView.as_view(),
+        name="signature_replace",
+    ),
     path("<int:pk>/documents/<int:document_pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
 ]

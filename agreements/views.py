@@ -14,7 +14,7 @@ from partnership import permissions
 from partnership.models import Collectivity
 from partnership.text import normalize_search
 
-from . import selectors, services
+from . import selectors, services, signing
 from .enums import ContractStatus, DocumentKind
 from .forms import (
     AmendmentForm,
@@ -24,6 +24,7 @@ from .forms import (
     LineFormSet,
     PartyFormSet,
     ReasonForm,
+    ReplaceSignerForm,
     TerminateForm,
     collectivity_label,
     line_initial,
@@ -226,6 +227,8 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
                 "amendment_form": AmendmentForm(),
                 "attachment_form": AttachmentForm(),
                 "Status": ContractStatus,
+                "signature_requests": signing.signature_requests_of(contract),
+                "replace_form": ReplaceSignerForm(),
             }
         )
         return context
@@ -279,7 +282,7 @@ class ContractActionView(ManageMixin, View):
     def call_service(self, contract, data):
         raise NotImplementedError
 
-    def post(self, request, pk):
+    def post(self, request, pk, **kwargs):
         contract = self.get_contract()
         form = self.form_class(request.POST, request.FILES) if self.form_class else None
         if form is not None and not form.is_valid():
@@ -298,18 +301,23 @@ class ContractActionView(ManageMixin, View):
 
 
 class ContractSubmitView(ContractActionView):
-    success_message = "Le contrat est prêt pour signature : sa référence est attribuée et son PDF figé."
+    success_message = (
+        "Le contrat est envoyé à la signature : sa référence est attribuée, son PDF figé, "
+        "et chaque signataire de collectivité a reçu son lien personnel par e-mail."
+    )
 
     def call_service(self, contract, data):
-        services.contract_submit_for_signature(contract=contract, actor=self.request.user)
+        signing.contract_send_for_signature(contract=contract, actor=self.request.user)
 
 
 class ContractReturnToDraftView(ContractActionView):
     form_class = ReasonForm
-    success_message = "Le contrat est revenu à l'état de brouillon."
+    success_message = (
+        "Les demandes de signature en attente sont annulées ; le contrat est revenu à l'état de brouillon."
+    )
 
     def call_service(self, contract, data):
-        services.contract_return_to_draft(contract=contract, actor=self.request.user, reason=data["reason"])
+        signing.signature_process_cancel(contract=contract, actor=self.request.user, reason=data["reason"])
 
 
 class ContractTerminateView(ContractActionView):
@@ -337,6 +345,25 @@ class AttachmentUploadView(ContractActionView):
     def call_service(self, contract, data):
         services.contract_attach_document(
             contract=contract, actor=self.request.user, title=data["title"], uploaded_file=data["file"]
+        )
+
+
+class SignatureResendView(ContractActionView):
+    success_message = "Un nouveau lien de signature a été envoyé."
+
+    def call_service(self, contract, data):
+        signing.signature_request_resend(
+            contract=contract, request_id=self.kwargs["request_pk"], actor=self.request.user
+        )
+
+
+class SignatureReplaceView(ContractActionView):
+    form_class = ReplaceSignerForm
+    success_message = "Le signataire est remplacé ; le nouveau signataire a reçu son lien."
+
+    def call_service(self, contract, data):
+        signing.signature_request_replace_signer(
+            contract=contract, request_id=self.kwargs["request_pk"], actor=self.request.user, **data
         )
 
 

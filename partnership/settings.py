@@ -139,7 +139,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
+    "signatures-remind-and-expire": {"task": "agreements.tasks.signatures_remind_and_expire", "schedule": 3600.0},
+}
 
 # E-mail: console unless an SMTP host is given.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -217,6 +220,21 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, minimum=1)
 CONTRACT_DEFAULT_DURATION_YEARS = env_int("CONTRACT_DEFAULT_DURATION_YEARS", 3, minimum=1)
 SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", DEBUG)
+
+# Online signing.
+SIGNATURE_LINK_VALIDITY_DAYS = env_int("SIGNATURE_LINK_VALIDITY_DAYS", 30, minimum=1)
+SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 3, minimum=1)
+SIGNATURE_CODE_VALIDITY_MINUTES = 10
+SIGNATURE_CODE_MAX_ATTEMPTS = 5
+SIGNATURE_CODE_RESEND_SECONDS = env_int("SIGNATURE_CODE_RESEND_SECONDS", 60, minimum=0)
+SIGNATURE_CODE_MAX_SENDS = env_int("SIGNATURE_CODE_MAX_SENDS", 10, minimum=1)
+# Key of the audit trail's HMAC chain; changing it makes every past event look altered.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", SECRET_KEY)
+SIGNING_DIR = Path(env_str("SIGNING_DIR", str(VAR_DIR / "signing")))
+SIGNING_CERT_FILE = env_str("SIGNING_CERT_FILE")
+SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")
+SIGNING_KEY_PASSPHRASE = env_str("SIGNING_KEY_PASSPHRASE")
+SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE = env_bool("SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE", False)
 
 LOGGING = {
     "version": 1,

@@ -18,5 +18,9 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
+    path("formations/", include("trainings.urls")),
     path("contrats/", include("agreements.urls")),
+    path("", include("agreements.signing_urls")),
+    path("evenements/", include("events.urls")),
+    path("stages-etudes/", include("agreements.axis5_urls")),
 ]

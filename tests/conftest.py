@@ -10,9 +10,17 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def _signing_dir(tmp_path_factory):
+    # One development seal certificate for the whole run: making an RSA key per test is slow.
+    return tmp_path_factory.mktemp("signing")
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path, _signing_dir):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIGNING_DIR = _signing_dir
+    settings.SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE = True
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,157 @@
+"""Axis 5 writes: INET internships at the AMF and studies requested by the AMF.
+
+Status changes are conditional UPDATEs (``... WHERE status IN (allowed sources)``): the row count
+says whether the transition was legal at the time of writing, even with concurrent requests.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from partnership import permissions
+from partnership.models import User
+
+from .enums import InternshipStatus, StudyStatus
+from .models import Internship, Study
+
+INTERNSHIP_TRANSITIONS = {
+    InternshipStatus.PLANNED: {InternshipStatus.IN_PROGRESS, InternshipStatus.CANCELLED},
+    InternshipStatus.IN_PROGRESS: {InternshipStatus.COMPLETED, InternshipStatus.CANCELLED},
+}
+STUDY_TRANSITIONS = {
+    StudyStatus.REQUESTED: {StudyStatus.IN_PROGRESS, StudyStatus.CANCELLED},
+    StudyStatus.IN_PROGRESS: {StudyStatus.DELIVERED, StudyStatus.CANCELLED},
+}
+INTERNSHIP_FIELDS = ("student_name", "student_email", "promotion", "start_date", "end_date", "tutor", "subject")
+STUDY_FIELDS = ("subject", "requester", "requested_on", "due_on", "authors")
+
+
+def _require_change(actor: User) -> None:
+    if not permissions.can_change_axis5(actor):
+        raise ValidationError("Seuls les agents de l'AMF et du CNFPT national peuvent modifier les stages et études.")
+
+
+def _sources(transitions: dict, target: str) -> set[str]:
+    return {source for source, targets in transitions.items() if target in targets}
+
+
+def _apply(instance, fields: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    changed = []
+    for name in names:
+        if name in fields and getattr(instance, name) != fields[name]:
+            setattr(instance, name, fields[name])
+            changed.append(name)
+    return changed
+
+
+# --- Internships --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def internship_create(*, actor: User, fields: dict[str, Any]) -> Internship:
+    _require_change(actor)
+    internship = Internship(status=InternshipStatus.PLANNED)
+    _apply(internship, fields, INTERNSHIP_FIELDS)
+    internship.full_clean()
+    internship.save()
+    return internship
+
+
+@transaction.atomic
+def internship_update(*, internship: Internship, actor: User, fields: dict[str, Any]) -> Internship:
+    _require_change(actor)
+    locked = Internship.objects.select_for_update().get(pk=internship.pk)
+    if locked.status == InternshipStatus.CANCELLED:
+        raise ValidationError("Un stage annulé ne peut plus être modifié.")
+    changed = _apply(locked, fields, INTERNSHIP_FIELDS)
+    locked.full_clean()
+    if changed:
+        locked.save(update_fields=changed)
+    return locked
+
+
+@transaction.atomic
+def internship_transition(*, internship: Internship, actor: User, target: str) -> Internship:
+    """planned → in_progress → completed, or cancelled from planned or in progress."""
+    _require_change(actor)
+    if target not in InternshipStatus.values:
+        raise ValidationError("Statut inconnu.")
+    updated = Internship.objects.filter(pk=internship.pk, status__in=_sources(INTERNSHIP_TRANSITIONS, target)).update(
+        status=target
+    )
+    if not updated:
+        current = Internship.objects.get(pk=internship.pk)
+        raise ValidationError(
+            f"Transition impossible : un stage « {current.get_status_display().lower()} » ne peut pas "
+            f"passer au statut « {InternshipStatus(target).label.lower()} »."
+        )
+    internship.refresh_from_db(fields=["status"])
+    return internship
+
+
+# --- Studies ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def study_create(*, actor: User, fields: dict[str, Any]) -> Study:
+    _require_change(actor)
+    study = Study(status=StudyStatus.REQUESTED, created_by=actor)
+    _apply(study, fields, STUDY_FIELDS)
+    study.full_clean()
+    study.save()
+    return study
+
+
+@transaction.atomic
+def study_update(*, study: Study, actor: User, fields: dict[str, Any]) -> Study:
+    _require_change(actor)
+    locked = Study.objects.select_for_update().get(pk=study.pk)
+    if locked.status in (StudyStatus.DELIVERED, StudyStatus.CANCELLED):
+        raise ValidationError("Une étude livrée ou abandonnée ne peut plus être modifiée.")
+    changed = _apply(locked, fields, STUDY_FIELDS)
+    locked.full_clean()
+    if changed:
+        locked.save(update_fields=changed)
+    return locked
+
+
+@transaction.atomic
+def study_transition(*, study: Study, actor: User, target: str) -> Study:
+    """requested → in_progress, or cancelled; delivery goes through ``study_deliver``."""
+    _require_change(actor)
+    if target == StudyStatus.DELIVERED:
+        raise ValidationError("Pour livrer l'étude, indiquez la date de livraison et joignez le livrable.")
+    if target not in StudyStatus.values:
+        raise ValidationError("Statut inconnu.")
+    updated = Study.objects.filter(pk=study.pk, status__in=_sources(STUDY_TRANSITIONS, target)).update(status=target)
+    if not updated:
+        current = Study.objects.get(pk=study.pk)
+        raise ValidationError(
+            f"Transition impossible : une étude « {current.get_status_display().lower()} » ne peut pas "
+            f"passer au statut « {StudyStatus(target).label.lower()} »."
+        )
+    study.refresh_from_db(fields=["status"])
+    return study
+
+
+@transaction.atomic
+def study_deliver(*, study: Study, actor: User, delivered_on: date, deliverable: UploadedFile) -> Study:
+    """in_progress → delivered, with the delivery date and the deliverable (checked by the form)."""
+    _require_change(actor)
+    locked = Study.objects.select_for_update().get(pk=study.pk)
+    if locked.status != StudyStatus.IN_PROGRESS:
+        raise ValidationError(
+            f"Transition impossible : une étude « {locked.get_status_display().lower()} » ne peut pas être livrée."
+        )
+    if not deliverable:
+        raise ValidationError({"deliverable": "Le livrable est obligatoire."})
+    if delivered_on < locked.requested_on:
+        raise ValidationError({"delivered_on": "La date de livraison ne peut pas précéder la date de la demande."})
+    locked.status = StudyStatus.DELIVERED
+    locked.delivered_on = delivered_on
+    locked.deliverable = deliverable
+    locked.save(update_fields=["status", "delivered_on", "deliverable"])
+    return locked

@@ -1,0 +1,236 @@
+"""Axis 5 pages: INET internships and AMF studies.
+
+CNFPT staff (national and delegations) and AMF staff read them; AMF and national staff change them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from partnership import permissions
+
+from . import axis5_services as services
+from .axis5_forms import (
+    InternshipForm,
+    InternshipTransitionForm,
+    StudyDeliverForm,
+    StudyForm,
+    StudyTransitionForm,
+)
+from .axis5_services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
+from .enums import InternshipStatus, StudyStatus
+from .models import Internship, Study
+
+
+def _require(check):
+    def decorator(view):
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorator
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _list(request, queryset, template, statuses):
+    status = request.GET.get("statut", "")
+    if status in statuses.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "items": page.object_list,
+            "statuses": statuses.choices,
+            "current_status": status,
+            "query": f"statut={status}" if status else "",
+            "can_change": permissions.can_change_axis5(request.user),
+        },
+    )
+
+
+# --- Internships --------------------------------------------------------------------------------
+
+
+@require_GET
+@_require(permissions.can_view_axis5)
+def internship_list(request):
+    return _list(request, Internship.objects.all(), "agreements/axis5/internship_list.html", InternshipStatus)
+
+
+@require_GET
+@_require(permissions.can_view_axis5)
+def internship_detail(request, pk: int):
+    internship = get_object_or_404(Internship, pk=pk)
+    targets = INTERNSHIP_TRANSITIONS.get(internship.status, set())
+    return render(
+        request,
+        "agreements/axis5/internship_detail.html",
+        {
+            "internship": internship,
+            "can_change": permissions.can_change_axis5(request.user),
+            "transitions": [(value, label) for value, label in InternshipStatus.choices if value in targets],
+        },
+    )
+
+
+@_require(permissions.can_change_axis5)
+def internship_create(request):
+    form = InternshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            internship = services.internship_create(actor=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Stage enregistré.")
+            return redirect("axis5:internship_detail", pk=internship.pk)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": "Nouveau stage INET"})
+
+
+@_require(permissions.can_change_axis5)
+def internship_edit(request, pk: int):
+    internship = get_object_or_404(Internship, pk=pk)
+    form = InternshipForm(request.POST or None, instance=internship)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.internship_update(internship=internship, actor=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Stage enregistré.")
+            return redirect("axis5:internship_detail", pk=internship.pk)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": f"Modifier le stage : {internship}"})
+
+
+@require_POST
+@_require(permissions.can_change_axis5)
+def internship_transition(request, pk: int):
+    internship = get_object_or_404(Internship, pk=pk)
+    form = InternshipTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Statut inconnu.")
+    else:
+        try:
+            services.internship_transition(
+                internship=internship, actor=request.user, target=form.cleaned_data["target"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Statut du stage : {internship.get_status_display()}.")
+    return redirect("axis5:internship_detail", pk=internship.pk)
+
+
+# --- Studies ------------------------------------------------------------------------------------
+
+
+@require_GET
+@_require(permissions.can_view_axis5)
+def study_list(request):
+    return _list(request, Study.objects.all(), "agreements/axis5/study_list.html", StudyStatus)
+
+
+def _study_detail(request, study, deliver_form=None, status=200):
+    targets = STUDY_TRANSITIONS.get(study.status, set()) - {StudyStatus.DELIVERED}
+    return render(
+        request,
+        "agreements/axis5/study_detail.html",
+        {
+            "study": study,
+            "can_change": permissions.can_change_axis5(request.user),
+            "transitions": [(value, label) for value, label in StudyStatus.choices if value in targets],
+            "deliver_form": deliver_form or StudyDeliverForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@_require(permissions.can_view_axis5)
+def study_detail(request, pk: int):
+    return _study_detail(request, get_object_or_404(Study, pk=pk))
+
+
+@_require(permissions.can_change_axis5)
+def study_create(request):
+    form = StudyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study = services.study_create(actor=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Étude enregistrée.")
+            return redirect("axis5:study_detail", pk=study.pk)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": "Nouvelle étude pour l'AMF"})
+
+
+@_require(permissions.can_change_axis5)
+def study_edit(request, pk: int):
+    study = get_object_or_404(Study, pk=pk)
+    form = StudyForm(request.POST or None, instance=study)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.study_update(study=study, actor=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Étude enregistrée.")
+            return redirect("axis5:study_detail", pk=study.pk)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": f"Modifier l'étude : {study}"})
+
+
+@require_POST
+@_require(permissions.can_change_axis5)
+def study_transition(request, pk: int):
+    study = get_object_or_404(Study, pk=pk)
+    form = StudyTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pour livrer l'étude, indiquez la date de livraison et joignez le livrable.")
+    else:
+        try:
+            services.study_transition(study=study, actor=request.user, target=form.cleaned_data["target"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Statut de l'étude : {study.get_status_display()}.")
+    return redirect("axis5:study_detail", pk=study.pk)
+
+
+@require_POST
+@_require(permissions.can_change_axis5)
+def study_deliver(request, pk: int):
+    study = get_object_or_404(Study, pk=pk)
+    form = StudyDeliverForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.study_deliver(
+                study=study,
+                actor=request.user,
+                delivered_on=form.cleaned_data["delivered_on"],
+                deliverable=form.cleaned_data["deliverable"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Étude livrée.")
+            return redirect("axis5:study_detail", pk=study.pk)
+    return _study_detail(request, study, deliver_form=form, status=400)

@@ -1,0 +1,51 @@
+"""The final contract PDF: the exact document signed, then a signature page and a certificate of completion."""
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .enums import SignatureRequestStatus
+from .models import PartnershipContract
+from .services import current_document_for_signature
+
+
+def _annex_pdf(contract: PartnershipContract, document) -> bytes:
+    from weasyprint import HTML
+
+    signers = list(
+        contract.signature_requests.filter(document=document, status=SignatureRequestStatus.SIGNED).order_by(
+            "step", "signed_at"
+        )
+    )
+    events = list(contract.audit_events.select_related("request").order_by("sequence"))
+    html = render_to_string(
+        "agreements/signature_certificate.html",
+        {
+            "contract": contract,
+            "document": document,
+            "signers": signers,
+            "events": events,
+            "parties": list(contract.parties.select_related("collectivity")),
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def build_final_pdf(contract: PartnershipContract) -> bytes:
+    """Concatenate the signed document's exact pages with the signature page and certificate."""
+    from pypdf import PdfReader, PdfWriter
+
+    document = current_document_for_signature(contract)
+    with document.file.open("rb") as handle:
+        original = handle.read()
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(original)))
+    writer.append(PdfReader(io.BytesIO(_annex_pdf(contract, document))))
+    writer.add_metadata(
+        {"/Title": f"Contrat {contract.reference} signé", "/Producer": "Plateforme du partenariat CNFPT-AMF"}
+    )
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

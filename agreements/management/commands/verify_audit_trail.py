@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from agreements.audit import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Vérifie l'intégrité de la piste d'audit chaînée des signatures."
+
+    def handle(self, *args, **options):
+        checked, problems = verify_chain()
+        if problems:
+            for problem in problems:
+                where = f"événement n° {problem.sequence}" if problem.sequence is not None else "chaîne"
+                self.stderr.write(f"{where} : {problem.message}")
+            raise CommandError(f"Piste d'audit ALTÉRÉE : {len(problems)} anomalie(s) sur {checked} événement(s).")
+        self.stdout.write(self.style.SUCCESS(f"Piste d'audit intègre : {checked} événement(s) vérifié(s)."))

@@ -1,0 +1,180 @@
+"""The platform's seal: a PAdES signature (pyHanko) over the final contract PDF, and its verification.
+
+Development: a self-signed certificate is made on first use under ``SIGNING_DIR``. Production:
+``SIGNING_CERT_FILE`` and ``SIGNING_KEY_FILE`` (PEM; ``SIGNING_KEY_PASSPHRASE`` if encrypted) are
+required; without them sealing refuses to run rather than sealing with a throwaway key.
+"""
+
+import datetime
+import enum
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+SEAL_FIELD_NAME = "CachetPlateformePartenariat"
+
+
+def _development_bundle_paths() -> tuple[Path, Path]:
+    directory = Path(settings.SIGNING_DIR)
+    return directory / "plateforme-dev.key.pem", directory / "plateforme-dev.cert.pem"
+
+
+def _create_development_certificate(key_path: Path, cert_path: Path) -> None:
+    """Make a self-signed RSA certificate; the first process to link its files wins, others reuse them."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Partenariat CNFPT-AMF"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Cachet de la plateforme (développement)"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    for path, content in ((key_path, key_pem), (cert_path, cert_pem)):
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(content)
+        os.chmod(handle.name, 0o600)
+        try:
+            os.link(handle.name, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(handle.name)
+
+
+def certificate_paths() -> tuple[Path, Path]:
+    """(key, certificate) files of the platform seal."""
+    if settings.SIGNING_CERT_FILE and settings.SIGNING_KEY_FILE:
+        return Path(settings.SIGNING_KEY_FILE), Path(settings.SIGNING_CERT_FILE)
+    if not settings.DEBUG and not settings.SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE:
+        raise ImproperlyConfigured(
+            "SIGNING_CERT_FILE and SIGNING_KEY_FILE are required to seal contracts in production."
+        )
+    key_path, cert_path = _development_bundle_paths()
+    if not (key_path.exists() and cert_path.exists()):
+        _create_development_certificate(key_path, cert_path)
+    return key_path, cert_path
+
+
+@lru_cache(maxsize=4)
+def _load_signer(key_path: str, cert_path: str, passphrase: str | None):
+    from pyhanko.sign import signers
+
+    return signers.SimpleSigner.load(key_path, cert_path, key_passphrase=passphrase.encode() if passphrase else None)
+
+
+def platform_signer():
+    key_path, cert_path = certificate_paths()
+    return _load_signer(str(key_path), str(cert_path), settings.SIGNING_KEY_PASSPHRASE)
+
+
+def platform_certificate_pem() -> bytes:
+    return certificate_paths()[1].read_bytes()
+
+
+def seal_pdf(pdf_bytes: bytes, *, reason: str, location: str = "France") -> bytes:
+    """Add the platform's PAdES signature over the whole of ``pdf_bytes``."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD_NAME,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+        name="Plateforme du partenariat CNFPT-AMF",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+    )
+    output = signers.sign_pdf(writer, metadata, signer=platform_signer())
+    return output.getvalue()
+
+
+class SealState(enum.StrEnum):
+    INTACT = "intact"
+    MODIFIED = "modified"
+    FOREIGN = "foreign"
+    UNSIGNED = "unsigned"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True)
+class SealInspection:
+    state: SealState
+    signed_at: datetime.datetime | None = None
+
+
+def inspect_seal(pdf_bytes: bytes) -> SealInspection:
+    """Does ``pdf_bytes`` carry an intact seal of this platform over the whole file?"""
+    from asn1crypto import pem as asn1_pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        signatures = list(reader.embedded_signatures)
+    except Exception:  # a damaged file is an answer, not an error
+        return SealInspection(SealState.UNREADABLE)
+    if not signatures:
+        return SealInspection(SealState.UNSIGNED)
+    _, _, der = asn1_pem.unarmor(platform_certificate_pem())
+    platform_cert = asn1_x509.Certificate.load(der)
+    context = ValidationContext(trust_roots=[platform_cert])
+    for signature in signatures:
+        if signature.signer_cert.sha256 != platform_cert.sha256:
+            continue
+        try:
+            status = validate_pdf_signature(signature, context)
+        except Exception:
+            return SealInspection(SealState.MODIFIED)
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+        if status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+            return SealInspection(SealState.INTACT, status.signer_reported_dt)
+        return SealInspection(SealState.MODIFIED)
+    return SealInspection(SealState.FOREIGN)

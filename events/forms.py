@@ -1,0 +1,261 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnership import permissions
+from partnership.models import Collectivity, Delegation, MayorsAssociation, Region
+
+from .enums import ExpertiseTheme, ParticipantQuality
+from .models import Event, EventFeedback, Speaker
+from .selectors import collectivities_matching
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    """Create or edit an event. The delegation is chosen by national staff only."""
+
+    online_url = forms.URLField(label="Lien de connexion", required=False, assume_scheme="https")
+    capacity = forms.IntegerField(
+        label="Nombre de places",
+        min_value=1,
+        error_messages={"min_value": "Il faut au moins une place."},
+    )
+    venue_commune_code = forms.CharField(
+        label="Commune du lieu (code INSEE)",
+        required=False,
+        max_length=5,
+        help_text="Par exemple 42218 pour Saint-Étienne. Laisser vide pour un événement en ligne.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "topic",
+            "theme",
+            "description",
+            "delegation",
+            "mayors_associations",
+            "starts_at",
+            "ends_at",
+            "venue_address",
+            "online_url",
+            "capacity",
+            "registration_closes_at",
+        ]
+        widgets = {
+            "starts_at": DATETIME_INPUT,
+            "ends_at": DATETIME_INPUT,
+            "registration_closes_at": DATETIME_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "mayors_associations": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if permissions.is_national_staff(user):
+            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            self.fields["delegation"].empty_label = "CNFPT national"
+        else:
+            del self.fields["delegation"]
+        self.fields["mayors_associations"].queryset = MayorsAssociation.objects.select_related("department")
+        if self.instance.venue_commune_id:
+            self.fields["venue_commune_code"].initial = self.instance.venue_commune.code
+
+    def clean_venue_commune_code(self):
+        code = self.cleaned_data["venue_commune_code"].strip().upper()
+        if not code:
+            return None
+        commune = Collectivity.objects.filter(kind="commune", code=code).first()
+        if commune is None:
+            raise ValidationError("Aucune commune ne porte ce code INSEE.")
+        return commune
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        closes_at = cleaned.get("registration_closes_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "La fin doit être postérieure au début.")
+        if starts_at and closes_at and closes_at > starts_at:
+            self.add_error("registration_closes_at", "Les inscriptions doivent être closes au plus tard au début.")
+        has_venue = cleaned.get("venue_commune_code") or "venue_commune_code" in self.errors
+        if not has_venue and not cleaned.get("online_url"):
+            raise ValidationError("Indiquez la commune du lieu ou un lien de connexion en ligne.")
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks run in the service (full_clean); here only the form's.
+        pass
+
+    def event_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        fields.pop("delegation", None)
+        fields.pop("mayors_associations", None)
+        fields["venue_commune"] = self.cleaned_data["venue_commune_code"]
+        return fields
+
+    def delegation(self):
+        if "delegation" in self.fields:
+            return self.cleaned_data["delegation"]
+        return self.user.delegation
+
+
+class TimeSlotForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=255)
+    starts_at = forms.DateTimeField(label="Début", widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(label="Fin", widget=DATETIME_INPUT)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    speakers = forms.ModelMultipleChoiceField(
+        label="Intervenants",
+        queryset=Speaker.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", "La fin du créneau doit être postérieure à son début.")
+        return cleaned
+
+
+class RegistrationForm(forms.Form):
+    """The public registration form; the collectivité is picked from a name search."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="Adresse e-mail")
+    quality = forms.ChoiceField(label="Qualité", choices=ParticipantQuality.choices, widget=forms.RadioSelect)
+    collectivity_query = forms.CharField(
+        label="Rechercher votre collectivité",
+        required=False,
+        max_length=100,
+        help_text="Nom de la commune ou de l'intercommunalité, code INSEE ou SIREN.",
+    )
+    collectivity = forms.ModelChoiceField(
+        label="Collectivité",
+        queryset=Collectivity.objects.all(),
+        empty_label="— choisissez après la recherche —",
+        error_messages={
+            "required": "Choisissez votre collectivité dans la liste (recherchez-la par son nom).",
+            "invalid_choice": "Cette collectivité est inconnue : recherchez-la de nouveau.",
+        },
+    )
+    job_title = forms.CharField(label="Fonction", max_length=200, required=False)
+
+    def __init__(self, *args, initial_collectivity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["collectivity"]
+        field.widget.attrs.update({"data-collectivity-select": "", "class": "form-select"})
+        self.fields["collectivity_query"].widget.attrs.update({"data-collectivity-search": ""})
+        # Only the current choice and the search results become <option>s: the full list has 35,000 rows.
+        candidates = []
+        if self.is_bound:
+            candidates = collectivities_matching(self.data.get("collectivity_query", ""))
+            selected = self.data.get("collectivity")
+            if selected and str(selected).isdigit() and all(str(c.pk) != selected for c in candidates):
+                candidates += list(Collectivity.objects.filter(pk=selected).select_related("department"))
+        elif initial_collectivity is not None:
+            candidates = [initial_collectivity]
+            self.initial["collectivity"] = initial_collectivity.pk
+        field.widget.choices = [("", field.empty_label)] + [(c.pk, str(c)) for c in candidates]
+
+    @property
+    def is_search(self) -> bool:
+        return self.is_bound and "search" in self.data
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = EventFeedback
+        fields = ["rating", "comment"]
+        labels = {"rating": "Votre note, de 1 (pas satisfait) à 5 (très satisfait)", "comment": "Commentaire"}
+        widgets = {
+            "rating": forms.RadioSelect(choices=[(n, str(n)) for n in range(1, 6)]),
+            "comment": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_rating(self):
+        rating = self.cleaned_data["rating"]
+        if rating is None or not 1 <= rating <= 5:
+            raise ValidationError("La note doit être comprise entre 1 et 5.")
+        return rating
+
+    def _post_clean(self):
+        pass
+
+
+class CheckInForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label="Présents", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = registrations
+        self.fields["present"].label_from_instance = lambda r: (
+            f"{r.last_name} {r.first_name} – {r.get_quality_display()}, {r.collectivity.name}"
+        )
+        self.fields["present"].initial = [r.pk for r in registrations if r.checked_in_at]
+
+
+class SpeakerSearchForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=100)
+    theme = forms.ChoiceField(
+        label="Thème",
+        required=False,
+        choices=[("", "Tous les thèmes"), *ExpertiseTheme.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    region = forms.ModelChoiceField(
+        label="Région",
+        required=False,
+        queryset=Region.objects.order_by("name"),
+        empty_label="Toutes les régions",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class SpeakerProfileForm(forms.ModelForm):
+    themes = forms.MultipleChoiceField(
+        label="Thèmes d'expertise", choices=ExpertiseTheme.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    consent = forms.BooleanField(
+        label="J'accepte que ces informations figurent dans l'annuaire des intervenants du partenariat CNFPT – AMF.",
+        required=False,
+    )
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation",
+            "job_title",
+            "regions",
+            "availability",
+            "bio",
+        ]
+        widgets = {
+            "regions": forms.CheckboxSelectMultiple,
+            "availability": forms.Textarea(attrs={"rows": 3}),
+            "bio": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = Region.objects.order_by("name")
+        if self.instance.pk:
+            self.fields["themes"].initial = list(self.instance.expertises.values_list("theme", flat=True))
+
+    def _post_clean(self):
+        pass
+
+    def profile_fields(self) -> dict:
+        names = ["first_name", "last_name", "email", "phone", "organisation", "job_title", "availability", "bio"]
+        return {name: self.cleaned_data[name] for name in names}

@@ -1,0 +1,418 @@
+"""Every write on events, registrations and speakers.
+
+Capacity is guarded by a lock on the event row (``select_for_update``): registrations, cancellations
+and promotions of one event are serialised, so the number of confirmed registrations never exceeds
+the capacity. E-mails leave through Celery tasks dispatched once the transaction has committed.
+"""
+
+import logging
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from partnership import permissions
+from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
+
+from . import tasks
+from .enums import EventStatus, RegistrationStatus
+from .models import (
+    ANONYMISED_SPEAKER_NAME,
+    SPEAKER_CONSENT_VERSION,
+    Event,
+    EventFeedback,
+    EventRegistration,
+    Speaker,
+    SpeakerExpertise,
+    TimeSlot,
+)
+from .selectors import registration_is_open, token_hash
+
+logger = logging.getLogger(__name__)
+
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "topic",
+    "theme",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue_commune",
+    "venue_address",
+    "online_url",
+    "capacity",
+    "registration_closes_at",
+)
+
+
+def _local(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+# --- Events -------------------------------------------------------------------------------------
+
+
+def _check_organiser(*, actor: User, delegation: Delegation | None) -> None:
+    if delegation is None:
+        if not permissions.is_national_staff(actor):
+            raise ValidationError("Seul le CNFPT national peut organiser un événement sans délégation.")
+    elif not permissions.can_manage_delegation(actor, delegation.pk):
+        raise ValidationError("Vous ne pouvez pas organiser un événement pour cette délégation.")
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    delegation: Delegation | None,
+    mayors_associations: list[MayorsAssociation] | QuerySet,
+    fields: dict[str, Any],
+) -> Event:
+    """Create a draft event; ``fields`` holds the values of ``EVENT_FIELDS``."""
+    _check_organiser(actor=actor, delegation=delegation)
+    event = Event(delegation=delegation, created_by=actor, status=EventStatus.DRAFT)
+    for name in EVENT_FIELDS:
+        if name in fields:
+            setattr(event, name, fields[name])
+    event.full_clean()
+    event.save()
+    event.mayors_associations.set(mayors_associations)
+    logger.info("event %s created by user %s", event.pk, actor.pk)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    actor: User,
+    mayors_associations: list[MayorsAssociation] | QuerySet,
+    fields: dict[str, Any],
+) -> Event:
+    """Change an event. A larger capacity promotes waitlisted registrants (and e-mails them)."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not permissions.can_manage_event(actor, locked):
+        raise ValidationError("Vous ne pouvez pas modifier cet événement.")
+    if locked.status == EventStatus.CANCELLED:
+        raise ValidationError("Un événement annulé ne peut plus être modifié.")
+    confirmed = locked.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if fields.get("capacity", locked.capacity) < confirmed:
+        raise ValidationError(
+            {"capacity": f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés ({confirmed})."}
+        )
+    changed = []
+    for name in EVENT_FIELDS:
+        if name in fields and getattr(locked, name) != fields[name]:
+            setattr(locked, name, fields[name])
+            changed.append(name)
+    locked.full_clean()
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    locked.mayors_associations.set(mayors_associations)
+    _promote_from_waitlist(locked)
+    return locked
+
+
+@transaction.atomic
+def event_publish(*, event: Event, actor: User) -> None:
+    """Draft → published: the public page and the registrations open."""
+    if not permissions.can_manage_event(actor, event):
+        raise ValidationError("Vous ne pouvez pas publier cet événement.")
+    if event.registration_closes_at <= timezone.now():
+        raise ValidationError("La date de clôture des inscriptions est déjà passée : modifiez-la avant de publier.")
+    if not Event.objects.filter(pk=event.pk, status=EventStatus.DRAFT).update(
+        status=EventStatus.PUBLISHED, updated_at=timezone.now()
+    ):
+        raise ValidationError("Seul un événement en brouillon peut être publié.")
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, actor: User) -> None:
+    """Draft or published → cancelled; registrants (confirmed and waitlisted) are told by e-mail."""
+    if not permissions.can_manage_event(actor, event):
+        raise ValidationError("Vous ne pouvez pas annuler cet événement.")
+    if not Event.objects.filter(pk=event.pk, status__in=[EventStatus.DRAFT, EventStatus.PUBLISHED]).update(
+        status=EventStatus.CANCELLED, updated_at=timezone.now()
+    ):
+        raise ValidationError("Cet événement est déjà annulé.")
+    transaction.on_commit(lambda: tasks.send_event_cancelled_emails.delay(event.pk))
+
+
+@transaction.atomic
+def timeslot_create(
+    *,
+    event: Event,
+    actor: User,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    speakers: list[Speaker] | QuerySet = (),
+) -> TimeSlot:
+    if not permissions.can_manage_event(actor, event):
+        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise ValidationError(
+            f"Le créneau doit se tenir pendant l'événement, entre le {_local(event.starts_at)} "
+            f"et le {_local(event.ends_at)}."
+        )
+    slot = TimeSlot(event=event, title=title, description=description, starts_at=starts_at, ends_at=ends_at)
+    slot.full_clean()
+    slot.save()
+    slot.speakers.set(speakers)
+    return slot
+
+
+@transaction.atomic
+def timeslot_delete(*, slot: TimeSlot, actor: User) -> None:
+    if not permissions.can_manage_event(actor, slot.event):
+        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+    slot.delete()
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event_id: int,
+    first_name: str,
+    last_name: str,
+    email: str,
+    quality: str,
+    collectivity: Collectivity,
+    job_title: str = "",
+    registered_by: User | None = None,
+) -> tuple[EventRegistration, str]:
+    """Register someone: confirmed while seats remain, waitlisted otherwise.
+
+    Returns the registration and the token of its personal link (only its hash is stored).
+    Side effects: an e-mail (with the .ics file when confirmed) once the transaction commits.
+    """
+    event = Event.objects.select_for_update().get(pk=event_id)
+    now = timezone.now()
+    if event.status != EventStatus.PUBLISHED:
+        raise ValidationError("Les inscriptions à cet événement ne sont pas ouvertes.")
+    if now >= event.starts_at:
+        raise ValidationError("L'événement a déjà commencé : les inscriptions sont closes.")
+    if not registration_is_open(event, now=now):
+        raise ValidationError(f"Les inscriptions sont closes depuis le {_local(event.registration_closes_at)}.")
+    email = email.strip().lower()
+    duplicate_error = ValidationError(
+        {"email": "Cette adresse e-mail est déjà inscrite à cet événement."}, code="duplicate"
+    )
+    active = event.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if active.filter(email=email).exists():
+        raise duplicate_error
+    confirmed = active.filter(status=RegistrationStatus.CONFIRMED).count()
+    token = secrets.token_urlsafe(32)
+    registration = EventRegistration(
+        event=event,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        quality=quality,
+        collectivity=collectivity,
+        job_title=job_title.strip(),
+        status=RegistrationStatus.CONFIRMED if confirmed < event.capacity else RegistrationStatus.WAITLISTED,
+        token_hash=token_hash(token),
+        registered_by=registered_by if registered_by and registered_by.is_authenticated else None,
+    )
+    registration.full_clean(exclude=["token_hash"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        raise duplicate_error from exc
+    transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk, token))
+    return registration, token
+
+
+def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
+    """Fill free seats from the waiting list, oldest first. The caller holds the event row lock."""
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    free = event.capacity - confirmed
+    if free <= 0 or event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
+        return []
+    promoted = list(
+        event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        transaction.on_commit(lambda pk=registration.pk: tasks.send_promotion_email.delay(pk))
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: EventRegistration, actor: User | None = None) -> list[EventRegistration]:
+    """Cancel a registration (from the personal link, or by staff when ``actor`` is given).
+
+    A confirmed seat freed this way goes to the first waitlisted registrant, who is e-mailed.
+    Returns the promoted registrations.
+    """
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    if actor is not None and not permissions.can_manage_event(actor, event):
+        raise ValidationError("Vous ne pouvez pas annuler cette inscription.")
+    current = EventRegistration.objects.select_for_update().get(pk=registration.pk)
+    if current.status == RegistrationStatus.CANCELLED:
+        raise ValidationError("Cette inscription est déjà annulée.")
+    if timezone.now() >= event.starts_at:
+        raise ValidationError("L'événement a commencé : l'inscription ne peut plus être annulée.")
+    was_confirmed = current.status == RegistrationStatus.CONFIRMED
+    current.status = RegistrationStatus.CANCELLED
+    current.cancelled_at = timezone.now()
+    current.save(update_fields=["status", "cancelled_at"])
+    registration.status, registration.cancelled_at = current.status, current.cancelled_at
+    return _promote_from_waitlist(event) if was_confirmed else []
+
+
+@transaction.atomic
+def registrations_check_in(*, event: Event, actor: User, present_ids: set[int]) -> int:
+    """Record who is present (one form for the whole list): those ticked, and only them.
+
+    Returns the number of participants checked in.
+    """
+    if not permissions.can_manage_event(actor, event):
+        raise ValidationError("Vous ne pouvez pas pointer les présences de cet événement.")
+    now = timezone.now()
+    if timezone.localdate(now) < timezone.localdate(event.starts_at):
+        raise ValidationError("Le pointage des présences n'est possible qu'à partir du jour de l'événement.")
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    unknown = set(present_ids) - set(confirmed.values_list("pk", flat=True))
+    if unknown:
+        raise ValidationError("Seules les inscriptions confirmées peuvent être pointées.")
+    confirmed.filter(pk__in=present_ids, checked_in_at__isnull=True).update(checked_in_at=now)
+    confirmed.exclude(pk__in=present_ids).update(checked_in_at=None)
+    return confirmed.filter(checked_in_at__isnull=False).count()
+
+
+@transaction.atomic
+def feedback_submit(*, registration: EventRegistration, rating: int, comment: str = "") -> EventFeedback:
+    """The satisfaction form, once per registration, after the event."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise ValidationError("Seuls les participants confirmés peuvent donner leur avis.")
+    if timezone.now() < registration.event.ends_at:
+        raise ValidationError("Le questionnaire de satisfaction sera ouvert à la fin de l'événement.")
+    feedback = EventFeedback(registration=registration, rating=rating, comment=comment.strip())
+    feedback.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as exc:
+        raise ValidationError("Vous avez déjà répondu au questionnaire de satisfaction.") from exc
+    return feedback
+
+
+# --- Speakers -----------------------------------------------------------------------------------
+
+SPEAKER_PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "organisation",
+    "job_title",
+    "availability",
+    "bio",
+)
+
+
+def _set_expertises(speaker: Speaker, themes: list[str]) -> None:
+    speaker.expertises.exclude(theme__in=themes).delete()
+    existing = set(speaker.expertises.values_list("theme", flat=True))
+    SpeakerExpertise.objects.bulk_create(
+        [SpeakerExpertise(speaker=speaker, theme=theme) for theme in themes if theme not in existing]
+    )
+
+
+@transaction.atomic
+def speaker_profile_save(
+    *,
+    user: User,
+    fields: dict[str, Any],
+    themes: list[str],
+    regions: list[Region] | QuerySet,
+    consent: bool,
+) -> Speaker:
+    """A speaker keeps their own profile up to date; the first save needs their consent.
+
+    Records the consent date and the version of the consent text when consent is given
+    (again when the text changed).
+    """
+    if not permissions.is_speaker(user):
+        raise ValidationError("Seuls les intervenants ont un profil d'intervenant.")
+    speaker = Speaker.objects.select_for_update().filter(user=user).first() or Speaker(user=user)
+    if speaker.is_anonymised:
+        raise ValidationError("Ce profil a été anonymisé à votre demande et ne peut plus être modifié.")
+    needs_consent = speaker.consent_text_version != SPEAKER_CONSENT_VERSION
+    if needs_consent and not consent:
+        raise ValidationError({"consent": "Votre consentement est nécessaire pour figurer dans le réseau."})
+    for name in SPEAKER_PROFILE_FIELDS:
+        if name in fields:
+            setattr(speaker, name, fields[name])
+    speaker.email = (speaker.email or user.email).strip().lower()
+    if needs_consent:
+        speaker.consent_given_at = timezone.now()
+        speaker.consent_text_version = SPEAKER_CONSENT_VERSION
+    speaker.full_clean(exclude=["user"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            speaker.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": "Un autre intervenant utilise déjà cette adresse e-mail."}) from exc
+    speaker.regions.set(regions)
+    _set_expertises(speaker, themes)
+    return speaker
+
+
+@transaction.atomic
+def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
+    """RGPD erasure: anonymise the personal fields and deactivate the linked account.
+
+    Interventions, expertise themes and regions are kept (they identify no one once the name is
+    gone), so the statistics of interventions per theme and region stay the same.
+    """
+    if actor is not None and not permissions.can_manage_speakers(actor):
+        raise ValidationError("Vous ne pouvez pas effacer les données d'un intervenant.")
+    locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
+    if locked.is_anonymised:
+        raise ValidationError("Les données de cet intervenant ont déjà été effacées.")
+    for name in ("first_name", "email", "phone", "organisation", "job_title", "availability", "bio"):
+        setattr(locked, name, "")
+    locked.last_name = ANONYMISED_SPEAKER_NAME
+    locked.is_active = False
+    locked.anonymised_at = timezone.now()
+    user = locked.user
+    locked.user = None
+    locked.save(
+        update_fields=[
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation",
+            "job_title",
+            "availability",
+            "bio",
+            "is_active",
+            "anonymised_at",
+            "user",
+            "updated_at",
+        ]
+    )
+    if user is not None:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+    logger.info("speaker %s erased by user %s", locked.pk, actor.pk if actor else None)
+    return locked

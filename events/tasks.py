@@ -1,0 +1,32 @@
+"""Thin Celery adapters: take ids, re-fetch, call one function of ``events.emails``."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .models import Event, EventRegistration
+
+RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**RETRY)
+def send_registration_email(registration_id: int, token: str) -> None:
+    from . import emails
+
+    registration = EventRegistration.objects.select_related("event__venue_commune").get(pk=registration_id)
+    emails.send_registration_received(registration, token=token)
+
+
+@shared_task(**RETRY)
+def send_promotion_email(registration_id: int) -> None:
+    from . import emails
+
+    registration = EventRegistration.objects.select_related("event__venue_commune").get(pk=registration_id)
+    emails.send_promotion(registration)
+
+
+@shared_task(**RETRY)
+def send_event_cancelled_emails(event_id: int) -> None:
+    from . import emails
+
+    emails.send_event_cancelled(Event.objects.select_related("venue_commune").get(pk=event_id))

@@ -1,0 +1,481 @@
+"""Event pages (public and staff workspace) and the speakers network.
+
+Each view parses with a form, calls one service, and redirects or renders. Objects come from the
+scoped selectors: out of scope is 404.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from partnership import permissions
+
+from . import selectors, services
+from .documents import attendance_certificate_pdf, certificate_filename
+from .enums import RegistrationStatus
+from .forms import (
+    CheckInForm,
+    EventForm,
+    FeedbackForm,
+    RegistrationForm,
+    SpeakerProfileForm,
+    SpeakerSearchForm,
+    TimeSlotForm,
+)
+from .ics import event_ics
+from .models import Event, EventRegistration, Speaker, TimeSlot
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _error_message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def staff_required(check):
+    """Views of the staff workspace: login, then the permission ``check`` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.__name__ = view.__name__
+        wrapper.__doc__ = view.__doc__
+        return wrapper
+
+    return decorator
+
+
+def _managed_event(request, pk: int) -> Event:
+    return get_object_or_404(selectors.events_managed_by(request.user), pk=pk)
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+@require_GET
+def event_list(request):
+    page = Paginator(selectors.events_published(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/event_list.html",
+        {"page": page, "events": page.object_list, "can_manage": permissions.can_manage_events(request.user)},
+    )
+
+
+def event_detail(request, pk: int):
+    """The event page (anonymous-readable once published) and its registration form."""
+    try:
+        event = selectors.event_page(user=request.user, pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+    initial_collectivity = request.user.collectivity if permissions.is_collectivity_user(request.user) else None
+    form = RegistrationForm(request.POST or None, initial_collectivity=initial_collectivity)
+    if request.method == "POST" and not form.is_search and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration, _token = services.registration_create(
+                event_id=event.pk,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                quality=data["quality"],
+                collectivity=data["collectivity"],
+                job_title=data["job_title"],
+                registered_by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                messages.success(
+                    request,
+                    f"Inscription confirmée. Un e-mail de confirmation a été envoyé à {registration.email}.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    "L'événement est complet : vous êtes inscrit(e) sur la liste d'attente. "
+                    f"Un e-mail a été envoyé à {registration.email}.",
+                )
+            return redirect("events:event_detail", pk=event.pk)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "form": form,
+            "registration_open": selectors.registration_is_open(event),
+            "seats_left": max(event.capacity - event.confirmed_count, 0),
+            "can_manage": permissions.can_manage_event(request.user, event),
+        },
+        status=400 if request.method == "POST" and not form.is_search and form.errors else 200,
+    )
+
+
+@require_GET
+def event_calendar(request, pk: int):
+    event = get_object_or_404(selectors.events_visible_to(request.user).select_related("venue_commune"), pk=pk)
+    response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
+    return response
+
+
+@require_GET
+def collectivity_search(request):
+    """Search-as-you-type for the registration form's collectivité select (JSON)."""
+    results = selectors.collectivities_matching(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"id": c.pk, "label": str(c)} for c in results]})
+
+
+def _registration_from_token(token: str) -> EventRegistration:
+    try:
+        return selectors.registration_by_token(token)
+    except EventRegistration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def registration_manage(request, token: str):
+    """The personal page of a registration: cancel, give feedback, download the certificate."""
+    registration = _registration_from_token(token)
+    feedback_form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and feedback_form.is_valid():
+        try:
+            services.feedback_submit(
+                registration=registration,
+                rating=feedback_form.cleaned_data["rating"],
+                comment=feedback_form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(feedback_form, exc)
+        else:
+            messages.success(request, "Merci, votre avis a bien été enregistré.")
+            return redirect("events:registration_manage", token=token)
+    return render(
+        request,
+        "events/registration_manage.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "token": token,
+            "feedback_form": feedback_form,
+            "has_feedback": hasattr(registration, "feedback"),
+        },
+        status=400 if request.method == "POST" and feedback_form.errors else 200,
+    )
+
+
+@require_POST
+def registration_cancel_own(request, token: str):
+    registration = _registration_from_token(token)
+    try:
+        services.registration_cancel(registration=registration)
+    except ValidationError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, "Votre inscription est annulée.")
+    return redirect("events:registration_manage", token=token)
+
+
+@require_GET
+def registration_certificate_own(request, token: str):
+    return _certificate_response(_registration_from_token(token))
+
+
+def _certificate_response(registration: EventRegistration):
+    try:
+        pdf = attendance_certificate_pdf(registration)
+    except ValidationError as exc:
+        raise Http404(_error_message(exc)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(registration)}"'
+    return response
+
+
+# --- Staff workspace ----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required(permissions.can_manage_events)
+def event_manage_list(request):
+    page = Paginator(selectors.events_managed_by(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "events/event_manage_list.html", {"page": page, "events": page.object_list})
+
+
+@staff_required(permissions.can_manage_events)
+def event_create(request):
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(
+                actor=request.user,
+                delegation=form.delegation(),
+                mayors_associations=form.cleaned_data["mayors_associations"],
+                fields=form.event_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Événement créé en brouillon.")
+            return redirect("events:event_manage", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@staff_required(permissions.can_manage_events)
+def event_edit(request, pk: int):
+    event = _managed_event(request, pk)
+    form = EventForm(request.POST or None, instance=event, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(
+                event=event,
+                actor=request.user,
+                mayors_associations=form.cleaned_data["mayors_associations"],
+                fields=form.event_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Événement enregistré.")
+            return redirect("events:event_manage", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@staff_required(permissions.can_manage_events)
+def event_manage(request, pk: int):
+    """The event's staff page: status, programme (with the form to add a slot), actions."""
+    event = _managed_event(request, pk)
+    form = TimeSlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.timeslot_create(event=event, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Créneau ajouté au programme.")
+            return redirect("events:event_manage", pk=event.pk)
+    slots = event.time_slots.prefetch_related("speakers").order_by("starts_at")
+    return render(request, "events/event_manage.html", {"event": event, "slots": slots, "slot_form": form})
+
+
+@require_POST
+@staff_required(permissions.can_manage_events)
+def timeslot_delete(request, pk: int, slot_pk: int):
+    event = _managed_event(request, pk)
+    slot = get_object_or_404(TimeSlot, event=event, pk=slot_pk)
+    services.timeslot_delete(slot=slot, actor=request.user)
+    messages.success(request, "Créneau retiré du programme.")
+    return redirect("events:event_manage", pk=event.pk)
+
+
+@require_POST
+@staff_required(permissions.can_manage_events)
+def event_publish(request, pk: int):
+    event = _managed_event(request, pk)
+    try:
+        services.event_publish(event=event, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, "Événement publié : sa page est en ligne et les inscriptions sont ouvertes.")
+    return redirect("events:event_manage", pk=event.pk)
+
+
+@require_POST
+@staff_required(permissions.can_manage_events)
+def event_cancel(request, pk: int):
+    event = _managed_event(request, pk)
+    try:
+        services.event_cancel(event=event, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, "Événement annulé ; les inscrits sont prévenus par e-mail.")
+    return redirect("events:event_manage", pk=event.pk)
+
+
+@require_GET
+@staff_required(permissions.can_manage_events)
+def registration_list(request, pk: int):
+    event = _managed_event(request, pk)
+    registrations = selectors.event_registrations(event)
+    return render(
+        request,
+        "events/registration_list.html",
+        {"event": event, "registrations": registrations, "statuses": RegistrationStatus},
+    )
+
+
+@require_POST
+@staff_required(permissions.can_manage_events)
+def registration_cancel_by_staff(request, pk: int, registration_pk: int):
+    event = _managed_event(request, pk)
+    registration = get_object_or_404(event.registrations, pk=registration_pk)
+    try:
+        promoted = services.registration_cancel(registration=registration, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        text = f"Inscription de {registration.full_name} annulée."
+        if promoted:
+            text += " Promu(e) depuis la liste d'attente : " + ", ".join(r.full_name for r in promoted) + "."
+        messages.success(request, text)
+    return redirect("events:registration_list", pk=event.pk)
+
+
+@staff_required(permissions.can_manage_events)
+def check_in(request, pk: int):
+    """Check-in on the day: one form, one checkbox per confirmed participant."""
+    event = _managed_event(request, pk)
+    registrations = event.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related(
+        "collectivity__department"
+    )
+    form = CheckInForm(request.POST or None, registrations=registrations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.registrations_check_in(
+                event=event, actor=request.user, present_ids={r.pk for r in form.cleaned_data["present"]}
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Présences enregistrées : {count} participant(s) présent(s).")
+            return redirect("events:check_in", pk=event.pk)
+    return render(request, "events/check_in.html", {"event": event, "form": form})
+
+
+@require_GET
+@staff_required(permissions.can_manage_events)
+def registration_certificate(request, pk: int, registration_pk: int):
+    event = _managed_event(request, pk)
+    registration = get_object_or_404(event.registrations.select_related("event", "collectivity"), pk=registration_pk)
+    return _certificate_response(registration)
+
+
+# --- Speakers network ---------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required(permissions.can_view_speakers)
+def speaker_list(request):
+    form = SpeakerSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    speakers = selectors.speaker_directory(
+        user=request.user,
+        query=filters.get("q", ""),
+        theme=filters.get("theme", ""),
+        region_id=filters["region"].pk if filters.get("region") else None,
+    )
+    page = Paginator(speakers, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "events/speaker_list.html",
+        {"form": form, "page": page, "speakers": page.object_list, "query": query.urlencode()},
+    )
+
+
+@require_GET
+@staff_required(permissions.can_view_speakers)
+def speaker_detail(request, pk: int):
+    speaker = get_object_or_404(
+        selectors.speakers_visible_to(request.user).prefetch_related("expertises", "regions"), pk=pk
+    )
+    return render(
+        request,
+        "events/speaker_detail.html",
+        {
+            "speaker": speaker,
+            "interventions": selectors.speaker_interventions(speaker),
+            "can_manage": permissions.can_manage_speakers(request.user),
+        },
+    )
+
+
+def _personal_data_response(speaker: Speaker) -> HttpResponse:
+    payload = json.dumps(selectors.speaker_personal_data(speaker), ensure_ascii=False, indent=2)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="donnees-intervenant-{speaker.pk}.json"'
+    return response
+
+
+@require_GET
+@staff_required(permissions.can_manage_speakers)
+def speaker_export(request, pk: int):
+    return _personal_data_response(get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk))
+
+
+@require_POST
+@staff_required(permissions.can_manage_speakers)
+def speaker_erase(request, pk: int):
+    speaker = get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk)
+    try:
+        services.speaker_erase(speaker=speaker, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_message(exc))
+    else:
+        messages.success(request, "Les données personnelles de l'intervenant ont été effacées.")
+    return redirect("events:speaker_detail", pk=speaker.pk)
+
+
+@staff_required(permissions.is_speaker)
+def my_profile(request):
+    """Mon profil d'intervenant: the speaker keeps their own profile up to date."""
+    speaker = Speaker.objects.filter(user=request.user).prefetch_related("expertises").first()
+    form = SpeakerProfileForm(
+        request.POST or None,
+        instance=speaker,
+        initial=None
+        if speaker
+        else {"first_name": request.user.first_name, "last_name": request.user.last_name, "email": request.user.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.speaker_profile_save(
+                user=request.user,
+                fields=form.profile_fields(),
+                themes=form.cleaned_data["themes"],
+                regions=form.cleaned_data["regions"],
+                consent=form.cleaned_data["consent"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Votre profil d'intervenant est à jour.")
+            return redirect("events:my_profile")
+    return render(
+        request,
+        "events/my_profile.html",
+        {
+            "form": form,
+            "speaker": speaker,
+            "interventions": selectors.speaker_interventions(speaker) if speaker else [],
+            "consent_version": services.SPEAKER_CONSENT_VERSION,
+            "consent_current": bool(speaker and speaker.consent_text_version == services.SPEAKER_CONSENT_VERSION),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@require_GET
+@staff_required(permissions.is_speaker)
+def my_profile_export(request):
+    speaker = get_object_or_404(Speaker, user=request.user)
+    return _personal_data_response(speaker)

@@ -1,0 +1,41 @@
+"""Walk the signing portal as a signer does: the link and the code are read from the e-mails sent."""
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+LINK = re.compile(r"http://[^\s]+/signature/([A-Za-z0-9_\-]+)/")
+CODE = re.compile(r"Votre code de signature est : (\d{6})")
+
+
+def last_mail_to(address: str):
+    messages = [m for m in mail.outbox if address in m.to]
+    assert messages, f"aucun e-mail envoyé à {address}"
+    return messages[-1]
+
+
+def link_token_for(address: str) -> str:
+    return LINK.search(last_mail_to(address).body).group(1)
+
+
+def portal(token: str, name: str = "portal") -> str:
+    return reverse(f"signing:{name}", args=[token])
+
+
+def verify_identity(client, token: str, address: str, capture) -> None:
+    with capture(execute=True):
+        client.post(portal(token, "send_code"))
+    code = CODE.search(last_mail_to(address).body).group(1)
+    with capture(execute=True):
+        response = client.post(portal(token, "verify_code"), {"code": code})
+    assert response.status_code == 302
+
+
+def sign(client, token: str, contract, *, name="Signataire", function="Maire", capture):
+    document = contract.documents.filter(kind="for_signature").order_by("-pk").first()
+    with capture(execute=True):
+        return client.post(
+            portal(token, "sign"),
+            {"consent": "on", "name": name, "function": function, "document_sha256": document.sha256},
+        )

@@ -1,0 +1,33 @@
+import pytest
+
+from tests.events.factories import EventFactory
+
+
+@pytest.fixture
+def event(delegation, commune):
+    """A published event of ``delegation`` in a month, 2 seats."""
+    return EventFactory(delegation=delegation, venue_commune=commune, capacity=2)
+
+
+@pytest.fixture
+def other_event(other_delegation, commune):
+    return EventFactory(delegation=other_delegation, venue_commune=commune)
+
+
+@pytest.fixture
+def register(django_capture_on_commit_callbacks):
+    """Call ``registration_create`` with sensible defaults, running the on-commit e-mail tasks."""
+    from events import services
+
+    def _register(event, email, collectivity, **kwargs):
+        values = {
+            "first_name": "Jeanne",
+            "last_name": "Martin",
+            "quality": "agent",
+            "job_title": "Secrétaire de mairie",
+            **kwargs,
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.registration_create(event_id=event.pk, email=email, collectivity=collectivity, **values)
+
+    return _register

@@ -1,0 +1,85 @@
+"""Training actions: reference data, contract lines, and what the database refuses."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.trainings.factories import ContractFactory, ProgrammeLineFactory, ThemeFactory, TrainingSchemeFactory
+from trainings import services
+from trainings.models import TrainingAction, TrainingScheme
+
+
+def test_training_schemes_seeded_by_migration(db):
+    labels = list(TrainingScheme.objects.values_list("label", flat=True))
+    assert labels[0] == "Formation d'intégration"
+    assert "Validation des acquis de l'expérience (VAE)" in labels
+    assert "Compte personnel de formation (CPF)" in labels
+    assert len(labels) == 11
+    assert TrainingScheme.objects.get(code="integration").duration_note == (
+        "5 jours (catégorie C), 10 jours (catégories A et B)"
+    )
+
+
+def _create(actor, delegation, **extra):
+    data = {
+        "actor": actor,
+        "delegation": delegation,
+        "title": "Action",
+        "scheme": TrainingSchemeFactory(),
+        "theme": ThemeFactory(),
+        "mode": "intra",
+        "audience": ["A"],
+        "duration_days": Decimal("1"),
+    }
+    data.update(extra)
+    return services.training_action_create(**data)
+
+
+def test_training_action_create_refuses_line_of_other_delegation(delegation_staff, delegation, other_delegation):
+    line = ProgrammeLineFactory(contract=ContractFactory(delegation=other_delegation))
+    with pytest.raises(ValidationError) as excinfo:
+        _create(delegation_staff, delegation, programme_line=line)
+    assert excinfo.value.message_dict == {
+        "programme_line": ["Cette ligne de programme appartient au contrat d'une autre délégation."]
+    }
+    assert TrainingAction.objects.count() == 0
+
+
+def test_training_action_create_intra_needs_a_line(delegation_staff, delegation):
+    with pytest.raises(ValidationError) as excinfo:
+        _create(delegation_staff, delegation, programme_line=None)
+    assert excinfo.value.message_dict == {
+        "programme_line": ["Une action intra ou en union se rattache à une ligne de programme d'un contrat."]
+    }
+
+
+def test_training_action_create_needs_an_audience(delegation_staff, delegation, programme_line):
+    with pytest.raises(ValidationError):
+        _create(delegation_staff, delegation, programme_line=programme_line, audience=[])
+    assert TrainingAction.objects.count() == 0
+
+
+def test_training_action_page_form_shows_french_errors(client, delegation_staff):
+    client.force_login(delegation_staff)
+    response = client.post("/formations/actions/nouvelle/", {"title": "X", "mode": "intra", "duration_days": "1"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["audience"] == ["Ce champ est obligatoire."]
+    assert TrainingAction.objects.count() == 0
+
+
+def test_action_pages_render_for_staff(client, delegation_staff, action):
+    client.force_login(delegation_staff)
+    assert action.title in client.get("/formations/actions/").content.decode()
+    assert "Programmer une session" in client.get(f"/formations/actions/{action.pk}/").content.decode()
+    assert "Demi-journées" in client.get(f"/formations/actions/{action.pk}/sessions/nouvelle/").content.decode()
+    assert "Ligne de programme du contrat" in client.get("/formations/actions/nouvelle/").content.decode()
+
+
+def test_action_pages_404_for_hr_contact_and_other_delegation(client, hr_contact, other_delegation_staff, action):
+    client.force_login(hr_contact)
+    assert client.get(f"/formations/actions/{action.pk}/").status_code == 404
+    client.force_login(other_delegation_staff)
+    assert client.get(f"/formations/actions/{action.pk}/").status_code == 404
+    assert client.get(f"/formations/actions/{action.pk}/sessions/nouvelle/").status_code == 404

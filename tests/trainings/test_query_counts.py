@@ -1,0 +1,86 @@
+"""Lists and grids run a constant number of queries whatever the number of rows."""
+
+import pytest
+
+from tests.trainings.factories import RegistrationFactory, SessionFactory, SpeakerFactory, in_days
+from trainings.enums import AttendanceStatus, Period
+from trainings.models import Attendance
+
+SIZES = [1, 30]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_list_query_count(client, delegation_staff, action, commune, size, django_assert_num_queries):
+    for _ in range(size):
+        session = SessionFactory(action=action, venue=commune)
+        RegistrationFactory(session=session, employer=commune)
+    client.force_login(delegation_staff)
+    with django_assert_num_queries(QUERIES["session_list"]):
+        response = client.get("/formations/")
+    assert response.content.decode().count('href="/formations/sessions/') == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_detail_query_count(client, delegation_staff, session, commune, size, django_assert_num_queries):
+    session.capacity = 100
+    session.save(update_fields=["capacity"])
+    session.trainers.add(*SpeakerFactory.create_batch(min(size, 3)))
+    RegistrationFactory.create_batch(size, session=session, employer=commune)
+    client.force_login(delegation_staff)
+    with django_assert_num_queries(QUERIES["session_detail"]):
+        response = client.get(f"/formations/sessions/{session.pk}/")
+    assert response.content.decode().count("Annuler l'inscription") == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_registration_list_query_count(client, hr_contact, action, commune, size, django_assert_num_queries):
+    for _ in range(size):
+        session = SessionFactory(action=action, venue=commune)
+        registration = RegistrationFactory(session=session, employer=commune)
+        Attendance.objects.create(
+            registration=registration, half_day=session.half_days.first(), status=AttendanceStatus.PRESENT
+        )
+    client.force_login(hr_contact)
+    with django_assert_num_queries(QUERIES["registration_list"]):
+        response = client.get("/formations/inscriptions/")
+    assert response.content.decode().count("Attestation (PDF)") == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_attendance_page_query_count(client, delegation_staff, action, commune, size, django_assert_num_queries):
+    day = in_days(-1)
+    session = SessionFactory(
+        action=action,
+        venue=commune,
+        capacity=100,
+        start_date=day,
+        half_days=[(day, Period.MORNING), (day, Period.AFTERNOON)],
+    )
+    for registration in RegistrationFactory.create_batch(size, session=session, employer=commune):
+        Attendance.objects.create(
+            registration=registration, half_day=session.half_days.first(), status=AttendanceStatus.PRESENT
+        )
+    client.force_login(delegation_staff)
+    with django_assert_num_queries(QUERIES["attendance"]):
+        response = client.get(f"/formations/sessions/{session.pk}/emargement/")
+    assert response.content.decode().count("<select") == 2 * size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_calendar_query_count(client, delegation_staff, action, commune, size, django_assert_num_queries):
+    for _ in range(size):
+        SessionFactory(action=action, venue=commune, start_date=in_days(0))
+    client.force_login(delegation_staff)
+    with django_assert_num_queries(QUERIES["calendar"]):
+        response = client.get(f"/formations/calendrier/?mois={in_days(0):%Y-%m}")
+    assert response.content.decode().count('class="calendar-entry"') == 2 * size
+
+
+# Including the login session, the user and the scope shown in the page header.
+QUERIES = {
+    "session_list": 5,
+    "session_detail": 8,
+    "registration_list": 5,
+    "attendance": 8,
+    "calendar": 5,
+}

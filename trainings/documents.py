@@ -1,0 +1,59 @@
+"""Documents generated from the data: PDF sheets and certificates, the iCalendar feed.
+
+Certificates are rendered on request rather than stored: attendance can still be corrected, and a
+stored copy would go stale.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from .enums import Period
+
+PARIS = ZoneInfo("Europe/Paris")
+PERIOD_HOURS = {Period.MORNING: ((9, 0), (12, 30)), Period.AFTERNOON: ((13, 30), (17, 0))}
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported lazily: it loads native libraries
+
+    html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def half_day_bounds(half_day) -> tuple[datetime.datetime, datetime.datetime]:
+    (start_h, start_m), (end_h, end_m) = PERIOD_HOURS[half_day.period]
+    day = half_day.date
+    return (
+        datetime.datetime(day.year, day.month, day.day, start_h, start_m, tzinfo=PARIS),
+        datetime.datetime(day.year, day.month, day.day, end_h, end_m, tzinfo=PARIS),
+    )
+
+
+def calendar_feed(delegation, half_days) -> bytes:
+    """One VEVENT per half-day of the delegation's sessions (no personal data of trainees)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Partenariat CNFPT-AMF//Sessions de formation//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Formations – {delegation.name}")
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+    for half_day in half_days:
+        session = half_day.session
+        start, end = half_day_bounds(half_day)
+        event = Event()
+        event.add("uid", f"session-{session.pk}-{half_day.date:%Y%m%d}-{half_day.period}@partenariat-cnfpt-amf")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        prefix = "ANNULÉE – " if session.is_cancelled else ""
+        event.add("summary", f"{prefix}{session.action.title}")
+        event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
+        event.add("description", settings.SITE_URL + reverse("trainings:session_detail", args=[session.pk]))
+        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()

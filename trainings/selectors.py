@@ -1,0 +1,187 @@
+"""Reads of the trainings app, scoped to who asks: out of scope means "not found"."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from agreements.models import ContractParty
+from partnership import permissions
+from partnership.models import Delegation
+
+from .enums import ActionMode, AttendanceStatus, RegistrationStatus
+from .models import HALF_DAY, Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction
+
+
+def _count(queryset: QuerySet, group_by: str):
+    """A correlated ``COUNT(*)`` subquery: counts never multiply each other's rows."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_counts(sessions: QuerySet) -> QuerySet:
+    """Annotate confirmed and waitlisted registrations and half-days present (trainee half-days)."""
+    return sessions.annotate(
+        confirmed_count=_count(
+            Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED), "session"
+        ),
+        waitlisted_count=_count(
+            Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.WAITLISTED), "session"
+        ),
+        present_half_days=_count(
+            Attendance.objects.filter(
+                half_day__session=OuterRef("pk"),
+                status=AttendanceStatus.PRESENT,
+                registration__status=RegistrationStatus.CONFIRMED,
+            ),
+            "half_day__session",
+        ),
+    )
+
+
+def with_present_half_days(registrations: QuerySet) -> QuerySet:
+    """Annotate each registration with the number of half-days its agent attended."""
+    return registrations.annotate(
+        present_half_days=_count(
+            Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT), "registration"
+        )
+    )
+
+
+def _speaker_session_ids(user):
+    """Sessions ``user`` trains, through their speaker profile (events.Speaker.user)."""
+    return Session.objects.filter(trainers__user=user).values("pk")
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """The sessions ``user`` may see, with what their pages show joined in.
+
+    Staff: their delegation's (national and AMF staff: all). HR contact: the open catalogue of the
+    delegations covering their département, the actions of their collectivité's contracts, and any
+    session one of their agents is registered to. Speaker: the sessions they train.
+    """
+    sessions = Session.objects.select_related(
+        "action__delegation", "action__scheme", "action__theme", "action__programme_line__contract", "venue__department"
+    )
+    scope = permissions.delegation_scope(user)
+    if scope is None:
+        return sessions
+    if scope:
+        return sessions.filter(action__delegation_id__in=scope)
+    if permissions.is_hr_contact(user):
+        collectivity = user.collectivity
+        covering = Delegation.objects.filter(departments=collectivity.department_id).values("pk")
+        parties = ContractParty.objects.filter(collectivity_id=collectivity.pk).values("contract_id")
+        registered = Registration.objects.filter(employer_id=collectivity.pk).values("session_id")
+        return sessions.filter(
+            Q(action__mode=ActionMode.INTER, action__delegation_id__in=covering)
+            | Q(action__programme_line__contract_id__in=parties)
+            | Q(pk__in=registered)
+        )
+    if permissions.is_speaker(user):
+        return sessions.filter(pk__in=_speaker_session_ids(user))
+    return sessions.none()
+
+
+def actions_visible_to(user) -> QuerySet[TrainingAction]:
+    actions = TrainingAction.objects.select_related(
+        "delegation", "scheme", "theme", "programme_line__contract"
+    ).annotate(session_count=Count("sessions"))
+    scope = permissions.delegation_scope(user)
+    if scope is None:
+        return actions
+    return actions.filter(delegation_id__in=scope)
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    """Registrations ``user`` may see: an HR contact sees only their own collectivité's agents."""
+    registrations = Registration.objects.select_related(
+        "employer__department", "session__action__delegation", "session__venue"
+    )
+    if permissions.is_hr_contact(user):
+        return registrations.filter(employer_id=user.collectivity_id)
+    scope = permissions.delegation_scope(user)
+    if scope is None:
+        return registrations
+    if scope:
+        return registrations.filter(session__action__delegation_id__in=scope)
+    if permissions.is_speaker(user):
+        return registrations.filter(session_id__in=_speaker_session_ids(user), status=RegistrationStatus.CONFIRMED)
+    return registrations.none()
+
+
+def trainer_user_ids(session: Session) -> list[int]:
+    """Accounts of the speakers who train ``session`` (they may take its attendance)."""
+    return [pk for pk in session.trainers.values_list("user_id", flat=True) if pk is not None]
+
+
+@dataclass
+class AttendanceRow:
+    registration: Registration
+    cells: list  # (half_day, status or "") in half-day order
+    present_half_days: int
+
+    @property
+    def trainee_days(self) -> Decimal:
+        return self.present_half_days * HALF_DAY
+
+
+def attendance_grid(session: Session) -> tuple[list[SessionHalfDay], list[AttendanceRow]]:
+    """The feuille d'émargement: confirmed registrations × half-days, in three queries."""
+    half_days = list(session.half_days.order_by("date", "period"))
+    registrations = list(
+        session.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .select_related("employer__department")
+        .order_by("last_name", "first_name", "pk")
+    )
+    statuses = {
+        (registration_id, half_day_id): status
+        for registration_id, half_day_id, status in Attendance.objects.filter(half_day__session=session).values_list(
+            "registration_id", "half_day_id", "status"
+        )
+    }
+    rows = []
+    for registration in registrations:
+        cells = [(half_day, statuses.get((registration.pk, half_day.pk), "")) for half_day in half_days]
+        present = sum(1 for _half_day, status in cells if status == AttendanceStatus.PRESENT)
+        rows.append(AttendanceRow(registration=registration, cells=cells, present_half_days=present))
+    return half_days, rows
+
+
+def present_half_days(registration: Registration) -> list[SessionHalfDay]:
+    """The half-days ``registration``'s agent attended (what a certificate lists)."""
+    return list(
+        SessionHalfDay.objects.filter(
+            attendances__registration=registration, attendances__status=AttendanceStatus.PRESENT
+        ).order_by("date", "period")
+    )
+
+
+def delivered_trainee_days_by_line(contract) -> dict[int, Decimal]:
+    """Programme line id → trainee-days delivered (each half-day present = 0.5 day), in two queries.
+
+    Every line of ``contract`` is a key, with ``Decimal("0")`` when nothing was delivered yet.
+    Cancelled registrations do not count.
+    """
+    delivered: dict[int, Decimal] = defaultdict(Decimal)
+    delivered.update({pk: Decimal("0") for pk in contract.programme_lines.values_list("pk", flat=True)})
+    rows = (
+        Attendance.objects.filter(
+            status=AttendanceStatus.PRESENT,
+            registration__status=RegistrationStatus.CONFIRMED,
+            half_day__session__action__programme_line__contract=contract,
+        )
+        .order_by()
+        .values("half_day__session__action__programme_line_id")
+        .annotate(n=Count("pk"))
+        .values_list("half_day__session__action__programme_line_id", "n")
+    )
+    for line_id, count in rows:
+        delivered[line_id] = count * HALF_DAY
+    return dict(delivered)
+
+
+def calendar_feed_for(delegation: Delegation) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(delegation=delegation).first()

@@ -1,0 +1,553 @@
+"""Every write of the trainings app.
+
+Capacity is guarded by locking the session row (``select_for_update``) before counting its
+confirmed registrations: two simultaneous registrations queue on the lock, so the second one sees
+the first and goes to the waiting list once the session is full.
+"""
+
+import csv
+import io
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from partnership import permissions
+
+from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
+from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
+from .selectors import sessions_visible_to, trainer_user_ids
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_AGENT = "Cet agent (même adresse e-mail) est déjà inscrit à cette session."
+
+
+def _queue_email(registration_id: int, kind: str) -> None:
+    from .tasks import send_registration_email
+
+    transaction.on_commit(lambda: send_registration_email.delay(registration_id, kind))
+
+
+def _format_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_action_create(
+    *,
+    actor,
+    delegation,
+    title: str,
+    scheme,
+    theme,
+    mode: str,
+    audience: Iterable[str],
+    duration_days: Decimal,
+    objectives: str = "",
+    programme_line=None,
+) -> TrainingAction:
+    """Create a training action of ``delegation``, under ``programme_line`` or in the catalogue.
+
+    Side effects: none beyond the new row.
+    """
+    if not permissions.can_manage_delegation(actor, delegation.pk):
+        raise PermissionDenied
+    errors = {}
+    if programme_line is not None:
+        contract = programme_line.contract
+        if contract.delegation_id != delegation.pk:
+            errors["programme_line"] = "Cette ligne de programme appartient au contrat d'une autre délégation."
+        elif mode == ActionMode.UNION and contract.parties.count() < 2:
+            errors["mode"] = (
+                "Une action en union de collectivités suppose un contrat passé avec plusieurs collectivités."
+            )
+    elif mode != ActionMode.INTER:
+        errors["programme_line"] = "Une action intra ou en union se rattache à une ligne de programme d'un contrat."
+    audience = set(audience)
+    if errors:
+        raise ValidationError(errors)
+    action = TrainingAction(
+        delegation=delegation,
+        programme_line=programme_line,
+        title=title,
+        scheme=scheme,
+        theme=theme,
+        mode=mode,
+        for_category_a="A" in audience,
+        for_category_b="B" in audience,
+        for_category_c="C" in audience,
+        duration_days=duration_days,
+        objectives=objectives,
+        created_by=actor,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def _check_half_days(half_days: Iterable[tuple[date, str]]) -> list[tuple[date, str]]:
+    half_days = sorted(set(half_days))
+    if not half_days:
+        raise ValidationError({"half_days": "Indiquez au moins une demi-journée."})
+    if any(period not in Period.values for _day, period in half_days):
+        raise ValidationError({"half_days": "Demi-journée inconnue : matin ou après-midi."})
+    return half_days
+
+
+def _check_venue(venue) -> None:
+    if not venue.is_commune:
+        raise ValidationError({"venue": "Le lieu de formation doit être une commune."})
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor,
+    action: TrainingAction,
+    half_days: Iterable[tuple[date, str]],
+    venue,
+    capacity: int,
+    address: str = "",
+    trainers: Iterable = (),
+) -> Session:
+    """Plan a session of ``action`` on the given (date, period) half-days.
+
+    Side effects: creates the session's half-days and sets its trainers.
+    """
+    if not permissions.can_manage_delegation(actor, action.delegation_id):
+        raise PermissionDenied
+    half_days = _check_half_days(half_days)
+    _check_venue(venue)
+    if capacity is None or capacity < 1:
+        raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
+    session = Session(
+        action=action,
+        venue=venue,
+        address=address,
+        capacity=capacity,
+        start_date=half_days[0][0],
+        end_date=half_days[-1][0],
+    )
+    session.full_clean()
+    session.save()
+    SessionHalfDay.objects.bulk_create(
+        SessionHalfDay(session=session, date=day, period=period) for day, period in half_days
+    )
+    trainers = list(trainers)
+    if trainers:
+        session.trainers.set(trainers)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor,
+    session: Session,
+    capacity: int,
+    venue,
+    address: str = "",
+    half_days: Iterable[tuple[date, str]] | None = None,
+    trainers: Iterable | None = None,
+) -> Session:
+    """Change a session's capacity, venue, half-days or trainers.
+
+    Refused (nothing changed) when the capacity would fall below the confirmed registrations, or
+    when a removed half-day already has attendance recorded.
+    Side effects: a raised capacity confirms waiting agents in registration order and e-mails them.
+    """
+    if not permissions.can_manage_delegation(actor, session.action.delegation_id):
+        raise PermissionDenied
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _check_venue(venue)
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if capacity is None or capacity < 1:
+        raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
+    if capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": f"Impossible de réduire à {capacity} place(s) : {confirmed} inscriptions sont déjà "
+                "confirmées. Annulez d'abord des inscriptions."
+            }
+        )
+    fields = ["capacity", "venue", "address", "updated_at"]
+    if half_days is not None:
+        wanted = _check_half_days(half_days)
+        existing = {(h.date, h.period): h for h in session.half_days.all()}
+        removed = [h for key, h in existing.items() if key not in set(wanted)]
+        if removed and Attendance.objects.filter(half_day__in=removed).exists():
+            raise ValidationError(
+                {
+                    "half_days": "Une demi-journée retirée a déjà des présences saisies : elle ne peut pas être supprimée."
+                }
+            )
+        SessionHalfDay.objects.filter(pk__in=[h.pk for h in removed]).delete()
+        SessionHalfDay.objects.bulk_create(
+            SessionHalfDay(session=session, date=day, period=period)
+            for day, period in wanted
+            if (day, period) not in existing
+        )
+        session.start_date, session.end_date = wanted[0][0], wanted[-1][0]
+        fields += ["start_date", "end_date"]
+    session.capacity, session.venue, session.address = capacity, venue, address
+    session.full_clean()
+    session.save(update_fields=fields)
+    if trainers is not None:
+        session.trainers.set(list(trainers))
+    if session.start_date > timezone.localdate():
+        _fill_from_waiting_list(session)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, actor, session: Session) -> Session:
+    """Cancel a session that has not started.
+
+    Side effects: cancels its confirmed and waiting registrations and e-mails those agents.
+    """
+    if not permissions.can_manage_delegation(actor, session.action.delegation_id):
+        raise PermissionDenied
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError("Cette session est déjà annulée.")
+    if session.start_date <= timezone.localdate():
+        raise ValidationError("Une session commencée ne peut plus être annulée.")
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status", "updated_at"])
+    active = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=active).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+    for registration_id in active:
+        _queue_email(registration_id, RegistrationEmail.CANCELLED)
+    return session
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+def _check_open_for_registration(session: Session) -> None:
+    if session.is_cancelled:
+        raise ValidationError("Cette session est annulée : les inscriptions sont fermées.")
+    if session.start_date <= timezone.localdate():
+        raise ValidationError(
+            f"Les inscriptions sont closes : la session a commencé le {_format_date(session.start_date)}."
+        )
+
+
+def _fill_from_waiting_list(session: Session) -> list[int]:
+    """Confirm waiting agents, first registered first, while places are free (session row locked)."""
+    free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        session.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:free]
+    )
+    if promoted:
+        Registration.objects.filter(pk__in=promoted, status=RegistrationStatus.WAITLISTED).update(
+            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
+        )
+        for registration_id in promoted:
+            _queue_email(registration_id, RegistrationEmail.PROMOTED)
+    return promoted
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    actor,
+    session: Session,
+    first_name: str,
+    last_name: str,
+    email: str,
+    category: str,
+    job: str = "",
+    employer=None,
+) -> Registration:
+    """Register an agent: confirmed while places remain, otherwise on the waiting list.
+
+    An HR contact registers only their own collectivité's agents (the employer is forced).
+    Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
+    """
+    if permissions.is_hr_contact(actor):
+        employer = actor.collectivity
+    elif not permissions.is_cnfpt_staff(actor):
+        raise PermissionDenied
+    if not sessions_visible_to(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    if employer is None:
+        raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
+    session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
+    _check_open_for_registration(session)
+    email = (email or "").strip().lower()
+    if category not in session.action.audience:
+        raise ValidationError(
+            {"category": f"Cette action s'adresse aux agents de catégorie {session.action.audience_label}."}
+        )
+    if session.registrations.exclude(status=RegistrationStatus.CANCELLED).filter(email__iexact=email).exists():
+        raise ValidationError({"email": DUPLICATE_AGENT})
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    is_confirmed = confirmed < session.capacity
+    registration = Registration(
+        session=session,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        category=category,
+        job=job.strip(),
+        employer=employer,
+        status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITLISTED,
+        confirmed_at=timezone.now() if is_confirmed else None,
+        registered_by=actor,
+    )
+    registration.full_clean(exclude=["session", "employer", "registered_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        # The lock makes this unreachable in practice; the constraint stays the last word.
+        raise ValidationError({"email": DUPLICATE_AGENT}) from exc
+    _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, actor, registration: Registration) -> list[int]:
+    """Cancel a registration before the session starts; returns the ids of the promoted agents.
+
+    Side effects: locks the session row; e-mails the cancelled agent; when a confirmed place frees,
+    confirms the first waiting agent (registration order) and e-mails them.
+    """
+    if permissions.is_hr_contact(actor):
+        if registration.employer_id != actor.collectivity_id:
+            raise PermissionDenied
+    elif not permissions.can_manage_delegation(actor, registration.session.action.delegation_id):
+        raise PermissionDenied
+    session = Session.objects.select_for_update().get(pk=registration.session_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.is_cancelled:
+        raise ValidationError("Cette inscription est déjà annulée.")
+    if session.start_date <= timezone.localdate():
+        raise ValidationError("La session a commencé : l'inscription ne peut plus être annulée.")
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    _queue_email(registration.pk, RegistrationEmail.CANCELLED)
+    return _fill_from_waiting_list(session)
+
+
+def registration_send_email(*, registration_id: int, kind: str) -> bool:
+    """E-mail an agent about their registration; returns False when there is nothing to send.
+
+    Idempotent enough for retries: the message depends only on the registration and ``kind``.
+    Side effects: one e-mail to the agent.
+    """
+    registration = (
+        Registration.objects.select_related("session__action__delegation", "session__venue", "employer")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or kind not in RegistrationEmail.values:
+        return False
+    session = registration.session
+    context = {
+        "registration": registration,
+        "session": session,
+        "half_days": list(session.half_days.order_by("date", "period")),
+        "kind": kind,
+    }
+    subject = f"{RegistrationEmail(kind).label} – {session.action.title}"
+    body = render_to_string("trainings/emails/registration.txt", context)
+    send_mail(subject, body, None, [registration.email])
+    return True
+
+
+# --- Attendance ---------------------------------------------------------------------------------
+
+
+def _check_can_take_attendance(actor, session: Session) -> None:
+    if not permissions.can_take_attendance(
+        actor, delegation_id=session.action.delegation_id, trainer_user_ids=trainer_user_ids(session)
+    ):
+        raise PermissionDenied
+
+
+def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
+    """Upsert (registration id, half-day id) → status; an empty status erases the mark."""
+    registrations = set(session.registrations.filter(status=RegistrationStatus.CONFIRMED).values_list("pk", flat=True))
+    half_days = {h.pk: h for h in session.half_days.all()}
+    today = timezone.localdate()
+    errors = []
+    for (registration_id, half_day_id), status in marks.items():
+        if registration_id not in registrations:
+            errors.append("Saisie refusée : une personne n'a pas d'inscription confirmée à cette session.")
+        elif half_day_id not in half_days:
+            errors.append("Saisie refusée : cette demi-journée n'appartient pas à la session.")
+        elif status and status not in AttendanceStatus.values:
+            errors.append(f"Statut de présence inconnu : {status}.")
+        elif status and half_days[half_day_id].date > today:
+            errors.append(f"La demi-journée du {half_days[half_day_id]} n'a pas encore eu lieu.")
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    existing = {(a.registration_id, a.half_day_id): a for a in Attendance.objects.filter(half_day__session=session)}
+    now = timezone.now()
+    to_create, to_update, to_delete = [], [], []
+    for key, status in marks.items():
+        current = existing.get(key)
+        if not status:
+            if current is not None:
+                to_delete.append(current.pk)
+        elif current is None:
+            to_create.append(Attendance(registration_id=key[0], half_day_id=key[1], status=status, recorded_by=actor))
+        elif current.status != status:
+            current.status, current.recorded_by, current.recorded_at = status, actor, now
+            to_update.append(current)
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["status", "recorded_by", "recorded_at"])
+    Attendance.objects.filter(pk__in=to_delete).delete()
+    return len(to_create) + len(to_update) + len(to_delete)
+
+
+@transaction.atomic
+def attendance_record(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
+    """Record the feuille d'émargement of a session for the whole group at once.
+
+    ``marks`` maps (registration id, half-day id) to a status (or "" to erase it). All or nothing:
+    one unknown registration or half-day, and nothing is written. Returns the number of changes.
+    Side effects: none beyond the attendance rows.
+    """
+    _check_can_take_attendance(actor, session)
+    return _write_attendance(actor=actor, session=session, marks=marks)
+
+
+CSV_PERIODS = {"matin": Period.MORNING, "am": Period.MORNING, "après-midi": Period.AFTERNOON}
+CSV_PERIODS |= {"apres-midi": Period.AFTERNOON, "aprem": Period.AFTERNOON, "pm": Period.AFTERNOON}
+CSV_STATUSES = {
+    "présent": AttendanceStatus.PRESENT,
+    "present": AttendanceStatus.PRESENT,
+    "présente": AttendanceStatus.PRESENT,
+    "absent": AttendanceStatus.ABSENT,
+    "absente": AttendanceStatus.ABSENT,
+    "excusé": AttendanceStatus.EXCUSED,
+    "excusée": AttendanceStatus.EXCUSED,
+    "excuse": AttendanceStatus.EXCUSED,
+    "excused": AttendanceStatus.EXCUSED,
+}
+CSV_COLUMNS = ["email", "date", "demi-journee", "statut"]
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("Le fichier n'est pas un texte CSV lisible (encodage UTF-8 ou Windows-1252 attendu).")
+
+
+def _parse_date(value: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
+    """Import attendance from a CSV file ``email;date;demi-journee;statut`` (header line first).
+
+    All or nothing: every faulty line is reported by its number and nothing is imported.
+    Returns the number of changes. Side effects: none beyond the attendance rows.
+    """
+    _check_can_take_attendance(actor, session)
+    text = _decode(content)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ValidationError("Le fichier est vide.")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [cell.strip().lower() for cell in next(reader)]
+    if [h.replace("é", "e") for h in header] != CSV_COLUMNS:
+        raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {';'.join(header)} ».")
+    registrations = {r.email.lower(): r.pk for r in session.registrations.filter(status=RegistrationStatus.CONFIRMED)}
+    half_days = {(h.date, h.period): h for h in session.half_days.all()}
+    today = timezone.localdate()
+    marks: dict[tuple[int, int], str] = {}
+    errors: list[str] = []
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(CSV_COLUMNS):
+            errors.append(f"Ligne {number} : {len(CSV_COLUMNS)} colonnes attendues, {len(row)} trouvée(s).")
+            continue
+        email, day_text, period_text, status_text = (cell.strip() for cell in row)
+        problems = []
+        registration_id = registrations.get(email.lower())
+        if registration_id is None:
+            problems.append(f"aucune inscription confirmée pour « {email} » à cette session")
+        day = _parse_date(day_text)
+        period = CSV_PERIODS.get(period_text.lower())
+        status = CSV_STATUSES.get(status_text.lower())
+        if day is None:
+            problems.append(f"date « {day_text} » invalide (format JJ/MM/AAAA)")
+        if period is None:
+            problems.append(f"demi-journée « {period_text} » inconnue (matin ou après-midi)")
+        if status is None:
+            problems.append(f"statut « {status_text} » inconnu (présent, absent ou excusé)")
+        half_day = half_days.get((day, period)) if day and period else None
+        if day and period and half_day is None:
+            problems.append(f"la session n'a pas lieu le {_format_date(day)} ({Period(period).label.lower()})")
+        elif half_day is not None and half_day.date > today:
+            problems.append(f"la demi-journée du {half_day} n'a pas encore eu lieu")
+        if not problems and (registration_id, half_day.pk) in marks:
+            problems.append("cette personne figure déjà pour cette demi-journée plus haut dans le fichier")
+        if problems:
+            errors.append(f"Ligne {number} : " + " ; ".join(problems) + ".")
+            continue
+        marks[(registration_id, half_day.pk)] = status
+    if errors:
+        raise ValidationError(errors)
+    if not marks:
+        raise ValidationError("Le fichier ne contient aucune ligne de présence.")
+    return _write_attendance(actor=actor, session=session, marks=marks)
+
+
+# --- Calendar feed ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, actor, delegation) -> CalendarFeed:
+    """Give ``delegation``'s iCalendar feed a new secret token (the old link stops working).
+
+    Side effects: every subscribed calendar must use the new link.
+    """
+    if not permissions.can_manage_delegation(actor, delegation.pk):
+        raise PermissionDenied
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(delegation=delegation)
+    if not created:
+        feed.token = _new_token()
+        feed.save(update_fields=["token", "regenerated_at"])
+    logger.info("Calendar feed token of delegation %s regenerated by user %s", delegation.pk, actor.pk)
+    return feed
+
+
+def calendar_feed_get_or_create(*, delegation) -> CalendarFeed:
+    """The feed of ``delegation``, created on first use. Side effects: may create the token row."""
+    feed, _created = CalendarFeed.objects.get_or_create(delegation=delegation)
+    return feed

@@ -1,0 +1,17 @@
+"""Celery adapters: take ids, re-fetch, call one service."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    return services.registration_send_email(registration_id=registration_id, kind=kind)

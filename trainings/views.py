@@ -1,0 +1,506 @@
+"""Pages of the trainings app: parse with a form, call one service, redirect or render.
+
+Objects are always fetched through the selectors: what is out of the user's scope is a 404.
+"""
+
+import calendar
+import datetime
+import hmac
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from partnership import permissions
+from partnership.models import Delegation
+
+from . import selectors, services
+from .documents import calendar_feed, render_pdf
+from .enums import RegistrationStatus
+from .forms import (
+    AttendanceForm,
+    AttendanceImportForm,
+    RegistrationForm,
+    SessionForm,
+    TrainingActionForm,
+    format_half_days,
+)
+from .models import CalendarFeed, SessionHalfDay
+
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _session_or_404(user, pk):
+    return get_object_or_404(selectors.with_counts(selectors.sessions_visible_to(user)), pk=pk)
+
+
+def _managed_session_or_404(user, pk):
+    session = _session_or_404(user, pk)
+    if not permissions.can_manage_delegation(user, session.action.delegation_id):
+        raise Http404
+    return session
+
+
+def _attendance_session_or_404(user, pk):
+    session = _session_or_404(user, pk)
+    trainers = selectors.trainer_user_ids(session)
+    if not permissions.can_take_attendance(user, delegation_id=session.action.delegation_id, trainer_user_ids=trainers):
+        raise Http404
+    return session
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class WorkspaceView(LoginRequiredMixin, View):
+    """Pages reserved to CNFPT staff, HR contacts and trainers; anyone else gets a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (
+            permissions.is_cnfpt_staff(user)
+            or permissions.is_collectivity_user(user)
+            or permissions.is_speaker(user)
+            or permissions.is_amf_staff(user)
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+class SessionListView(WorkspaceView):
+    def get(self, request):
+        past = request.GET.get("periode") == "passees"
+        today = timezone.localdate()
+        sessions = selectors.with_counts(selectors.sessions_visible_to(request.user))
+        if past:
+            sessions = sessions.filter(end_date__lt=today).order_by("-start_date", "-pk")
+        else:
+            sessions = sessions.filter(end_date__gte=today).order_by("start_date", "pk")
+        page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "trainings/session_list.html",
+            {
+                "page": page,
+                "past": past,
+                "can_manage": permissions.is_cnfpt_staff(request.user),
+            },
+        )
+
+
+class SessionCalendarView(WorkspaceView):
+    """A month grid, server-rendered: each day lists the half-days of the visible sessions."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            year, month = (int(part) for part in request.GET.get("mois", "").split("-"))
+            first = datetime.date(year, month, 1)
+        except ValueError:
+            first = today.replace(day=1)
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        half_days = (
+            SessionHalfDay.objects.filter(
+                session__in=selectors.sessions_visible_to(request.user).values("pk"),
+                date__gte=weeks[0][0],
+                date__lte=weeks[-1][-1],
+            )
+            .select_related("session__action", "session__venue")
+            .order_by("date", "period", "session__action__title")
+        )
+        by_day: dict = {}
+        for half_day in half_days:
+            by_day.setdefault(half_day.date, []).append(half_day)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        feed_delegation = request.user.delegation if permissions.is_delegation_staff(request.user) else None
+        feed = selectors.calendar_feed_for(feed_delegation) if feed_delegation else None
+        return render(
+            request,
+            "trainings/session_calendar.html",
+            {
+                "title": f"{MONTHS[first.month - 1]} {first.year}",
+                "month": first.month,
+                "weekdays": WEEKDAYS,
+                "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+                "previous": f"{previous:%Y-%m}",
+                "following": f"{following:%Y-%m}",
+                "today": today,
+                "feed_delegation": feed_delegation,
+                "feed_url": request.build_absolute_uri(
+                    reverse("trainings:calendar_feed", args=[feed_delegation.code]) + f"?jeton={feed.token}"
+                )
+                if feed
+                else "",
+            },
+        )
+
+
+class SessionDetailView(WorkspaceView):
+    def get(self, request, pk, form=None):
+        session = _session_or_404(request.user, pk)
+        user = request.user
+        registrations = (
+            selectors.registrations_visible_to(user).filter(session=session).order_by("status", "created_at", "pk")
+        )
+        can_register = permissions.can_register_agents(user) and not session.is_cancelled
+        is_open = can_register and session.start_date > timezone.localdate()
+        if form is None and is_open:
+            form = RegistrationForm(employer_forced=permissions.is_hr_contact(user))
+        return render(
+            request,
+            "trainings/session_detail.html",
+            {
+                "session": session,
+                "half_days": list(session.half_days.order_by("date", "period")),
+                "trainers": list(session.trainers.all()),
+                "registrations": list(registrations),
+                "is_open": is_open,
+                "form": form,
+                "can_manage": permissions.can_manage_delegation(user, session.action.delegation_id),
+                "can_take_attendance": permissions.can_take_attendance(
+                    user,
+                    delegation_id=session.action.delegation_id,
+                    trainer_user_ids=selectors.trainer_user_ids(session),
+                ),
+                "is_hr_contact": permissions.is_hr_contact(user),
+                "RegistrationStatus": RegistrationStatus,
+            },
+        )
+
+
+class RegistrationCreateView(SessionDetailView):
+    def post(self, request, pk):
+        session = _session_or_404(request.user, pk)
+        if not permissions.can_register_agents(request.user):
+            raise Http404
+        form = RegistrationForm(request.POST, employer_forced=permissions.is_hr_contact(request.user))
+        if form.is_valid():
+            try:
+                registration = services.registration_create(actor=request.user, session=session, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    messages.success(request, f"{registration.full_name} est inscrit(e) : inscription confirmée.")
+                else:
+                    messages.warning(
+                        request, f"La session est complète : {registration.full_name} est en liste d'attente."
+                    )
+                return redirect("trainings:session_detail", pk=session.pk)
+        return self.get(request, pk, form=form)
+
+
+class SessionCreateView(WorkspaceView):
+    template_name = "trainings/session_form.html"
+
+    def _action(self, request, action_pk):
+        action = get_object_or_404(selectors.actions_visible_to(request.user), pk=action_pk)
+        if not permissions.can_manage_delegation(request.user, action.delegation_id):
+            raise Http404
+        return action
+
+    def get(self, request, action_pk):
+        action = self._action(request, action_pk)
+        return render(request, self.template_name, {"form": SessionForm(), "action": action})
+
+    def post(self, request, action_pk):
+        action = self._action(request, action_pk)
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                session = services.session_create(actor=request.user, action=action, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "La session est programmée.")
+                return redirect("trainings:session_detail", pk=session.pk)
+        return render(request, self.template_name, {"form": form, "action": action})
+
+
+class SessionUpdateView(WorkspaceView):
+    template_name = "trainings/session_form.html"
+
+    def get(self, request, pk):
+        session = _managed_session_or_404(request.user, pk)
+        form = SessionForm(
+            initial={
+                "half_days": format_half_days(session.half_days.all()),
+                "venue": session.venue.code,
+                "address": session.address,
+                "capacity": session.capacity,
+                "trainers": list(session.trainers.all()),
+            }
+        )
+        return render(request, self.template_name, {"form": form, "action": session.action, "session": session})
+
+    def post(self, request, pk):
+        session = _managed_session_or_404(request.user, pk)
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_update(actor=request.user, session=session, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "La session est modifiée.")
+                return redirect("trainings:session_detail", pk=session.pk)
+        return render(request, self.template_name, {"form": form, "action": session.action, "session": session})
+
+
+class SessionCancelView(WorkspaceView):
+    def post(self, request, pk):
+        session = _managed_session_or_404(request.user, pk)
+        try:
+            services.session_cancel(actor=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "La session est annulée ; les agents inscrits sont prévenus par e-mail.")
+        return redirect("trainings:session_detail", pk=session.pk)
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+class ActionListView(WorkspaceView):
+    def get(self, request):
+        if not permissions.is_cnfpt_staff(request.user) and not permissions.is_amf_staff(request.user):
+            raise Http404
+        actions = selectors.actions_visible_to(request.user).order_by("-created_at", "-pk")
+        page = Paginator(actions, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "trainings/action_list.html",
+            {"page": page, "can_create": permissions.is_delegation_staff(request.user)},
+        )
+
+
+class ActionCreateView(WorkspaceView):
+    template_name = "trainings/action_form.html"
+
+    def _delegation(self, request):
+        if not permissions.is_delegation_staff(request.user):
+            raise Http404
+        return request.user.delegation
+
+    def get(self, request):
+        delegation = self._delegation(request)
+        return render(request, self.template_name, {"form": TrainingActionForm(delegation=delegation)})
+
+    def post(self, request):
+        delegation = self._delegation(request)
+        form = TrainingActionForm(request.POST, delegation=delegation)
+        if form.is_valid():
+            try:
+                action = services.training_action_create(actor=request.user, delegation=delegation, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
+                return redirect("trainings:action_detail", pk=action.pk)
+        return render(request, self.template_name, {"form": form})
+
+
+class ActionDetailView(WorkspaceView):
+    def get(self, request, pk):
+        if not permissions.is_cnfpt_staff(request.user) and not permissions.is_amf_staff(request.user):
+            raise Http404
+        action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+        sessions = selectors.with_counts(action.sessions.select_related("venue__department")).order_by("start_date")
+        return render(
+            request,
+            "trainings/action_detail.html",
+            {
+                "action": action,
+                "sessions": list(sessions),
+                "can_manage": permissions.can_manage_delegation(request.user, action.delegation_id),
+            },
+        )
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+class RegistrationListView(WorkspaceView):
+    """The registrations the user follows (an HR contact: their agents), with certificates."""
+
+    def get(self, request):
+        registrations = (
+            selectors.with_present_half_days(selectors.registrations_visible_to(request.user))
+            .select_related("session__action")
+            .order_by("-session__start_date", "last_name", "pk")
+        )
+        page = Paginator(registrations, 50).get_page(request.GET.get("page"))
+        return render(request, "trainings/registration_list.html", {"page": page})
+
+
+class RegistrationCancelView(WorkspaceView):
+    def post(self, request, pk):
+        registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
+        if not (
+            permissions.is_hr_contact(request.user)
+            or permissions.can_manage_delegation(request.user, registration.session.action.delegation_id)
+        ):
+            raise Http404
+        try:
+            promoted = services.registration_cancel(actor=request.user, registration=registration)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            text = f"L'inscription de {registration.full_name} est annulée."
+            if promoted:
+                text += " La première personne en liste d'attente obtient la place et en est informée par e-mail."
+            messages.success(request, text)
+        return redirect("trainings:session_detail", pk=registration.session_id)
+
+
+class CertificateView(WorkspaceView):
+    """The attendance certificate: only for an agent present at least one half-day."""
+
+    def get(self, request, pk):
+        if not (permissions.is_cnfpt_staff(request.user) or permissions.is_hr_contact(request.user)):
+            raise Http404
+        registration = get_object_or_404(
+            selectors.registrations_visible_to(request.user).select_related("session__action__scheme"), pk=pk
+        )
+        half_days = selectors.present_half_days(registration)
+        if not half_days:
+            raise Http404
+        content = render_pdf(
+            "trainings/certificate_pdf.html",
+            {
+                "registration": registration,
+                "session": registration.session,
+                "half_days": half_days,
+                "trainee_days": len(half_days) * selectors.HALF_DAY,
+                "issued_on": timezone.localdate(),
+            },
+        )
+        return _pdf_response(content, f"attestation-{registration.pk}.pdf")
+
+
+# --- Attendance ---------------------------------------------------------------------------------
+
+
+class AttendanceView(WorkspaceView):
+    template_name = "trainings/attendance_form.html"
+
+    def _render(self, request, session, form):
+        return render(request, self.template_name, {"session": session, "form": form})
+
+    def get(self, request, pk):
+        session = _attendance_session_or_404(request.user, pk)
+        half_days, rows = selectors.attendance_grid(session)
+        return self._render(request, session, AttendanceForm(half_days=half_days, rows=rows))
+
+    def post(self, request, pk):
+        session = _attendance_session_or_404(request.user, pk)
+        half_days, rows = selectors.attendance_grid(session)
+        form = AttendanceForm(request.POST, half_days=half_days, rows=rows)
+        if form.is_valid():
+            try:
+                changed = services.attendance_record(actor=request.user, session=session, marks=form.marks())
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Feuille d'émargement enregistrée ({changed} modification(s)).")
+                return redirect("trainings:attendance", pk=session.pk)
+        return self._render(request, session, form)
+
+
+class AttendanceSheetView(WorkspaceView):
+    """The printable feuille d'émargement, with empty signature boxes."""
+
+    def get(self, request, pk):
+        session = _attendance_session_or_404(request.user, pk)
+        half_days, rows = selectors.attendance_grid(session)
+        content = render_pdf(
+            "trainings/attendance_sheet_pdf.html",
+            {
+                "session": session,
+                "half_days": half_days,
+                "rows": rows,
+                "trainers": list(session.trainers.all()),
+            },
+        )
+        return _pdf_response(content, f"emargement-session-{session.pk}.pdf")
+
+
+class AttendanceImportView(WorkspaceView):
+    template_name = "trainings/attendance_import.html"
+
+    def get(self, request, pk):
+        session = _attendance_session_or_404(request.user, pk)
+        return render(request, self.template_name, {"session": session, "form": AttendanceImportForm()})
+
+    def post(self, request, pk):
+        session = _attendance_session_or_404(request.user, pk)
+        form = AttendanceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                changed = services.attendance_import_csv(
+                    actor=request.user, session=session, content=form.cleaned_data["file"].read()
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Import réussi : {changed} présence(s) enregistrée(s) ou modifiée(s).")
+                return redirect("trainings:attendance", pk=session.pk)
+        return render(request, self.template_name, {"session": session, "form": form})
+
+
+# --- Calendar feed ------------------------------------------------------------------------------
+
+
+def calendar_feed_view(request, code):
+    """The iCalendar feed of a delegation, for calendar apps: the secret token replaces a login."""
+    delegation = get_object_or_404(Delegation, code=code)
+    feed = CalendarFeed.objects.filter(delegation=delegation).first()
+    token = request.GET.get("jeton", "")
+    if feed is None or not hmac.compare_digest(feed.token.encode(), token.encode()):
+        raise Http404
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    half_days = (
+        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=since)
+        .select_related("session__action", "session__venue")
+        .order_by("date", "period")
+    )
+    response = HttpResponse(calendar_feed(delegation, half_days), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="formations-{delegation.code}.ics"'
+    return response
+
+
+class CalendarFeedRegenerateView(WorkspaceView):
+    def post(self, request, code):
+        delegation = get_object_or_404(Delegation, code=code)
+        if not permissions.can_manage_delegation(request.user, delegation.pk):
+            raise Http404
+        services.calendar_feed_regenerate(actor=request.user, delegation=delegation)
+        messages.success(request, "Nouveau lien d'abonnement créé : l'ancien lien ne fonctionne plus.")
+        return redirect("trainings:session_calendar")
