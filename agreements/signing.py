@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.dispatch import enqueue
+
 from . import services
 from .audit import audit_record
 from .enums import (
@@ -67,10 +69,6 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
     )
 
 
-def _on_commit_task(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
-
-
 # --- Creating requests --------------------------------------------------------------------------
 
 
@@ -113,7 +111,7 @@ def contract_send_for_signature(*, contract: PartnershipContract, actor) -> Part
 def _schedule_link(request: SignatureRequest, *, reminder: bool = False) -> None:
     from .tasks import signature_request_send_link
 
-    _on_commit_task(signature_request_send_link, request.pk, reminder)
+    enqueue(signature_request_send_link, request.pk, reminder)
 
 
 @transaction.atomic
@@ -267,7 +265,7 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         _audit(request, AuditEventKind.LOCKED, client)
         from .tasks import signature_notify_delegation
 
-        _on_commit_task(signature_notify_delegation, request.pk, "locked")
+        enqueue(signature_notify_delegation, request.pk, "locked")
         return refusal_reason(request)
     request.save(update_fields=fields)
     left = settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts
@@ -344,7 +342,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
         )
         from .tasks import contract_finalize
 
-        _on_commit_task(contract_finalize, contract.pk)
+        enqueue(contract_finalize, contract.pk)
 
 
 @transaction.atomic
@@ -369,7 +367,7 @@ def signature_request_decline(*, request: SignatureRequest, reason: str, client:
     )
     from .tasks import signature_notify_delegation
 
-    _on_commit_task(signature_notify_delegation, request.pk, "declined")
+    enqueue(signature_notify_delegation, request.pk, "declined")
 
 
 # --- The delegation's side ----------------------------------------------------------------------
@@ -455,7 +453,7 @@ def signatures_remind_and_expire(*, now=None) -> dict[str, int]:
                     _audit(request, AuditEventKind.EXPIRED, actor="Plateforme")
                     from .tasks import signature_notify_delegation
 
-                    _on_commit_task(signature_notify_delegation, request.pk, "expired")
+                    enqueue(signature_notify_delegation, request.pk, "expired")
                     counts["expired"] += 1
             continue
         last = request.last_reminded_at or request.sent_at
@@ -503,7 +501,7 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
         from .tasks import contract_send_final_document
 
-        _on_commit_task(contract_send_final_document, contract.pk)
+        enqueue(contract_send_final_document, contract.pk)
     return document
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership import permissions
+from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 
 from . import tasks
@@ -141,7 +142,7 @@ def event_cancel(*, event: Event, actor: User) -> None:
         status=EventStatus.CANCELLED, updated_at=timezone.now()
     ):
         raise ValidationError("Cet événement est déjà annulé.")
-    transaction.on_commit(lambda: tasks.send_event_cancelled_emails.delay(event.pk))
+    enqueue(tasks.send_event_cancelled_emails, event.pk)
 
 
 @transaction.atomic
@@ -231,7 +232,7 @@ def registration_create(
             registration.save()
     except IntegrityError as exc:
         raise duplicate_error from exc
-    transaction.on_commit(lambda: tasks.send_registration_email.delay(registration.pk, token))
+    enqueue(tasks.send_registration_email, registration.pk, token)
     return registration, token
 
 
@@ -249,7 +250,7 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        transaction.on_commit(lambda pk=registration.pk: tasks.send_promotion_email.delay(pk))
+        enqueue(tasks.send_promotion_email, registration.pk)
     return promoted
 
 

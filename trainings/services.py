@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.dispatch import enqueue
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -32,7 +33,7 @@ DUPLICATE_AGENT = "Cet agent (même adresse e-mail) est déjà inscrit à cette 
 def _queue_email(registration_id: int, kind: str) -> None:
     from .tasks import send_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.delay(registration_id, kind))
+    enqueue(send_registration_email, registration_id, kind)
 
 
 def _format_date(value: date) -> str:
