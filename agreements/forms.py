@@ -74,7 +74,10 @@ class ContractForm(forms.Form):
         queryset=User.objects.none(), label="Délégué(e) régional(e) signataire", required=False
     )
     advisers = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), label="Conseillers formation référents", required=False
+        queryset=User.objects.none(),
+        label="Conseillers formation référents",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     objectives = forms.CharField(label="Objet et objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     specific_clauses = forms.CharField(
@@ -93,6 +96,11 @@ class ContractForm(forms.Form):
             staff = User.objects.filter(role=Role.DELEGATION_STAFF, is_active=True).select_related("delegation")
         self.fields["delegate"].queryset = staff
         self.fields["advisers"].queryset = staff
+        if not self.is_bound and not self.initial.get("delegate"):
+            # The délégué régional is the usual countersignatory: propose them.
+            delegate = staff.filter(function__istartswith="délégué").first()
+            if delegate is not None:
+                self.initial["delegate"] = delegate.pk
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -139,9 +147,18 @@ class PartyForm(forms.Form):
         )
 
 
+class ThemeChoiceField(forms.ModelChoiceField):
+    """Themes named with their family: illiteracy belongs to both families of the seed document."""
+
+    FAMILY_SHORT = {"hr_support": "Accompagnement RH", "development_projects": "Projets du CNFPT"}
+
+    def label_from_instance(self, obj):
+        return f"{self.FAMILY_SHORT.get(obj.family, obj.get_family_display())} – {obj.label}"
+
+
 class LineForm(forms.Form):
     year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    theme = forms.ModelChoiceField(queryset=Theme.objects.filter(is_active=True), label="Thème")
+    theme = ThemeChoiceField(queryset=Theme.objects.filter(is_active=True), label="Thème")
     title = forms.CharField(label="Action prévue", max_length=255)
     planned_days = forms.DecimalField(label="Jours prévus", min_value=0.5, max_digits=6, decimal_places=1)
     planned_trainees = forms.IntegerField(label="Stagiaires prévus", min_value=1)

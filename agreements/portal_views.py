@@ -5,7 +5,7 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -17,6 +17,7 @@ from partnership.ratelimit import allow
 from . import signing
 from .enums import DocumentKind
 from .models import ContractDocument
+from .previews import page_count, page_png
 from .sealing import SealState, inspect_seal
 
 SESSION_KEY = "signature-verified-{pk}"
@@ -85,7 +86,11 @@ class PortalView(PortalMixin, View):
         context = {"signature_request": signature_request, "contract": signature_request.contract, "token": token}
         if reason:
             return render(request, "agreements/portal/closed.html", {**context, "reason": reason})
-        signing.signature_request_open(request=signature_request, client=_client(request))
+        opened_key = f"signature-opened-{signature_request.pk}"
+        if not request.session.get(opened_key):
+            # One "opened" event per browser session, not one per page load.
+            signing.signature_request_open(request=signature_request, client=_client(request))
+            request.session[opened_key] = True
         if not self.is_verified():
             return render(request, "agreements/portal/identify.html", {**context, "code_form": CodeForm()})
         return render(
@@ -101,6 +106,7 @@ class PortalView(PortalMixin, View):
                     }
                 ),
                 "decline_form": DeclineForm(),
+                "pages": range(1, page_count(signature_request.document) + 1),
             },
         )
 
@@ -159,6 +165,18 @@ class PortalDocumentView(PortalMixin, View):
             as_attachment="telecharger" in request.GET,
             filename=f"{self.signature_request.contract.reference}.pdf",
         )
+
+
+class PortalPageImageView(PortalMixin, View):
+    """One page of the document as an image, once the signer's identity is confirmed."""
+
+    def get(self, request, token, number):
+        if not self.is_verified() or signing.refusal_reason(self.signature_request):
+            raise Http404
+        content = page_png(self.signature_request.document, number)
+        if content is None:
+            raise Http404
+        return HttpResponse(content, content_type="image/png")
 
 
 class SignView(PortalMixin, View):

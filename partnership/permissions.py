@@ -122,9 +122,9 @@ def navigation_for(user) -> list[tuple[str, str]]:
 
     candidates: list[tuple[str, str, bool]] = [
         ("home", "Accueil", True),
-        ("agreements:contract_list", "Contrats de partenariat", is_cnfpt_staff(user) or is_amf_staff(user)),
+        ("agreements:contract_list", "Contrats", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("agreements:my_contracts", "Mes contrats", is_signatory(user)),
-        ("trainings:session_list", "Sessions de formation", is_cnfpt_staff(user) or is_collectivity_user(user)),
+        ("trainings:session_list", "Formations", is_cnfpt_staff(user) or is_collectivity_user(user)),
         ("events:event_list", "Événements", True),
         ("events:speaker_list", "Intervenants", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),

@@ -14,6 +14,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["agreement"] = FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
         context["territory"] = _territory_counts()
+        context["workspace"] = _workspace(self.request.user)
         return context
 
 
@@ -28,6 +29,26 @@ class AboutView(TemplateView):
             department_count=Count("departments")
         )
         return context
+
+
+def _workspace(user) -> dict | None:
+    """What the home page shows a logged-in user about their own work."""
+    from agreements.enums import ContractStatus
+    from agreements.selectors import contracts_visible_to
+
+    from . import permissions
+
+    if not user.is_authenticated:
+        return None
+    workspace = {}
+    if permissions.is_cnfpt_staff(user) or permissions.is_amf_staff(user) or permissions.is_signatory(user):
+        counts = dict(contracts_visible_to(user).order_by().values_list("status").annotate(n=Count("id")))
+        workspace["contracts"] = [
+            {"status": status, "label": label, "count": counts.get(status, 0)}
+            for status, label in ContractStatus.choices
+            if counts.get(status)
+        ]
+    return workspace
 
 
 def _territory_counts() -> dict:

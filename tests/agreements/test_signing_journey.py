@@ -51,12 +51,21 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     token = link_token_for(mayor_email)
     assert "Confirmer votre identité" in text(mayor.get(portal(token)))
     assert mayor.get(portal(token, "document")).status_code == 404  # not before the code
+    assert mayor.get(reverse("signing:page", args=[token, 1])).status_code == 404
     verify_identity(mayor, token, mayor_email, capture)
     page = text(mayor.get(portal(token)))
     assert "Lire et signer le contrat" in page
     document = draft.documents.get(kind=DocumentKind.FOR_SIGNATURE)
     shown = b"".join(mayor.get(portal(token, "document")).streaming_content)
     assert shown == document.file.read()
+    # Every page is also shown as an image, for screens that show no PDF.
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(shown)).pages)
+    assert page.count('class="document-page"') == pages
+    image = mayor.get(reverse("signing:page", args=[token, 1]))
+    assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert mayor.get(reverse("signing:page", args=[token, pages + 1])).status_code == 404
     sign(mayor, token, draft, name="Marie Martin", function="Maire", capture=capture)
     draft.refresh_from_db()
     assert draft.status == ContractStatus.SIGNED_BY_COLLECTIVITY
