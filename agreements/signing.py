@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
@@ -116,10 +117,11 @@ def _schedule_link(request: SignatureRequest, *, reminder: bool = False) -> None
 
 @transaction.atomic
 def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> tuple[SignatureRequest, str] | None:
-    """Give the request a fresh link (the previous one stops working) and audit it.
+    """Give the request a fresh link (the previous one stops working).
 
     Returns the request and the plain token for the e-mail, or ``None`` if the request no longer
-    awaits this signer. Called by the e-mailing task, so the token never leaves the worker.
+    awaits this signer. Called by the e-mailing task, so the token never leaves the worker; the
+    audit event is recorded once the e-mail is out (``signature_request_link_delivered``).
     """
     request = (
         SignatureRequest.objects.select_for_update(of=("self",))
@@ -129,18 +131,23 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
     if request.status != Status.SENT or request.locked_at is not None:
         return None
     token = secrets.token_urlsafe(32)
-    now = timezone.now()
     request.token_hash = hash_token(token)
     update = ["token_hash"]
-    if reminder:
-        request.last_reminded_at = now
-        request.reminder_count += 1
-        update += ["last_reminded_at", "reminder_count"]
-    else:
+    if not reminder:
+        now = timezone.now()
         request.sent_at = now
         request.expires_at = now + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)
         update += ["sent_at", "expires_at"]
     request.save(update_fields=update)
+    return request, token
+
+
+@transaction.atomic
+def signature_request_link_delivered(*, request: SignatureRequest, reminder: bool) -> None:
+    """The e-mail with the link went out: count the reminder and audit it (once per delivered e-mail)."""
+    if reminder:
+        # ``last_reminded_at`` was claimed when the reminder was scheduled; only the count moves here.
+        SignatureRequest.objects.filter(pk=request.pk).update(reminder_count=F("reminder_count") + 1)
     _audit(
         request,
         AuditEventKind.REMINDED if reminder else AuditEventKind.SENT,
@@ -148,7 +155,6 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
         email=request.signer_email,
         expires_at=request.expires_at.isoformat(),
     )
-    return request, token
 
 
 # --- The portal ---------------------------------------------------------------------------------

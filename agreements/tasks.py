@@ -11,13 +11,15 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError)
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, retry_backoff_max=1800, max_retries=8)
 def signature_request_send_link(request_id: int, reminder: bool = False) -> bool:
     from .emails import send_signature_link
-    from .signing import signature_request_issue_link
+    from .signing import signature_request_issue_link, signature_request_link_delivered
 
     issued = signature_request_issue_link(request_id=request_id, reminder=reminder)
     if issued is None:
         return False
     request, token = issued
+    # If sending fails, the retry issues a fresh link: the one in a lost e-mail never works.
     send_signature_link(request, token, reminder=reminder)
+    signature_request_link_delivered(request=request, reminder=reminder)
     return True
 
 

@@ -8,6 +8,8 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from .ratelimit import increment
+
 
 def client_ip(request) -> str:
     # Behind the production proxy REMOTE_ADDR is the proxy; the proxy sets X-Forwarded-For.
@@ -29,11 +31,7 @@ def too_many_failures(request, email: str) -> bool:
 
 def record_failure(request, email: str) -> None:
     for key in _keys(request, email):
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        increment(key, window_seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
 def clear_failures(request, email: str) -> None:

@@ -277,3 +277,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class OutboxTask(models.Model):
+    """A Celery task that could not reach the broker: kept here and sent again when it is back.
+
+    Written only when publishing fails (Redis down), so that the user's write stands and the work
+    it triggers is not lost (``partnership.dispatch``).
+    """
+
+    task_name = models.CharField("tâche", max_length=200)
+    args = models.JSONField("arguments", default=list)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    attempts = models.PositiveIntegerField("tentatives d'envoi", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+
+    class Meta:
+        verbose_name = "tâche en attente du courtier"
+        verbose_name_plural = "tâches en attente du courtier"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"

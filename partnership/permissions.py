@@ -131,7 +131,6 @@ def navigation_for(user) -> list[tuple[str, str]]:
         ("axis5:internship_list", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("stats:dashboard", "Statistiques", True),
         ("admin:index", "Administration", can_use_admin(user)),
-        ("about", "À propos", True),
     ]
     items = []
     for url_name, label, allowed in candidates:

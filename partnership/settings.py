@@ -125,7 +125,13 @@ REDIS_URL = env_str("REDIS_URL")
 if not DEBUG and not REDIS_URL:
     raise ImproperlyConfigured("The environment variable REDIS_URL is required when DEBUG is off.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "partnership.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -135,11 +141,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, a task whose worker died is delivered again once this delay has passed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "flush-outbox": {"task": "partnership.tasks.flush_outbox", "schedule": 60.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
     "signatures-remind-and-expire": {"task": "agreements.tasks.signatures_remind_and_expire", "schedule": 3600.0},
 }

@@ -30,7 +30,7 @@ def test_anonymous_navigation(db):
     labels = _labels(AnonymousUser())
     assert labels[0] == "Accueil"
     assert "Administration" not in labels
-    assert "À propos" in labels
+    assert "Événements" in labels
 
 
 def test_home_page_shows_role_and_scope(client, delegation_staff):

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from partnership.dispatch import flush_outbox
+from partnership.models import OutboxTask
+
+
+class Command(BaseCommand):
+    help = "Envoie au courtier Celery les tâches conservées pendant son indisponibilité."
+
+    def handle(self, *args, **options):
+        sent = flush_outbox()
+        self.stdout.write(f"{sent} tâche(s) envoyée(s), {OutboxTask.objects.count()} en attente.")

@@ -1,0 +1,44 @@
+"""SMTP down: reminders and links are retried with backoff, not lost, and the evidence counts each e-mail once."""
+
+import datetime
+
+from django.core import mail
+from django.utils import timezone
+
+from agreements import signing
+from agreements.models import AuditEvent
+from tests.agreements.factories import make_contract
+from tests.faults import flaky_mail
+
+
+def test_reminder_is_retried_until_smtp_is_back(
+    delegation_staff, commune, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    with django_capture_on_commit_callbacks(execute=True):
+        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    contract.refresh_from_db()
+    request = contract.signature_requests.get(step=1)
+
+    # Eagerly, Celery runs a task's retries inline only when it does not re-raise them at once.
+    from partnership.celery import app
+
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    settings.EMAIL_BACKEND = "tests.faults.flaky_mail.FlakyBackend"
+    flaky_mail.reset(failures=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = signing.signatures_remind_and_expire(now=timezone.now() + datetime.timedelta(days=4))
+
+    assert counts == {"reminded": 1, "expired": 0}
+    assert flaky_mail.FlakyBackend.attempts == 3  # two refused by the server, the third delivered
+    assert [m.subject for m in mail.outbox] == [
+        f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
+    ]
+    request.refresh_from_db()
+    assert request.reminder_count == 1
+    assert AuditEvent.objects.filter(request=request, kind="reminded").count() == 1
+    # The link in the delivered e-mail is the one that works.
+    from tests.agreements.signing_helpers import LINK
+
+    token = LINK.search(mail.outbox[0].body).group(1)
+    assert signing.signature_request_for_token(token).pk == request.pk
