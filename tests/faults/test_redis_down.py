@@ -19,6 +19,12 @@ pytestmark = [
 ]
 
 
+def _reconnect(app) -> None:
+    """Forget the connections and producers made for the previous broker URL (tests change it at run time)."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def redis_broker(settings):
     """The app wired to a private Redis (broker and cache), as in production, with tasks not eager."""
@@ -38,11 +44,11 @@ def redis_broker(settings):
     caches._settings = None  # rebuild the cache handler from the new settings
     app.conf.broker_url = server.url
     app.conf.task_always_eager = False
-    app.close()
+    _reconnect(app)
     yield server
     server.stop()
     app.conf.broker_url, app.conf.task_always_eager = previous
-    app.close()
+    _reconnect(app)
     caches._settings = None
 
 
@@ -71,7 +77,7 @@ def test_writes_succeed_and_tasks_wait_while_redis_is_down(
     redis_broker.start()
     from partnership.celery import app
 
-    app.close()
+    _reconnect(app)
     assert flush_outbox() == 1
     assert OutboxTask.objects.count() == 0
     assert redis_broker.queue_length() == 1
