@@ -39,3 +39,6 @@ format: install
 
 clean:
 	rm -rf var/db.sqlite3 var/media var/static
+
+bench: install
+	$(BIN)/python scripts/bench_load.py

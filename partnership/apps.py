@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "Annuaire et comptes"
+
+    def ready(self):
+        # Register every app's Celery tasks now, in each process (web or worker), rather than when
+        # a module first happens to import them: a task dispatched by name must always be known.
+        from .celery import app
+
+        app.autodiscover_tasks(force=True)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "agreements",
     "trainings",
     "events",
+    "stats",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API ouverte du partenariat CNFPT-AMF",
     "DESCRIPTION": "Statistiques agrégées, sans données personnelles.",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc served from the app (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security headers; the production values make ``check --deploy`` clean.

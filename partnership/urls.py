@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
-from .views import AboutView, HomeView
+from .views import AboutView, HomeView, robots_txt
 
 admin.site.site_header = "Administration du partenariat CNFPT – AMF"
 admin.site.site_title = "Partenariat CNFPT – AMF"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("a-propos/", AboutView.as_view(), name="about"),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("connexion/", ThrottledLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
@@ -23,4 +24,6 @@ urlpatterns = [
     path("", include("agreements.signing_urls")),
     path("evenements/", include("events.urls")),
     path("stages-etudes/", include("agreements.axis5_urls")),
+    path("statistiques/", include("stats.urls")),
+    path("api/", include("stats.api_urls")),
 ]

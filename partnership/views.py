@@ -1,4 +1,6 @@
 from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from agreements.models import FrameworkAgreement
@@ -63,3 +65,9 @@ def _territory_counts() -> dict:
         "delegations": Delegation.objects.count(),
         "mayors_associations": MayorsAssociation.objects.exclude(department=None).count(),
     }
+
+
+@require_GET
+def robots_txt(request):
+    """The crawlers' instructions; also the trivial page the load benchmark compares others to."""
+    return HttpResponse("User-agent: *\nDisallow: /signature/\nDisallow: /admin/\n", content_type="text/plain")

@@ -1,0 +1,64 @@
+"""Axis 3: asynchronous exports of the statistics (and of the contract list of the requester's scope)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .enums import ExportFormat, ExportStatus
+
+
+class ExportRequest(models.Model):
+    """A CSV or XLSX export asked for by a user, produced by a Celery worker and announced by e-mail.
+
+    State changes are conditional UPDATEs in ``stats.services``: ``pending → running`` (or a stale
+    ``running`` claim) by the worker that wins, ``running → done | failed``; ``notified_at`` is
+    claimed the same way so that the requester receives one e-mail.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_requests", verbose_name="demandé par"
+    )
+    dataset = models.CharField("jeu de données", max_length=50)
+    format = models.CharField("format", max_length=5, choices=ExportFormat.choices)
+    parameters = models.JSONField("paramètres", default=dict, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING, db_index=True
+    )
+    file = models.FileField("fichier", upload_to="exports/%Y/%m/", blank=True)
+    row_count = models.PositiveIntegerField("nombre de lignes", null=True, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+    notified_at = models.DateTimeField("e-mail envoyé le", null=True, blank=True)
+    notification_error = models.TextField("échec de l'e-mail", blank=True)
+
+    class Meta:
+        verbose_name = "export de statistiques"
+        verbose_name_plural = "exports de statistiques"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.DONE) | (Q(finished_at__isnull=False) & ~Q(file="")),
+                name="export_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.RUNNING) | Q(started_at__isnull=False),
+                name="export_running_has_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_requester_idx")]
+
+    def __str__(self):
+        return f"{self.dataset}.{self.format} ({self.get_status_display()})"
+
+    @property
+    def dataset_label(self) -> str:
+        from .datasets import DATASETS
+
+        dataset = DATASETS.get(self.dataset)
+        return dataset.label if dataset else self.dataset
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ExportStatus.DONE

@@ -1,0 +1,577 @@
+"""The indicators of the five axes: aggregated, non-personal figures, each in a constant number of queries.
+
+Every indicator returns plain data (lists of dicts) so that the dashboard, the exports and the open
+API share one definition. ``delegation_id`` (optional) narrows an indicator to one CNFPT regional
+delegation; ``None`` gives the national figures. Nothing here returns a person's name or e-mail.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+
+from agreements.enums import ContractStatus, InternshipStatus, StudyStatus
+from agreements.models import ContractParty, Internship, PartnershipContract, ProgrammeLine, Study, Theme
+from events.enums import EventKind, EventStatus, ExpertiseTheme
+from events.enums import RegistrationStatus as EventRegistrationStatus
+from events.models import Event, Speaker, SpeakerExpertise, TimeSlot
+from partnership.enums import CollectivityKind
+from partnership.models import Collectivity, Delegation, Region
+from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
+from trainings.models import HALF_DAY, Attendance, Registration, Session, SessionHalfDay, TrainingScheme
+
+from .enums import ExportFormat, ExportStatus
+from .models import ExportRequest
+
+# Contracts whose programme commits the delegation: signed, in force, or past (expired or terminated).
+COMMITTED_STATUSES = (
+    ContractStatus.SIGNED,
+    ContractStatus.ACTIVE,
+    ContractStatus.EXPIRED,
+    ContractStatus.TERMINATED,
+)
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _days(value) -> Decimal:
+    return Decimal(value or 0).quantize(ONE_DECIMAL)
+
+
+def _share(part, whole) -> float:
+    """Percentage with one decimal; 0 when there is nothing to share."""
+    return round(100 * float(part) / float(whole), 1) if whole else 0.0
+
+
+# --- Axis 1: contracts ---------------------------------------------------------------------------
+
+
+def _contracts(delegation_id: int | None) -> QuerySet[PartnershipContract]:
+    contracts = PartnershipContract.objects.order_by()
+    if delegation_id is not None:
+        contracts = contracts.filter(delegation_id=delegation_id)
+    return contracts
+
+
+def contracts_by_status(*, delegation_id: int | None = None) -> list[dict]:
+    """Number of contracts in each status of the lifecycle (every status listed, zeros included). 1 query."""
+    counts = dict(_contracts(delegation_id).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in ContractStatus.choices]
+
+
+def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
+    """Per delegation: contracts past draft, of which in force (``active``). 1 query.
+
+    Drafts are work in progress of the delegation, not yet contracts: they are not counted.
+    """
+    delegations = Delegation.objects.order_by("name")
+    if delegation_id is not None:
+        delegations = delegations.filter(pk=delegation_id)
+    rows = delegations.annotate(
+        contract_count=Count("contracts", filter=~Q(contracts__status=ContractStatus.DRAFT)),
+        active_count=Count("contracts", filter=Q(contracts__status=ContractStatus.ACTIVE)),
+    ).values("code", "name", "contract_count", "active_count")
+    return [
+        {"code": r["code"], "delegation": r["name"], "contracts": r["contract_count"], "active": r["active_count"]}
+        for r in rows
+    ]
+
+
+def contracts_by_year(*, delegation_id: int | None = None) -> list[dict]:
+    """Per year: contracts (past draft) starting that year, and the trainee-days their programmes plan for it. 2 queries.
+
+    Planned trainee-days = Σ planned days × planned trainees of the programme lines of that year, over
+    the same contracts (past draft).
+    """
+    contracts = _contracts(delegation_id).exclude(status=ContractStatus.DRAFT)
+    counts = dict(
+        contracts.annotate(year=ExtractYear("start_date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    lines = ProgrammeLine.objects.filter(contract__in=contracts.values("pk")).order_by()
+    planned = dict(
+        lines.values_list("year")
+        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
+        .values_list("year", "total")
+    )
+    years = sorted(set(counts) | set(planned))
+    return [
+        {"year": year, "contracts": counts.get(year, 0), "planned_trainee_days": _days(planned.get(year))}
+        for year in years
+    ]
+
+
+# --- Axis 1: territorial coverage ---------------------------------------------------------------
+
+
+def _covered_condition(delegation_id: int | None) -> Q:
+    """A commune is covered when it is a party to an ``active`` contract, or a member of an EPCI that is."""
+    parties = ContractParty.objects.filter(contract__status=ContractStatus.ACTIVE)
+    if delegation_id is not None:
+        parties = parties.filter(contract__delegation_id=delegation_id)
+    party_ids = parties.values("collectivity_id")
+    members = Collectivity.members.through.objects.filter(from_collectivity_id__in=party_ids).values(
+        "to_collectivity_id"
+    )
+    return Q(pk__in=party_ids) | Q(pk__in=members)
+
+
+def _coverage(group: dict[str, str], *, delegation_id: int | None) -> list[dict]:
+    communes = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).order_by()
+    if delegation_id is not None:
+        communes = communes.filter(department__delegations=delegation_id)
+    covered = _covered_condition(delegation_id)
+    rows = (
+        communes.values(*group.values())
+        .annotate(
+            n_communes=Count("pk"),
+            n_population=Coalesce(Sum("population"), Value(0)),
+            n_covered=Count("pk", filter=covered),
+            n_covered_population=Coalesce(Sum("population", filter=covered), Value(0)),
+        )
+        .order_by(*group.values())
+    )
+    result = []
+    for row in rows:
+        item = {key: row[source] for key, source in group.items()}
+        item.update(
+            communes=row["n_communes"],
+            covered_communes=row["n_covered"],
+            share_communes=_share(row["n_covered"], row["n_communes"]),
+            population=row["n_population"],
+            covered_population=row["n_covered_population"],
+            share_population=_share(row["n_covered_population"], row["n_population"]),
+        )
+        result.append(item)
+    return result
+
+
+def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
+    """Per département: communes and population, and how many are covered by an active contract. 1 query.
+
+    A commune is covered if it is a party to an ``active`` contract or a member of an EPCI that is a
+    party to one (with ``delegation_id``: a contract of that delegation, in the départements it covers).
+    Shares are percentages with one decimal; the population is the municipal population of the INSEE.
+    """
+    return _coverage(
+        {"code": "department__code", "name": "department__name", "region": "department__region__name"},
+        delegation_id=delegation_id,
+    )
+
+
+def coverage_by_region(*, delegation_id: int | None = None) -> list[dict]:
+    """Per region: the same figures as ``coverage_by_department``, summed over its départements. 1 query."""
+    return _coverage(
+        {"code": "department__region__code", "name": "department__region__name"}, delegation_id=delegation_id
+    )
+
+
+def coverage_total(rows: list[dict]) -> dict:
+    """The national (or delegation) total of coverage rows, computed without a query."""
+    communes = sum(r["communes"] for r in rows)
+    covered = sum(r["covered_communes"] for r in rows)
+    population = sum(r["population"] for r in rows)
+    covered_population = sum(r["covered_population"] for r in rows)
+    return {
+        "communes": communes,
+        "covered_communes": covered,
+        "share_communes": _share(covered, communes),
+        "population": population,
+        "covered_population": covered_population,
+        "share_population": _share(covered_population, population),
+    }
+
+
+# --- Axis 1: trainings ----------------------------------------------------------------------------
+
+
+def _present(delegation_id: int | None) -> QuerySet[Attendance]:
+    """Half-days attended by confirmed agents: each one is half a trainee-day (the figure CNFPT reports)."""
+    attendances = Attendance.objects.filter(
+        status=AttendanceStatus.PRESENT, registration__status=RegistrationStatus.CONFIRMED
+    ).order_by()
+    if delegation_id is not None:
+        attendances = attendances.filter(half_day__session__action__delegation_id=delegation_id)
+    return attendances
+
+
+def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
+    """Per theme of the contracts' programmes: planned vs delivered trainee-days. 3 queries.
+
+    - planned: Σ planned days × planned trainees of the programme lines of contracts that are signed,
+      in force, expired or terminated (``COMMITTED_STATUSES``);
+    - delivered: half-days attended × 0.5 in the actions under those programme lines (by the line's theme);
+    - catalogue: half-days attended × 0.5 in open catalogue actions (no programme line), by action theme.
+    Only themes with a figure are listed.
+    """
+    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
+    if delegation_id is not None:
+        lines = lines.filter(contract__delegation_id=delegation_id)
+    planned = dict(
+        lines.values_list("theme_id")
+        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
+        .values_list("theme_id", "total")
+    )
+    delivered: dict[int, int] = {}
+    catalogue: dict[int, int] = {}
+    rows = (
+        _present(delegation_id)
+        .filter(
+            Q(half_day__session__action__programme_line__isnull=True)
+            | Q(half_day__session__action__programme_line__contract__status__in=COMMITTED_STATUSES)
+        )
+        .values_list("half_day__session__action__programme_line__theme_id", "half_day__session__action__theme_id")
+        .annotate(n=Count("pk"))
+    )
+    for line_theme_id, action_theme_id, n in rows:
+        if line_theme_id is None:
+            catalogue[action_theme_id] = catalogue.get(action_theme_id, 0) + n
+        else:
+            delivered[line_theme_id] = delivered.get(line_theme_id, 0) + n
+    wanted = set(planned) | set(delivered) | set(catalogue)
+    # All themes (a short list) rather than ``pk__in=wanted``: an empty ``IN`` skips the query, and
+    # the number of queries must not depend on the data.
+    themes = [theme for theme in Theme.objects.order_by("family", "position", "label") if theme.pk in wanted]
+    result = []
+    for theme in themes:
+        planned_days = _days(planned.get(theme.pk))
+        delivered_days = _days(delivered.get(theme.pk, 0) * HALF_DAY)
+        result.append(
+            {
+                "theme": theme.label,
+                "family": theme.get_family_display(),
+                "planned_trainee_days": planned_days,
+                "delivered_trainee_days": delivered_days,
+                "catalogue_trainee_days": _days(catalogue.get(theme.pk, 0) * HALF_DAY),
+                "completion": _share(delivered_days, planned_days),
+            }
+        )
+    return result
+
+
+def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
+    """Per training scheme (loi du 19 février 2007): scheduled vs delivered trainee-days. 3 queries.
+
+    - scheduled: half-days of the sessions (not cancelled) × confirmed registrations × 0.5, what
+      would be delivered if every registered agent attended;
+    - delivered: half-days attended by confirmed agents × 0.5.
+    Only schemes with a figure are listed.
+    """
+    half_days = SessionHalfDay.objects.filter(
+        session__status=SessionStatus.PLANNED, session__registrations__status=RegistrationStatus.CONFIRMED
+    ).order_by()
+    if delegation_id is not None:
+        half_days = half_days.filter(session__action__delegation_id=delegation_id)
+    scheduled = dict(
+        half_days.values_list("session__action__scheme_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__action__scheme_id", "n")
+    )
+    delivered = dict(
+        _present(delegation_id)
+        .values_list("half_day__session__action__scheme_id")
+        .annotate(n=Count("pk"))
+        .values_list("half_day__session__action__scheme_id", "n")
+    )
+    wanted = set(scheduled) | set(delivered)
+    schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in wanted]
+    return [
+        {
+            "scheme": scheme.label,
+            "scheduled_trainee_days": _days(scheduled.get(scheme.pk, 0) * HALF_DAY),
+            "delivered_trainee_days": _days(delivered.get(scheme.pk, 0) * HALF_DAY),
+        }
+        for scheme in schemes
+    ]
+
+
+def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
+    """Per category of agent (A, B, C): trainees and the trainee-days they attended. 1 query.
+
+    A trainee is a confirmed registration to a session that is not cancelled (an agent trained twice
+    counts twice, as in CNFPT's reporting); trainee-days are their half-days present × 0.5.
+    """
+    registrations = Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED, session__status=SessionStatus.PLANNED
+    ).order_by()
+    if delegation_id is not None:
+        registrations = registrations.filter(session__action__delegation_id=delegation_id)
+    rows = {
+        r["category"]: r
+        for r in registrations.values("category").annotate(
+            trainees=Count("pk", distinct=True),
+            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+        )
+    }
+    total = sum(r["trainees"] for r in rows.values())
+    result = []
+    for value, label in AgentCategory.choices:
+        row = rows.get(value, {"trainees": 0, "present": 0})
+        result.append(
+            {
+                "category": value,
+                "label": label,
+                "trainees": row["trainees"],
+                "share": _share(row["trainees"], total),
+                "trainee_days": _days(row["present"] * HALF_DAY),
+            }
+        )
+    return result
+
+
+# --- Axis 2: events ---------------------------------------------------------------------------------
+
+
+def events_by_kind(*, delegation_id: int | None = None) -> list[dict]:
+    """Per kind of event (séminaire, colloque…): published events, participants, attendance, satisfaction. 1 query.
+
+    - events: published events (drafts and cancelled events excluded);
+    - participants: confirmed registrations; waitlisted: still on the waiting list;
+    - attended: participants checked in on the day;
+    - satisfaction: mean rating (1 to 5) of the feedback forms, ``None`` without any.
+    With ``delegation_id``: events co-organised by that delegation (national events excluded).
+    """
+    events = Event.objects.filter(status=EventStatus.PUBLISHED).order_by()
+    if delegation_id is not None:
+        events = events.filter(delegation_id=delegation_id)
+    rows = {
+        r["kind"]: r
+        for r in events.values("kind").annotate(
+            events=Count("pk", distinct=True),
+            participants=Count("registrations", filter=Q(registrations__status=EventRegistrationStatus.CONFIRMED)),
+            waitlisted=Count("registrations", filter=Q(registrations__status=EventRegistrationStatus.WAITLISTED)),
+            attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+            satisfaction=Avg("registrations__feedback__rating"),
+        )
+    }
+    result = []
+    for value, label in EventKind.choices:
+        row = rows.get(value, {})
+        satisfaction = row.get("satisfaction")
+        result.append(
+            {
+                "kind": value,
+                "label": label,
+                "events": row.get("events", 0),
+                "participants": row.get("participants", 0),
+                "waitlisted": row.get("waitlisted", 0),
+                "attended": row.get("attended", 0),
+                "satisfaction": None if satisfaction is None else round(float(satisfaction), 1),
+            }
+        )
+    return result
+
+
+# --- Axis 4: speakers' network ------------------------------------------------------------------
+
+
+def _event_interventions(delegation_id: int | None) -> QuerySet:
+    """(time slot, speaker) pairs of published events: each is one intervention."""
+    rows = TimeSlot.speakers.through.objects.filter(timeslot__event__status=EventStatus.PUBLISHED).order_by()
+    if delegation_id is not None:
+        rows = rows.filter(timeslot__event__delegation_id=delegation_id)
+    return rows
+
+
+def _training_interventions(delegation_id: int | None) -> QuerySet:
+    """(session, trainer) pairs of sessions that are not cancelled: each is one intervention."""
+    rows = Session.trainers.through.objects.filter(session__status=SessionStatus.PLANNED).order_by()
+    if delegation_id is not None:
+        rows = rows.filter(session__action__delegation_id=delegation_id)
+    return rows
+
+
+def _active_speakers() -> QuerySet[Speaker]:
+    return Speaker.objects.filter(is_active=True, anonymised_at__isnull=True)
+
+
+def speakers_by_theme(*, delegation_id: int | None = None) -> list[dict]:
+    """Per expertise theme: active speakers declaring it, and interventions in events of that theme. 2 queries.
+
+    The network is national: the number of speakers is not narrowed by ``delegation_id``; the
+    interventions are (events co-organised by the delegation).
+    """
+    speakers = dict(
+        SpeakerExpertise.objects.filter(speaker__in=_active_speakers())
+        .order_by()
+        .values_list("theme")
+        .annotate(n=Count("speaker", distinct=True))
+        .values_list("theme", "n")
+    )
+    interventions = dict(
+        _event_interventions(delegation_id)
+        .exclude(timeslot__event__theme="")
+        .values_list("timeslot__event__theme")
+        .annotate(n=Count("pk"))
+        .values_list("timeslot__event__theme", "n")
+    )
+    return [
+        {
+            "theme": value,
+            "label": label,
+            "speakers": speakers.get(value, 0),
+            "event_interventions": interventions.get(value, 0),
+        }
+        for value, label in ExpertiseTheme.choices
+    ]
+
+
+def speakers_by_region(*, delegation_id: int | None = None) -> list[dict]:
+    """Per region: active speakers who work there, and interventions held there. 4 queries.
+
+    - event interventions: speakers of the time slots of published events whose venue is in the
+      region (online events have no region);
+    - training interventions: trainers of the sessions (not cancelled) held in the region.
+    With ``delegation_id``: only the delegation's region, and the interventions of its events and sessions.
+    """
+    regions = Region.objects.order_by("name")
+    if delegation_id is not None:
+        regions = regions.filter(delegation=delegation_id)
+    speakers = dict(
+        Speaker.regions.through.objects.filter(speaker__in=_active_speakers())
+        .order_by()
+        .values_list("region_id")
+        .annotate(n=Count("speaker_id", distinct=True))
+        .values_list("region_id", "n")
+    )
+    events = dict(
+        _event_interventions(delegation_id)
+        .filter(timeslot__event__venue_commune__isnull=False)
+        .values_list("timeslot__event__venue_commune__department__region_id")
+        .annotate(n=Count("pk"))
+        .values_list("timeslot__event__venue_commune__department__region_id", "n")
+    )
+    trainings = dict(
+        _training_interventions(delegation_id)
+        .values_list("session__venue__department__region_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__venue__department__region_id", "n")
+    )
+    return [
+        {
+            "code": region.code,
+            "region": region.name,
+            "speakers": speakers.get(region.pk, 0),
+            "event_interventions": events.get(region.pk, 0),
+            "training_interventions": trainings.get(region.pk, 0),
+        }
+        for region in regions
+    ]
+
+
+def speakers_summary(*, delegation_id: int | None = None) -> dict:
+    """Active speakers of the network, and their interventions in events and in trainings. 3 queries."""
+    return {
+        "speakers": _active_speakers().count(),
+        "event_interventions": _event_interventions(delegation_id).count(),
+        "training_interventions": _training_interventions(delegation_id).count(),
+    }
+
+
+# --- Axis 5: INET internships and studies -------------------------------------------------------
+
+
+def internships_by_status() -> list[dict]:
+    """INET internships at the AMF per status (national: they belong to no delegation). 1 query."""
+    counts = dict(
+        Internship.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return [{"status": v, "label": label, "count": counts.get(v, 0)} for v, label in InternshipStatus.choices]
+
+
+def studies_by_status() -> list[dict]:
+    """Studies requested by the AMF per status (national). 1 query."""
+    counts = dict(Study.objects.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return [{"status": v, "label": label, "count": counts.get(v, 0)} for v, label in StudyStatus.choices]
+
+
+# --- Axis 3: the exchange itself ------------------------------------------------------------------
+
+
+def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
+    """Exports produced per dataset and format: files delivered (``done``), failures, rows delivered. 1 query.
+
+    With ``delegation_id``: the exports requested by that delegation's staff.
+    """
+    from .datasets import DATASETS
+
+    exports = ExportRequest.objects.order_by()
+    if delegation_id is not None:
+        exports = exports.filter(requested_by__delegation_id=delegation_id)
+    rows = exports.values("dataset", "format").annotate(
+        done=Count("pk", filter=Q(status=ExportStatus.DONE)),
+        failed=Count("pk", filter=Q(status=ExportStatus.FAILED)),
+        rows=Coalesce(Sum("row_count", filter=Q(status=ExportStatus.DONE)), Value(0)),
+    )
+    formats = dict(ExportFormat.choices)
+    result = [
+        {
+            "dataset": r["dataset"],
+            "label": DATASETS[r["dataset"]].label if r["dataset"] in DATASETS else r["dataset"],
+            "format": formats.get(r["format"], r["format"]),
+            "done": r["done"],
+            "failed": r["failed"],
+            "rows": r["rows"],
+        }
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: (-r["done"], r["label"], r["format"]))
+
+
+# --- Reads of the exports page -------------------------------------------------------------------
+
+
+def exports_of(user) -> QuerySet[ExportRequest]:
+    """The exports ``user`` asked for: anybody else's look like they do not exist."""
+    if not (user and user.is_authenticated):
+        return ExportRequest.objects.none()
+    return ExportRequest.objects.filter(requested_by=user)
+
+
+def delegation_choices(user) -> list[tuple[int, str]]:
+    """Delegations whose figures ``user`` may narrow the dashboard to (1 query, none for the public)."""
+    from partnership import permissions
+
+    scope = permissions.delegation_scope(user)
+    if scope is not None and not scope:
+        return []
+    delegations = Delegation.objects.order_by("name")
+    if scope is not None:
+        delegations = delegations.filter(pk__in=scope)
+    return list(delegations.values_list("pk", "name"))
+
+
+def dashboard(*, delegation_id: int | None = None) -> dict:
+    """Every indicator of the dashboard, in a constant number of queries (about twenty)."""
+    regions = coverage_by_region(delegation_id=delegation_id)
+    by_status = contracts_by_status(delegation_id=delegation_id)
+    by_theme = trainee_days_by_theme(delegation_id=delegation_id)
+    by_kind = events_by_kind(delegation_id=delegation_id)
+    return {
+        "totals": {
+            "active_contracts": sum(r["count"] for r in by_status if r["status"] == ContractStatus.ACTIVE),
+            "planned_trainee_days": sum((r["planned_trainee_days"] for r in by_theme), Decimal(0)),
+            "delivered_trainee_days": sum(
+                (r["delivered_trainee_days"] + r["catalogue_trainee_days"] for r in by_theme), Decimal(0)
+            ),
+            "events": sum(r["events"] for r in by_kind),
+            "participants": sum(r["participants"] for r in by_kind),
+        },
+        "contracts_by_status": by_status,
+        "contracts_by_delegation": contracts_by_delegation(delegation_id=delegation_id),
+        "contracts_by_year": contracts_by_year(delegation_id=delegation_id),
+        "coverage_by_region": regions,
+        "coverage_total": coverage_total(regions),
+        "coverage_by_department": coverage_by_department(delegation_id=delegation_id),
+        "trainee_days_by_theme": by_theme,
+        "trainee_days_by_scheme": trainee_days_by_scheme(delegation_id=delegation_id),
+        "trainees_by_category": trainees_by_category(delegation_id=delegation_id),
+        "events_by_kind": by_kind,
+        "speakers_summary": speakers_summary(delegation_id=delegation_id),
+        "speakers_by_theme": speakers_by_theme(delegation_id=delegation_id),
+        "speakers_by_region": speakers_by_region(delegation_id=delegation_id),
+        "internships_by_status": internships_by_status(),
+        "studies_by_status": studies_by_status(),
+        "exports_by_dataset": exports_by_dataset(delegation_id=delegation_id),
+    }

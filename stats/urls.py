@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/demander/", views.export_create, name="export_create"),
+    path("exports/<int:pk>/telecharger/", views.export_download, name="export_download"),
+]

@@ -1,0 +1,127 @@
+"""Pages of the statistics exchange: the public dashboard, and each user's exports.
+
+The dashboard shows aggregated figures only, so it is public; delegation staff (and national and
+AMF staff) may narrow it to a delegation. Exports belong to the user who asked for them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .charts import bars
+from .datasets import DATASETS
+from .enums import ExportStatus
+from .forms import DashboardFilterForm, ExportRequestForm
+
+
+@require_GET
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    delegation_id = form.delegation_id if form.is_bound else None
+    data = selectors.dashboard(delegation_id=delegation_id)
+    charts = {
+        "contracts_by_status": bars(data["contracts_by_status"], "label", ("count", "Contrats")),
+        "contracts_by_delegation": bars(
+            data["contracts_by_delegation"], "delegation", ("contracts", "Contrats"), ("active", "En vigueur")
+        ),
+        "coverage_by_region": bars(
+            data["coverage_by_region"],
+            "name",
+            ("share_communes", "Part des communes couvertes (%)"),
+            ("share_population", "Part de la population couverte (%)"),
+        ),
+        "trainee_days_by_theme": bars(
+            data["trainee_days_by_theme"],
+            "theme",
+            ("planned_trainee_days", "Prévues"),
+            ("delivered_trainee_days", "Réalisées"),
+        ),
+        "trainee_days_by_scheme": bars(
+            data["trainee_days_by_scheme"],
+            "scheme",
+            ("scheduled_trainee_days", "Programmées"),
+            ("delivered_trainee_days", "Réalisées"),
+        ),
+        "trainees_by_category": bars(data["trainees_by_category"], "label", ("trainees", "Stagiaires")),
+        "events_by_kind": bars(
+            data["events_by_kind"], "label", ("participants", "Participants"), ("attended", "Présents")
+        ),
+        "speakers_by_theme": bars(
+            data["speakers_by_theme"],
+            "label",
+            ("speakers", "Intervenants"),
+            ("event_interventions", "Interventions en événement"),
+        ),
+    }
+    delegation_name = dict(form.fields["delegation"].choices).get(delegation_id) if delegation_id else None
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "charts": charts,
+            "delegation_id": delegation_id,
+            "delegation_name": delegation_name,
+            "can_filter": len(form.fields["delegation"].choices) > 1,
+            "datasets": DATASETS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def export_list(request):
+    exports = selectors.exports_of(request.user)
+    page = Paginator(exports, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "stats/export_list.html",
+        {
+            "page_obj": page,
+            "exports": page.object_list,
+            "is_paginated": page.has_other_pages(),
+            "datasets": DATASETS,
+            "form": ExportRequestForm(user=request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def export_create(request):
+    form = ExportRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("stats:export_list")
+    try:
+        services.export_request_create(
+            user=request.user,
+            dataset=form.cleaned_data["dataset"],
+            format=form.cleaned_data["format"],
+            delegation_id=form.cleaned_data["delegation"],
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("stats:export_list")
+    messages.success(
+        request, "Export demandé : vous recevrez un e-mail avec le lien de téléchargement dès qu'il sera prêt."
+    )
+    return redirect("stats:export_list")
+
+
+@require_GET
+@login_required
+def export_download(request, pk: int):
+    export = get_object_or_404(selectors.exports_of(request.user), pk=pk, status=ExportStatus.DONE)
+    label = DATASETS[export.dataset].key if export.dataset in DATASETS else "export"
+    filename = f"{label}-{export.created_at:%Y%m%d}-{export.pk}.{export.format}"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)

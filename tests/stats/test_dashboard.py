@@ -1,0 +1,100 @@
+"""The public dashboard: national figures for everyone, a delegation filter for staff, constant queries."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events.models import EventRegistration
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("stats:dashboard")
+
+
+def _figure(page: str, label: str) -> str:
+    match = re.search(rf"<dt>{label}</dt><dd class=\"stat-figure\">([^<]*)</dd>", page)
+    return match.group(1) if match else ""
+
+
+def test_dashboard_is_public_and_shows_national_figures(client, world):
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert _figure(page, "Contrats en vigueur") == "3"
+    assert _figure(page, "Communes couvertes") == "4"
+    assert "66,7 % des 6 communes" in page
+    assert _figure(page, "Participants aux événements") == "3"
+    assert response.context["delegation_id"] is None
+    assert not response.context["can_filter"]
+    assert "<caption>Nombre de contrats de partenariat par statut</caption>" in page
+    # Anonymous visitors get no export buttons.
+    assert reverse("stats:export_create") not in page
+
+
+def test_dashboard_contains_no_personal_data_nor_inline_code(client, world):
+    page = client.get(URL).content.decode()
+    for registration in EventRegistration.objects.all():
+        assert registration.email not in page
+        assert registration.last_name not in page
+    assert 'style="' not in page
+    assert "<script>" not in page
+
+
+def test_delegation_staff_narrow_the_dashboard_to_their_delegation(client, world, delegation_staff):
+    client.force_login(delegation_staff)
+    response = client.get(URL, {"delegation": world.delegation.pk})
+    page = response.content.decode()
+    assert response.context["delegation_id"] == world.delegation.pk
+    assert f"Statistiques du partenariat – {world.delegation.name}" in page
+    assert _figure(page, "Contrats en vigueur") == "2"
+    assert _figure(page, "Communes couvertes") == "3"
+    assert "75,0 % des 4 communes" in page
+    assert [row["code"] for row in response.context["data"]["contracts_by_delegation"]] == [world.delegation.code]
+    assert response.context["form"].fields["delegation"].choices == [
+        ("", "France entière"),
+        (world.delegation.pk, world.delegation.name),
+    ]
+
+
+def test_delegation_staff_cannot_see_another_delegation(client, world, delegation_staff):
+    client.force_login(delegation_staff)
+    response = client.get(URL, {"delegation": world.other_delegation.pk})
+    assert response.context["delegation_id"] is None
+    assert "Vous ne pouvez consulter que les chiffres de votre délégation." in response.content.decode()
+    assert _figure(response.content.decode(), "Contrats en vigueur") == "3"
+
+
+def test_national_staff_may_pick_any_delegation(client, world, national_staff):
+    client.force_login(national_staff)
+    response = client.get(URL, {"delegation": world.other_delegation.pk})
+    assert response.context["delegation_id"] == world.other_delegation.pk
+    assert _figure(response.content.decode(), "Contrats en vigueur") == "1"
+
+
+def test_anonymous_filter_is_ignored(client, world):
+    response = client.get(URL, {"delegation": world.delegation.pk})
+    assert response.context["delegation_id"] is None
+
+
+def _count(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, world, grow, django_assert_num_queries):
+    with django_assert_num_queries(26):
+        client.get(URL)
+    grow(world, 4)
+    with django_assert_num_queries(26):
+        client.get(URL)
+
+
+def test_dashboard_query_count_for_delegation_staff(client, world, grow, delegation_staff):
+    client.force_login(delegation_staff)
+    small = _count(client, URL, delegation=world.delegation.pk)
+    grow(world, 4)
+    assert _count(client, URL, delegation=world.delegation.pk) == small
