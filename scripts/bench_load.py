@@ -85,7 +85,9 @@ def first_contract_id(env) -> int:
         "from agreements.models import PartnershipContract as C;"
         "print(C.objects.filter(delegation__region__code='84').order_by('pk').values_list('pk', flat=True)[0])"
     )
-    result = subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return int(result.stdout.strip().splitlines()[-1])
 
 
@@ -164,8 +166,20 @@ def main():
     national = session_cookie(env, "national@demo.cnfpt.fr")
     contract = first_contract_id(env)
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "partnership.wsgi", "--workers", str(options.workers), "--bind", f"127.0.0.1:{PORT}",
-         "--access-logfile", "/dev/null", "--error-logfile", "/tmp/bench-gunicorn.log"],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "partnership.wsgi",
+            "--workers",
+            str(options.workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "/tmp/bench-gunicorn.log",
+        ],
         cwd=ROOT,
         env=env,
     )

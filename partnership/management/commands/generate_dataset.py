@@ -74,7 +74,9 @@ class Command(BaseCommand):
         parties, lines, transitions = [], [], []
         for contract in created:
             communes = communes_by_delegation[contract.delegation_id]
-            for position, (commune_id, _code) in enumerate(rng.sample(communes, k=min(len(communes), rng.choice([1, 1, 1, 2, 3])))):
+            for position, (commune_id, _code) in enumerate(
+                rng.sample(communes, k=min(len(communes), rng.choice([1, 1, 1, 2, 3])))
+            ):
                 parties.append(
                     ContractParty(
                         contract=contract,
@@ -99,11 +101,11 @@ class Command(BaseCommand):
                     )
                 )
             transitions.append(
-                ContractTransition(contract=contract, from_status="", to_status=contract.status, actor_label="Jeu de mesure")
+                ContractTransition(
+                    contract=contract, from_status="", to_status=contract.status, actor_label="Jeu de mesure"
+                )
             )
         ContractParty.objects.bulk_create(parties, batch_size=2000)
         ProgrammeLine.objects.bulk_create(lines, batch_size=2000)
         ContractTransition.objects.bulk_create(transitions, batch_size=2000)
-        self.stdout.write(
-            f"{len(created)} contrats, {len(parties)} parties, {len(lines)} lignes de programme générés."
-        )
+        self.stdout.write(f"{len(created)} contrats, {len(parties)} parties, {len(lines)} lignes de programme générés.")
