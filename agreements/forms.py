@@ -63,6 +63,21 @@ class CollectivityField(forms.CharField):
         return collectivity
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id; an id beyond 64 bits is an invalid choice, not a database error.
+
+    SQLite cannot bind such an integer in the ``pk__in`` query (OverflowError, a 500).
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            if isinstance(pk, str) and pk.strip().lstrip("+-").isdigit() and abs(int(pk)) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class ContractForm(forms.Form):
     delegation = forms.ModelChoiceField(queryset=Delegation.objects.none(), label="Délégation régionale")
     title = forms.CharField(label="Intitulé", max_length=255)
@@ -73,7 +88,7 @@ class ContractForm(forms.Form):
     delegate = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Délégué(e) régional(e) signataire", required=False
     )
-    advisers = forms.ModelMultipleChoiceField(
+    advisers = IdMultipleChoiceField(
         queryset=User.objects.none(),
         label="Conseillers formation référents",
         required=False,

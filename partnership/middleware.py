@@ -16,7 +16,12 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        policy = self.POLICY
+        if response.headers.get("X-Frame-Options") == "SAMEORIGIN":
+            # A view marked @xframe_options_sameorigin (the PDF shown in the signing portal) is
+            # meant to be framed by our own pages: 'none' would blank it.
+            policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
