@@ -16,4 +16,5 @@ urlpatterns = [
     path("etudes/<int:pk>/modifier/", views.study_edit, name="study_edit"),
     path("etudes/<int:pk>/statut/", views.study_transition, name="study_transition"),
     path("etudes/<int:pk>/livrer/", views.study_deliver, name="study_deliver"),
+    path("etudes/<int:pk>/livrable/", views.study_deliverable, name="study_deliverable"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -167,6 +168,18 @@ def _study_detail(request, study, deliver_form=None, status=200):
 @_require(permissions.can_view_axis5)
 def study_detail(request, pk: int):
     return _study_detail(request, get_object_or_404(Study, pk=pk))
+
+
+@require_GET
+@_require(permissions.can_view_axis5)
+def study_deliverable(request, pk: int):
+    """The study's deliverable, through a permission check (media files are not served publicly)."""
+    study = get_object_or_404(Study, pk=pk)
+    if not study.deliverable:
+        raise Http404
+    return FileResponse(
+        study.deliverable.open("rb"), as_attachment=True, filename=study.deliverable.name.rsplit("/", 1)[-1]
+    )
 
 
 @_require(permissions.can_change_axis5)

@@ -412,8 +412,14 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
         ]
     )
     if user is not None:
+        # The account goes too: no name or address of the person may remain.
         user.is_active = False
         user.set_unusable_password()
-        user.save(update_fields=["is_active", "password"])
+        user.first_name = ""
+        user.last_name = ANONYMISED_SPEAKER_NAME
+        user.email = f"intervenant-efface-{user.pk}@invalid"
+        user.phone = ""
+        user.function = ""
+        user.save(update_fields=["is_active", "password", "first_name", "last_name", "email", "phone", "function"])
     logger.info("speaker %s erased by user %s", locked.pk, actor.pk if actor else None)
     return locked

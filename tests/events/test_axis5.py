@@ -186,6 +186,13 @@ def test_study_deliver_with_pdf(client, amf_staff):
     assert study.status == StudyStatus.DELIVERED
     assert study.delivered_on == date(2026, 5, 15)
     assert study.deliverable.name.startswith("agreements/studies/etude")
+    # The deliverable is downloaded through the application, by those who may see axis 5 only.
+    page = client.get(f"/stages-etudes/etudes/{study.pk}/")
+    assert f"/stages-etudes/etudes/{study.pk}/livrable/" in page.content.decode()
+    download = client.get(f"/stages-etudes/etudes/{study.pk}/livrable/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7\n..."
+    client.logout()
+    assert client.get(f"/stages-etudes/etudes/{study.pk}/livrable/").status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,9 @@ def test_speaker_erase_anonymises_and_keeps_statistics(client, national_staff, n
     assert health.is_active is False and health.anonymised_at is not None
     assert health.user is None
     assert speaker_user.is_active is False
+    assert (speaker_user.first_name, speaker_user.last_name) == ("", ANONYMISED_SPEAKER_NAME)
+    assert speaker_user.email == f"intervenant-efface-{speaker_user.pk}@invalid"
+    assert not speaker_user.has_usable_password()
     assert health.time_slots.count() == 2
     assert intervention_statistics() == before
 
