@@ -124,7 +124,11 @@ def navigation_for(user) -> list[tuple[str, str]]:
         ("home", "Accueil", True),
         ("agreements:contract_list", "Contrats", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("agreements:my_contracts", "Mes contrats", is_signatory(user)),
-        ("trainings:session_list", "Formations", is_cnfpt_staff(user) or is_collectivity_user(user)),
+        (
+            "trainings:session_list",
+            "Formations",
+            is_cnfpt_staff(user) or is_collectivity_user(user) or is_speaker(user) or is_amf_staff(user),
+        ),
         ("events:event_list", "Événements", True),
         ("events:speaker_list", "Intervenants", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),
