@@ -3,7 +3,6 @@
 import shutil
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from agreements.enums import ContractStatus
@@ -11,45 +10,12 @@ from partnership.dispatch import flush_outbox
 from partnership.models import OutboxTask
 from tests.agreements.factories import make_contract
 from tests.factories import DEFAULT_PASSWORD
-from tests.faults.redis_server import RedisServer
+from tests.faults.conftest import reconnect
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server absent"),
 ]
-
-
-def _reconnect(app) -> None:
-    """Forget the connections and producers made for the previous broker URL (tests change it at run time)."""
-    app.close()
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis_broker(settings):
-    """The app wired to a private Redis (broker and cache), as in production, with tasks not eager."""
-    from partnership.celery import app
-
-    server = RedisServer()
-    server.start()
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "partnership.cache.TolerantRedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    caches._settings = None  # rebuild the cache handler from the new settings
-    app.conf.broker_url = server.url
-    app.conf.task_always_eager = False
-    _reconnect(app)
-    yield server
-    server.stop()
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    _reconnect(app)
-    caches._settings = None
 
 
 def test_writes_succeed_and_tasks_wait_while_redis_is_down(
@@ -77,7 +43,7 @@ def test_writes_succeed_and_tasks_wait_while_redis_is_down(
     redis_broker.start()
     from partnership.celery import app
 
-    _reconnect(app)
+    reconnect(app)
     assert flush_outbox() == 1
     assert OutboxTask.objects.count() == 0
     assert redis_broker.queue_length() == 1

@@ -1,0 +1,28 @@
+"""Loaded into the Celery worker of the fault tests (``celery worker -I tests.faults.worker_hooks``).
+
+While the marker file exists, an export's rendering is slowed down once, so that the test can kill
+the worker in the middle of it. Production code is untouched.
+"""
+
+import os
+import time
+
+from celery.signals import task_prerun
+
+
+@task_prerun.connect
+def _slow_first_export(sender=None, **kwargs):
+    marker = os.environ.get("FAULT_SLOW_EXPORT_MARKER", "")
+    if getattr(sender, "name", "") != "stats.tasks.export_generate" or not os.path.exists(marker):
+        return
+    from stats import services
+
+    render = services._render
+
+    def slow_render(export):
+        if os.path.exists(marker):
+            os.remove(marker)
+            time.sleep(60)  # the test kills the worker during this sleep
+        return render(export)
+
+    services._render = slow_render
