@@ -41,4 +41,4 @@ clean:
 	rm -rf var/db.sqlite3 var/media var/static
 
 bench: install
-	$(BIN)/python scripts/bench_load.py
+	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)

@@ -202,6 +202,7 @@ def main():
         )
         print(f"{'page':<38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'erreurs':>8} {'× p50 trivial':>14}")
         baseline = None
+        failures = 0
         for label, path, cookie in pages:
             load(path, cookie=cookie, seconds=1, concurrency=2)  # warm-up
             figures = load(path, cookie=cookie, seconds=options.seconds, concurrency=options.concurrency)
@@ -211,9 +212,13 @@ def main():
                 f"{label:<38} {figures['rps']:>8.1f} {figures['p50']:>8.1f} {figures['p95']:>8.1f} "
                 f"{figures['errors']:>8} {ratio:>14.1f}"
             )
+            failures += figures["errors"] + (figures["requests"] == 0)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if failures:
+        print(f"ÉCHEC : {failures} réponse(s) en erreur sous charge.")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
