@@ -4,7 +4,7 @@ import re
 
 from unidecode import unidecode
 
-_SEPARATORS = re.compile(r"[\s\-'’_.,/()]+")
+_SEPARATORS = re.compile(r"[\s\-'’_.,/()\x00]+")
 
 
 def normalize_search(value: str) -> str:

@@ -177,7 +177,11 @@ class ScopedIndicatorView(IndicatorView):
         code = self.request.query_params.get("delegation")
         delegation_id = None
         if code:
-            delegation_id = Delegation.objects.filter(code=code).values_list("pk", flat=True).first()
+            # Codes are slugs; anything else (a NUL byte included) is simply not a delegation.
+            is_slug = code.isascii() and code.replace("-", "").replace("_", "").isalnum()
+            delegation_id = (
+                Delegation.objects.filter(code=code).values_list("pk", flat=True).first() if is_slug else None
+            )
             if delegation_id is None:
                 raise ValidationError({"delegation": "Délégation inconnue."})
         return self.indicator(delegation_id=delegation_id)

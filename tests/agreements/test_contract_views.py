@@ -279,3 +279,11 @@ def test_admin_shows_contract_read_only_past_draft(client, amf_staff, delegation
     assert response.status_code == 403
     contract.refresh_from_db()
     assert contract.title == "Contrat de test"
+
+
+def test_collectivity_search_survives_a_nul_byte(client, delegation_staff, delegation):
+    CommuneFactory(name="Saint-Étienne", department=delegation.departments.first())
+    client.force_login(delegation_staff)
+    response = client.get(reverse("agreements:collectivity_search"), {"q": "saint\x00etienne"})
+    assert response.status_code == 200
+    assert next(r["label"].split(" – ")[1] for r in json.loads(response.content)["results"]).startswith("Saint-Étienne")

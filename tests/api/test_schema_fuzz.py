@@ -11,7 +11,22 @@ from partnership.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Requests made straight through the WSGI app would close the test's database connection at the
+    end of each request, as in production; Django's test client disconnects that handler, do the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_schema(case):
