@@ -18,7 +18,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         policy = self.POLICY
         if response.headers.get("X-Frame-Options") == "SAMEORIGIN":
-            # A view marked @xframe_options_sameorigin (the PDF shown in the signing portal) is
+            # A view marked @xframe_options_sameorigin (the signing portal's PDF) is
             # meant to be framed by our own pages: 'none' would blank it.
             policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
         response.headers.setdefault("Content-Security-Policy", policy)

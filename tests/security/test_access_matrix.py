@@ -1,0 +1,515 @@
+"""Who gets what on every URL of the project: one declared expectation per persona, checked against the views.
+
+Columns: anonymous, then the personas of ``tests/conftest.py``: each role, and the same role in another
+delegation (``other_delegation_staff``) or collectivité (``other_signatory``, ``other_hr_contact``). Every
+object in the URLs belongs to ``delegation`` and ``commune`` (see ``world``), so the "other" personas show
+that changing an id in a URL reaches nothing: 404, never 403 (an out-of-scope object does not exist).
+
+A URL pattern the matrix does not declare fails ``test_every_url_pattern_is_declared``: a new page must be
+added here, with who may see it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from tests.conftest import PERSONAS
+from tests.security.conftest import EVENT_TOKEN
+
+COLUMNS = ["anonymous", *PERSONAS]
+SHORT = {
+    "anon": "anonymous",
+    "N": "national_staff",
+    "D": "delegation_staff",
+    "OD": "other_delegation_staff",
+    "A": "amf_staff",
+    "S": "signatory",
+    "OS": "other_signatory",
+    "H": "hr_contact",
+    "OH": "other_hr_contact",
+    "SP": "speaker_user",
+}
+LOGIN = "login"  # 302 to the login page (the site's or the admin's)
+REDIRECT = 302  # 302 anywhere else: an action done (or refused with a message) and back to its page
+
+
+def expect(default, **overrides) -> dict:
+    """``default`` for every persona, ``overrides`` by short name (anon, N, D, OD, A, S, OS, H, OH, SP)."""
+    unknown = set(overrides) - set(SHORT)
+    assert not unknown, unknown
+    table = dict.fromkeys(COLUMNS, default)
+    table.update({SHORT[key]: value for key, value in overrides.items()})
+    return table
+
+
+def logged_in(default, **overrides) -> dict:
+    """Like ``expect``, with anonymous sent to the login page."""
+    return expect(default, **{"anon": LOGIN, **overrides})
+
+
+EVERYONE = expect(200)
+# Scoped to delegation staff of ``delegation`` (and national staff): the "other" personas get 404.
+CONTRACT_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
+EVENT_MANAGE_PAGE = logged_in(403, N=200, D=200, OD=404)
+EVENT_MANAGE_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
+TRAINING_WORKSPACE_PAGE = logged_in(404, N=200, D=200)
+TRAINING_WORKSPACE_ACTION = logged_in(404, N=REDIRECT, D=REDIRECT)
+AXIS5_READ = logged_in(403, N=200, D=200, OD=200, A=200)
+AXIS5_CHANGE_PAGE = logged_in(403, N=200, A=200)
+AXIS5_ACTION = logged_in(403, N=REDIRECT, A=REDIRECT)
+SPEAKERS_READ = logged_in(403, N=200, D=200, OD=200, A=200)
+
+
+@dataclass(frozen=True)
+class Check:
+    route: str  # the URL pattern as the resolver spells it
+    url: Callable
+    expected: dict
+    method: str = "GET"
+    # The URL names objects of ``delegation``/``commune``: the "other" personas must never get a 403 there.
+    scoped: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} /{self.route}"
+
+
+def c(route, url, expected, method="GET", scoped=False) -> Check:
+    return Check(route, url, expected, method, scoped)
+
+
+CHECKS = [
+    # --- Directory, login, admin -------------------------------------------------------------------
+    c("", lambda w: "/", EVERYONE),
+    c("a-propos/", lambda w: "/a-propos/", EVERYONE),
+    c("healthz", lambda w: "/healthz", EVERYONE),
+    c("robots.txt", lambda w: "/robots.txt", EVERYONE),
+    c("connexion/", lambda w: "/connexion/", expect(REDIRECT, anon=200)),
+    c("connexion/", lambda w: "/connexion/", expect(REDIRECT, anon=200), method="POST"),
+    c("deconnexion/", lambda w: "/deconnexion/", expect(REDIRECT), method="POST"),
+    c("admin/login/", lambda w: "/admin/login/", expect(REDIRECT, anon=200)),
+    c("admin/", lambda w: "/admin/", logged_in(LOGIN, A=200)),
+    c(
+        "admin/agreements/partnershipcontract/<path:object_id>/change/",
+        lambda w: f"/admin/agreements/partnershipcontract/{w.contract.pk}/change/",
+        logged_in(LOGIN, A=200),
+    ),
+    # --- Contracts ---------------------------------------------------------------------------------
+    c("contrats/", lambda w: "/contrats/", logged_in(403, N=200, D=200, OD=200, A=200)),
+    c("contrats/nouveau/", lambda w: "/contrats/nouveau/", logged_in(403, N=200, D=200, OD=200)),
+    c("contrats/nouveau/", lambda w: "/contrats/nouveau/", logged_in(403, N=400, D=400, OD=400), "POST"),
+    c("contrats/mes-contrats/", lambda w: "/contrats/mes-contrats/", logged_in(403, S=200, OS=200)),
+    c("contrats/collectivites/", lambda w: "/contrats/collectivites/?q=Com", logged_in(403, N=200, D=200, OD=200)),
+    c(
+        "contrats/<int:pk>/",
+        lambda w: f"/contrats/{w.contract.pk}/",
+        logged_in(404, N=200, D=200, A=200, S=200),
+        scoped=True,
+    ),
+    c(
+        "contrats/<int:pk>/modifier/",
+        lambda w: f"/contrats/{w.contract.pk}/modifier/",
+        CONTRACT_ACTION,  # sent for signature: no longer editable, back to its page
+        scoped=True,
+    ),
+    c(
+        "contrats/<int:pk>/pdf/",
+        lambda w: f"/contrats/{w.contract.pk}/pdf/",
+        logged_in(404, N=200, D=200, A=200, S=200),
+        scoped=True,
+    ),
+    c(
+        "contrats/<int:pk>/envoyer-a-la-signature/",
+        lambda w: f"/contrats/{w.contract.pk}/envoyer-a-la-signature/",
+        CONTRACT_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "contrats/<int:pk>/retour-en-brouillon/",
+        lambda w: f"/contrats/{w.contract.pk}/retour-en-brouillon/",
+        CONTRACT_ACTION,
+        "POST",
+        True,
+    ),
+    c("contrats/<int:pk>/resilier/", lambda w: f"/contrats/{w.contract.pk}/resilier/", CONTRACT_ACTION, "POST", True),
+    c("contrats/<int:pk>/avenants/", lambda w: f"/contrats/{w.contract.pk}/avenants/", CONTRACT_ACTION, "POST", True),
+    c(
+        "contrats/<int:pk>/documents/",
+        lambda w: f"/contrats/{w.contract.pk}/documents/",
+        CONTRACT_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "contrats/<int:pk>/signatures/<int:request_pk>/relancer/",
+        lambda w: f"/contrats/{w.contract.pk}/signatures/{w.signature_request.pk}/relancer/",
+        CONTRACT_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "contrats/<int:pk>/signatures/<int:request_pk>/remplacer/",
+        lambda w: f"/contrats/{w.contract.pk}/signatures/{w.signature_request.pk}/remplacer/",
+        CONTRACT_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "contrats/<int:pk>/documents/<int:document_pk>/",
+        lambda w: f"/contrats/{w.contract.pk}/documents/{w.document.pk}/",
+        logged_in(404, N=200, D=200, A=200, S=200),
+        scoped=True,
+    ),
+    # --- Signing portal (the personal link replaces a login) and public verification ------------------
+    c("signature/<str:token>/", lambda w: f"/signature/{w.token}/", EVERYONE),
+    c("signature/<str:token>/code/", lambda w: f"/signature/{w.token}/code/", expect(REDIRECT), "POST"),
+    c("signature/<str:token>/verifier/", lambda w: f"/signature/{w.token}/verifier/", expect(REDIRECT), "POST"),
+    # Only once the code is typed in this browser session, whoever is logged in.
+    c("signature/<str:token>/document.pdf", lambda w: f"/signature/{w.token}/document.pdf", expect(404)),
+    c("signature/<str:token>/page-<int:number>.png", lambda w: f"/signature/{w.token}/page-1.png", expect(404)),
+    c("signature/<str:token>/signer/", lambda w: f"/signature/{w.token}/signer/", expect(REDIRECT), "POST"),
+    c("signature/<str:token>/refuser/", lambda w: f"/signature/{w.token}/refuser/", expect(REDIRECT), "POST"),
+    c("verification/", lambda w: "/verification/", EVERYONE),
+    c("verification/", lambda w: "/verification/", expect(400), "POST"),
+    # --- Trainings ---------------------------------------------------------------------------------
+    c("formations/", lambda w: "/formations/", logged_in(200)),
+    c("formations/calendrier/", lambda w: "/formations/calendrier/", logged_in(200)),
+    c("formations/actions/", lambda w: "/formations/actions/", logged_in(404, N=200, D=200, OD=200, A=200)),
+    c("formations/actions/nouvelle/", lambda w: "/formations/actions/nouvelle/", logged_in(404, D=200, OD=200)),
+    c(
+        "formations/actions/<int:pk>/",
+        lambda w: f"/formations/actions/{w.action.pk}/",
+        logged_in(404, N=200, D=200, A=200),
+        scoped=True,
+    ),
+    c(
+        "formations/actions/<int:action_pk>/sessions/nouvelle/",
+        lambda w: f"/formations/actions/{w.action.pk}/sessions/nouvelle/",
+        TRAINING_WORKSPACE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/",
+        lambda w: f"/formations/sessions/{w.session.pk}/",
+        logged_in(404, N=200, D=200, A=200, H=200),
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/modifier/",
+        lambda w: f"/formations/sessions/{w.session.pk}/modifier/",
+        TRAINING_WORKSPACE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/annuler/",
+        lambda w: f"/formations/sessions/{w.session.pk}/annuler/",
+        TRAINING_WORKSPACE_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/inscrire/",
+        lambda w: f"/formations/sessions/{w.session.pk}/inscrire/",
+        logged_in(404, N=200, D=200, H=200),  # the form again, with its errors
+        "POST",
+        True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/emargement/",
+        lambda w: f"/formations/sessions/{w.session.pk}/emargement/",
+        TRAINING_WORKSPACE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/emargement/import/",
+        lambda w: f"/formations/sessions/{w.session.pk}/emargement/import/",
+        TRAINING_WORKSPACE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/feuille-emargement.pdf",
+        lambda w: f"/formations/sessions/{w.session.pk}/feuille-emargement.pdf",
+        TRAINING_WORKSPACE_PAGE,
+        scoped=True,
+    ),
+    c("formations/inscriptions/", lambda w: "/formations/inscriptions/", logged_in(200)),
+    c(
+        "formations/inscriptions/<int:pk>/annuler/",
+        lambda w: f"/formations/inscriptions/{w.registration.pk}/annuler/",
+        logged_in(404, N=REDIRECT, D=REDIRECT, H=REDIRECT),
+        "POST",
+        True,
+    ),
+    c(
+        "formations/inscriptions/<int:pk>/attestation.pdf",
+        lambda w: f"/formations/inscriptions/{w.registration.pk}/attestation.pdf",
+        logged_in(404, N=200, D=200, H=200),
+        scoped=True,
+    ),
+    # The feed's secret token replaces a login (calendar apps cannot log in).
+    c(
+        "formations/delegations/<slug:code>/calendrier.ics",
+        lambda w: f"/formations/delegations/{w.feed.delegation.code}/calendrier.ics?jeton={w.feed.token}",
+        EVERYONE,
+    ),
+    c(
+        "formations/delegations/<slug:code>/calendrier/renouveler/",
+        lambda w: f"/formations/delegations/{w.feed.delegation.code}/calendrier/renouveler/",
+        TRAINING_WORKSPACE_ACTION,
+        "POST",
+        True,
+    ),
+    # --- Events and speakers -----------------------------------------------------------------------
+    c("evenements/", lambda w: "/evenements/", EVERYONE),
+    c("evenements/<int:pk>/", lambda w: f"/evenements/{w.event.pk}/", EVERYONE),
+    c("evenements/<int:pk>/agenda.ics", lambda w: f"/evenements/{w.event.pk}/agenda.ics", EVERYONE),
+    c("evenements/collectivites/", lambda w: "/evenements/collectivites/?q=Commune", EVERYONE),
+    # The personal link of a registration replaces a login.
+    c("evenements/inscription/<str:token>/", lambda w: f"/evenements/inscription/{EVENT_TOKEN}/", EVERYONE),
+    c(
+        "evenements/inscription/<str:token>/annuler/",
+        lambda w: f"/evenements/inscription/{EVENT_TOKEN}/annuler/",
+        expect(REDIRECT),
+        "POST",
+    ),
+    c(
+        "evenements/inscription/<str:token>/attestation.pdf",
+        lambda w: f"/evenements/inscription/{EVENT_TOKEN}/attestation.pdf",
+        expect(404),  # nobody attended yet: no certificate
+    ),
+    c("evenements/gestion/", lambda w: "/evenements/gestion/", logged_in(403, N=200, D=200, OD=200)),
+    c("evenements/gestion/nouveau/", lambda w: "/evenements/gestion/nouveau/", logged_in(403, N=200, D=200, OD=200)),
+    c(
+        "evenements/gestion/<int:pk>/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/",
+        EVENT_MANAGE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/modifier/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/modifier/",
+        EVENT_MANAGE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/publier/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/publier/",
+        EVENT_MANAGE_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/annuler/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/annuler/",
+        EVENT_MANAGE_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/creneaux/<int:slot_pk>/supprimer/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/creneaux/{w.slot.pk}/supprimer/",
+        EVENT_MANAGE_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/inscriptions/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/inscriptions/",
+        EVENT_MANAGE_PAGE,
+        scoped=True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/inscriptions/<int:registration_pk>/annuler/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/inscriptions/{w.event_registration.pk}/annuler/",
+        EVENT_MANAGE_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/inscriptions/<int:registration_pk>/attestation.pdf",
+        lambda w: f"/evenements/gestion/{w.event.pk}/inscriptions/{w.event_registration.pk}/attestation.pdf",
+        logged_in(403, N=404, D=404, OD=404),  # nobody attended yet: no certificate
+        scoped=True,
+    ),
+    c(
+        "evenements/gestion/<int:pk>/pointage/",
+        lambda w: f"/evenements/gestion/{w.event.pk}/pointage/",
+        EVENT_MANAGE_PAGE,
+        scoped=True,
+    ),
+    c("evenements/intervenants/", lambda w: "/evenements/intervenants/", SPEAKERS_READ),
+    c("evenements/intervenants/<int:pk>/", lambda w: f"/evenements/intervenants/{w.speaker.pk}/", SPEAKERS_READ),
+    c(
+        "evenements/intervenants/<int:pk>/donnees.json",
+        lambda w: f"/evenements/intervenants/{w.speaker.pk}/donnees.json",
+        logged_in(403, N=200, A=200),
+    ),
+    c(
+        "evenements/intervenants/<int:pk>/effacer/",
+        lambda w: f"/evenements/intervenants/{w.speaker.pk}/effacer/",
+        logged_in(403, N=REDIRECT, A=REDIRECT),
+        "POST",
+    ),
+    c("evenements/mon-profil/", lambda w: "/evenements/mon-profil/", logged_in(403, SP=200)),
+    c("evenements/mon-profil/donnees.json", lambda w: "/evenements/mon-profil/donnees.json", logged_in(403, SP=200)),
+    # --- Axis 5: INET internships and AMF studies (national objects, no delegation scope) -------------
+    c("stages-etudes/stages/", lambda w: "/stages-etudes/stages/", AXIS5_READ),
+    c("stages-etudes/stages/nouveau/", lambda w: "/stages-etudes/stages/nouveau/", AXIS5_CHANGE_PAGE),
+    c("stages-etudes/stages/<int:pk>/", lambda w: f"/stages-etudes/stages/{w.internship.pk}/", AXIS5_READ),
+    c(
+        "stages-etudes/stages/<int:pk>/modifier/",
+        lambda w: f"/stages-etudes/stages/{w.internship.pk}/modifier/",
+        AXIS5_CHANGE_PAGE,
+    ),
+    c(
+        "stages-etudes/stages/<int:pk>/statut/",
+        lambda w: f"/stages-etudes/stages/{w.internship.pk}/statut/",
+        AXIS5_ACTION,
+        "POST",
+    ),
+    c("stages-etudes/etudes/", lambda w: "/stages-etudes/etudes/", AXIS5_READ),
+    c("stages-etudes/etudes/nouvelle/", lambda w: "/stages-etudes/etudes/nouvelle/", AXIS5_CHANGE_PAGE),
+    c("stages-etudes/etudes/<int:pk>/", lambda w: f"/stages-etudes/etudes/{w.study.pk}/", AXIS5_READ),
+    c(
+        "stages-etudes/etudes/<int:pk>/livrable/",
+        lambda w: f"/stages-etudes/etudes/{w.study.pk}/livrable/",
+        AXIS5_READ,
+    ),
+    c(
+        "stages-etudes/etudes/<int:pk>/modifier/",
+        lambda w: f"/stages-etudes/etudes/{w.study.pk}/modifier/",
+        AXIS5_CHANGE_PAGE,
+    ),
+    c(
+        "stages-etudes/etudes/<int:pk>/statut/",
+        lambda w: f"/stages-etudes/etudes/{w.study.pk}/statut/",
+        AXIS5_ACTION,
+        "POST",
+    ),
+    c(
+        "stages-etudes/etudes/<int:pk>/livrer/",
+        lambda w: f"/stages-etudes/etudes/{w.study.pk}/livrer/",
+        logged_in(403, N=400, A=400),  # the study page again, with the form's errors
+        "POST",
+    ),
+]
+
+# --- Statistics: dashboards, exports (each user's own) and the open API ---------------------------
+STATS_CHECKS = [
+    c("statistiques/", lambda w: "/statistiques/", EVERYONE),
+    c("statistiques/exports/", lambda w: "/statistiques/exports/", logged_in(200)),
+    c("statistiques/exports/demander/", lambda w: "/statistiques/exports/demander/", logged_in(REDIRECT), "POST"),
+    c(
+        "statistiques/exports/<int:pk>/telecharger/",
+        lambda w: f"/statistiques/exports/{w.export.pk}/telecharger/",
+        logged_in(404, D=200),  # the requester's alone
+        scoped=True,
+    ),
+    c("api/schema/", lambda w: "/api/schema/", EVERYONE),
+    c("api/docs/", lambda w: "/api/docs/", EVERYONE),
+    c("api/redoc/", lambda w: "/api/redoc/", EVERYONE),
+]
+API_V1 = [
+    "contracts/by-status/",
+    "contracts/by-delegation/",
+    "contracts/by-year/",
+    "coverage/regions/",
+    "coverage/departments/",
+    "trainee-days/by-theme/",
+    "trainee-days/by-scheme/",
+    "trainees/by-category/",
+    "events/by-kind/",
+    "speakers/by-theme/",
+    "speakers/by-region/",
+    "internships/by-status/",
+    "studies/by-status/",
+    "exports/by-dataset/",
+]
+STATS_CHECKS += [c(f"api/v1/{path}", lambda w, path=path: f"/api/v1/{path}", EVERYONE) for path in API_V1]
+CHECKS += STATS_CHECKS
+
+# The admin is Django's: its own pages are checked through its index and one model page only.
+ADMIN_SAMPLE = "admin/agreements/partnershipcontract/<path:object_id>/change/"
+
+
+def project_routes() -> set[str]:
+    """Every URL pattern of the project, as a route string; the admin's internals and static files left out."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(("static/", "media/")):
+                continue
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    yield route
+                    continue
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+def test_every_url_pattern_is_declared():
+    declared = {check.route for check in CHECKS} - {ADMIN_SAMPLE}
+    routes = project_routes()
+    assert sorted(routes - declared) == [], "pages absentes de la matrice d'accès : déclarez qui peut les voir"
+    assert sorted(declared - routes) == [], "la matrice déclare des pages qui n'existent plus"
+
+
+SHORT_OF = {
+    "other_delegation_staff": "delegation_staff",
+    "other_signatory": "signatory",
+    "other_hr_contact": "hr_contact",
+}
+
+
+def test_other_scope_is_never_forbidden_only_absent():
+    """Changing an id in a URL reaches nothing: where a role reaches its own object, the same role of
+    another delegation or collectivité gets 404 (the object does not exist for them), never 403."""
+    leaks = [
+        f"{check.id}: {other} → {check.expected[other]}"
+        for check in CHECKS
+        if check.scoped
+        for other, own in SHORT_OF.items()
+        if check.expected[own] != 403 and check.expected[other] not in (404, check.expected[own])
+    ]
+    assert leaks == []
+
+
+def outcome(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        return LOGIN if location.startswith(("/connexion/", "/admin/login/")) else REDIRECT
+    return response.status_code
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.id)
+def test_access_matrix(check, world, persona):
+    url = check.url(world)
+    users = {name: persona(name) for name in COLUMNS}
+    actual = {}
+    for name, user in users.items():
+        with transaction.atomic():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            response = client.post(url) if check.method == "POST" else client.get(url)
+            actual[name] = outcome(response)
+            if response.streaming:
+                # Read to the end: the test client then closes the file without closing the
+                # database connection (``response.close()`` would, on PostgreSQL).
+                b"".join(response.streaming_content)
+            transaction.set_rollback(True)
+    mismatches = {
+        name: f"attendu {check.expected[name]}, obtenu {actual[name]}"
+        for name in COLUMNS
+        if actual[name] != check.expected[name]
+    }
+    assert mismatches == {}, f"{check.method} {url}"
