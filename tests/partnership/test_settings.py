@@ -17,7 +17,9 @@ PRODUCTION_ENV = {
 
 
 def _run(env_overrides, *args):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Start from this process's environment minus anything a test run sets for itself (the browser
+    # tests allow async-unsafe calls while Chromium runs; a deployment must not).
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
