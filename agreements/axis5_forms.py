@@ -1,13 +1,11 @@
 from django import forms
-from django.core.exceptions import ValidationError
+
+from partnership.uploads import check_document
 
 from .enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DELIVERABLE_MAX_BYTES = 10 * 1024 * 1024
-# Extension → how the file must begin (PDF header; DOCX and ODT are ZIP packages).
-DELIVERABLE_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
 
 
 class InternshipForm(forms.ModelForm):
@@ -60,15 +58,5 @@ class StudyDeliverForm(forms.Form):
 
     def clean_deliverable(self):
         upload = self.cleaned_data["deliverable"]
-        name = upload.name.lower()
-        extension = next((ext for ext in DELIVERABLE_SIGNATURES if name.endswith(ext)), None)
-        if extension is None:
-            raise ValidationError("Format refusé : le livrable doit être un fichier PDF, DOCX ou ODT.")
-        if upload.size > DELIVERABLE_MAX_BYTES:
-            raise ValidationError("Le livrable dépasse la taille maximale de 10 Mo.")
-        upload.seek(0)
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(DELIVERABLE_SIGNATURES[extension]):
-            raise ValidationError("Le contenu du fichier ne correspond pas à son extension.")
+        check_document(upload, what="le livrable")
         return upload

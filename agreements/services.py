@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.models import Collectivity, Delegation
+from partnership.uploads import check_document
 
 from .enums import BINDING_STATUSES, ContractStatus, DocumentKind
 from .models import (
@@ -45,15 +46,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     ContractStatus.TERMINATED: set(),
 }
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# Leading bytes of the file types accepted as attachments.
-ATTACHMENT_SIGNATURES = {
-    b"%PDF-": "PDF",
-    b"PK\x03\x04": "document bureautique (DOCX, XLSX, ODT, ODS)",
-    b"\x89PNG\r\n\x1a\n": "image PNG",
-    b"\xff\xd8\xff": "image JPEG",
-}
-ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".odt", ".ods", ".png", ".jpg", ".jpeg"}
+ATTACHMENT_FORMATS = ("pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg")
 
 
 @dataclass(frozen=True)
@@ -542,22 +535,10 @@ def contract_add_amendment(
 
 
 def _check_attachment(uploaded_file) -> None:
-    import os
-
-    name = uploaded_file.name or ""
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            {
-                "file": "Type de fichier non accepté : déposez un PDF, un document bureautique (DOCX, XLSX, ODT, ODS) ou une image."
-            }
-        )
-    if uploaded_file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": "Le fichier dépasse la taille maximale de 10 Mo."})
-    head = uploaded_file.read(8)
-    uploaded_file.seek(0)
-    if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
-        raise ValidationError({"file": "Le contenu du fichier ne correspond pas à son extension."})
+    try:
+        check_document(uploaded_file, allowed=ATTACHMENT_FORMATS, what="le document")
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from partnership.uploads import DocumentValidator
+
 from ..enums import InternshipStatus, StudyStatus
 
 
@@ -20,7 +22,9 @@ class FrameworkAgreement(models.Model):
     valid_from = models.DateField("début de validité", null=True, blank=True)
     valid_until = models.DateField("fin de validité", null=True, blank=True)
     preamble = models.TextField("préambule", blank=True)
-    document = models.FileField("document signé", upload_to="agreements/", blank=True)
+    document = models.FileField(
+        "document signé", upload_to="agreements/", blank=True, validators=[DocumentValidator(what="le document")]
+    )
 
     class Meta:
         verbose_name = "accord-cadre"
@@ -70,7 +74,9 @@ class Amendment(models.Model):
     title = models.CharField("objet", max_length=255)
     signed_on = models.DateField("date de signature", null=True, blank=True)
     summary = models.TextField("résumé", blank=True)
-    document = models.FileField("document", upload_to="agreements/amendments/", blank=True)
+    document = models.FileField(
+        "document", upload_to="agreements/amendments/", blank=True, validators=[DocumentValidator(what="le document")]
+    )
 
     class Meta:
         verbose_name = "avenant à l'accord-cadre"
@@ -95,7 +101,12 @@ class Internship(models.Model):
     status = models.CharField(
         "statut", max_length=20, choices=InternshipStatus.choices, default=InternshipStatus.PLANNED
     )
-    report = models.FileField("rapport de stage", upload_to="agreements/internships/", blank=True)
+    report = models.FileField(
+        "rapport de stage",
+        upload_to="agreements/internships/",
+        blank=True,
+        validators=[DocumentValidator(what="le rapport")],
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
@@ -120,7 +131,9 @@ class Study(models.Model):
     delivered_on = models.DateField("livrée le", null=True, blank=True)
     status = models.CharField("statut", max_length=20, choices=StudyStatus.choices, default=StudyStatus.REQUESTED)
     authors = models.CharField("réalisée par", max_length=300, blank=True)
-    deliverable = models.FileField("livrable", upload_to="agreements/studies/", blank=True)
+    deliverable = models.FileField(
+        "livrable", upload_to="agreements/studies/", blank=True, validators=[DocumentValidator(what="le livrable")]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -256,8 +256,11 @@ def test_attachment_checks_type_and_size(delegation_staff, commune):
         )
     assert error.value.message_dict == {"file": ["Le contenu du fichier ne correspond pas à son extension."]}
     script = SimpleUploadedFile("script.exe", b"MZ", content_type="application/octet-stream")
-    with pytest.raises(ValidationError, match="Type de fichier non accepté"):
+    with pytest.raises(ValidationError) as error:
         services.contract_attach_document(contract=contract, actor=delegation_staff, title="x", uploaded_file=script)
+    assert error.value.message_dict == {
+        "file": ["Format refusé : le document doit être un fichier PDF, DOCX, XLSX, ODT, ODS, PNG ou JPG."]
+    }
     good = SimpleUploadedFile("deliberation.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
     document = services.contract_attach_document(
         contract=contract, actor=delegation_staff, title="Délibération", uploaded_file=good
