@@ -305,16 +305,30 @@ class ActionCreateView(WorkspaceView):
     template_name = "trainings/action_form.html"
 
     def _delegation(self, request):
-        if not permissions.is_delegation_staff(request.user):
-            raise Http404
-        return request.user.delegation
+        """The delegation the action belongs to: the agent's own, or the one national staff picked."""
+        if permissions.is_delegation_staff(request.user):
+            return request.user.delegation
+        if permissions.is_national_staff(request.user):
+            code = request.GET.get("delegation", "")
+            return Delegation.objects.filter(code=code).first() if code.isascii() and code else None
+        raise Http404
+
+    def _choose_delegation(self, request):
+        return render(
+            request, "trainings/action_choose_delegation.html", {"delegations": Delegation.objects.order_by("name")}
+        )
 
     def get(self, request):
         delegation = self._delegation(request)
-        return render(request, self.template_name, {"form": TrainingActionForm(delegation=delegation)})
+        if delegation is None:
+            return self._choose_delegation(request)
+        form = TrainingActionForm(delegation=delegation)
+        return render(request, self.template_name, {"form": form, "delegation": delegation})
 
     def post(self, request):
         delegation = self._delegation(request)
+        if delegation is None:
+            return self._choose_delegation(request)
         form = TrainingActionForm(request.POST, delegation=delegation)
         if form.is_valid():
             try:
@@ -324,7 +338,7 @@ class ActionCreateView(WorkspaceView):
             else:
                 messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
                 return redirect("trainings:action_detail", pk=action.pk)
-        return render(request, self.template_name, {"form": form})
+        return render(request, self.template_name, {"form": form, "delegation": delegation})
 
 
 class ActionDetailView(WorkspaceView):

@@ -180,7 +180,7 @@ CHECKS = [
     c("formations/", lambda w: "/formations/", logged_in(200)),
     c("formations/calendrier/", lambda w: "/formations/calendrier/", logged_in(200)),
     c("formations/actions/", lambda w: "/formations/actions/", logged_in(404, N=200, D=200, OD=200, A=200)),
-    c("formations/actions/nouvelle/", lambda w: "/formations/actions/nouvelle/", logged_in(404, D=200, OD=200)),
+    c("formations/actions/nouvelle/", lambda w: "/formations/actions/nouvelle/", logged_in(404, N=200, D=200, OD=200)),
     c(
         "formations/actions/<int:pk>/",
         lambda w: f"/formations/actions/{w.action.pk}/",

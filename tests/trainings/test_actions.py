@@ -83,3 +83,28 @@ def test_action_pages_404_for_hr_contact_and_other_delegation(client, hr_contact
     client.force_login(other_delegation_staff)
     assert client.get(f"/formations/actions/{action.pk}/").status_code == 404
     assert client.get(f"/formations/actions/{action.pk}/sessions/nouvelle/").status_code == 404
+
+
+def test_national_staff_choose_the_delegation_then_create_an_action(client, national_staff, delegation, programme_line):
+    from trainings.models import TrainingScheme
+
+    client.force_login(national_staff)
+    chooser = client.get("/formations/actions/nouvelle/").content.decode()
+    assert f'href="?delegation={delegation.code}"' in chooser
+    url = f"/formations/actions/nouvelle/?delegation={delegation.code}"
+    assert "Ligne de programme du contrat" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "title": "Accueillir un agent en situation de handicap",
+            "programme_line": programme_line.pk,
+            "scheme": TrainingScheme.objects.first().pk,
+            "theme": programme_line.theme.pk,
+            "mode": "intra",
+            "audience": ["A"],
+            "duration_days": "1",
+        },
+    )
+    action = TrainingAction.objects.get()
+    assert response["Location"] == f"/formations/actions/{action.pk}/"
+    assert action.delegation == delegation
