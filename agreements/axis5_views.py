@@ -48,6 +48,19 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _edit(request, form, *, save, detail_url: str, title: str, success: str):
+    """Render the create/edit form; on a valid POST call ``save(cleaned_data)`` (a service) and redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(detail_url, pk=obj.pk)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": title})
+
+
 def _list(request, queryset, template, statuses):
     status = request.GET.get("statut", "")
     if status in statuses.values:
@@ -94,31 +107,27 @@ def internship_detail(request, pk: int):
 
 @_require(permissions.can_change_axis5)
 def internship_create(request):
-    form = InternshipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            internship = services.internship_create(actor=request.user, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Stage enregistré.")
-            return redirect("axis5:internship_detail", pk=internship.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": "Nouveau stage INET"})
+    return _edit(
+        request,
+        InternshipForm(request.POST or None),
+        save=lambda fields: services.internship_create(actor=request.user, fields=fields),
+        detail_url="axis5:internship_detail",
+        title="Nouveau stage INET",
+        success="Stage enregistré.",
+    )
 
 
 @_require(permissions.can_change_axis5)
 def internship_edit(request, pk: int):
     internship = get_object_or_404(Internship, pk=pk)
-    form = InternshipForm(request.POST or None, instance=internship)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.internship_update(internship=internship, actor=request.user, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Stage enregistré.")
-            return redirect("axis5:internship_detail", pk=internship.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": f"Modifier le stage : {internship}"})
+    return _edit(
+        request,
+        InternshipForm(request.POST or None, instance=internship),
+        save=lambda fields: services.internship_update(internship=internship, actor=request.user, fields=fields),
+        detail_url="axis5:internship_detail",
+        title=f"Modifier le stage : {internship}",
+        success="Stage enregistré.",
+    )
 
 
 @require_POST
@@ -184,31 +193,27 @@ def study_deliverable(request, pk: int):
 
 @_require(permissions.can_change_axis5)
 def study_create(request):
-    form = StudyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            study = services.study_create(actor=request.user, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Étude enregistrée.")
-            return redirect("axis5:study_detail", pk=study.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": "Nouvelle étude pour l'AMF"})
+    return _edit(
+        request,
+        StudyForm(request.POST or None),
+        save=lambda fields: services.study_create(actor=request.user, fields=fields),
+        detail_url="axis5:study_detail",
+        title="Nouvelle étude pour l'AMF",
+        success="Étude enregistrée.",
+    )
 
 
 @_require(permissions.can_change_axis5)
 def study_edit(request, pk: int):
     study = get_object_or_404(Study, pk=pk)
-    form = StudyForm(request.POST or None, instance=study)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.study_update(study=study, actor=request.user, fields=form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Étude enregistrée.")
-            return redirect("axis5:study_detail", pk=study.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": f"Modifier l'étude : {study}"})
+    return _edit(
+        request,
+        StudyForm(request.POST or None, instance=study),
+        save=lambda fields: services.study_update(study=study, actor=request.user, fields=fields),
+        detail_url="axis5:study_detail",
+        title=f"Modifier l'étude : {study}",
+        success="Étude enregistrée.",
+    )
 
 
 @require_POST
