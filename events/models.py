@@ -146,6 +146,17 @@ class Event(models.Model):
         return self.status == EventStatus.PUBLISHED
 
     @property
+    def period_display(self) -> str:
+        """« le lundi 7 décembre 2026, de 09:30 à 17:00 », or « du … au … » over several days (Paris time)."""
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        if start.date() == end.date():
+            return f"le {date_format(start, 'l j F Y')}, de {start:%H:%M} à {end:%H:%M}"
+        return f"du {date_format(start, 'l j F Y')} à {start:%H:%M} au {date_format(end, 'l j F Y')} à {end:%H:%M}"
+
+    @property
     def organiser_label(self) -> str:
         return str(self.delegation) if self.delegation_id else "CNFPT (national)"
 

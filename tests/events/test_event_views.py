@@ -426,3 +426,23 @@ def test_event_calendar_download(client, event):
     response = client.get(f"/evenements/{event.pk}/agenda.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_event_period_reads_naturally_for_one_day_and_several():
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Event
+
+    paris = timezone.get_default_timezone()
+    one_day = Event(
+        starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
+        ends_at=datetime.datetime(2026, 12, 7, 17, 0, tzinfo=paris),
+    )
+    assert one_day.period_display == "le lundi 7 décembre 2026, de 09:30 à 17:00"
+    two_days = Event(
+        starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
+        ends_at=datetime.datetime(2026, 12, 8, 12, 0, tzinfo=paris),
+    )
+    assert two_days.period_display == "du lundi 7 décembre 2026 à 09:30 au mardi 8 décembre 2026 à 12:00"
