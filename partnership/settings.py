@@ -244,6 +244,8 @@ CONTRACT_DEFAULT_DURATION_YEARS = env_int("CONTRACT_DEFAULT_DURATION_YEARS", 3, 
 SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", DEBUG)
 
 # Statistics exports: after this long, a "running" export belongs to a dead worker and may be taken over.
+# The statistics dashboard's figures are recomputed at most this often (0: on every request).
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300, minimum=0)
 STATS_EXPORT_CLAIM_TIMEOUT_SECONDS = env_int("STATS_EXPORT_CLAIM_TIMEOUT_SECONDS", 900, minimum=1)
 
 # Online signing.

@@ -575,3 +575,19 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
         "studies_by_status": studies_by_status(),
         "exports_by_dataset": exports_by_dataset(delegation_id=delegation_id),
     }
+
+
+def dashboard_cached(*, delegation_id: int | None = None) -> dict:
+    """``dashboard()``, kept in the shared cache for ``STATS_CACHE_SECONDS``: aggregated figures move
+    slowly, and the coverage aggregates scan every collectivité. 0 disables the cache."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not settings.STATS_CACHE_SECONDS:
+        return dashboard(delegation_id=delegation_id)
+    key = f"stats:dashboard:{delegation_id or 'all'}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(delegation_id=delegation_id)
+        cache.set(key, data, timeout=settings.STATS_CACHE_SECONDS)
+    return data

@@ -4,6 +4,7 @@ The dashboard shows aggregated figures only, so it is public; delegation staff (
 AMF staff) may narrow it to a delegation. Exports belong to the user who asked for them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from .forms import DashboardFilterForm, ExportRequestForm
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     delegation_id = form.delegation_id if form.is_bound else None
-    data = selectors.dashboard(delegation_id=delegation_id)
+    data = selectors.dashboard_cached(delegation_id=delegation_id)
     charts = {
         "contracts_by_status": bars(data["contracts_by_status"], "label", ("count", "Contrats")),
         "contracts_by_delegation": bars(
@@ -63,6 +64,7 @@ def dashboard(request):
         request,
         "stats/dashboard.html",
         {
+            "cache_minutes": settings.STATS_CACHE_SECONDS // 60,
             "form": form,
             "data": data,
             "charts": charts,

@@ -153,3 +153,9 @@ def grow(delegation_staff):
             Study.objects.create(subject=f"Étude {i}", requester="AMF", requested_on=datetime.date(2026, 1, 1))
 
     return _grow
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures(settings):
+    """These tests measure the indicators themselves: no cached dashboard (its own test turns it on)."""
+    settings.STATS_CACHE_SECONDS = 0

@@ -98,3 +98,16 @@ def test_dashboard_query_count_for_delegation_staff(client, world, grow, delegat
     small = _count(client, URL, delegation=world.delegation.pk)
     grow(world, 4)
     assert _count(client, URL, delegation=world.delegation.pk) == small
+
+
+def test_dashboard_figures_are_cached_for_a_while(client, world, settings):
+    from django.core.cache import cache
+
+    settings.STATS_CACHE_SECONDS = 300
+    cache.clear()
+    first = _count(client, URL)
+    page = client.get(URL).content
+    assert _count(client, URL) < first  # served from the cache
+    assert client.get(URL).content == page
+    cache.clear()
+    assert _count(client, URL) == first
