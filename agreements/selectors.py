@@ -31,7 +31,8 @@ def contracts_manageable_by(user) -> QuerySet[PartnershipContract]:
     return contracts.none()
 
 
-def _parties_prefetch() -> Prefetch:
+def parties_prefetch() -> Prefetch:
+    """Parties in signing order, with their collectivité and its département, for lists and pages."""
     return Prefetch(
         "parties", queryset=ContractParty.objects.select_related("collectivity__department").order_by("position", "pk")
     )
@@ -59,7 +60,7 @@ def contract_list(user, *, search: str = "", status: str = "", department: str =
     if search or department or theme:
         # Joins through parties or lines may repeat a contract.
         contracts = contracts.distinct()
-    return contracts.select_related("delegation").prefetch_related(_parties_prefetch())
+    return contracts.select_related("delegation").prefetch_related(parties_prefetch())
 
 
 def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
@@ -67,7 +68,7 @@ def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
         contracts_visible_to(user)
         .select_related("delegation__region", "delegate", "created_by")
         .prefetch_related(
-            _parties_prefetch(),
+            parties_prefetch(),
             "advisers",
             "programme_lines__theme",
             "transitions__actor",

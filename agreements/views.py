@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -421,11 +420,7 @@ class MyContractsView(LoginRequiredMixin, TemplateView):
         context["contracts"] = (
             selectors.contracts_visible_to(self.request.user)
             .select_related("delegation")
-            .prefetch_related(selectors._parties_prefetch())
+            .prefetch_related(selectors.parties_prefetch())
             .order_by("-submitted_at")
         )
         return context
-
-
-def contract_url(contract) -> str:
-    return reverse("agreements:contract_detail", kwargs={"pk": contract.pk})
