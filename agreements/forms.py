@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from partnership.enums import Role
+from partnership.forms import IdMultipleChoiceField
 from partnership.models import Collectivity, Delegation, User
 
 from .enums import ContractStatus
@@ -61,21 +62,6 @@ class CollectivityField(forms.CharField):
         if collectivity is None:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         return collectivity
-
-
-class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A multiple choice of rows by id; an id beyond 64 bits is an invalid choice, not a database error.
-
-    SQLite cannot bind such an integer in the ``pk__in`` query (OverflowError, a 500).
-    """
-
-    def _check_values(self, value):
-        for pk in value:
-            if isinstance(pk, str) and pk.strip().lstrip("+-").isdigit() and abs(int(pk)) >= 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
-                )
-        return super()._check_values(value)
 
 
 class ContractForm(forms.Form):

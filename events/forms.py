@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership import permissions
+from partnership.forms import IdMultipleChoiceField
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region
 
 from .enums import ExpertiseTheme, ParticipantQuality
@@ -108,7 +109,7 @@ class TimeSlotForm(forms.Form):
     starts_at = forms.DateTimeField(label="Début", widget=DATETIME_INPUT)
     ends_at = forms.DateTimeField(label="Fin", widget=DATETIME_INPUT)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    speakers = forms.ModelMultipleChoiceField(
+    speakers = IdMultipleChoiceField(
         label="Intervenants",
         queryset=Speaker.objects.filter(is_active=True).order_by("last_name", "first_name"),
         required=False,
@@ -189,7 +190,7 @@ class FeedbackForm(forms.ModelForm):
 
 
 class CheckInForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = IdMultipleChoiceField(
         label="Présents", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -8,6 +8,7 @@ from django import forms
 
 from agreements.models import ProgrammeLine, Theme
 from events.models import Speaker
+from partnership.forms import IdMultipleChoiceField
 from partnership.models import Collectivity
 
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period
@@ -125,7 +126,7 @@ class SessionForm(forms.Form):
     venue = CollectivityCodeField(label="Commune du lieu (code INSEE)", communes_only=True)
     address = forms.CharField(label="Adresse", max_length=255, required=False)
     capacity = forms.IntegerField(label="Nombre de places", min_value=1, max_value=10000)
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = IdMultipleChoiceField(
         label="Formateurs",
         queryset=Speaker.objects.filter(is_active=True, anonymised_at__isnull=True),
         required=False,
