@@ -156,6 +156,7 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "partnership.tasks.flush_outbox", "schedule": 60.0},
+    "training-session-reminders": {"task": "trainings.tasks.sessions_send_reminders", "schedule": 3600.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
     "signatures-remind-and-expire": {"task": "agreements.tasks.signatures_remind_and_expire", "schedule": 3600.0},
 }
@@ -242,6 +243,9 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, minimum=1)
 CONTRACT_DEFAULT_DURATION_YEARS = env_int("CONTRACT_DEFAULT_DURATION_YEARS", 3, minimum=1)
 SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", DEBUG)
+
+# Confirmed agents are reminded of their training session this many days before it starts.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3, minimum=1)
 
 # Statistics exports: after this long, a "running" export belongs to a dead worker and may be taken over.
 # The statistics dashboard's figures are recomputed at most this often (0: on every request).

@@ -45,3 +45,4 @@ class RegistrationEmail(models.TextChoices):
     WAITLISTED = "waitlisted", "Inscription en liste d'attente"
     PROMOTED = "promoted", "Place libérée : inscription confirmée"
     CANCELLED = "cancelled", "Inscription annulée"
+    REMINDER = "reminder", "Rappel : votre formation approche"
