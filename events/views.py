@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.auth import client_ip
+from partnership.ratelimit import allow
 
 from . import selectors, services
 from .documents import attendance_certificate_pdf, certificate_filename
@@ -87,7 +89,14 @@ def event_detail(request, pk: int):
         raise Http404 from exc
     initial_collectivity = request.user.collectivity if permissions.is_collectivity_user(request.user) else None
     form = RegistrationForm(request.POST or None, initial_collectivity=initial_collectivity)
-    if request.method == "POST" and not form.is_search and form.is_valid():
+    if (
+        request.method == "POST"
+        and not form.is_search
+        and not allow(f"event-registration-ip:{client_ip(request)}", limit=30, window_seconds=3600)
+    ):
+        # Public page: keep a robot from filling an event (each registration also sends an e-mail).
+        form.add_error(None, "Trop d'inscriptions depuis votre connexion. Réessayez dans une heure.")
+    elif request.method == "POST" and not form.is_search and form.is_valid():
         data = form.cleaned_data
         try:
             registration, _token = services.registration_create(

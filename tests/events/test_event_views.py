@@ -1,5 +1,6 @@
 """Event pages: the public page and registration form, the delegation workspace and its scope."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -78,6 +79,18 @@ def test_event_registration_form_duplicate_email_shows_french_error(client, even
     assert response.status_code == 400
     assert response.context["form"].errors == {"email": ["Cette adresse e-mail est déjà inscrite à cet événement."]}
     assert event.registrations.count() == 1
+
+
+def test_event_registrations_from_one_address_are_rate_limited(client, event, commune):
+    from partnership.ratelimit import allow
+
+    for _ in range(30):
+        allow("event-registration-ip:127.0.0.1", limit=30, window_seconds=3600)
+    response = client.post(f"/evenements/{event.pk}/", _registration_data(commune))
+    assert "Trop d'inscriptions depuis votre connexion. Réessayez dans une heure." in html.unescape(
+        response.content.decode()
+    )
+    assert event.registrations.count() == 0
 
 
 def test_event_registration_form_requires_collectivity(client, event, commune):
