@@ -1,6 +1,5 @@
 """Registrations: capacity, waiting list, promotion, refusals and the e-mails they send."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from events import services
 from events.enums import EventStatus, RegistrationStatus
 from events.models import EventRegistration
 from events.selectors import registration_by_token
+from tests.concurrency import run_concurrently
 from tests.events.factories import EventFactory, EventRegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,32 +218,20 @@ def test_registration_capacity_never_exceeded_under_concurrency(delegation, comm
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=3)
-    barrier = threading.Barrier(10)
-    errors = []
 
     def register(index):
-        try:
-            barrier.wait()
-            services.registration_create(
-                event_id=event.pk,
-                first_name="Agent",
-                last_name=str(index),
-                email=f"agent{index}@example.fr",
-                quality="agent",
-                collectivity=commune,
-            )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        return lambda: services.registration_create(
+            event_id=event.pk,
+            first_name="Agent",
+            last_name=str(index),
+            email=f"agent{index}@example.fr",
+            quality="agent",
+            collectivity=commune,
+        )
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_concurrently([register(i) for i in range(10)])
 
-    assert errors == []
+    assert errors == [None] * 10
     statuses = list(EventRegistration.objects.filter(event=event).values_list("status", flat=True))
     assert statuses.count(RegistrationStatus.CONFIRMED) == 3
     assert statuses.count(RegistrationStatus.WAITLISTED) == 7
@@ -255,30 +243,19 @@ def test_registration_same_email_concurrently_only_once(delegation, commune):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=10)
-    barrier = threading.Barrier(5)
-    refused = []
 
     def register():
-        try:
-            barrier.wait()
-            services.registration_create(
-                event_id=event.pk,
-                first_name="Agent",
-                last_name="Double",
-                email="double@example.fr",
-                quality="agent",
-                collectivity=commune,
-            )
-        except ValidationError as exc:
-            refused.append(exc.message_dict)
-        finally:
-            connection.close()
+        return services.registration_create(
+            event_id=event.pk,
+            first_name="Agent",
+            last_name="Double",
+            email="double@example.fr",
+            quality="agent",
+            collectivity=commune,
+        )
 
-    threads = [threading.Thread(target=register) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_concurrently([register] * 5)
+    refused = [error.message_dict for error in errors if error is not None]
 
     assert EventRegistration.objects.filter(event=event).count() == 1
     assert refused == [{"email": ["Cette adresse e-mail est déjà inscrite à cet événement."]}] * 4
