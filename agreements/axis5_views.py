@@ -4,14 +4,14 @@ CNFPT staff (national and delegations) and AMF staff read them; AMF and national
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.viewutils import add_service_errors, requires
 
 from . import axis5_services as services
 from .axis5_forms import (
@@ -26,35 +26,13 @@ from .enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
 
 
-def _require(check):
-    def decorator(view):
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapper.__name__ = view.__name__
-        return wrapper
-
-    return decorator
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _edit(request, form, *, save, detail_url: str, title: str, success: str):
     """Render the create/edit form; on a valid POST call ``save(cleaned_data)`` (a service) and redirect."""
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(detail_url, pk=obj.pk)
@@ -84,13 +62,13 @@ def _list(request, queryset, template, statuses):
 
 
 @require_GET
-@_require(permissions.can_view_axis5)
+@requires(permissions.can_view_axis5)
 def internship_list(request):
     return _list(request, Internship.objects.all(), "agreements/axis5/internship_list.html", InternshipStatus)
 
 
 @require_GET
-@_require(permissions.can_view_axis5)
+@requires(permissions.can_view_axis5)
 def internship_detail(request, pk: int):
     internship = get_object_or_404(Internship, pk=pk)
     targets = INTERNSHIP_TRANSITIONS.get(internship.status, set())
@@ -105,7 +83,7 @@ def internship_detail(request, pk: int):
     )
 
 
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def internship_create(request):
     return _edit(
         request,
@@ -117,7 +95,7 @@ def internship_create(request):
     )
 
 
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def internship_edit(request, pk: int):
     internship = get_object_or_404(Internship, pk=pk)
     return _edit(
@@ -131,7 +109,7 @@ def internship_edit(request, pk: int):
 
 
 @require_POST
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def internship_transition(request, pk: int):
     internship = get_object_or_404(Internship, pk=pk)
     form = InternshipTransitionForm(request.POST)
@@ -153,7 +131,7 @@ def internship_transition(request, pk: int):
 
 
 @require_GET
-@_require(permissions.can_view_axis5)
+@requires(permissions.can_view_axis5)
 def study_list(request):
     return _list(request, Study.objects.all(), "agreements/axis5/study_list.html", StudyStatus)
 
@@ -174,13 +152,13 @@ def _study_detail(request, study, deliver_form=None, status=200):
 
 
 @require_GET
-@_require(permissions.can_view_axis5)
+@requires(permissions.can_view_axis5)
 def study_detail(request, pk: int):
     return _study_detail(request, get_object_or_404(Study, pk=pk))
 
 
 @require_GET
-@_require(permissions.can_view_axis5)
+@requires(permissions.can_view_axis5)
 def study_deliverable(request, pk: int):
     """The study's deliverable, through a permission check (media files are not served publicly)."""
     study = get_object_or_404(Study, pk=pk)
@@ -191,7 +169,7 @@ def study_deliverable(request, pk: int):
     )
 
 
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def study_create(request):
     return _edit(
         request,
@@ -203,7 +181,7 @@ def study_create(request):
     )
 
 
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def study_edit(request, pk: int):
     study = get_object_or_404(Study, pk=pk)
     return _edit(
@@ -217,7 +195,7 @@ def study_edit(request, pk: int):
 
 
 @require_POST
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def study_transition(request, pk: int):
     study = get_object_or_404(Study, pk=pk)
     form = StudyTransitionForm(request.POST)
@@ -234,7 +212,7 @@ def study_transition(request, pk: int):
 
 
 @require_POST
-@_require(permissions.can_change_axis5)
+@requires(permissions.can_change_axis5)
 def study_deliver(request, pk: int):
     study = get_object_or_404(Study, pk=pk)
     form = StudyDeliverForm(request.POST, request.FILES)
@@ -247,7 +225,7 @@ def study_deliver(request, pk: int):
                 deliverable=form.cleaned_data["deliverable"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Étude livrée.")
             return redirect("axis5:study_detail", pk=study.pk)

@@ -7,8 +7,7 @@ scoped selectors: out of scope is 404.
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership import permissions
 from partnership.auth import client_ip
 from partnership.ratelimit import allow
+from partnership.viewutils import add_service_errors, requires
 
 from . import selectors, services
 from .documents import attendance_certificate_pdf, certificate_filename
@@ -34,34 +34,8 @@ from .ics import event_ics
 from .models import Event, EventRegistration, Speaker, TimeSlot
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _error_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-def staff_required(check):
-    """Views of the staff workspace: login, then the permission ``check`` (403 otherwise)."""
-
-    def decorator(view):
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapper.__name__ = view.__name__
-        wrapper.__doc__ = view.__doc__
-        return wrapper
-
-    return decorator
 
 
 def _managed_event(request, pk: int) -> Event:
@@ -221,13 +195,13 @@ def _certificate_response(registration: EventRegistration):
 
 
 @require_GET
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_manage_list(request):
     page = Paginator(selectors.events_managed_by(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "events/event_manage_list.html", {"page": page, "events": page.object_list})
 
 
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_create(request):
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -246,7 +220,7 @@ def event_create(request):
     return render(request, "events/event_form.html", {"form": form, "event": None})
 
 
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_edit(request, pk: int):
     event = _managed_event(request, pk)
     form = EventForm(request.POST or None, instance=event, user=request.user)
@@ -266,7 +240,7 @@ def event_edit(request, pk: int):
     return render(request, "events/event_form.html", {"form": form, "event": event})
 
 
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_manage(request, pk: int):
     """The event's staff page: status, programme (with the form to add a slot), actions."""
     event = _managed_event(request, pk)
@@ -284,7 +258,7 @@ def event_manage(request, pk: int):
 
 
 @require_POST
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def timeslot_delete(request, pk: int, slot_pk: int):
     event = _managed_event(request, pk)
     slot = get_object_or_404(TimeSlot, event=event, pk=slot_pk)
@@ -294,7 +268,7 @@ def timeslot_delete(request, pk: int, slot_pk: int):
 
 
 @require_POST
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_publish(request, pk: int):
     event = _managed_event(request, pk)
     try:
@@ -307,7 +281,7 @@ def event_publish(request, pk: int):
 
 
 @require_POST
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def event_cancel(request, pk: int):
     event = _managed_event(request, pk)
     try:
@@ -320,7 +294,7 @@ def event_cancel(request, pk: int):
 
 
 @require_GET
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def registration_list(request, pk: int):
     event = _managed_event(request, pk)
     registrations = selectors.event_registrations(event)
@@ -332,7 +306,7 @@ def registration_list(request, pk: int):
 
 
 @require_POST
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations, pk=registration_pk)
@@ -348,7 +322,7 @@ def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     return redirect("events:registration_list", pk=event.pk)
 
 
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def check_in(request, pk: int):
     """Check-in on the day: one form, one checkbox per confirmed participant."""
     event = _managed_event(request, pk)
@@ -370,7 +344,7 @@ def check_in(request, pk: int):
 
 
 @require_GET
-@staff_required(permissions.can_manage_events)
+@requires(permissions.can_manage_events)
 def registration_certificate(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations.select_related("event", "collectivity"), pk=registration_pk)
@@ -381,7 +355,7 @@ def registration_certificate(request, pk: int, registration_pk: int):
 
 
 @require_GET
-@staff_required(permissions.can_view_speakers)
+@requires(permissions.can_view_speakers)
 def speaker_list(request):
     form = SpeakerSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -402,7 +376,7 @@ def speaker_list(request):
 
 
 @require_GET
-@staff_required(permissions.can_view_speakers)
+@requires(permissions.can_view_speakers)
 def speaker_detail(request, pk: int):
     speaker = get_object_or_404(
         selectors.speakers_visible_to(request.user).prefetch_related("expertises", "regions"), pk=pk
@@ -426,13 +400,13 @@ def _personal_data_response(speaker: Speaker) -> HttpResponse:
 
 
 @require_GET
-@staff_required(permissions.can_manage_speakers)
+@requires(permissions.can_manage_speakers)
 def speaker_export(request, pk: int):
     return _personal_data_response(get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk))
 
 
 @require_POST
-@staff_required(permissions.can_manage_speakers)
+@requires(permissions.can_manage_speakers)
 def speaker_erase(request, pk: int):
     speaker = get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk)
     try:
@@ -444,7 +418,7 @@ def speaker_erase(request, pk: int):
     return redirect("events:speaker_detail", pk=speaker.pk)
 
 
-@staff_required(permissions.is_speaker)
+@requires(permissions.is_speaker)
 def my_profile(request):
     """Mon profil d'intervenant: the speaker keeps their own profile up to date."""
     speaker = Speaker.objects.filter(user=request.user).prefetch_related("expertises").first()
@@ -484,7 +458,7 @@ def my_profile(request):
 
 
 @require_GET
-@staff_required(permissions.is_speaker)
+@requires(permissions.is_speaker)
 def my_profile_export(request):
     speaker = get_object_or_404(Speaker, user=request.user)
     return _personal_data_response(speaker)

@@ -19,6 +19,7 @@ from django.views import View
 
 from partnership import permissions
 from partnership.models import Delegation
+from partnership.viewutils import add_service_errors
 
 from . import selectors, services
 from .documents import calendar_feed, render_pdf
@@ -38,15 +39,6 @@ MONTHS = [
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ]  # fmt: skip
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _session_or_404(user, pk):
@@ -204,7 +196,7 @@ class RegistrationCreateView(SessionDetailView):
             try:
                 registration = services.registration_create(actor=request.user, session=session, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 if registration.status == RegistrationStatus.CONFIRMED:
                     messages.success(request, f"{registration.full_name} est inscrit(e) : inscription confirmée.")
@@ -236,7 +228,7 @@ class SessionCreateView(WorkspaceView):
             try:
                 session = services.session_create(actor=request.user, action=action, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "La session est programmée.")
                 return redirect("trainings:session_detail", pk=session.pk)
@@ -266,7 +258,7 @@ class SessionUpdateView(WorkspaceView):
             try:
                 services.session_update(actor=request.user, session=session, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "La session est modifiée.")
                 return redirect("trainings:session_detail", pk=session.pk)
@@ -334,7 +326,7 @@ class ActionCreateView(WorkspaceView):
             try:
                 action = services.training_action_create(actor=request.user, delegation=delegation, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
                 return redirect("trainings:action_detail", pk=action.pk)
@@ -441,7 +433,7 @@ class AttendanceView(WorkspaceView):
             try:
                 changed = services.attendance_record(actor=request.user, session=session, marks=form.marks())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Feuille d'émargement enregistrée ({changed} modification(s)).")
                 return redirect("trainings:attendance", pk=session.pk)
@@ -482,7 +474,7 @@ class AttendanceImportView(WorkspaceView):
                     actor=request.user, session=session, content=form.cleaned_data["file"].read()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Import réussi : {changed} présence(s) enregistrée(s) ou modifiée(s).")
                 return redirect("trainings:attendance", pk=session.pk)
