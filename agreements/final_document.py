@@ -2,8 +2,9 @@
 
 import io
 
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from partnership.pdf import render_pdf
 
 from .enums import SignatureRequestStatus
 from .models import PartnershipContract
@@ -11,15 +12,13 @@ from .services import current_document_for_signature
 
 
 def _annex_pdf(contract: PartnershipContract, document) -> bytes:
-    from weasyprint import HTML
-
     signers = list(
         contract.signature_requests.filter(document=document, status=SignatureRequestStatus.SIGNED).order_by(
             "step", "signed_at"
         )
     )
     events = list(contract.audit_events.select_related("request").order_by("sequence"))
-    html = render_to_string(
+    return render_pdf(
         "agreements/signature_certificate.html",
         {
             "contract": contract,
@@ -30,7 +29,6 @@ def _annex_pdf(contract: PartnershipContract, document) -> bytes:
             "generated_at": timezone.localtime(),
         },
     )
-    return HTML(string=html).write_pdf()
 
 
 def build_final_pdf(contract: PartnershipContract) -> bytes:

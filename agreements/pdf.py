@@ -1,7 +1,8 @@
 """The contract as a PDF, rendered on the server from an HTML template by WeasyPrint."""
 
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from partnership.pdf import render_pdf
 
 from .models import PartnershipContract
 
@@ -23,7 +24,4 @@ def contract_pdf_context(contract: PartnershipContract) -> dict:
 
 
 def render_contract_pdf(contract: PartnershipContract) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("agreements/contract_pdf.html", contract_pdf_context(contract))
-    return HTML(string=html).write_pdf()
+    return render_pdf("agreements/contract_pdf.html", contract_pdf_context(contract))

@@ -8,7 +8,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event
 
@@ -16,13 +15,6 @@ from .enums import Period
 
 PARIS = ZoneInfo("Europe/Paris")
 PERIOD_HOURS = {Period.MORNING: ((9, 0), (12, 30)), Period.AFTERNOON: ((13, 30), (17, 0))}
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported lazily: it loads native libraries
-
-    html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def half_day_bounds(half_day) -> tuple[datetime.datetime, datetime.datetime]:

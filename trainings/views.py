@@ -19,10 +19,11 @@ from django.views import View
 
 from partnership import permissions
 from partnership.models import Delegation
+from partnership.pdf import render_pdf
 from partnership.viewutils import add_service_errors
 
 from . import selectors, services
-from .documents import calendar_feed, render_pdf
+from .documents import calendar_feed
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
