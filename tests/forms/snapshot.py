@@ -14,7 +14,8 @@ BOOKKEEPING = {
 
 def _project_models():
     for config in apps.get_app_configs():
-        if (settings.BASE_DIR / config.name.split(".")[0]).is_dir():
+        # The project's apps, and the groups and permissions the admin edits.
+        if config.label == "auth" or (settings.BASE_DIR / config.name.split(".")[0]).is_dir():
             yield from (m for m in config.get_models(include_auto_created=True) if not m._meta.proxy)
 
 
@@ -54,4 +55,4 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def label_of(instance: models.Model) -> str:
-    return instance._meta.label_lower
+    return instance._meta.concrete_model._meta.label_lower
