@@ -183,3 +183,22 @@ def test_a_row_id_of_another_contract_is_refused(django_app, delegation_staff, d
     assert "Le programme a été modifié entre-temps par quelqu'un d'autre." in text(response)
     assert lines_of(draft) == before
     assert lines_of(other) == other_before
+
+
+def test_a_mistake_is_shown_then_corrected_on_the_returned_page_without_losing_rows(
+    django_app, delegation_staff, draft
+):
+    before = lines_of(draft)
+    form = edit_form(django_app, delegation_staff, draft)
+    form["lines-2-planned_trainees"] = "0"
+    form["title"] = "Titre corrigé"
+    returned = form.submit(status=400)
+    assert "Assurez-vous que cette valeur est supérieure ou égale à 1." in text(returned)
+    assert lines_of(draft) == before
+    again = browser_form(returned, FORM)
+    assert [again[f"lines-{i}-id"].value for i in range(3)] == [str(row[0]) for row in before]
+    again["lines-2-planned_trainees"] = "20"
+    again.submit().follow()
+    draft.refresh_from_db()
+    assert draft.title == "Titre corrigé"
+    assert lines_of(draft) == [*before[:2], (*before[2][:5], 20)]
