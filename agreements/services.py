@@ -231,7 +231,8 @@ def _plan_rows(existing: dict, changes: list, removed: Collection[int], *, what:
 
 def _plan_parties(contract, parties: list[PartyData], removed: Collection[int]) -> _RowPlan:
     existing = {p.pk: p for p in contract.parties.select_related("collectivity__department")} if contract else {}
-    by_collectivity = {p.collectivity_id: pk for pk, p in existing.items() if pk not in set(removed)}
+    removed = set(removed)
+    by_collectivity = {p.collectivity_id: pk for pk, p in existing.items() if pk not in removed}
     changes = []
     for party in parties:
         # A caller that knows parties by their collectivité (imports, the admin) changes them in place too.
@@ -256,11 +257,12 @@ def _plan_lines(contract, lines: list[LineData], removed: Collection[int]) -> _R
     )
     if in_use:
         listed = ", ".join(f"« {title} »" for title in in_use)
-        raise ValidationError(
-            f"Des actions de formation sont rattachées à la ligne {listed} : elle ne peut pas être retirée du "
-            "programme.",
-            code="line_in_use",
+        which = (
+            f"à la ligne {listed} : elle ne peut pas être retirée"
+            if len(in_use) == 1
+            else (f"aux lignes {listed} : elles ne peuvent pas être retirées")
         )
+        raise ValidationError(f"Des actions de formation sont rattachées {which} du programme.", code="line_in_use")
     return plan
 
 
