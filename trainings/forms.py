@@ -12,7 +12,7 @@ from events.models import Speaker
 from partnership.forms import IdMultipleChoiceField
 from partnership.models import Collectivity
 
-from .enums import ActionMode, AgentCategory, AttendanceStatus, Period
+from .enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
 from .models import TrainingScheme
 
 HALF_DAY_LINE = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s+(.+)$")
@@ -213,3 +213,75 @@ class AttendanceImportForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError("Le fichier dépasse 2 Mo.")
         return upload
+
+
+class RegistrationRowForm(RegistrationForm):
+    """One line of the several-agents form: a line left blank is no agent, not an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        self.fields["category"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["category"].choices = [("", "—"), *AgentCategory.choices]
+
+
+class BaseRegistrationRowFormSet(forms.BaseFormSet):
+    def agents(self) -> list[tuple[int, dict]]:
+        """(line number as the user sees it, cleaned data) of every filled line."""
+        return [
+            (number, form.cleaned_data)
+            for number, form in enumerate(self.forms, start=1)
+            if form.has_changed() and form.cleaned_data
+        ]
+
+
+REGISTRATION_ROWS = 5
+REGISTRATION_MAX_ROWS = 100
+RegistrationRowFormSet = forms.formset_factory(
+    RegistrationRowForm,
+    formset=BaseRegistrationRowFormSet,
+    extra=REGISTRATION_ROWS,
+    max_num=REGISTRATION_MAX_ROWS,
+    absolute_max=REGISTRATION_MAX_ROWS,
+    validate_max=True,
+)
+
+
+class RegistrationImportForm(forms.Form):
+    file = forms.FileField(label="Fichier CSV des agents", help_text="Séparateur point-virgule, encodage UTF-8.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("Le fichier dépasse 2 Mo.")
+        return upload
+
+
+class RegistrationFilterForm(forms.Form):
+    """Filters of the registrations list; every field optional, an empty form lists everything."""
+
+    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, empty_label="Toutes")
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *RegistrationStatus.choices])
+    start = forms.DateField(
+        label="Sessions du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label="au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda s: f"{s.action.title} – {s.start_date:%d/%m/%Y}"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La fin de la période précède son début.")
+        return cleaned

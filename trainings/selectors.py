@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from agreements.models import ContractParty
@@ -46,6 +46,25 @@ def with_present_half_days(registrations: QuerySet) -> QuerySet:
     return registrations.annotate(
         present_half_days=_count(
             Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT), "registration"
+        )
+    )
+
+
+def with_waiting_position(registrations: QuerySet) -> QuerySet:
+    """Annotate ``waiting_position``: 1 for the next agent to get a place, None when not waiting.
+
+    Counted over the whole session's queue (the order of ``services._fill_from_waiting_list``), not
+    over the rows the viewer may see: an HR contact's agent may be third behind other employers'.
+    One correlated subquery, so a list of any length stays one query.
+    """
+    ahead = Registration.objects.filter(session=OuterRef("session"), status=RegistrationStatus.WAITLISTED).filter(
+        Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
+    )
+    return registrations.annotate(
+        waiting_position=Case(
+            When(status=RegistrationStatus.WAITLISTED, then=_count(ahead, "session")),
+            default=None,
+            output_field=IntegerField(),
         )
     )
 
@@ -110,6 +129,38 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if permissions.is_speaker(user):
         return registrations.filter(session_id__in=_speaker_session_ids(user), status=RegistrationStatus.CONFIRMED)
     return registrations.none()
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """The place of ``registration`` in its session's queue (1 = next), None when not waiting."""
+    return with_waiting_position(Registration.objects.filter(pk=registration.pk)).values_list(
+        "waiting_position", flat=True
+    )[0]
+
+
+def registered_sessions(user) -> QuerySet[Session]:
+    """Sessions holding at least one registration ``user`` sees: the choices of the list's filter."""
+    session_ids = registrations_visible_to(user).order_by().values("session_id")
+    return Session.objects.filter(pk__in=session_ids).select_related("action").order_by("-start_date", "pk")
+
+
+def registration_list(user, *, session=None, status: str = "", start=None, end=None) -> QuerySet[Registration]:
+    """The registrations list of ``user``, filtered by session, status and session start dates.
+
+    Each row carries its agent's half-days present and, when waiting, its place in the queue.
+    """
+    registrations = registrations_visible_to(user).select_related("session__action")
+    if session is not None:
+        registrations = registrations.filter(session=session)
+    if status:
+        registrations = registrations.filter(status=status)
+    if start:
+        registrations = registrations.filter(session__start_date__gte=start)
+    if end:
+        registrations = registrations.filter(session__start_date__lte=end)
+    return with_waiting_position(with_present_half_days(registrations)).order_by(
+        "-session__start_date", "last_name", "pk"
+    )
 
 
 def trainer_user_ids(session: Session) -> list[int]:

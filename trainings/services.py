@@ -9,6 +9,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.dispatch import enqueue
+from partnership.models import Collectivity
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -323,6 +325,179 @@ def registration_create(
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
     _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
     return registration
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    """One agent to register, with the number the user knows it by (form row or CSV line)."""
+
+    number: int
+    first_name: str
+    last_name: str
+    email: str
+    category: str
+    job: str = ""
+    employer: Collectivity | None = None
+    employer_error: str = ""
+
+
+class RegistrationBatchError(ValidationError):
+    """The refusal of a batch: ``rows`` maps each faulty row number to its ``ValidationError``.
+
+    Its messages read « Ligne 3 : … », so a page without rows (the CSV import) shows them as is.
+    """
+
+    def __init__(self, rows: dict[int, ValidationError]):
+        self.rows = rows
+        super().__init__([f"Ligne {number} : {_row_message(error)}" for number, error in sorted(rows.items())])
+
+
+REGISTRATION_FIELD_LABELS = {
+    "first_name": "prénom",
+    "last_name": "nom",
+    "email": "e-mail",
+    "category": "catégorie",
+    "job": "emploi",
+    "employer": "collectivité employeur",
+}
+
+
+def _row_message(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        parts = []
+        for field, messages in error.message_dict.items():
+            label = REGISTRATION_FIELD_LABELS.get(field)
+            text = " ".join(messages)
+            parts.append(f"{label} — {text}" if label else text)
+        return " ; ".join(parts)
+    return " ".join(error.messages)
+
+
+@transaction.atomic
+def registration_create_many(*, actor, session: Session, agents: list[AgentRow]) -> list[Registration]:
+    """Register several agents of ``session`` at once: all of them or none.
+
+    Each row goes through ``registration_create`` (same scope, capacity and employer rules), in the
+    given order, so the first rows take the free places and the next ones the waiting list. Every
+    faulty row is reported (``RegistrationBatchError``); then nothing is written and no e-mail leaves.
+    Side effects: those of ``registration_create`` for each agent (e-mails after commit only).
+    """
+    if not agents:
+        raise ValidationError("Indiquez au moins un agent à inscrire.")
+    if not permissions.can_register_agents(actor) or not sessions_visible_to(actor).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    # Closed for one row means closed for all: say it once rather than on every line.
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    _check_open_for_registration(locked)
+    registrations, errors = [], {}
+    seen: dict[str, int] = {}
+    for agent in agents:
+        email = (agent.email or "").strip().lower()
+        if email and email in seen:
+            errors[agent.number] = ValidationError(
+                {"email": f"Même adresse e-mail qu'à la ligne {seen[email]} : un agent ne s'inscrit qu'une fois."}
+            )
+            continue
+        seen.setdefault(email, agent.number)
+        if agent.employer_error:
+            errors[agent.number] = ValidationError({"employer": agent.employer_error})
+            continue
+        try:
+            registration = registration_create(
+                actor=actor,
+                session=session,
+                first_name=agent.first_name,
+                last_name=agent.last_name,
+                email=agent.email,
+                category=agent.category,
+                job=agent.job,
+                employer=agent.employer,
+            )
+        except ValidationError as exc:
+            errors[agent.number] = exc
+        else:
+            registrations.append(registration)
+    if errors:
+        # Raising leaves the atomic block: the rows already saved and their e-mails are discarded.
+        raise RegistrationBatchError(errors)
+    return registrations
+
+
+REGISTRATION_CSV_COLUMNS = ["prenom", "nom", "email", "categorie", "emploi"]
+REGISTRATION_CSV_EMPLOYER = "employeur"
+
+
+def _header_key(cell: str) -> str:
+    return cell.strip().lower().replace("é", "e").replace("-", "").replace(" ", "")
+
+
+def registration_csv_columns(actor) -> list[str]:
+    """The columns of the agents file: CNFPT staff also name each agent's employer (INSEE or SIREN)."""
+    if permissions.is_hr_contact(actor):
+        return REGISTRATION_CSV_COLUMNS
+    return [*REGISTRATION_CSV_COLUMNS, REGISTRATION_CSV_EMPLOYER]
+
+
+@transaction.atomic
+def registration_import_csv(*, actor, session: Session, content: bytes) -> list[Registration]:
+    """Register the agents listed in a CSV file (``;``-separated, UTF-8 with or without BOM).
+
+    The header line names the columns of ``registration_csv_columns``; line numbers in the errors
+    are the file's. All or nothing, as ``registration_create_many``, which does the writing.
+    Side effects: those of ``registration_create_many``.
+    """
+    columns = registration_csv_columns(actor)
+    text = _decode(content)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ValidationError("Le fichier est vide.")
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [_header_key(cell) for cell in next(reader)]
+    if header != columns:
+        raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(columns)} », trouvé « {';'.join(header)} ».")
+    agents, shape_errors = [], []
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            shape_errors.append(f"Ligne {number} : {len(columns)} colonnes attendues, {len(row)} trouvée(s).")
+            continue
+        values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
+        employer, employer_error = None, ""
+        if REGISTRATION_CSV_EMPLOYER in values:
+            employer = collectivity_by_code(values[REGISTRATION_CSV_EMPLOYER])
+            if employer is None:
+                employer_error = (
+                    f"aucune collectivité ne porte le code « {values[REGISTRATION_CSV_EMPLOYER]} » (INSEE ou SIREN)."
+                )
+        agents.append(
+            AgentRow(
+                number=number,
+                first_name=values["prenom"],
+                last_name=values["nom"],
+                email=values["email"],
+                category=values["categorie"].upper().removeprefix("CAT.").strip(),
+                job=values["emploi"],
+                employer=employer,
+                employer_error=employer_error,
+            )
+        )
+    if shape_errors:
+        raise ValidationError(shape_errors)
+    if not agents:
+        raise ValidationError("Le fichier ne contient aucun agent : ajoutez une ligne par agent sous l'en-tête.")
+    return registration_create_many(actor=actor, session=session, agents=agents)
+
+
+def collectivity_by_code(code: str) -> Collectivity | None:
+    """The collectivité whose INSEE code (commune) or SIREN (EPCI) is ``code``."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    collectivities = Collectivity.objects.select_related("department")
+    return collectivities.filter(code=code).first() or collectivities.filter(siren=code).first()
 
 
 @transaction.atomic

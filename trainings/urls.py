@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "trainings"
 
@@ -15,6 +15,19 @@ urlpatterns = [
     path("sessions/<int:pk>/modifier/", views.SessionUpdateView.as_view(), name="session_update"),
     path("sessions/<int:pk>/annuler/", views.SessionCancelView.as_view(), name="session_cancel"),
     path("sessions/<int:pk>/inscrire/", views.RegistrationCreateView.as_view(), name="registration_create"),
+    path(
+        "sessions/<int:pk>/inscrire/plusieurs/",
+        batch_views.RegistrationBatchView.as_view(),
+        name="registration_batch",
+    ),
+    path(
+        "sessions/<int:pk>/inscrire/import/", batch_views.RegistrationImportView.as_view(), name="registration_import"
+    ),
+    path(
+        "sessions/<int:pk>/inscrire/modele.csv",
+        batch_views.RegistrationTemplateView.as_view(),
+        name="registration_template",
+    ),
     path("sessions/<int:pk>/emargement/", views.AttendanceView.as_view(), name="attendance"),
     path("sessions/<int:pk>/emargement/import/", views.AttendanceImportView.as_view(), name="attendance_import"),
     path("sessions/<int:pk>/feuille-emargement.pdf", views.AttendanceSheetView.as_view(), name="attendance_sheet"),

@@ -28,6 +28,7 @@ from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
     AttendanceImportForm,
+    RegistrationFilterForm,
     RegistrationForm,
     SessionForm,
     TrainingActionForm,
@@ -159,8 +160,8 @@ class SessionDetailView(WorkspaceView):
         session = _session_or_404(request.user, pk)
         user = request.user
         registrations = (
-            selectors.registrations_visible_to(user).filter(session=session).order_by("status", "created_at", "pk")
-        )
+            selectors.with_waiting_position(selectors.registrations_visible_to(user).filter(session=session))
+        ).order_by("status", "created_at", "pk")
         can_register = permissions.can_register_agents(user) and not session.is_cancelled
         is_open = can_register and session.start_date > timezone.localdate()
         if form is None and is_open:
@@ -202,8 +203,11 @@ class RegistrationCreateView(SessionDetailView):
                 if registration.status == RegistrationStatus.CONFIRMED:
                     messages.success(request, f"{registration.full_name} est inscrit(e) : inscription confirmée.")
                 else:
+                    position = selectors.waiting_position(registration)
                     messages.warning(
-                        request, f"La session est complète : {registration.full_name} est en liste d'attente."
+                        request,
+                        f"La session est complète : {registration.full_name} est en liste d'attente "
+                        f"(position {position}).",
                     )
                 return redirect("trainings:session_detail", pk=session.pk)
         return self.get(request, pk, form=form)
@@ -358,14 +362,33 @@ class ActionDetailView(WorkspaceView):
 class RegistrationListView(WorkspaceView):
     """The registrations the user follows (an HR contact: their agents), with certificates."""
 
+    paginate_by = 50
+
     def get(self, request):
-        registrations = (
-            selectors.with_present_half_days(selectors.registrations_visible_to(request.user))
-            .select_related("session__action")
-            .order_by("-session__start_date", "last_name", "pk")
+        user = request.user
+        form = RegistrationFilterForm(request.GET or None, sessions=selectors.registered_sessions(user))
+        filters = form.cleaned_data if form.is_valid() else {}
+        registrations = selectors.registration_list(
+            user,
+            session=filters.get("session"),
+            status=filters.get("status") or "",
+            start=filters.get("start"),
+            end=filters.get("end"),
         )
-        page = Paginator(registrations, 50).get_page(request.GET.get("page"))
-        return render(request, "trainings/registration_list.html", {"page": page})
+        page = Paginator(registrations, self.paginate_by).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "trainings/registration_list.html",
+            {
+                "filter_form": form,
+                "page_obj": page,
+                "is_paginated": page.has_other_pages(),
+                "query_string": query.urlencode(),
+                "registrations": page.object_list,
+            },
+        )
 
 
 class RegistrationCancelView(WorkspaceView):

@@ -220,6 +220,32 @@ CHECKS = [
         True,
     ),
     c(
+        "formations/sessions/<int:pk>/inscrire/plusieurs/",
+        lambda w: f"/formations/sessions/{w.session.pk}/inscrire/plusieurs/",
+        logged_in(404, N=200, D=200, H=200),
+        scoped=True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/inscrire/plusieurs/",
+        lambda w: f"/formations/sessions/{w.session.pk}/inscrire/plusieurs/",
+        logged_in(404, N=200, D=200, H=200),  # the lines again, with their errors
+        "POST",
+        True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/inscrire/import/",
+        lambda w: f"/formations/sessions/{w.session.pk}/inscrire/import/",
+        logged_in(404, N=200, D=200, H=200),  # no file: the page again, with the error
+        "POST",
+        True,
+    ),
+    c(
+        "formations/sessions/<int:pk>/inscrire/modele.csv",
+        lambda w: f"/formations/sessions/{w.session.pk}/inscrire/modele.csv",
+        logged_in(404, N=200, D=200, H=200),
+        scoped=True,
+    ),
+    c(
         "formations/sessions/<int:pk>/emargement/",
         lambda w: f"/formations/sessions/{w.session.pk}/emargement/",
         TRAINING_WORKSPACE_PAGE,

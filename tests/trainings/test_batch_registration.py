@@ -1,0 +1,241 @@
+"""Several agents at once: the lines form and the CSV import, all or nothing, errors by line."""
+
+import pytest
+from webtest import Upload
+
+from tests.trainings.factories import RegistrationFactory
+from trainings.enums import RegistrationStatus
+
+pytestmark = pytest.mark.django_db
+
+AGENTS = [
+    ("Camille", "Durand", "camille.durand@mairie.example.fr", "C"),
+    ("Louis", "Petit", "louis.petit@mairie.example.fr", "B"),
+    ("Inès", "Moreau", "ines.moreau@mairie.example.fr", "A"),
+]
+
+
+def batch_url(session):
+    return f"/formations/sessions/{session.pk}/inscrire/plusieurs/"
+
+
+def fill_lines(form, agents, *, first_line=0):
+    for index, (first_name, last_name, email, category) in enumerate(agents, start=first_line):
+        form[f"form-{index}-first_name"] = first_name
+        form[f"form-{index}-last_name"] = last_name
+        form[f"form-{index}-email"] = email
+        form[f"form-{index}-category"] = category
+
+
+def statuses(session):
+    return list(session.registrations.order_by("created_at", "pk").values_list("email", "status"))
+
+
+def messages_of(page):
+    return [li.text.strip() for li in page.html.select("#batch-errors li")]
+
+
+def test_lines_form_registers_in_line_order_free_places_first(
+    django_app, hr_contact, session, commune, django_capture_on_commit_callbacks
+):
+    page = django_app.get(batch_url(session), user=hr_contact)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, AGENTS)
+    form["form-1-job"] = "Secrétaire de mairie"
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = form.submit().follow()
+
+    assert statuses(session) == [
+        (AGENTS[0][2], RegistrationStatus.CONFIRMED),
+        (AGENTS[1][2], RegistrationStatus.CONFIRMED),
+        (AGENTS[2][2], RegistrationStatus.WAITLISTED),
+    ]
+    assert set(session.registrations.values_list("employer_id", flat=True)) == {commune.pk}
+    assert session.registrations.get(email=AGENTS[1][2]).job == "Secrétaire de mairie"
+    assert len(callbacks) == 3  # one e-mail per agent, after commit
+    assert [m.message for m in response.context["messages"]] == [
+        "3 agents inscrits : 2 inscriptions confirmées, 1 en liste d’attente."
+    ]
+    assert [badge.text for badge in response.html.select("td .badge")] == ["position 1"]
+
+
+def test_lines_form_one_faulty_line_registers_nobody_and_keeps_every_line(
+    django_app, hr_contact, session, commune, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(session=session, employer=commune, email=AGENTS[1][2])
+    page = django_app.get(batch_url(session), user=hr_contact)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, AGENTS)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = form.submit()
+
+    assert statuses(session) == [(AGENTS[1][2], RegistrationStatus.CONFIRMED)]
+    assert callbacks == []
+    assert messages_of(response) == [
+        "Ligne 2 : e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session."
+    ]
+    again = response.forms["registration-batch-form"]
+    assert [again[f"form-{i}-email"].value for i in range(3)] == [agent[2] for agent in AGENTS]
+    row_errors = [div.text for div in response.html.select("tbody .text-danger")]
+    assert row_errors == ["Cet agent (même adresse e-mail) est déjà inscrit à cette session."]
+
+    again["form-1-email"] = "louis.petit2@mairie.example.fr"
+    again.submit().follow()
+    assert [email for email, _status in statuses(session)] == [
+        AGENTS[1][2],
+        AGENTS[0][2],
+        "louis.petit2@mairie.example.fr",
+        AGENTS[2][2],
+    ]
+
+
+def test_lines_form_same_address_twice_names_the_first_line(django_app, hr_contact, session):
+    page = django_app.get(batch_url(session), user=hr_contact)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, [AGENTS[0], AGENTS[1]])
+    fill_lines(form, [("Camille", "Durand", AGENTS[0][2].upper(), "C")], first_line=3)
+    response = form.submit()
+
+    assert statuses(session) == []
+    assert messages_of(response) == [
+        "Ligne 4 : e-mail — Même adresse e-mail qu'à la ligne 1 : un agent ne s'inscrit qu'une fois."
+    ]
+
+
+def test_lines_form_half_filled_line_is_an_error_on_its_field_and_blank_lines_are_ignored(
+    django_app, hr_contact, session
+):
+    page = django_app.get(batch_url(session), user=hr_contact)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, [AGENTS[0]])
+    form["form-2-first_name"] = "Louis"
+    response = form.submit()
+
+    assert statuses(session) == []
+    assert response.html.select_one("#batch-errors").text.strip() == (
+        "Aucun agent n'a été inscrit : corrigez les lignes signalées."
+    )
+    row_errors = [div.text for div in response.html.select("tbody .text-danger")]
+    assert row_errors == ["Ce champ est obligatoire."] * 3
+
+
+def test_lines_form_with_nothing_filled_says_so(django_app, hr_contact, session):
+    response = django_app.get(batch_url(session), user=hr_contact).forms["registration-batch-form"].submit()
+    assert messages_of(response) == ["Indiquez au moins un agent à inscrire."]
+
+
+def test_staff_lines_need_the_employer_code(django_app, delegation_staff, session, other_commune):
+    page = django_app.get(batch_url(session), user=delegation_staff)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, [AGENTS[0]])
+    form["form-0-employer"] = other_commune.code
+    form.submit().follow()
+    assert list(session.registrations.values_list("email", "employer_id")) == [(AGENTS[0][2], other_commune.pk)]
+
+
+def test_more_lines_on_request(django_app, hr_contact, session):
+    page = django_app.get(batch_url(session) + "?lignes=20", user=hr_contact)
+    assert page.forms["registration-batch-form"]["form-TOTAL_FORMS"].value == "20"
+    page = django_app.get(batch_url(session) + "?lignes=100000", user=hr_contact)
+    assert page.forms["registration-batch-form"]["form-TOTAL_FORMS"].value == "100"
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def import_csv(django_app, user, session, content: bytes):
+    page = django_app.get(batch_url(session), user=user)
+    form = page.forms["registration-import-form"]
+    form["file"] = Upload("agents.csv", content, "text/csv")
+    return form.submit()
+
+
+def test_template_is_the_header_and_an_example_for_the_hr_contact(django_app, hr_contact, session):
+    response = django_app.get(f"/formations/sessions/{session.pk}/inscrire/modele.csv", user=hr_contact)
+    assert response.headers["Content-Disposition"] == f'attachment; filename="inscriptions-session-{session.pk}.csv"'
+    assert response.body.decode("utf-8") == (
+        "\ufeffprenom;nom;email;categorie;emploi\r\nCamille;Martin;camille.martin@mairie.example.fr;A;Secrétaire\r\n"
+    )
+
+
+def test_template_of_staff_names_the_employer(django_app, delegation_staff, session):
+    response = django_app.get(f"/formations/sessions/{session.pk}/inscrire/modele.csv", user=delegation_staff)
+    assert response.body.decode("utf-8").splitlines()[0] == "\ufeffprenom;nom;email;categorie;emploi;employeur"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_csv_as_a_french_spreadsheet_writes_it_registers_everyone(django_app, hr_contact, session, commune, bom):
+    content = (
+        bom
+        + (
+            "Prénom;Nom;E-mail;Catégorie;Emploi\r\n"
+            "Camille;Durand;camille.durand@mairie.example.fr;C;Agent d'accueil\r\n"
+            ";;;;\r\n"
+            "Inès;Moreau;ines.moreau@mairie.example.fr;cat. a;\r\n"
+        ).encode()
+    )
+    response = import_csv(django_app, hr_contact, session, content).follow()
+
+    assert list(session.registrations.order_by("pk").values_list("first_name", "category", "job", "employer_id")) == [
+        ("Camille", "C", "Agent d'accueil", commune.pk),
+        ("Inès", "A", "", commune.pk),
+    ]
+    assert [m.message for m in response.context["messages"]] == ["2 agents inscrits : 2 inscriptions confirmées."]
+
+
+def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, hr_contact, session, commune):
+    RegistrationFactory(session=session, employer=commune, email="deja@mairie.example.fr")
+    content = (
+        "prenom;nom;email;categorie;emploi\n"
+        "Camille;Durand;camille.durand@mairie.example.fr;C;\n"
+        "Louis;Petit;pas-une-adresse;B;\n"
+        "Inès;Moreau;ines.moreau@mairie.example.fr;D;\n"
+        "Paul;Blanc;deja@mairie.example.fr;C;\n"
+    ).encode()
+    response = import_csv(django_app, hr_contact, session, content)
+
+    assert session.registrations.count() == 1
+    assert messages_of(response) == [
+        "Ligne 3 : e-mail — Saisissez une adresse e-mail valide.",
+        "Ligne 4 : catégorie — Cette action s'adresse aux agents de catégorie A, B, C.",
+        "Ligne 5 : e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
+    ]
+
+
+def test_csv_wrong_header_or_column_count_is_explained(django_app, hr_contact, session):
+    response = import_csv(django_app, hr_contact, session, b"nom;prenom;email\nDurand;Camille;c@example.fr\n")
+    assert messages_of(response) == [
+        "Ligne 1 : en-tête attendu « prenom;nom;email;categorie;emploi », trouvé « nom;prenom;email »."
+    ]
+    response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\nCamille;Durand\n")
+    assert messages_of(response) == ["Ligne 2 : 5 colonnes attendues, 2 trouvée(s)."]
+    response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\n")
+    assert messages_of(response) == ["Le fichier ne contient aucun agent : ajoutez une ligne par agent sous l'en-tête."]
+    assert session.registrations.count() == 0
+
+
+def test_staff_csv_names_an_unknown_employer_by_line(django_app, delegation_staff, session, other_commune):
+    content = (
+        "prenom;nom;email;categorie;emploi;employeur\n"
+        f"Camille;Durand;camille.durand@mairie.example.fr;C;;{other_commune.code}\n"
+        "Louis;Petit;louis.petit@mairie.example.fr;C;;99999\n"
+    ).encode()
+    response = import_csv(django_app, delegation_staff, session, content)
+    assert messages_of(response) == [
+        "Ligne 3 : collectivité employeur — aucune collectivité ne porte le code « 99999 » (INSEE ou SIREN)."
+    ]
+    assert session.registrations.count() == 0
+
+
+def test_an_hr_contact_cannot_register_in_a_session_they_do_not_see(django_app, other_hr_contact, session):
+    response = django_app.get(batch_url(session), user=other_hr_contact, expect_errors=True)
+    assert response.status_code == 404
+    assert session.registrations.count() == 0
+
+
+def test_closed_session_offers_no_form(django_app, hr_contact, session):
+    session.status = "cancelled"
+    session.save(update_fields=["status"])
+    page = django_app.get(batch_url(session), user=hr_contact)
+    assert {"registration-batch-form", "registration-import-form"} & set(page.forms) == set()
+    assert "Les inscriptions sont closes pour cette session." in page.text
