@@ -375,6 +375,10 @@ class RegistrationListView(WorkspaceView):
             start=filters.get("start"),
             end=filters.get("end"),
         )
+        if form.is_bound and not form.is_valid():
+            # A filter that cannot apply (a session out of scope, a reversed period) lists nothing
+            # rather than everything: the field says what to correct.
+            registrations = registrations.none()
         page = Paginator(registrations, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

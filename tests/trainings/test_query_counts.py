@@ -3,7 +3,7 @@
 import pytest
 
 from tests.trainings.factories import RegistrationFactory, SessionFactory, SpeakerFactory, in_days
-from trainings.enums import AttendanceStatus, Period
+from trainings.enums import AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Attendance
 
 SIZES = [1, 30]
@@ -47,6 +47,30 @@ def test_registration_list_query_count(client, hr_contact, action, commune, size
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_filtered_registration_list_with_waiting_positions_query_count(
+    client, hr_contact, session, commune, size, django_assert_num_queries
+):
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    RegistrationFactory(session=session, employer=commune)
+    RegistrationFactory.create_batch(size, session=session, employer=commune, status=RegistrationStatus.WAITLISTED)
+    client.force_login(hr_contact)
+    with django_assert_num_queries(QUERIES["registration_list_filtered"]):
+        response = client.get(f"/formations/inscriptions/?session={session.pk}&status=waitlisted")
+    assert response.content.decode().count("position ") == size
+    assert f"position {size}<" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_registration_batch_page_query_count(client, hr_contact, session, size, django_assert_num_queries):
+    client.force_login(hr_contact)
+    with django_assert_num_queries(QUERIES["registration_batch"]):
+        response = client.get(f"/formations/sessions/{session.pk}/inscrire/plusieurs/?lignes={size * 10}")
+    # The management form, five fields per line, and the same five in the template of a new line.
+    assert response.content.decode().count('name="form-') == 4 + (size * 10 + 1) * 5
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_attendance_page_query_count(client, delegation_staff, action, commune, size, django_assert_num_queries):
     day = in_days(-1)
     session = SessionFactory(
@@ -80,7 +104,9 @@ def test_calendar_query_count(client, delegation_staff, action, commune, size, d
 QUERIES = {
     "session_list": 5,
     "session_detail": 8,
-    "registration_list": 5,
+    "registration_list": 6,
+    "registration_list_filtered": 7,
+    "registration_batch": 4,
     "attendance": 8,
     "calendar": 5,
 }
