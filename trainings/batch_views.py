@@ -29,7 +29,7 @@ def batch_summary(registrations) -> str:
     """« 3 agents inscrits : 2 confirmés, 1 en liste d'attente. »"""
     confirmed = sum(1 for r in registrations if r.status == RegistrationStatus.CONFIRMED)
     waiting = len(registrations) - confirmed
-    text = f"{_plural(len(registrations), 'agent inscrit', 'agents inscrits')} : "
+    text = f"{_plural(len(registrations), 'agent inscrit', 'agents inscrits')}\u00a0: "
     text += f"{_plural(confirmed, 'inscription confirmée', 'inscriptions confirmées')}"
     if waiting:
         text += f", {_plural(waiting, 'en liste d’attente', 'en liste d’attente')}"
@@ -84,7 +84,14 @@ class RegistrationBatchView(WorkspaceView):
         session = self._session(request, pk)
         formset = self._formset(request, request.POST)
         if not formset.is_valid():
-            return self.render_page(request, session, formset=formset, errors=formset.non_form_errors())
+            # The same « Ligne N : champ — message » summary as the service's, above the lines.
+            rows = {
+                number: ValidationError(form.errors.as_data())
+                for number, form in enumerate(formset.forms, start=1)
+                if form.errors
+            }
+            errors = [*formset.non_form_errors(), *(services.RegistrationBatchError(rows).messages if rows else [])]
+            return self.render_page(request, session, formset=formset, errors=errors)
         filled = formset.agents()
         agents = [
             services.AgentRow(

@@ -349,7 +349,7 @@ class RegistrationBatchError(ValidationError):
 
     def __init__(self, rows: dict[int, ValidationError]):
         self.rows = rows
-        super().__init__([f"Ligne {number} : {_row_message(error)}" for number, error in sorted(rows.items())])
+        super().__init__([f"Ligne {number}\u00a0: {_row_message(error)}" for number, error in sorted(rows.items())])
 
 
 REGISTRATION_FIELD_LABELS = {
@@ -369,7 +369,7 @@ def _row_message(error: ValidationError) -> str:
             label = REGISTRATION_FIELD_LABELS.get(field)
             text = " ".join(messages)
             parts.append(f"{label} — {text}" if label else text)
-        return " ; ".join(parts)
+        return "\u00a0; ".join(parts)
     return " ".join(error.messages)
 
 
@@ -395,7 +395,7 @@ def registration_create_many(*, actor, session: Session, agents: list[AgentRow])
         email = (agent.email or "").strip().lower()
         if email and email in seen:
             errors[agent.number] = ValidationError(
-                {"email": f"Même adresse e-mail qu'à la ligne {seen[email]} : un agent ne s'inscrit qu'une fois."}
+                {"email": f"Même adresse e-mail qu'à la ligne {seen[email]}\u00a0: un agent ne s'inscrit qu'une fois."}
             )
             continue
         seen.setdefault(email, agent.number)
@@ -455,23 +455,25 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_header_key(cell) for cell in next(reader)]
     if header != columns:
-        raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(columns)} », trouvé « {';'.join(header)} ».")
+        raise ValidationError(
+            f"Ligne 1\u00a0: en-tête attendu «\u00a0{';'.join(columns)}\u00a0», trouvé «\u00a0{';'.join(header)}\u00a0»."
+        )
     agents, shape_errors = [], []
     for row in reader:
         number = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
-            shape_errors.append(f"Ligne {number} : {len(columns)} colonnes attendues, {len(row)} trouvée(s).")
+            shape_errors.append(
+                f"Ligne {number}\u00a0: {len(columns)} colonnes attendues, {len(row)} {'trouvée' if len(row) <= 1 else 'trouvées'}."
+            )
             continue
         values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
         employer, employer_error = None, ""
         if REGISTRATION_CSV_EMPLOYER in values:
             employer = collectivity_by_code(values[REGISTRATION_CSV_EMPLOYER])
             if employer is None:
-                employer_error = (
-                    f"aucune collectivité ne porte le code « {values[REGISTRATION_CSV_EMPLOYER]} » (INSEE ou SIREN)."
-                )
+                employer_error = f"aucune collectivité ne porte le code «\u00a0{values[REGISTRATION_CSV_EMPLOYER]}\u00a0» (INSEE ou SIREN)."
         agents.append(
             AgentRow(
                 number=number,
@@ -487,7 +489,7 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
     if shape_errors:
         raise ValidationError(shape_errors)
     if not agents:
-        raise ValidationError("Le fichier ne contient aucun agent : ajoutez une ligne par agent sous l'en-tête.")
+        raise ValidationError("Le fichier ne contient aucun agent\u00a0: ajoutez une ligne par agent sous l'en-tête.")
     return registration_create_many(actor=actor, session=session, agents=agents)
 
 
