@@ -121,13 +121,34 @@ class ThemeAdmin(ScopedModelAdmin):
 class PartnershipContractAdmin(ScopedModelAdmin):
     """AMF staff read every contract; changes go through the services (actions), and only drafts are editable."""
 
-    list_display = ["reference", "title", "delegation", "status", "start_date", "end_date", "created_at"]
-    list_filter = ["status", "delegation", "programme_lines__theme"]
+    list_display = [
+        "reference",
+        "title",
+        "delegation",
+        "status",
+        "sealing_status",
+        "start_date",
+        "end_date",
+        "created_at",
+    ]
+    list_filter = ["status", "sealing_status", "delegation", "programme_lines__theme"]
     list_select_related = ["delegation"]
     search_fields = ["reference", "title", "parties__collectivity__search_name", "parties__collectivity__code"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["delegate", "advisers"]
-    readonly_fields = ["reference", "status", "version", "created_by", "created_at", "submitted_at", "signed_at"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "signed_at",
+        "sealing_status",
+        "sealing_attempts",
+        "sealing_attempted_at",
+        "sealing_error",
+    ]
     inlines = [ContractPartyInline, ProgrammeLineInline, ContractDocumentInline, ContractTransitionInline]
     actions = ["activate_or_expire_due"]
 

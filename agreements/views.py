@@ -14,7 +14,7 @@ from partnership.models import Collectivity
 from partnership.text import normalize_search
 
 from . import selectors, services, signing
-from .enums import ContractStatus, DocumentKind
+from .enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind
 from .forms import (
     AmendmentForm,
     AttachmentForm,
@@ -85,6 +85,7 @@ class ContractListView(WorkspaceMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         context["can_create"] = permissions.is_cnfpt_staff(self.request.user)
+        context["awaiting_countersignature"] = selectors.contracts_awaiting_countersignature(self.request.user).count()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -215,6 +216,9 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         context.update(
             {
                 "can_manage": can_manage,
+                "countersigned": contract.status in COUNTERSIGNED_STATUSES,
+                "final_document": next((d for d in reversed(documents) if d.kind == DocumentKind.SIGNED), None),
+                "my_countersignature": selectors.countersignature_request_for(user, contract),
                 "lines": lines,
                 "documents": documents,
                 "signature_document": next(
@@ -243,14 +247,36 @@ def _delivered_by_line(contract) -> dict:
 
 
 class ContractPdfView(LoginRequiredMixin, View):
-    """The contract PDF: the stored document once sent for signature, a live preview while a draft."""
+    """« Le PDF du contrat »: once countersigned, the sealed final PDF and nothing else; while out for
+    signature, the exact document presented; while a draft, a live preview.
+
+    The version presented for signature of a signed contract stays in its documents, under that name.
+    """
 
     def get(self, request, pk):
         contract = get_object_or_404(selectors.contracts_visible_to(request.user).select_related("delegation"), pk=pk)
+        if contract.status in COUNTERSIGNED_STATUSES:
+            final = selectors.final_document_of(contract)
+            if final is None:
+                messages.info(
+                    request,
+                    "Le PDF signé et scellé de ce contrat est en cours de préparation : il sera disponible ici "
+                    "dans quelques minutes. La version soumise à signature reste disponible parmi les documents.",
+                )
+                return redirect("agreements:contract_detail", pk=contract.pk)
+            return FileResponse(
+                final.file.open("rb"),
+                content_type="application/pdf",
+                as_attachment=True,
+                filename=f"{contract.reference}-signe.pdf",
+            )
         document = services.current_document_for_signature(contract)
         if document is not None and not contract.is_draft:
             return FileResponse(
-                document.file.open("rb"), content_type="application/pdf", filename=f"{contract.reference}.pdf"
+                document.file.open("rb"),
+                content_type="application/pdf",
+                as_attachment=True,
+                filename=f"{contract.reference}.pdf",
             )
         if not permissions.can_manage_delegation(
             request.user, contract.delegation_id
