@@ -25,6 +25,7 @@ from tests.agreements.signing_helpers import (
 )
 from tests.factories import CommuneFactory, UserFactory
 
+
 def seen(page) -> str:
     """The page as a reader sees it (HTML entities unescaped)."""
     return html.unescape(page.text)
