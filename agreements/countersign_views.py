@@ -166,7 +166,7 @@ class CountersignSignView(CountersignMixin, View):
             return self.back()
         messages.success(
             request,
-            "Votre contre-signature est enregistrée : le contrat est signé. Son PDF signé et scellé sera "
+            "Votre contre-signature est enregistrée : le contrat est signé. Son PDF signé et scellé sera "
             "disponible sur cette page dans quelques instants et envoyé par e-mail à toutes les parties.",
         )
         return redirect("agreements:contract_detail", pk=self.contract.pk)

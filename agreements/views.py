@@ -260,7 +260,7 @@ class ContractPdfView(LoginRequiredMixin, View):
             if final is None:
                 messages.info(
                     request,
-                    "Le PDF signé et scellé de ce contrat est en cours de préparation : il sera disponible ici "
+                    "Le PDF signé et scellé de ce contrat est en cours de préparation : il sera disponible ici "
                     "dans quelques minutes. La version soumise à signature reste disponible parmi les documents.",
                 )
                 return redirect("agreements:contract_detail", pk=contract.pk)

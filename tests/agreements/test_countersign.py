@@ -87,7 +87,7 @@ def test_delegate_countersigns_from_the_app_and_gets_the_sealed_pdf(
         response = form.submit()
     assert response.location == reverse("agreements:contract_detail", args=[awaiting.pk])
     detail = response.follow()
-    assert "Votre contre-signature est enregistrée : le contrat est signé." in seen(detail)
+    assert "Votre contre-signature est enregistrée : le contrat est signé." in seen(detail)
 
     awaiting.refresh_from_db()
     assert awaiting.status == ContractStatus.SIGNED
