@@ -525,14 +525,11 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
     again for the task to retry. Two concurrent runs store one document: the second finds it under
     the contract's row lock and discards its own.
     """
-    from .final_document import build_final_pdf
-    from .sealing import seal_pdf
-
     contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
     if _sealed(contract_id):
         return None
     try:
-        sealed = seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
+        return _seal_and_store(contract)
     except Exception as exc:
         PartnershipContract.objects.filter(pk=contract_id).update(
             sealing_attempts=F("sealing_attempts") + 1,
@@ -540,9 +537,17 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
             sealing_error=f"{type(exc).__name__} : {exc}"[:2000],
         )
         raise
+
+
+def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
+    from .final_document import build_final_pdf
+    from .sealing import seal_pdf
+
+    # Built and sealed outside the transaction: it takes seconds, and the row lock is not needed yet.
+    sealed = seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
     with transaction.atomic():
-        contract = PartnershipContract.objects.select_for_update().get(pk=contract_id)
-        if _sealed(contract_id):
+        contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
+        if _sealed(contract.pk):
             return None
         document = services._store_document(
             contract=contract,
@@ -552,7 +557,7 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
             content=sealed,
             actor=None,
         )
-        PartnershipContract.objects.filter(pk=contract_id).update(
+        PartnershipContract.objects.filter(pk=contract.pk).update(
             sealing_status=SealingStatus.SEALED,
             sealing_attempts=F("sealing_attempts") + 1,
             sealing_attempted_at=timezone.now(),
