@@ -6,62 +6,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
 
-from partnership.enums import Role
-from partnership.forms import IdMultipleChoiceField
-from partnership.models import Collectivity, Delegation, User
+from partnership.enums import CollectivityUse, Role
+from partnership.forms import CollectivityField, IdMultipleChoiceField
+from partnership.models import Delegation, User
 
 from .enums import ContractStatus
 from .models import Theme
 from .services import LineData, PartyData
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def collectivity_label(collectivity: Collectivity) -> str:
-    """The text shown in, and parsed back from, the collectivité picker: ``42218 – Saint-Étienne (42)``."""
-    return f"{collectivity.code} – {collectivity.name} ({collectivity.department.code})"
-
-
-class CollectivityField(forms.CharField):
-    """A collectivité typed or picked by name, INSEE code or SIREN; the code before « – » decides."""
-
-    default_error_messages = {
-        "unknown": "Collectivité introuvable : choisissez-la dans la liste proposée ou saisissez son code INSEE ou son SIREN.",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "list": "collectivity-options",
-                    "autocomplete": "off",
-                    "data-collectivity-search": reverse_lazy("agreements:collectivity_search"),
-                    "placeholder": "Nom, code INSEE ou SIREN",
-                }
-            ),
-        )
-        kwargs.setdefault("label", "Collectivité")
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Collectivity):
-            return collectivity_label(value)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        code = value.split("–")[0].split(" ")[0].strip().upper()
-        collectivity = Collectivity.objects.select_related("department").filter(code=code).first()
-        if collectivity is None:
-            collectivity = Collectivity.objects.select_related("department").filter(siren=code).first()
-        if collectivity is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown")
-        return collectivity
 
 
 class ContractForm(forms.Form):
@@ -131,7 +85,7 @@ class ContractForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    collectivity = CollectivityField()
+    collectivity = CollectivityField(use=CollectivityUse.CONTRACT_PARTY)
     signatory_name = forms.CharField(label="Nom du signataire", max_length=150)
     signatory_function = forms.CharField(label="Fonction", max_length=100, help_text="Maire, président(e)…")
     signatory_email = forms.EmailField(label="E-mail du signataire")
@@ -186,7 +140,11 @@ class BaseRequiredFormSet(forms.BaseFormSet):
     minimum_message = ""
 
     def filled_forms(self):
-        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed()) and not self._should_delete_form(form)
+        ]
 
     def clean(self):
         super().clean()

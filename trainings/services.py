@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.dispatch import enqueue
+from partnership.enums import CollectivityUse
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -280,7 +282,8 @@ def registration_create(
 ) -> Registration:
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
-    An HR contact registers only their own collectivité's agents (the employer is forced).
+    An HR contact registers only their own collectivité's agents (the employer is forced). Paris, outside
+    the CNFPT, is refused as the employer.
     Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
     """
     if permissions.is_hr_contact(actor):
@@ -291,6 +294,11 @@ def registration_create(
         raise PermissionDenied
     if employer is None:
         raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
+    try:
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+    except ValidationError as exc:
+        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
+        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
     email = (email or "").strip().lower()
