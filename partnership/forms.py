@@ -75,6 +75,9 @@ class CollectivityPickerWidget(forms.TextInput):
         )
 
 
+SHOWN_CANDIDATES = 5
+
+
 class CollectivityField(forms.CharField):
     """One collectivité, searched by name or typed as a code; the Paris rule applies according to ``use``."""
 
@@ -108,9 +111,10 @@ class CollectivityField(forms.CharField):
             validator(text)
         lookup = collectivity_lookup(text)
         if lookup.candidates:
-            shown = ", ".join(f"« {collectivity_label(c)} »" for c in lookup.candidates[:5])
-            if len(lookup.candidates) > 5:
-                shown += "…"
+            shown = ", ".join(f"« {collectivity_label(c)} »" for c in lookup.candidates[:SHOWN_CANDIDATES])
+            others = len(lookup.candidates) - SHOWN_CANDIDATES
+            if others > 0:
+                shown += f" et {others} autre{'s' if others > 1 else ''}"
             raise ValidationError(
                 self.error_messages["ambiguous"], code="ambiguous", params={"value": text, "candidates": shown}
             )
