@@ -5,6 +5,7 @@ One test per door, each asserting the exact French message and that nothing was 
 """
 
 import html
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from partnership.models import Collectivity
 from partnership.services import collectivity_check_covered_by_cnfpt
 from tests.agreements.factories import make_contract, party
 from tests.events.factories import EventFactory
-from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory, UserFactory
+from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory, ThemeFactory, UserFactory
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
 from trainings import services as training_services
 from trainings.models import Registration
@@ -281,3 +282,15 @@ def test_an_elected_official_of_paris_registers_to_an_event(django_app, paris):
     assert list(EventRegistration.objects.values_list("email", "collectivity")) == [
         ("anne.durand@paris.example.fr", paris.pk)
     ]
+
+
+# --- Bulk writes past the services ----------------------------------------------------------------
+
+
+def test_the_benchmark_dataset_never_makes_paris_a_party(delegation, paris, commune, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    ThemeFactory()
+    call_command("generate_dataset", contracts=12, stdout=io.StringIO())
+    assert set(ContractParty.objects.values_list("collectivity__name", flat=True)) == {commune.name}
