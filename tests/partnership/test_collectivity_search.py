@@ -114,3 +114,23 @@ def test_migration_refolds_names_stored_with_the_old_folding():
     migration.refold(django_apps, None)
     commune.refresh_from_db()
     assert commune.search_name == "lhay les roses"
+
+
+@pytest.mark.django_db
+def test_endpoint_survives_a_nul_byte(client):
+    CommuneFactory(name="Saint-Étienne", code="42218")
+    results = client.get(reverse("collectivity_search"), {"q": "saint\x00etienne"}).json()["results"]
+    assert [r["code"] for r in results] == ["42218"]
+
+
+@pytest.mark.django_db
+def test_endpoint_answers_in_one_query_for_one_or_twenty_results(client, django_assert_num_queries):
+    CommuneFactory(name="Villeneuve-Unique")
+    for number in range(25):
+        CommuneFactory(name=f"Villefranche-{number}")
+    url = reverse("collectivity_search")
+    with django_assert_num_queries(1):
+        one = client.get(url, {"q": "villeneuve"}).json()["results"]
+    with django_assert_num_queries(1):
+        many = client.get(url, {"q": "villefranche"}).json()["results"]
+    assert (len(one), len(many)) == (1, 20)
