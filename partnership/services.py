@@ -12,14 +12,10 @@ from .models import Collectivity
 
 NOT_COVERED_LABEL = "non couverte par le CNFPT"
 
-_EXCEPTION = "n'est pas couverte par le CNFPT (« à l'exception du département et de la ville de Paris »)\u00a0:"
+_OUTSIDE = "{name} n'est pas couverte par le CNFPT (« à l'exception du département et de la ville de Paris »)\u00a0:"
 _NOT_COVERED_MESSAGES = {
-    CollectivityUse.CONTRACT_PARTY: "{name} "
-    + _EXCEPTION
-    + " elle ne peut pas être partie à un contrat de partenariat.",
-    CollectivityUse.EMPLOYER: "{name} "
-    + _EXCEPTION
-    + " ses agents ne peuvent pas être inscrits à une formation du CNFPT.",
+    CollectivityUse.CONTRACT_PARTY: f"{_OUTSIDE} elle ne peut pas être partie à un contrat de partenariat.",
+    CollectivityUse.EMPLOYER: f"{_OUTSIDE} ses agents ne peuvent pas être inscrits à une formation du CNFPT.",
 }
 
 

@@ -522,7 +522,15 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
     header = [cell.strip().lower() for cell in next(reader)]
     if [h.replace("é", "e") for h in header] != CSV_COLUMNS:
         raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {';'.join(header)} ».")
-    registrations = {r.email.lower(): r.pk for r in session.registrations.filter(status=RegistrationStatus.CONFIRMED)}
+    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("employer"))
+    registrations = {r.email.lower(): r.pk for r in confirmed}
+    # A registration older than the Paris rule may name Paris as employer: its presences are not CNFPT's.
+    not_covered = {}
+    for registration in confirmed:
+        try:
+            collectivity_check_covered_by_cnfpt(collectivity=registration.employer, use=CollectivityUse.EMPLOYER)
+        except ValidationError as exc:
+            not_covered[registration.pk] = exc.messages[0].rstrip(".")
     half_days = {(h.date, h.period): h for h in session.half_days.all()}
     today = timezone.localdate()
     marks: dict[tuple[int, int], str] = {}
@@ -539,6 +547,8 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
         registration_id = registrations.get(email.lower())
         if registration_id is None:
             problems.append(f"aucune inscription confirmée pour « {email} » à cette session")
+        elif registration_id in not_covered:
+            problems.append(not_covered[registration_id])
         day = _parse_date(day_text)
         period = CSV_PERIODS.get(period_text.lower())
         status = CSV_STATUSES.get(status_text.lower())

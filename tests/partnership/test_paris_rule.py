@@ -9,7 +9,9 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
+from webtest import Upload
 
 from agreements import services as contract_services
 from agreements.enums import ContractStatus
@@ -22,9 +24,10 @@ from partnership.services import collectivity_check_covered_by_cnfpt
 from tests.agreements.factories import make_contract, party
 from tests.events.factories import EventFactory
 from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory, ThemeFactory, UserFactory
-from tests.trainings.factories import SessionFactory, TrainingActionFactory
+from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
 from trainings import services as training_services
-from trainings.models import Registration
+from trainings.enums import Period
+from trainings.models import Attendance, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -288,9 +291,31 @@ def test_an_elected_official_of_paris_registers_to_an_event(django_app, paris):
 
 
 def test_the_benchmark_dataset_never_makes_paris_a_party(delegation, paris, commune, settings):
-    from django.core.management import call_command
-
     settings.DEBUG = True
     ThemeFactory()
     call_command("generate_dataset", contracts=12, stdout=io.StringIO())
     assert set(ContractParty.objects.values_list("collectivity__name", flat=True)) == {commune.name}
+
+
+def test_attendance_import_refuses_the_lines_of_a_paris_agent(django_app, delegation_staff, delegation, commune, paris):
+    day = in_days(-1)
+    past = SessionFactory(
+        action=TrainingActionFactory(delegation=delegation),
+        venue=commune,
+        start_date=day,
+        half_days=[(day, Period.MORNING)],
+    )
+    RegistrationFactory(session=past, email="agent@commune.example.fr", employer=commune)
+    # Registered before the rule was enforced, or written straight into the database.
+    RegistrationFactory(session=past, email="agent@paris.example.fr", employer=paris)
+    content = (
+        "email;date;demi-journee;statut\n"
+        f"agent@commune.example.fr;{day:%d/%m/%Y};matin;présent\n"
+        f"agent@paris.example.fr;{day:%d/%m/%Y};matin;présent\n"
+    ).encode()
+    page = django_app.get(reverse("trainings:attendance_import", args=[past.pk]), user=delegation_staff)
+    form = _form_with(page, "file")
+    form["file"] = Upload("presences.csv", content, "text/csv")
+    response = form.submit()
+    assert list(response.context["form"].non_field_errors()) == [f"Ligne 3 : {EMPLOYER_MESSAGE}"]
+    assert Attendance.objects.count() == 0
