@@ -26,6 +26,10 @@ def collectivities_search(query: str, *, limit: int = SEARCH_LIMIT) -> QuerySet[
     Fewer than two characters find nothing. Served on PostgreSQL by the trigram and prefix indexes.
     """
     query = (query or "").strip()
+    code = _CODE.match(query)
+    if code:
+        # A picker label typed back (``42218 – Saint-Étienne (42)``) searches its code.
+        query = code.group(1)
     folded = normalize_search(query)
     if len(query) < 2 or not folded:
         return Collectivity.objects.none()

@@ -121,6 +121,9 @@ def test_endpoint_survives_a_nul_byte(client):
     CommuneFactory(name="Saint-Étienne", code="42218")
     results = client.get(reverse("collectivity_search"), {"q": "saint\x00etienne"}).json()["results"]
     assert [r["code"] for r in results] == ["42218"]
+    # The picker's own label, when the user edits the input after choosing, still finds its collectivité.
+    again = client.get(reverse("collectivity_search"), {"q": results[0]["label"]}).json()["results"]
+    assert again == results
 
 
 @pytest.mark.django_db
