@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from partnership.admin_site import ScopedInline, ScopedModelAdmin
+from partnership.enums import CollectivityUse
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from . import services
 from .models import (
@@ -72,8 +75,18 @@ class StudyAdmin(ScopedModelAdmin):
 # --- Partnership contracts -----------------------------------------------------------------------
 
 
+class ContractPartyAdminForm(forms.ModelForm):
+    """The admin builds the fields; this only adds the Paris rule of ``partnership.services``."""
+
+    def clean_collectivity(self):
+        collectivity = self.cleaned_data["collectivity"]
+        collectivity_check_covered_by_cnfpt(collectivity=collectivity, use=CollectivityUse.CONTRACT_PARTY)
+        return collectivity
+
+
 class ContractPartyInline(ScopedInline, admin.TabularInline):
     model = ContractParty
+    form = ContractPartyAdminForm
     extra = 0
     autocomplete_fields = ["collectivity"]
 

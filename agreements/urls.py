@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.ContractListView.as_view(), name="contract_list"),
     path("nouveau/", views.ContractCreateView.as_view(), name="contract_create"),
     path("mes-contrats/", views.MyContractsView.as_view(), name="my_contracts"),
-    path("collectivites/", views.CollectivitySearchView.as_view(), name="collectivity_search"),
     path("a-contresigner/", countersign_views.CountersignListView.as_view(), name="countersign_list"),
     path("<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
     path("<int:pk>/modifier/", views.ContractUpdateView.as_view(), name="contract_update"),

@@ -3,15 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
-from partnership.models import Collectivity
-from partnership.text import normalize_search
 
 from . import selectors, services, signing
 from .enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind
@@ -25,7 +23,6 @@ from .forms import (
     ReasonForm,
     ReplaceSignerForm,
     TerminateForm,
-    collectivity_label,
     line_initial,
     party_initial,
 )
@@ -404,45 +401,6 @@ class SignatureReplaceView(ContractActionView):
     def call_service(self, contract, data):
         signing.signature_request_replace_signer(
             contract=contract, request_id=self.kwargs["request_pk"], actor=self.request.user, **data
-        )
-
-
-class CollectivitySearchView(LoginRequiredMixin, View):
-    """Search-as-you-type over every commune and EPCI: name (accents, case and hyphens ignored), INSEE or SIREN."""
-
-    limit = 20
-
-    def get(self, request):
-        if not permissions.is_cnfpt_staff(request.user):
-            raise PermissionDenied
-        query = request.GET.get("q", "").strip()
-        if len(query) < 2:
-            return JsonResponse({"results": []})
-        folded = normalize_search(query)
-        results = (
-            Collectivity.objects.search(query)
-            .select_related("department")
-            .annotate(
-                rank=Case(
-                    When(search_name__startswith=folded, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-                if folded
-                else Value(0)
-            )
-            .order_by("rank", "-population", "name")[: self.limit]
-        )
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "code": c.code,
-                        "kind": c.get_kind_display(),
-                        "label": collectivity_label(c),
-                        "population": c.population,
-                    }
-                    for c in results
-                ]
-            }
         )
 
 

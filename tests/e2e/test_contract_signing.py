@@ -8,6 +8,7 @@ from django.core import mail
 
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import PartnershipContract
+from partnership.forms import collectivity_label
 from tests.agreements.signing_helpers import CODE, LINK, last_mail_to
 from tests.factories import ThemeFactory, UserFactory
 
@@ -77,10 +78,8 @@ def test_contract_drafted_signed_by_keyboard_and_verified(journey, delegation, d
     agent.get_by_label(re.compile("Date de début")).fill("2027-01-01")
     agent.get_by_label(re.compile("Délégué")).select_option(label=delegate.get_full_name())
     picker = agent.locator("[name='parties-0-collectivity']")
-    picker.press_sequentially(commune.name[:8], delay=30)
-    option = agent.locator("#collectivity-options option").first
-    option.wait_for(state="attached")
-    picker.fill(option.get_attribute("value"))  # what picking the datalist suggestion does
+    picker.press_sequentially(commune.name, delay=30)
+    agent.locator(f"[role=option][data-label='{collectivity_label(commune)}']").click()
     agent.locator("[name='parties-0-signatory_name']").fill("Marie Martin")
     agent.locator("[name='parties-0-signatory_function']").fill("Maire")
     agent.locator("[name='parties-0-signatory_email']").fill(MAYOR_EMAIL)

@@ -89,6 +89,8 @@ CHECKS = [
     c("a-propos/", lambda w: "/a-propos/", EVERYONE),
     c("healthz", lambda w: "/healthz", EVERYONE),
     c("robots.txt", lambda w: "/robots.txt", EVERYONE),
+    # The directory is open data; the public event form's picker needs it without a login.
+    c("collectivites/recherche/", lambda w: "/collectivites/recherche/?q=Com", EVERYONE),
     c("connexion/", lambda w: "/connexion/", expect(REDIRECT, anon=200)),
     c("connexion/", lambda w: "/connexion/", expect(REDIRECT, anon=200), method="POST"),
     c("deconnexion/", lambda w: "/deconnexion/", expect(REDIRECT), method="POST"),
@@ -104,7 +106,6 @@ CHECKS = [
     c("contrats/nouveau/", lambda w: "/contrats/nouveau/", logged_in(403, N=200, D=200, OD=200)),
     c("contrats/nouveau/", lambda w: "/contrats/nouveau/", logged_in(403, N=400, D=400, OD=400), "POST"),
     c("contrats/mes-contrats/", lambda w: "/contrats/mes-contrats/", logged_in(403, S=200, OS=200)),
-    c("contrats/collectivites/", lambda w: "/contrats/collectivites/?q=Com", logged_in(403, N=200, D=200, OD=200)),
     c("contrats/a-contresigner/", lambda w: "/contrats/a-contresigner/", logged_in(403, N=200, D=200, OD=200)),
     c(
         "contrats/<int:pk>/",
@@ -288,7 +289,6 @@ CHECKS = [
     c("evenements/", lambda w: "/evenements/", EVERYONE),
     c("evenements/<int:pk>/", lambda w: f"/evenements/{w.event.pk}/", EVERYONE),
     c("evenements/<int:pk>/agenda.ics", lambda w: f"/evenements/{w.event.pk}/agenda.ics", EVERYONE),
-    c("evenements/collectivites/", lambda w: "/evenements/collectivites/?q=Commune", EVERYONE),
     # The personal link of a registration replaces a login.
     c("evenements/inscription/<str:token>/", lambda w: f"/evenements/inscription/{EVENT_TOKEN}/", EVERYONE),
     c(
