@@ -21,7 +21,10 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.dispatch import enqueue
+from partnership.enums import CollectivityUse
 from partnership.models import Collectivity
+from partnership.selectors import collectivity_lookup
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -282,7 +285,8 @@ def registration_create(
 ) -> Registration:
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
-    An HR contact registers only their own collectivité's agents (the employer is forced).
+    An HR contact registers only their own collectivité's agents (the employer is forced). Paris, outside
+    the CNFPT, is refused as the employer.
     Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
     """
     if permissions.is_hr_contact(actor):
@@ -293,6 +297,11 @@ def registration_create(
         raise PermissionDenied
     if employer is None:
         raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
+    try:
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+    except ValidationError as exc:
+        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
+        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
     email = (email or "").strip().lower()
@@ -471,7 +480,7 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
         values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
         employer, employer_error = None, ""
         if REGISTRATION_CSV_EMPLOYER in values:
-            employer = collectivity_by_code(values[REGISTRATION_CSV_EMPLOYER])
+            employer = collectivity_lookup(values[REGISTRATION_CSV_EMPLOYER]).found
             if employer is None:
                 employer_error = f"aucune collectivité ne porte le code «\u00a0{values[REGISTRATION_CSV_EMPLOYER]}\u00a0» (INSEE ou SIREN)."
         agents.append(
@@ -491,15 +500,6 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
     if not agents:
         raise ValidationError("Le fichier ne contient aucun agent\u00a0: ajoutez une ligne par agent sous l'en-tête.")
     return registration_create_many(actor=actor, session=session, agents=agents)
-
-
-def collectivity_by_code(code: str) -> Collectivity | None:
-    """The collectivité whose INSEE code (commune) or SIREN (EPCI) is ``code``."""
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    collectivities = Collectivity.objects.select_related("department")
-    return collectivities.filter(code=code).first() or collectivities.filter(siren=code).first()
 
 
 @transaction.atomic
@@ -691,7 +691,15 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
     header = [cell.strip().lower() for cell in next(reader)]
     if [h.replace("é", "e") for h in header] != CSV_COLUMNS:
         raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {';'.join(header)} ».")
-    registrations = {r.email.lower(): r.pk for r in session.registrations.filter(status=RegistrationStatus.CONFIRMED)}
+    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("employer"))
+    registrations = {r.email.lower(): r.pk for r in confirmed}
+    # A registration older than the Paris rule may name Paris as employer: its presences are not CNFPT's.
+    not_covered = {}
+    for registration in confirmed:
+        try:
+            collectivity_check_covered_by_cnfpt(collectivity=registration.employer, use=CollectivityUse.EMPLOYER)
+        except ValidationError as exc:
+            not_covered[registration.pk] = exc.messages[0].rstrip(".")
     half_days = {(h.date, h.period): h for h in session.half_days.all()}
     today = timezone.localdate()
     marks: dict[tuple[int, int], str] = {}
@@ -708,6 +716,8 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
         registration_id = registrations.get(email.lower())
         if registration_id is None:
             problems.append(f"aucune inscription confirmée pour « {email} » à cette session")
+        elif registration_id in not_covered:
+            problems.append(not_covered[registration_id])
         day = _parse_date(day_text)
         period = CSV_PERIODS.get(period_text.lower())
         status = CSV_STATUSES.get(status_text.lower())
