@@ -482,7 +482,10 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
         if REGISTRATION_CSV_EMPLOYER in values:
             employer = collectivity_lookup(values[REGISTRATION_CSV_EMPLOYER]).found
             if employer is None:
-                employer_error = f"aucune collectivité ne porte le code «\u00a0{values[REGISTRATION_CSV_EMPLOYER]}\u00a0» (INSEE ou SIREN)."
+                employer_error = (
+                    f"aucune collectivité ne correspond à «\u00a0{values[REGISTRATION_CSV_EMPLOYER]}\u00a0» "
+                    "(code INSEE, SIREN ou nom exact)."
+                )
         agents.append(
             AgentRow(
                 number=number,

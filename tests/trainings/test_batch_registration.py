@@ -225,7 +225,8 @@ def test_staff_csv_names_an_unknown_employer_by_line(django_app, delegation_staf
     ).encode()
     response = import_csv(django_app, delegation_staff, session, content)
     assert messages_of(response) == [
-        "Ligne 3\u00a0: collectivité employeur — aucune collectivité ne porte le code «\u00a099999\u00a0» (INSEE ou SIREN)."
+        "Ligne 3\u00a0: collectivité employeur — aucune collectivité ne correspond à «\u00a099999\u00a0» "
+        "(code INSEE, SIREN ou nom exact)."
     ]
     assert session.registrations.count() == 0
 

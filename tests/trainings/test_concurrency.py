@@ -67,3 +67,43 @@ def test_registration_create_same_agent_in_parallel_registered_once():
 
     assert Registration.objects.filter(session=session).count() == 1
     assert messages == ["Cet agent (même adresse e-mail) est déjà inscrit à cette session."] * 5
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_registration_batches_in_parallel_share_the_capacity_and_stay_whole():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    delegation = DelegationFactory()
+    staff = UserFactory(role=Role.DELEGATION_STAFF, delegation=delegation)
+    employer = CommuneFactory(department=delegation.departments.first())
+    session = SessionFactory(action=TrainingActionFactory(delegation=delegation), venue=employer, capacity=5)
+
+    def batch(n):
+        agents = [
+            services.AgentRow(
+                number=line,
+                first_name="Agent",
+                last_name=f"{n}-{line}",
+                email=f"agent{n}-{line}@ville.example.fr",
+                category="C",
+                employer=employer,
+            )
+            for line in range(1, 4)
+        ]
+        return lambda: services.registration_create_many(actor=staff, session=session, agents=agents)
+
+    _results, errors = run_concurrently([batch(n) for n in range(4)])
+
+    assert errors == [None] * 4
+    statuses = list(Registration.objects.filter(session=session).values_list("last_name", "status"))
+    assert [status for _name, status in statuses].count(RegistrationStatus.CONFIRMED) == 5
+    assert len(statuses) == 12
+    # Each batch's three lines are consecutive in the queue: another batch never slips between them.
+    order = [
+        name.split("-")[0]
+        for name, _status in Registration.objects.filter(session=session)
+        .order_by("pk")
+        .values_list("last_name", "status")
+    ]
+    assert order == sorted(order, key=order.index)
