@@ -3,13 +3,15 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.models import Collectivity
 
 from . import services, signing
 from .enums import ContractStatus
-from .models import PartnershipContract, Theme
+from .models import PartnershipContract, SignatureRequest, Theme
 
 # (title, [(INSEE or SIREN, signatory name, function)], start, end, final status)
 DEMO_CONTRACTS = [
@@ -131,6 +133,42 @@ def _create(accounts, title, parties, start, end, target, delegation, actor, del
     return contract
 
 
+def _reminders_due(delegation) -> None:
+    """Let the reminders engine find work on a fresh demo: links sent 4 and 28 days ago, a contract ending soon.
+
+    Runs after commit, once the signature links went out (eagerly in development), since sending a link
+    stamps its dates.
+    """
+    now = timezone.now()
+    for title, days_ago in (
+        ("Accompagnement des petites communes du Pilat", 4),
+        ("Union des collectivités du Nord-Ardèche", 28),
+    ):
+        request = (
+            SignatureRequest.objects.filter(
+                contract__delegation=delegation, contract__title=title, status="sent", step=1
+            )
+            .order_by("pk")
+            .first()
+        )
+        if request is not None and request.sent_at and now - request.sent_at < datetime.timedelta(days=1):
+            sent_at = now - datetime.timedelta(days=days_ago)
+            SignatureRequest.objects.filter(pk=request.pk).update(
+                sent_at=sent_at, expires_at=sent_at + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)
+            )
+
+
+def _ending_soon(accounts, delegation, actor, delegate) -> None:
+    """An active contract ending in 80 days: the « renouveler ou laisser expirer » reminder is due."""
+    title = "Accompagnement RH de la commune d'Andrézieux-Bouthéon"
+    if PartnershipContract.objects.filter(delegation=delegation, title=title).exists():
+        return
+    end = timezone.localdate() + datetime.timedelta(days=80)
+    start = end.replace(year=end.year - 3) + datetime.timedelta(days=1)
+    parties = [("42005", "Frank Guillot", "Maire")]
+    _create(accounts, title, parties, start, end, ContractStatus.ACTIVE, delegation, actor, delegate)
+
+
 @transaction.atomic
 def seed(accounts):
     actor, delegate = accounts["delegation"], accounts["delegate"]
@@ -139,6 +177,8 @@ def seed(accounts):
         if PartnershipContract.objects.filter(delegation=delegation, title=title).exists():
             continue
         _create(accounts, title, parties, start, end, target, delegation, actor, delegate)
+    _ending_soon(accounts, delegation, actor, delegate)
+    transaction.on_commit(lambda: _reminders_due(delegation))
     other = accounts["other_delegation"]
     title = "Partenariat formation de la ville de Rennes"
     if not PartnershipContract.objects.filter(delegation=other.delegation, title=title).exists():
