@@ -19,7 +19,8 @@ def preferences(request):
     kinds = selectors.optional_kinds_for(request.user)
     off = selectors.opted_out_kinds(request.user.email)
     initial = {kind.key: kind.key not in off for kind in kinds}
-    form = PreferencesForm(request.POST or None, kinds=kinds, initial=initial)
+    # An empty POST is a real answer here: every box unchecked.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.reminder_preferences_update(user=request.user, enabled=form.enabled())

@@ -1,6 +1,5 @@
 """The engine: one registry, one log whose unique key sends each reminder once, failures kept visible."""
 
-import datetime
 from io import StringIO
 
 import pytest
@@ -8,14 +7,12 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from events.enums import RegistrationStatus
 from notifications import registry
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog, ReminderOptOut
 from notifications.services import reminder_deliver, reminders_run, unsubscribe_url
 from notifications.tasks import reminder_send
 from tests.concurrency import run_concurrently
-from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.trainings.factories import in_days
 
 EXPECTED = {
@@ -38,22 +35,6 @@ def test_every_kind_is_declared_once_with_its_delay_setting():
         assert hasattr(django_settings, kind.delay_setting), kind.delay_setting
     with pytest.raises(ValueError, match="declared twice"):
         registry.register(registry.ReminderKind(**registry.get("study_due").__dict__))
-
-
-@pytest.fixture
-def event_in_a_week(db, settings):
-    """A published event in 7 days with two confirmed registrants: two ``event_upcoming`` reminders due today."""
-    settings.EVENT_REMINDER_DAYS = [7, 1]
-    from django.utils import timezone
-
-    event = EventFactory(
-        title="Colloque RH",
-        starts_at=timezone.make_aware(datetime.datetime.combine(in_days(7), datetime.time(10))),
-    )
-    EventRegistrationFactory(event=event, email="lea@mairie.example.fr", first_name="Léa", last_name="Roux")
-    EventRegistrationFactory(event=event, email="paul@mairie.example.fr", first_name="Paul", last_name="Blanc")
-    EventRegistrationFactory(event=event, status=RegistrationStatus.CANCELLED, email="parti@mairie.example.fr")
-    return event
 
 
 def run(capture, **kwargs) -> dict:
