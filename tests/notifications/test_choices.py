@@ -9,7 +9,7 @@ from notifications.services import unsubscribe_token, unsubscribe_url
 
 
 def test_preferences_list_the_optional_reminders_of_the_role_and_save_them(django_app, delegation_staff):
-    page = django_app.get("/compte/notifications/", user=delegation_staff)
+    page = django_app.get("/", user=delegation_staff).click("Mes rappels")
     form = page.forms["preferences-form"]
     assert sorted(name for name in form.fields if name and name != "csrfmiddlewaretoken") == [
         "contract_ending",
