@@ -25,6 +25,9 @@ class ReminderLog(models.Model):
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("décidé le", auto_now_add=True)
+    # The batch of the run that inserted the row: after INSERT … ON CONFLICT DO NOTHING, the run reads back
+    # the rows carrying its batch, i.e. exactly the reminders it won.
+    batch = models.UUIDField("lot de décision", null=True, editable=False, db_index=True)
     claimed_at = models.DateTimeField("envoi commencé le", null=True, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 

@@ -1,8 +1,9 @@
 """The reminders engine: one job decides every scheduled e-mail, one task sends each, one log keeps them.
 
 Deciding (``reminders_run``, from Celery beat or ``manage.py send_reminders``) walks the registry of
-kinds; each reminder due is claimed by INSERTing its ``ReminderLog`` row, whose unique key (kind,
-object, due date, recipient) lets only one run win, then its sending is enqueued after commit.
+kinds; each reminder due is claimed by INSERTing its ``ReminderLog`` row (in batches, ON CONFLICT DO
+NOTHING), whose unique key (kind, object, due date, recipient) lets only one run win; the winner enqueues
+its sending after commit.
 Sending (``reminder_deliver``) claims the row by a conditional UPDATE, so a task delivered twice sends
 one e-mail; an SMTP error puts the row back to ``pending`` and the task retries with backoff; once the
 retries are spent the row is ``failed``, listed in the admin, where staff can send it again.
@@ -11,13 +12,14 @@ retries are spent the row is ``failed``, listed in the admin, where staff can se
 import datetime
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 # Transient delivery problems: the server refused, hung up or cannot be reached (socket errors are OSErrors).
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Reminders claimed per INSERT statement (and per transaction).
+CLAIM_BATCH = 500
 
 
 def normalise_email(email: str) -> str:
@@ -61,7 +65,7 @@ def _decide(kind: ReminderKind, today: datetime.date) -> int:
     dues = list(kind.due(today))
     if not dues:
         return 0
-    # One read of what is already decided, so a daily run does not retry thousands of doomed INSERTs.
+    # One read of what is already decided, so an hourly run does not rewrite thousands of known rows.
     known = set(
         ReminderLog.objects.filter(
             kind=kind.key,
@@ -72,36 +76,44 @@ def _decide(kind: ReminderKind, today: datetime.date) -> int:
     opted_out = (
         set(ReminderOptOut.objects.filter(kind=kind.key).values_list("email", flat=True)) if kind.optional else set()
     )
-    claimed = 0
+    rows = []
     for due in dues:
-        seen = set()
         for recipient in due.recipients:
             email = normalise_email(recipient.email)
-            if not email or email in seen or email in opted_out or (due.object_id, due.due_on, email) in known:
+            key = (due.object_id, due.due_on, email)
+            if not email or email in opted_out or key in known:
                 continue
-            seen.add(email)
-            if _claim(kind, due.object_id, due.due_on, email, recipient):
-                claimed += 1
-    return claimed
+            known.add(key)  # one e-mail per person even when two audiences name the same address
+            rows.append(
+                ReminderLog(
+                    kind=kind.key,
+                    object_id=due.object_id,
+                    due_on=due.due_on,
+                    recipient=email,
+                    recipient_name=recipient.name[:200],
+                    audience=recipient.audience,
+                )
+            )
+    return sum(_claim(rows[start : start + CLAIM_BATCH]) for start in range(0, len(rows), CLAIM_BATCH))
 
 
-def _claim(kind: ReminderKind, object_id: int, due_on: datetime.date, email: str, recipient) -> bool:
+@transaction.atomic
+def _claim(rows: list[ReminderLog]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING, then read back the rows of this batch: the reminders this run won.
+
+    A concurrent run inserting the same key makes this INSERT wait for its commit, then skip the row:
+    each reminder belongs to exactly one run, which alone enqueues its sending (after commit).
+    """
     from .tasks import reminder_send
 
-    try:
-        with transaction.atomic():
-            log = ReminderLog.objects.create(
-                kind=kind.key,
-                object_id=object_id,
-                due_on=due_on,
-                recipient=email,
-                recipient_name=recipient.name[:200],
-                audience=recipient.audience,
-            )
-            enqueue(reminder_send, log.pk)
-    except IntegrityError:
-        return False  # another run claimed this reminder first
-    return True
+    batch = uuid.uuid4()
+    for row in rows:
+        row.batch = batch
+    ReminderLog.objects.bulk_create(rows, ignore_conflicts=True)
+    won = list(ReminderLog.objects.filter(batch=batch).values_list("pk", flat=True))
+    for log_id in won:
+        enqueue(reminder_send, log_id)
+    return len(won)
 
 
 # --- Sending ------------------------------------------------------------------------------------
