@@ -66,3 +66,18 @@ def test_the_log_is_read_only_and_closed_to_delegation_staff(django_app, amf_sta
     assert django_app.get("/admin/notifications/reminderlog/add/", user=amf_staff, status=403).status_code == 403
     response = django_app.get("/admin/notifications/reminderlog/", user=delegation_staff)
     assert (response.status_code, response.location.split("?")[0]) == (302, "/admin/login/")
+
+
+def test_the_log_list_costs_the_same_queries_with_one_row_or_many(client, amf_staff, event_in_a_week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(amf_staff)
+    _failed(event_in_a_week, "agent0@mairie.example.fr")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/admin/notifications/reminderlog/").status_code == 200
+    for n in range(1, 30):
+        _failed(event_in_a_week, f"agent{n}@mairie.example.fr")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/admin/notifications/reminderlog/").status_code == 200
+    assert len(many) == len(one)
