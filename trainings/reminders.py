@@ -123,12 +123,12 @@ def session_participants_message(log) -> Message | None:
 register(
     ReminderKind(
         key="session_participants",
-        label="Formation dans quelques jours (agents inscrits)",
+        label="Formation à laquelle vous êtes inscrit(e) : quelques jours avant",
         delay_setting="TRAINING_REMINDER_DAYS",
         optional=True,
         due=session_participants_due,
         message=session_participants_message,
-        roles=(Role.HR_CONTACT,),
+        # Agents rarely have an account, but anyone with one may be registered to a session.
     )
 )
 

@@ -14,6 +14,7 @@ def test_preferences_list_the_optional_reminders_of_the_role_and_save_them(djang
     assert sorted(name for name in form.fields if name and name != "csrfmiddlewaretoken") == [
         "contract_ending",
         "event_upcoming",
+        "session_participants",
         "weekly_digest",
     ]
     assert form["weekly_digest"].checked is True
