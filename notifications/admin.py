@@ -43,6 +43,17 @@ class ReminderLogAdmin(ScopedModelAdmin):
 
 @admin.register(ReminderOptOut)
 class ReminderOptOutAdmin(ScopedModelAdmin):
+    """Read only: turning a reminder off or on again is the person's choice (preferences, e-mail link)."""
+
     list_display = ["email", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
