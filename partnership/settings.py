@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "partnership.tasks.flush_outbox", "schedule": 60.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
     "signatures-expire": {"task": "agreements.tasks.signatures_expire", "schedule": 3600.0},
+    "contracts-finalize-missing": {"task": "agreements.tasks.contracts_finalize_missing", "schedule": 900.0},
     # Every scheduled e-mail: the same job as ``manage.py send_reminders`` (idempotent, so hourly is safe).
     "reminders": {
         "task": "notifications.tasks.reminders_run",
