@@ -4,3 +4,22 @@ import html
 def text(response) -> str:
     """The response body as a reader sees it: decoded, with HTML entities (apostrophes…) unescaped."""
     return html.unescape(response.content.decode())
+
+
+def admin_messages(page) -> list[str]:
+    """The messages the Django admin shows at the top of ``page`` (a django-webtest response)."""
+    return [li.get_text(strip=True) for li in page.html.select("ul.messagelist li")]
+
+
+def run_admin_action(django_app, changelist_url: str, *, user, action: str, selected):
+    """Tick ``selected`` on the admin change list, choose ``action`` and press « Envoyer », as a user would.
+
+    Returns the page shown after the action (the redirect followed).
+    """
+    page = django_app.get(changelist_url, user=user)
+    form = page.forms["changelist-form"]
+    form["action"] = action
+    wanted = {str(obj.pk) for obj in selected}
+    for box in form.fields["_selected_action"]:
+        box.checked = box._value in wanted
+    return form.submit("index").maybe_follow()
