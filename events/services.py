@@ -32,7 +32,7 @@ from .models import (
     SpeakerExpertise,
     TimeSlot,
 )
-from .selectors import registration_is_open, token_hash
+from .selectors import registration_is_open, token_hash, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -271,9 +271,7 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
     free = event.capacity - confirmed
     if free <= 0 or event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
         return []
-    promoted = list(
-        event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")[:free]
-    )
+    promoted = list(waiting_list(event)[:free])
     now = timezone.now()
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED

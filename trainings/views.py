@@ -20,7 +20,7 @@ from django.views import View
 from partnership import permissions
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
-from partnership.viewutils import add_service_errors
+from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation
 
 from . import selectors, services
 from .documents import calendar_feed
@@ -368,6 +368,31 @@ class RegistrationListView(WorkspaceView):
 
 
 class RegistrationCancelView(WorkspaceView):
+    def confirmation(self, registration) -> Confirmation:
+        session = registration.session
+        consequences = [
+            f"L'inscription de {registration.full_name} à « {session.action.title} » "
+            f"(session du {session.start_date:%d/%m/%Y}) sera annulée ; {registration.full_name} "
+            "en sera informé·e par e-mail."
+        ]
+        promoted = selectors.seat_goes_to_if_cancelled(registration)
+        if promoted is not None and permissions.is_hr_contact(self.request.user):
+            # The next agent may work for another collectivité: an HR contact does not see who.
+            consequences.append(
+                "La place libérée sera proposée à la première personne de la liste d'attente, qui recevra un e-mail."
+            )
+        elif promoted is not None:
+            consequences.append(
+                f"La place libérée sera proposée à {promoted.full_name} ({promoted.employer}), premier·e de la "
+                "liste d'attente, qui recevra un e-mail."
+            )
+        return Confirmation(
+            title=f"Annuler l'inscription de {registration.full_name} ?",
+            consequences=consequences,
+            confirm_label="Oui, annuler l'inscription",
+            cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+        )
+
     def post(self, request, pk):
         registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
         if not (
@@ -375,6 +400,8 @@ class RegistrationCancelView(WorkspaceView):
             or permissions.can_manage_delegation(request.user, registration.session.action.delegation_id)
         ):
             raise Http404
+        if not is_confirmed(request):
+            return render_confirmation(request, self.confirmation(registration))
         try:
             promoted = services.registration_cancel(actor=request.user, registration=registration)
         except ValidationError as exc:
