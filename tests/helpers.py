@@ -23,3 +23,15 @@ def run_admin_action(django_app, changelist_url: str, *, user, action: str, sele
     for box in form.fields["_selected_action"]:
         box.checked = box._value in wanted
     return form.submit("index").maybe_follow()
+
+
+def form_to(page, action: str):
+    """The form of ``page`` (a django-webtest response) that posts to ``action``."""
+    forms = [form for form in page.forms.values() if form.action == action]
+    assert len(forms) == 1, f"{len(forms)} formulaire(s) vers {action}"
+    return forms[0]
+
+
+def confirmation_of(page) -> list[str]:
+    """What a confirmation page says will happen, one consequence per item."""
+    return [li.get_text(" ", strip=True) for li in page.html.select(".alert-warning li")]
