@@ -376,8 +376,9 @@ class RegistrationCancelView(WorkspaceView):
             "en sera informé·e par e-mail."
         ]
         promoted = selectors.seat_goes_to_if_cancelled(registration)
-        if promoted is not None and permissions.is_hr_contact(self.request.user):
-            # The next agent may work for another collectivité: an HR contact does not see who.
+        user = self.request.user
+        if promoted is not None and permissions.is_hr_contact(user) and promoted.employer_id != user.collectivity_id:
+            # An HR contact sees only their own collectivité's agents: the next one stays anonymous.
             consequences.append(
                 "La place libérée sera proposée à la première personne de la liste d'attente, qui recevra un e-mail."
             )

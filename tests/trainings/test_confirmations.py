@@ -77,3 +77,24 @@ def test_hr_contact_confirmation_does_not_name_another_collectivite_s_agent(
     back = confirmation.click("Annuler, ne rien changer")
     assert back.request.path == f"/formations/sessions/{session.pk}/"
     assert _statuses(leaving, waiting) == [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+
+
+def test_hr_contact_confirmation_names_their_own_agent(django_app, hr_contact, session, commune):
+    leaving = RegistrationFactory(session=session, employer=commune, first_name="Alice", last_name="Martin")
+    RegistrationFactory(session=session, employer=commune)
+    RegistrationFactory(
+        session=session,
+        employer=commune,
+        first_name="Inès",
+        last_name="Moreau",
+        status=RegistrationStatus.WAITLISTED,
+        confirmed_at=None,
+    )
+    page = django_app.get(f"/formations/sessions/{session.pk}/", user=hr_contact)
+
+    confirmation = form_to(page, f"/formations/inscriptions/{leaving.pk}/annuler/").submit()
+
+    assert confirmation_of(confirmation)[1] == (
+        f"La place libérée sera proposée à Inès Moreau ({commune}), premier·e de la liste d'attente, "
+        "qui recevra un e-mail."
+    )
