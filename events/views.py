@@ -303,6 +303,28 @@ def event_publish(request, pk: int):
 @requires(permissions.can_manage_events)
 def event_cancel(request, pk: int):
     event = _managed_event(request, pk)
+    if not is_confirmed(request):
+        registered = event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+        told = (
+            f"Les {registered} inscrits (confirmés et en liste d'attente) en seront informés par e-mail."
+            if registered > 1
+            else "La personne inscrite en sera informée par e-mail."
+            if registered == 1
+            else "Personne n'est inscrit : aucun e-mail ne sera envoyé."
+        )
+        return render_confirmation(
+            request,
+            Confirmation(
+                title=f"Annuler l'événement « {event.title} » ?",
+                consequences=[
+                    f"L'événement « {event.title} » ({event.period_display}) sera annulé et ses inscriptions fermées.",
+                    told,
+                    "Un événement annulé ne peut plus être modifié ni publié de nouveau.",
+                ],
+                confirm_label="Oui, annuler l'événement",
+                cancel_url=reverse("events:event_manage", args=[event.pk]),
+            ),
+        )
     try:
         services.event_cancel(event=event, actor=request.user)
     except ValidationError as exc:

@@ -269,6 +269,29 @@ class SessionUpdateView(WorkspaceView):
 class SessionCancelView(WorkspaceView):
     def post(self, request, pk):
         session = _managed_session_or_404(request.user, pk)
+        if not is_confirmed(request):
+            registered = session.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+            told = (
+                f"Les {registered} inscriptions en cours (confirmées et en liste d'attente) seront annulées ; "
+                "chaque agent en sera informé par e-mail."
+                if registered > 1
+                else "L'inscription en cours sera annulée ; l'agent en sera informé par e-mail."
+                if registered == 1
+                else "Aucun agent n'est inscrit : personne ne sera prévenu."
+            )
+            return render_confirmation(
+                request,
+                Confirmation(
+                    title=f"Annuler la session du {session.start_date:%d/%m/%Y} ?",
+                    consequences=[
+                        f"La session « {session.action.title} » du {session.start_date:%d/%m/%Y} sera annulée.",
+                        told,
+                        "Une session annulée ne peut pas être rouverte.",
+                    ],
+                    confirm_label="Oui, annuler la session",
+                    cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+                ),
+            )
         try:
             services.session_cancel(actor=request.user, session=session)
         except ValidationError as exc:

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from events.enums import RegistrationStatus
+from events.enums import EventStatus, RegistrationStatus
 from events.services import registration_create
 from tests.events.factories import EventRegistrationFactory
 from tests.helpers import confirmation_of, form_to, text
@@ -111,3 +111,28 @@ def test_staff_cancel_with_nobody_waiting_says_the_seat_stays_free(django_app, d
         f"L'inscription de Bruno Petit ({confirmed.email}) à « {event.title} » sera annulée.",
         "Personne n'attend sur la liste d'attente : la place restera libre pour une nouvelle inscription.",
     ]
+
+
+def test_cancelling_an_event_asks_first_and_counts_who_will_be_told(
+    django_app, delegation_staff, event, commune, django_capture_on_commit_callbacks
+):
+    EventRegistrationFactory(event=event, collectivity=commune)
+    EventRegistrationFactory(event=event, collectivity=commune, status=RegistrationStatus.WAITLISTED)
+    page = django_app.get(f"/evenements/gestion/{event.pk}/", user=delegation_staff)
+
+    confirmation = form_to(page, f"/evenements/gestion/{event.pk}/annuler/").submit()
+
+    assert confirmation_of(confirmation) == [
+        f"L'événement « {event.title} » ({event.period_display}) sera annulé et ses inscriptions fermées.",
+        "Les 2 inscrits (confirmés et en liste d'attente) en seront informés par e-mail.",
+        "Un événement annulé ne peut plus être modifié ni publié de nouveau.",
+    ]
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation.forms["confirmation-form"].submit().follow()
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.CANCELLED
+    assert len(mail.outbox) == 2

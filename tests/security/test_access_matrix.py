@@ -208,7 +208,7 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/annuler/",
         lambda w: f"/formations/sessions/{w.session.pk}/annuler/",
-        TRAINING_WORKSPACE_ACTION,
+        TRAINING_WORKSPACE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -306,7 +306,7 @@ CHECKS = [
     c(
         "evenements/gestion/<int:pk>/annuler/",
         lambda w: f"/evenements/gestion/{w.event.pk}/annuler/",
-        EVENT_MANAGE_ACTION,
+        EVENT_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),

@@ -98,3 +98,28 @@ def test_hr_contact_confirmation_names_their_own_agent(django_app, hr_contact, s
         f"La place libérée sera proposée à Inès Moreau ({commune}), premier·e de la liste d'attente, "
         "qui recevra un e-mail."
     )
+
+
+def test_cancelling_a_session_asks_first_and_counts_the_agents_told(
+    django_app, delegation_staff, session, full_session, django_capture_on_commit_callbacks
+):
+    page = django_app.get(f"/formations/sessions/{session.pk}/", user=delegation_staff)
+
+    confirmation = form_to(page, f"/formations/sessions/{session.pk}/annuler/").submit()
+
+    assert confirmation_of(confirmation) == [
+        f"La session « {session.action.title} » du {session.start_date:%d/%m/%Y} sera annulée.",
+        "Les 3 inscriptions en cours (confirmées et en liste d'attente) seront annulées ; chaque agent en sera "
+        "informé par e-mail.",
+        "Une session annulée ne peut pas être rouverte.",
+    ]
+    session.refresh_from_db()
+    assert session.is_cancelled is False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = confirmation.forms["confirmation-form"].submit().follow()
+
+    assert "La session est annulée ; les agents inscrits sont prévenus par e-mail." in text(done)
+    session.refresh_from_db()
+    assert session.is_cancelled is True
+    assert len(mail.outbox) == 3
