@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import Count, Q
 
 from partnership.admin_site import (
     ReadOnlyInline,
@@ -10,10 +11,11 @@ from partnership.admin_site import (
     ScopedModelAdmin,
     ServiceModelAdmin,
     apply_to_selected,
+    confirm_action,
 )
 
-from . import services
-from .enums import EventStatus
+from . import selectors, services
+from .enums import EventStatus, RegistrationStatus
 from .models import Event, EventFeedback, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
 
 
@@ -85,6 +87,29 @@ class EventAdmin(ServiceModelAdmin):
         permissions=["change"],
     )
     def cancel_events(self, request, queryset):
+        queryset = queryset.annotate(
+            registered=Count("registrations", filter=~Q(registrations__status=RegistrationStatus.CANCELLED))
+        )
+        page = confirm_action(
+            self,
+            request,
+            queryset,
+            title="Annuler les événements sélectionnés ?",
+            consequences=[
+                f"« {event} » sera annulé ; "
+                + (
+                    f"ses {event.registered} inscrits en seront informés par e-mail."
+                    if event.registered > 1
+                    else "la personne inscrite en sera informée par e-mail."
+                    if event.registered == 1
+                    else "personne n'est inscrit."
+                )
+                for event in queryset
+            ],
+            confirm_label="Oui, annuler ces événements",
+        )
+        if page is not None:
+            return page
         apply_to_selected(
             self,
             request,
@@ -160,6 +185,16 @@ class EventRegistrationAdmin(ScopedModelAdmin):
         description="Annuler les inscriptions sélectionnées (promotion de la liste d'attente)", permissions=["change"]
     )
     def cancel_registrations(self, request, queryset):
+        page = confirm_action(
+            self,
+            request,
+            queryset,
+            title="Annuler les inscriptions sélectionnées ?",
+            consequences=_cancellation_consequences(queryset.select_related("event")),
+            confirm_label="Oui, annuler ces inscriptions",
+        )
+        if page is not None:
+            return page
         apply_to_selected(
             self,
             request,
@@ -167,6 +202,23 @@ class EventRegistrationAdmin(ScopedModelAdmin):
             lambda registration: services.registration_cancel(registration=registration, actor=request.user),
             done=("{count} inscription annulée.", "{count} inscriptions annulées."),
         )
+
+
+def _cancellation_consequences(registrations) -> list[str]:
+    """One line per registration: who loses their seat and who, on the waiting list, gets it."""
+    lines = []
+    promoted_so_far: dict[int, int] = {}
+    for registration in registrations:
+        line = f"L'inscription de {registration.full_name} à « {registration.event} » sera annulée"
+        if selectors.seat_goes_to_if_cancelled(registration) is not None:
+            # Several seats freed on one event go down the waiting list in order.
+            rank = promoted_so_far.get(registration.event_id, 0)
+            promoted_so_far[registration.event_id] = rank + 1
+            following = selectors.waiting_list(registration.event)[rank : rank + 1].first()
+            if following is not None:
+                line += f" ; sa place sera proposée à {following.full_name}, qui recevra un e-mail"
+        lines.append(line + ".")
+    return lines
 
 
 @admin.register(EventFeedback)
@@ -210,6 +262,20 @@ class SpeakerAdmin(ScopedModelAdmin):
         description="Effacer les données personnelles (RGPD) des intervenants sélectionnés", permissions=["change"]
     )
     def erase_speakers(self, request, queryset):
+        page = confirm_action(
+            self,
+            request,
+            queryset,
+            title="Effacer les données personnelles des intervenants sélectionnés ?",
+            consequences=[
+                f"{speaker} : nom, coordonnées, organisme et présentation seront effacés définitivement, et son "
+                "compte utilisateur désactivé ; ses interventions restent comptées, sans son nom."
+                for speaker in queryset
+            ],
+            confirm_label="Oui, effacer ces données",
+        )
+        if page is not None:
+            return page
         apply_to_selected(
             self,
             request,

@@ -1,12 +1,14 @@
 """The Django admin of AMF staff, guarded by the project's permission module."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 
 from . import permissions
-from .viewutils import add_service_errors
+from .viewutils import CONFIRM_FIELD, add_service_errors
 
 
 class PartnershipAdminSite(admin.AdminSite):
@@ -156,3 +158,24 @@ def apply_to_selected(modeladmin, request, queryset, call, *, done: tuple[str, s
     if count:
         modeladmin.message_user(request, done[count > 1].format(count=count), messages.SUCCESS)
     return count
+
+
+def confirm_action(modeladmin, request, queryset, *, title: str, consequences: list[str], confirm_label: str):
+    """The admin's confirmation step for an action that cannot be undone (as Django's own « delete selected »).
+
+    Returns the page to show, or ``None`` once the person confirmed on that page.
+    """
+    if request.POST.get(CONFIRM_FIELD) == "oui":
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "consequences": consequences,
+        "queryset": queryset,
+        "action": request.POST["action"],
+        "opts": modeladmin.model._meta,
+        "confirm_label": confirm_label,
+        "confirm_field": CONFIRM_FIELD,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/partnership/confirm_action.html", context)

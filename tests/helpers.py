@@ -35,3 +35,13 @@ def form_to(page, action: str):
 def confirmation_of(page) -> list[str]:
     """What a confirmation page says will happen, one consequence per item."""
     return [li.get_text(" ", strip=True) for li in page.html.select(".alert-warning li")]
+
+
+def admin_confirmation(page) -> list[str]:
+    """What the admin's confirmation page of an action says will happen."""
+    return [li.get_text(" ", strip=True) for li in page.html.select("ul.action-consequences li")]
+
+
+def confirm_admin_action(page):
+    """Press « Oui » on the admin's confirmation page of an action; returns the page shown next."""
+    return page.forms["action-confirmation-form"].submit().maybe_follow()

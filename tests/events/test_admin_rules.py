@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, TimeSlot
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory
-from tests.helpers import admin_messages, run_admin_action
+from tests.helpers import admin_confirmation, admin_messages, confirm_admin_action, run_admin_action
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +128,13 @@ def test_publish_and_cancel_actions_act_on_the_selected_rows_only(django_app, pe
         EventStatus.DRAFT,
     ]
 
-    page = run_admin_action(
+    confirmation = run_admin_action(
         django_app, "/admin/events/event/", user=persona(role), action="cancel_events", selected=drafts[1:2]
     )
+    assert admin_confirmation(confirmation) == [f"« {drafts[1].title} » sera annulé ; personne n'est inscrit."]
+    assert Event.objects.get(pk=drafts[1].pk).status == EventStatus.PUBLISHED
+
+    page = confirm_admin_action(confirmation)
 
     assert admin_messages(page) == ["1 événement annulé."]
     assert [Event.objects.get(pk=e.pk).status for e in drafts] == [
@@ -144,8 +148,10 @@ def test_a_refused_transition_is_reported_with_its_row(django_app, amf_staff, de
     cancelled = EventFactory(delegation=delegation, status=EventStatus.CANCELLED, title="Réunion annulée")
     published = EventFactory(delegation=delegation, title="Réunion publiée")
 
-    page = run_admin_action(
-        django_app, "/admin/events/event/", user=amf_staff, action="cancel_events", selected=[cancelled, published]
+    page = confirm_admin_action(
+        run_admin_action(
+            django_app, "/admin/events/event/", user=amf_staff, action="cancel_events", selected=[cancelled, published]
+        )
     )
 
     assert admin_messages(page) == ["Réunion annulée : Cet événement est déjà annulé.", "1 événement annulé."]
@@ -156,17 +162,24 @@ def test_a_refused_transition_is_reported_with_its_row(django_app, amf_staff, de
 def test_cancel_registration_action_promotes_and_touches_nothing_else(
     django_app, persona, full_event, delegation, commune, role, django_capture_on_commit_callbacks
 ):
-    _event, confirmed, waiting = full_event
+    event, confirmed, waiting = full_event
     elsewhere = EventRegistrationFactory(event=EventFactory(delegation=delegation), collectivity=commune)
 
+    confirmation = run_admin_action(
+        django_app,
+        "/admin/events/eventregistration/",
+        user=persona(role),
+        action="cancel_registrations",
+        selected=[confirmed[0]],
+    )
+    assert admin_confirmation(confirmation) == [
+        f"L'inscription de {confirmed[0].full_name} à « {event} » sera annulée ; sa place sera proposée à "
+        f"{waiting[0].full_name}, qui recevra un e-mail."
+    ]
+    assert _statuses(confirmed) == [RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED]
+
     with django_capture_on_commit_callbacks(execute=True):
-        page = run_admin_action(
-            django_app,
-            "/admin/events/eventregistration/",
-            user=persona(role),
-            action="cancel_registrations",
-            selected=[confirmed[0]],
-        )
+        page = confirm_admin_action(confirmation)
 
     assert admin_messages(page) == ["1 inscription annulée."]
     assert _statuses(confirmed) == [RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED]
@@ -204,3 +217,24 @@ def test_speaker_consent_is_shown_never_set(django_app, amf_staff):
     speaker = SpeakerFactory(consent_given_at=None, consent_text_version="")
     form = django_app.get(f"/admin/events/speaker/{speaker.pk}/change/", user=amf_staff).forms["speaker_form"]
     assert {"consent_given_at", "consent_given_at_0", "consent_text_version"} & set(form.fields) == set()
+
+
+def test_cancelling_two_seats_of_one_event_names_the_first_two_waiting(django_app, amf_staff, full_event):
+    event, confirmed, waiting = full_event
+
+    confirmation = run_admin_action(
+        django_app,
+        "/admin/events/eventregistration/",
+        user=amf_staff,
+        action="cancel_registrations",
+        selected=confirmed,
+    )
+
+    lines = admin_confirmation(confirmation)
+    # Each freed seat goes to a different person, down the waiting list in order.
+    assert sorted(line.split(" ; ")[0] for line in lines) == sorted(
+        f"L'inscription de {leaving.full_name} à « {event} » sera annulée" for leaving in confirmed
+    )
+    assert sorted(line.split(" ; ")[1] for line in lines) == sorted(
+        f"sa place sera proposée à {following.full_name}, qui recevra un e-mail." for following in waiting
+    )
