@@ -244,6 +244,7 @@ class SpeakerAdmin(ScopedModelAdmin):
     search_fields = ["last_name", "first_name", "organisation", "email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["regions"]
+    # An editable copy of the consent date would also lose its sub-second part on every save.
     readonly_fields = ["consent_given_at", "consent_text_version", "anonymised_at", "created_at", "updated_at"]
     inlines = [SpeakerExpertiseInline]
     actions = ["erase_speakers"]
