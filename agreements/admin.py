@@ -219,8 +219,17 @@ class PartnershipContractAdmin(ScopedModelAdmin):
     The periods action runs the same service as the daily task, on the selected contracts only.
     """
 
-    list_display = ["reference", "title", "delegation", "status", "start_date", "end_date", "created_at"]
-    list_filter = ["status", "delegation", "programme_lines__theme"]
+    list_display = [
+        "reference",
+        "title",
+        "delegation",
+        "status",
+        "sealing_status",
+        "start_date",
+        "end_date",
+        "created_at",
+    ]
+    list_filter = ["status", "sealing_status", "delegation", "programme_lines__theme"]
     list_select_related = ["delegation"]
     search_fields = ["reference", "title", "parties__collectivity__search_name", "parties__collectivity__code"]
     date_hierarchy = "start_date"
