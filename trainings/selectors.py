@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from agreements.models import ContractParty
 from partnership import permissions
@@ -110,6 +111,22 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if permissions.is_speaker(user):
         return registrations.filter(session_id__in=_speaker_session_ids(user), status=RegistrationStatus.CONFIRMED)
     return registrations.none()
+
+
+def waiting_list(session: Session) -> QuerySet[Registration]:
+    """The session's waiting list in promotion order: first registered, first promoted."""
+    return session.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
+
+
+def seat_goes_to_if_cancelled(registration: Registration) -> Registration | None:
+    """Who would be confirmed (and e-mailed) if ``registration`` were cancelled now: what the confirmation says."""
+    session = registration.session
+    if registration.status != RegistrationStatus.CONFIRMED or session.start_date <= timezone.localdate():
+        return None
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if confirmed - 1 >= session.capacity:
+        return None
+    return waiting_list(session).first()
 
 
 def trainer_user_ids(session: Session) -> list[int]:

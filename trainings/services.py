@@ -25,7 +25,7 @@ from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
-from .selectors import sessions_visible_to, trainer_user_ids
+from .selectors import sessions_visible_to, trainer_user_ids, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -254,11 +254,7 @@ def _fill_from_waiting_list(session: Session) -> list[int]:
     free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if free <= 0:
         return []
-    promoted = list(
-        session.registrations.filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:free]
-    )
+    promoted = list(waiting_list(session).values_list("pk", flat=True)[:free])
     if promoted:
         Registration.objects.filter(pk__in=promoted, status=RegistrationStatus.WAITLISTED).update(
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()

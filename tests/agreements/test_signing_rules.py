@@ -135,7 +135,7 @@ def test_decline_needs_reason_and_returns_contract_to_draft(
     response = client.post(portal(token, "decline"), {"reason": ""}, follow=True)
     assert "Indiquez le motif de votre refus." in text(response)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(portal(token, "decline"), {"reason": "Le programme 2028 ne convient pas"})
+        client.post(portal(token, "decline"), {"reason": "Le programme 2028 ne convient pas", "confirmation": "oui"})
     sent.refresh_from_db()
     assert sent.status == ContractStatus.DRAFT
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.DECLINED
@@ -149,7 +149,10 @@ def test_decline_needs_reason_and_returns_contract_to_draft(
 def test_withdrawn_contract_link_stops_working(client, sent, mayor_email, delegation_staff):
     token = link_token_for(mayor_email)
     client.force_login(delegation_staff)
-    client.post(reverse("agreements:contract_return_to_draft", args=[sent.pk]), {"reason": "Erreur de dates"})
+    client.post(
+        reverse("agreements:contract_return_to_draft", args=[sent.pk]),
+        {"reason": "Erreur de dates", "confirmation": "oui"},
+    )
     client.logout()
     assert "a été annulée par la délégation" in text(client.get(portal(token)))
 
@@ -175,7 +178,12 @@ def test_replace_signer(client, sent, mayor_email, delegation_staff, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("agreements:signature_replace", args=[sent.pk, request.pk]),
-            {"name": "Paul Adjoint", "email": "adjoint@example.fr", "function": "Premier adjoint"},
+            {
+                "name": "Paul Adjoint",
+                "email": "adjoint@example.fr",
+                "function": "Premier adjoint",
+                "confirmation": "oui",
+            },
         )
     request.refresh_from_db()
     assert request.status == SignatureRequestStatus.REPLACED

@@ -229,7 +229,7 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/annuler/",
         lambda w: f"/formations/sessions/{w.session.pk}/annuler/",
-        TRAINING_WORKSPACE_ACTION,
+        TRAINING_WORKSPACE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -262,7 +262,7 @@ CHECKS = [
     c(
         "formations/inscriptions/<int:pk>/annuler/",
         lambda w: f"/formations/inscriptions/{w.registration.pk}/annuler/",
-        logged_in(404, N=REDIRECT, D=REDIRECT, H=REDIRECT),
+        logged_in(404, N=200, D=200, H=200),  # the confirmation step
         "POST",
         True,
     ),
@@ -294,7 +294,7 @@ CHECKS = [
     c(
         "evenements/inscription/<str:token>/annuler/",
         lambda w: f"/evenements/inscription/{EVENT_TOKEN}/annuler/",
-        expect(REDIRECT),
+        expect(200),  # the confirmation step
         "POST",
     ),
     c(
@@ -326,7 +326,7 @@ CHECKS = [
     c(
         "evenements/gestion/<int:pk>/annuler/",
         lambda w: f"/evenements/gestion/{w.event.pk}/annuler/",
-        EVENT_MANAGE_ACTION,
+        EVENT_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -346,7 +346,7 @@ CHECKS = [
     c(
         "evenements/gestion/<int:pk>/inscriptions/<int:registration_pk>/annuler/",
         lambda w: f"/evenements/gestion/{w.event.pk}/inscriptions/{w.event_registration.pk}/annuler/",
-        EVENT_MANAGE_ACTION,
+        EVENT_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
