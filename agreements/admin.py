@@ -1,11 +1,17 @@
-from django import forms
 from django.contrib import admin
 
-from partnership.admin_site import ScopedInline, ScopedModelAdmin
-from partnership.enums import CollectivityUse
-from partnership.services import collectivity_check_covered_by_cnfpt
+from partnership import permissions
+from partnership.admin_site import (
+    ReadOnlyInline,
+    ReadOnlyModelAdmin,
+    ScopedInline,
+    ScopedModelAdmin,
+    ServiceModelAdmin,
+    apply_to_selected,
+)
 
-from . import services
+from . import axis5_services, services
+from .enums import InternshipStatus, StudyStatus
 from .models import (
     Amendment,
     CollaborationAxis,
@@ -56,42 +62,116 @@ class AmendmentAdmin(ScopedModelAdmin):
 
 
 @admin.register(Internship)
-class InternshipAdmin(ScopedModelAdmin):
+class InternshipAdmin(ServiceModelAdmin):
+    """Saved through the axis 5 services; the status moves only by the actions (its transitions)."""
+
     list_display = ["student_name", "promotion", "subject", "tutor", "start_date", "end_date", "status"]
     list_filter = ["status", "promotion"]
     search_fields = ["student_name", "subject", "tutor"]
     date_hierarchy = "start_date"
+    readonly_fields = ["status", "created_at"]
+    actions = ["start_internships", "complete_internships", "cancel_internships"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == InternshipStatus.CANCELLED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_through_service(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in axis5_services.INTERNSHIP_FIELDS if name in form.cleaned_data
+        }
+        if "report" in form.changed_data:
+            # The clear checkbox gives False: no report.
+            fields["report"] = form.cleaned_data["report"] or ""
+        if change:
+            return axis5_services.internship_update(internship=obj, actor=request.user, fields=fields)
+        return axis5_services.internship_create(actor=request.user, fields=fields)
+
+    def _transition(self, request, queryset, target, done):
+        apply_to_selected(
+            self,
+            request,
+            queryset,
+            lambda internship: axis5_services.internship_transition(
+                internship=internship, actor=request.user, target=target
+            ),
+            done=done,
+        )
+
+    @admin.action(description="Démarrer les stages sélectionnés", permissions=["change"])
+    def start_internships(self, request, queryset):
+        self._transition(
+            request, queryset, InternshipStatus.IN_PROGRESS, ("{count} stage démarré.", "{count} stages démarrés.")
+        )
+
+    @admin.action(description="Terminer les stages sélectionnés", permissions=["change"])
+    def complete_internships(self, request, queryset):
+        self._transition(
+            request, queryset, InternshipStatus.COMPLETED, ("{count} stage terminé.", "{count} stages terminés.")
+        )
+
+    @admin.action(description="Annuler les stages sélectionnés", permissions=["change"])
+    def cancel_internships(self, request, queryset):
+        self._transition(
+            request, queryset, InternshipStatus.CANCELLED, ("{count} stage annulé.", "{count} stages annulés.")
+        )
 
 
 @admin.register(Study)
-class StudyAdmin(ScopedModelAdmin):
+class StudyAdmin(ServiceModelAdmin):
+    """Saved through the axis 5 services; the status moves by the actions, delivery (with its file) in the workspace."""
+
     list_display = ["subject", "requester", "requested_on", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["subject", "requester", "authors"]
     date_hierarchy = "requested_on"
     exclude = ["created_by"]
+    readonly_fields = ["status", "delivered_on", "deliverable"]
+    actions = ["start_studies", "cancel_studies"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status in (StudyStatus.DELIVERED, StudyStatus.CANCELLED):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_through_service(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in axis5_services.STUDY_FIELDS if name in form.cleaned_data}
+        if change:
+            return axis5_services.study_update(study=obj, actor=request.user, fields=fields)
+        return axis5_services.study_create(actor=request.user, fields=fields)
+
+    def _transition(self, request, queryset, target, done):
+        apply_to_selected(
+            self,
+            request,
+            queryset,
+            lambda study: axis5_services.study_transition(study=study, actor=request.user, target=target),
+            done=done,
+        )
+
+    @admin.action(description="Commencer les études sélectionnées", permissions=["change"])
+    def start_studies(self, request, queryset):
+        self._transition(
+            request, queryset, StudyStatus.IN_PROGRESS, ("{count} étude commencée.", "{count} études commencées.")
+        )
+
+    @admin.action(description="Abandonner les études sélectionnées", permissions=["change"])
+    def cancel_studies(self, request, queryset):
+        self._transition(
+            request, queryset, StudyStatus.CANCELLED, ("{count} étude abandonnée.", "{count} études abandonnées.")
+        )
 
 
 # --- Partnership contracts -----------------------------------------------------------------------
 
 
-class ContractPartyAdminForm(forms.ModelForm):
-    """The admin builds the fields; this only adds the Paris rule of ``partnership.services``."""
-
-    def clean_collectivity(self):
-        collectivity = self.cleaned_data["collectivity"]
-        collectivity_check_covered_by_cnfpt(collectivity=collectivity, use=CollectivityUse.CONTRACT_PARTY)
-        return collectivity
-
-
-class ContractPartyInline(ScopedInline, admin.TabularInline):
+class ContractPartyInline(ReadOnlyInline, admin.TabularInline):
     model = ContractParty
-    form = ContractPartyAdminForm
     extra = 0
-    autocomplete_fields = ["collectivity"]
 
 
-class ProgrammeLineInline(ScopedInline, admin.TabularInline):
+class ProgrammeLineInline(ReadOnlyInline, admin.TabularInline):
     model = ProgrammeLine
     extra = 0
 
@@ -132,7 +212,12 @@ class ThemeAdmin(ScopedModelAdmin):
 
 @admin.register(PartnershipContract)
 class PartnershipContractAdmin(ScopedModelAdmin):
-    """AMF staff read every contract; changes go through the services (actions), and only drafts are editable."""
+    """Contracts are read here and changed in the workspace, where the contract services check every rule.
+
+    A draft's parties and programme carry the territory rule (and Paris's exclusion), its period the
+    overlap rule, its version the concurrent-edit guard: the workspace's edit form is their one door.
+    The periods action runs the same service as the daily task, on the selected contracts only.
+    """
 
     list_display = [
         "reference",
@@ -148,20 +233,6 @@ class PartnershipContractAdmin(ScopedModelAdmin):
     list_select_related = ["delegation"]
     search_fields = ["reference", "title", "parties__collectivity__search_name", "parties__collectivity__code"]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["delegate", "advisers"]
-    readonly_fields = [
-        "reference",
-        "status",
-        "version",
-        "created_by",
-        "created_at",
-        "submitted_at",
-        "signed_at",
-        "sealing_status",
-        "sealing_attempts",
-        "sealing_attempted_at",
-        "sealing_error",
-    ]
     inlines = [ContractPartyInline, ProgrammeLineInline, ContractDocumentInline, ContractTransitionInline]
     actions = ["activate_or_expire_due"]
 
@@ -169,52 +240,50 @@ class PartnershipContractAdmin(ScopedModelAdmin):
         return super().get_queryset(request).distinct()
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.is_draft:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.is_draft:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def has_add_permission(self, request):
-        # Contracts are drafted by delegations in the workspace, where every rule is checked.
         return False
 
-    @admin.action(description="Mettre à jour les états selon les dates (en vigueur, échu)")
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_update_periods_permission(self, request):
+        return permissions.admin_can_change(request.user, self.opts)
+
+    @admin.action(
+        description="Mettre à jour l'état des contrats sélectionnés selon leurs dates (en vigueur, échu)",
+        permissions=["update_periods"],
+    )
     def activate_or_expire_due(self, request, queryset):
-        counts = services.contracts_update_periods()
-        self.message_user(request, f"{counts['activated']} contrat(s) mis en vigueur, {counts['expired']} échu(s).")
+        counts = services.contracts_update_periods(contract_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            f"{_count(counts['activated'], 'contrat mis', 'contrats mis')} en vigueur, "
+            f"{_count(counts['expired'], 'échu', 'échus')}.",
+        )
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number < 2 else plural}"
 
 
 @admin.register(ContractTransition)
-class ContractTransitionAdmin(ScopedModelAdmin):
+class ContractTransitionAdmin(ReadOnlyModelAdmin):
+    """The history is append-only."""
+
     list_display = ["contract", "from_status", "to_status", "actor_label", "at"]
     list_filter = ["to_status"]
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "actor_label", "comment"]
     date_hierarchy = "at"
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ContractAmendment)
-class ContractAmendmentAdmin(ScopedModelAdmin):
+class ContractAmendmentAdmin(ReadOnlyModelAdmin):
+    """Avenants are recorded in the workspace (``contract_add_amendment``), which also moves the end date."""
+
     list_display = ["contract", "number", "title", "signed_on", "new_end_date"]
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "title"]
     date_hierarchy = "created_at"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

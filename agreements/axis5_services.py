@@ -25,7 +25,16 @@ STUDY_TRANSITIONS = {
     StudyStatus.REQUESTED: {StudyStatus.IN_PROGRESS, StudyStatus.CANCELLED},
     StudyStatus.IN_PROGRESS: {StudyStatus.DELIVERED, StudyStatus.CANCELLED},
 }
-INTERNSHIP_FIELDS = ("student_name", "student_email", "promotion", "start_date", "end_date", "tutor", "subject")
+INTERNSHIP_FIELDS = (
+    "student_name",
+    "student_email",
+    "promotion",
+    "start_date",
+    "end_date",
+    "tutor",
+    "subject",
+    "report",
+)
 STUDY_FIELDS = ("subject", "requester", "requested_on", "due_on", "authors")
 
 

@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from partnership.auth import client_ip
 from partnership.ratelimit import allow
+from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
 from . import signing
 from .enums import DocumentKind
@@ -200,6 +202,23 @@ class SignView(PortalMixin, View):
 
 
 class DeclineView(PortalMixin, View):
+    def confirmation(self, reason: str) -> Confirmation:
+        signature_request = self.signature_request
+        contract = signature_request.contract
+        on_behalf = f" au nom de {signature_request.party.collectivity}" if signature_request.party_id else ""
+        return Confirmation(
+            title="Refuser de signer ?",
+            consequences=[
+                f"Vous refusez de signer le contrat {contract.reference} (« {contract.title} »){on_behalf}.",
+                f"La délégation recevra votre motif : « {reason.strip()} ».",
+                "La signature s'arrête pour tous les signataires : le contrat retourne à la délégation, qui pourra "
+                "le modifier puis l'envoyer de nouveau à la signature.",
+                "Ce lien ne permettra plus de signer ce contrat.",
+            ],
+            confirm_label="Oui, refuser de signer",
+            cancel_url=reverse("signing:portal", args=[self.token]),
+        )
+
     def post(self, request, token):
         if not self.is_verified():
             messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
@@ -208,6 +227,8 @@ class DeclineView(PortalMixin, View):
         if not form.is_valid():
             messages.error(request, "Indiquez le motif de votre refus.")
             return self.back()
+        if not is_confirmed(request):
+            return render_confirmation(request, self.confirmation(form.cleaned_data["reason"]))
         try:
             signing.signature_request_decline(
                 request=self.signature_request, reason=form.cleaned_data["reason"], client=_client(request)

@@ -585,9 +585,12 @@ def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_
     return contract
 
 
-def contracts_update_periods(*, today: datetime.date | None = None) -> dict[str, int]:
+def contracts_update_periods(
+    *, today: datetime.date | None = None, contract_ids: list[int] | None = None
+) -> dict[str, int]:
     """Daily: signed contracts whose start date has come become active; past ones expire.
 
+    ``contract_ids`` limits the run to those contracts (the admin's action on selected rows).
     Each contract changes in its own transaction, so one failure does not hold back the others.
     """
     today = today or timezone.localdate()
@@ -595,6 +598,8 @@ def contracts_update_periods(*, today: datetime.date | None = None) -> dict[str,
     due = PartnershipContract.objects.filter(
         Q(status=ContractStatus.SIGNED, start_date__lte=today) | Q(status=ContractStatus.ACTIVE, end_date__lt=today)
     ).only("pk")
+    if contract_ids is not None:
+        due = due.filter(pk__in=contract_ids)
     for contract in due:
         with transaction.atomic():
             contract = _lock(contract)

@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
+from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
 from . import selectors, services, signing
-from .enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind
+from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
     AmendmentForm,
     AttachmentForm,
@@ -319,6 +321,10 @@ class ContractActionView(ManageMixin, View):
     def call_service(self, contract, data):
         raise NotImplementedError
 
+    def confirmation(self, contract, data) -> Confirmation | None:
+        """What a destructive action asks before acting; ``None``: the action needs no confirmation."""
+        return None
+
     def post(self, request, pk, **kwargs):
         contract = self.get_contract()
         form = self.form_class(request.POST, request.FILES) if self.form_class else None
@@ -327,8 +333,11 @@ class ContractActionView(ManageMixin, View):
                 for message in field_errors:
                     messages.error(request, message)
             return redirect("agreements:contract_detail", pk=contract.pk)
+        data = form.cleaned_data if form else {}
+        if not is_confirmed(request) and (confirmation := self.confirmation(contract, data)) is not None:
+            return render_confirmation(request, confirmation)
         try:
-            self.call_service(contract, form.cleaned_data if form else {})
+            self.call_service(contract, data)
         except ValidationError as error:
             for message in _error_messages(error):
                 messages.error(request, message)
@@ -356,6 +365,28 @@ class ContractReturnToDraftView(ContractActionView):
     def call_service(self, contract, data):
         signing.signature_process_cancel(contract=contract, actor=self.request.user, reason=data["reason"])
 
+    def confirmation(self, contract, data):
+        pending = list(
+            contract.signature_requests.filter(status__in=OPEN_REQUEST_STATUSES).values_list("signer_name", flat=True)
+        )
+        consequences = []
+        if pending:
+            consequences.append(
+                f"Les demandes de signature en attente seront annulées ({', '.join(pending)}) : "
+                "les liens déjà envoyés ne permettront plus de signer."
+            )
+        consequences += [
+            f"Le contrat {contract.reference} reviendra à l'état de brouillon ; une fois modifié, il devra être "
+            "de nouveau envoyé à la signature de chacun des signataires.",
+            f"Motif inscrit dans l'historique du contrat : « {data['reason'].strip()} ».",
+        ]
+        return Confirmation(
+            title=f"Retirer le contrat {contract.reference} de la signature ?",
+            consequences=consequences,
+            confirm_label="Oui, retirer de la signature",
+            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+        )
+
 
 class ContractTerminateView(ContractActionView):
     form_class = TerminateForm
@@ -364,6 +395,20 @@ class ContractTerminateView(ContractActionView):
     def call_service(self, contract, data):
         services.contract_terminate(
             contract=contract, actor=self.request.user, reason=data["reason"], on_date=data["on_date"]
+        )
+
+    def confirmation(self, contract, data):
+        return Confirmation(
+            title=f"Résilier le contrat {contract.reference} ?",
+            consequences=[
+                f"Le contrat {contract.reference} (« {contract.title} ») sera résilié à la date du "
+                f"{data['on_date']:%d/%m/%Y}.",
+                f"Motif inscrit dans l'historique du contrat : « {data['reason'].strip()} ».",
+                "La résiliation est définitive : le contrat ne pourra plus être modifié, prolongé par avenant "
+                "ni remis en vigueur.",
+            ],
+            confirm_label="Oui, résilier le contrat",
+            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
         )
 
 
@@ -401,6 +446,28 @@ class SignatureReplaceView(ContractActionView):
     def call_service(self, contract, data):
         signing.signature_request_replace_signer(
             contract=contract, request_id=self.kwargs["request_pk"], actor=self.request.user, **data
+        )
+
+    def confirmation(self, contract, data):
+        old = contract.signature_requests.filter(pk=self.kwargs["request_pk"], status__in=OPEN_REQUEST_STATUSES).first()
+        if old is None:
+            return None  # nothing pending to replace: the service says so
+        newcomer = f"{data['name'].strip()} ({data['email'].strip().lower()}), {data['function'].strip()},"
+        if old.status == SignatureRequestStatus.SENT:
+            arrival = f"{newcomer} signera à sa place et recevra son lien personnel par e-mail."
+        else:
+            arrival = (
+                f"{newcomer} signera à sa place et recevra son lien à son tour, après les signatures qui précèdent."
+            )
+        return Confirmation(
+            title=f"Remplacer {old.signer_name} comme signataire ?",
+            consequences=[
+                f"La demande de signature adressée à {old.signer_name} ({old.signer_email}) sera retirée : "
+                "son lien ne permettra plus de signer.",
+                arrival,
+            ],
+            confirm_label="Oui, remplacer le signataire",
+            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
         )
 
 

@@ -66,6 +66,26 @@ def event_registrations(event: Event) -> QuerySet[EventRegistration]:
     )
 
 
+def waiting_list(event: Event) -> QuerySet[EventRegistration]:
+    """The event's waiting list in promotion order: first registered, first promoted."""
+    return event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
+
+
+def seat_goes_to_if_cancelled(registration: EventRegistration) -> EventRegistration | None:
+    """Who would be promoted (and e-mailed) if ``registration`` were cancelled now: what the confirmation says."""
+    event = registration.event
+    if (
+        registration.status != RegistrationStatus.CONFIRMED
+        or event.status != EventStatus.PUBLISHED
+        or event.starts_at <= timezone.now()
+    ):
+        return None
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if confirmed - 1 >= event.capacity:
+        return None
+    return waiting_list(event).first()
+
+
 def registration_by_token(token: str) -> EventRegistration:
     """The registration of a personal link (``DoesNotExist`` when the token is unknown)."""
     return EventRegistration.objects.select_related("event", "collectivity__department", "feedback").get(

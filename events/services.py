@@ -32,7 +32,7 @@ from .models import (
     SpeakerExpertise,
     TimeSlot,
 )
-from .selectors import registration_is_open, token_hash
+from .selectors import registration_is_open, token_hash, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,8 @@ def _local(value: datetime) -> str:
 
 
 def _check_organiser(*, actor: User, delegation: Delegation | None) -> None:
+    if permissions.is_amf_staff(actor):
+        return
     if delegation is None:
         if not permissions.is_national_staff(actor):
             raise ValidationError("Seul le CNFPT national peut organiser un événement sans délégation.")
@@ -98,7 +100,7 @@ def event_update(
 ) -> Event:
     """Change an event. A larger capacity promotes waitlisted registrants (and e-mails them)."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
-    if not permissions.can_manage_event(actor, locked):
+    if not permissions.can_change_event(actor, locked):
         raise ValidationError("Vous ne pouvez pas modifier cet événement.")
     if locked.status == EventStatus.CANCELLED:
         raise ValidationError("Un événement annulé ne peut plus être modifié.")
@@ -123,7 +125,7 @@ def event_update(
 @transaction.atomic
 def event_publish(*, event: Event, actor: User) -> None:
     """Draft → published: the public page and the registrations open."""
-    if not permissions.can_manage_event(actor, event):
+    if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas publier cet événement.")
     if event.registration_closes_at <= timezone.now():
         raise ValidationError("La date de clôture des inscriptions est déjà passée : modifiez-la avant de publier.")
@@ -136,7 +138,7 @@ def event_publish(*, event: Event, actor: User) -> None:
 @transaction.atomic
 def event_cancel(*, event: Event, actor: User) -> None:
     """Draft or published → cancelled; registrants (confirmed and waitlisted) are told by e-mail."""
-    if not permissions.can_manage_event(actor, event):
+    if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas annuler cet événement.")
     if not Event.objects.filter(pk=event.pk, status__in=[EventStatus.DRAFT, EventStatus.PUBLISHED]).update(
         status=EventStatus.CANCELLED, updated_at=timezone.now()
@@ -156,13 +158,9 @@ def timeslot_create(
     description: str = "",
     speakers: list[Speaker] | QuerySet = (),
 ) -> TimeSlot:
-    if not permissions.can_manage_event(actor, event):
+    if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
-    if starts_at < event.starts_at or ends_at > event.ends_at:
-        raise ValidationError(
-            f"Le créneau doit se tenir pendant l'événement, entre le {_local(event.starts_at)} "
-            f"et le {_local(event.ends_at)}."
-        )
+    _check_slot_period(event, starts_at, ends_at)
     slot = TimeSlot(event=event, title=title, description=description, starts_at=starts_at, ends_at=ends_at)
     slot.full_clean()
     slot.save()
@@ -170,9 +168,40 @@ def timeslot_create(
     return slot
 
 
+def _check_slot_period(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise ValidationError(
+            f"Le créneau doit se tenir pendant l'événement, entre le {_local(event.starts_at)} "
+            f"et le {_local(event.ends_at)}."
+        )
+
+
+@transaction.atomic
+def timeslot_update(
+    *,
+    slot: TimeSlot,
+    actor: User,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    speakers: list[Speaker] | QuerySet = (),
+) -> TimeSlot:
+    """Change a slot of the programme; it stays within the event's period."""
+    locked = TimeSlot.objects.select_for_update().select_related("event").get(pk=slot.pk)
+    if not permissions.can_change_event(actor, locked.event):
+        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+    _check_slot_period(locked.event, starts_at, ends_at)
+    locked.title, locked.description, locked.starts_at, locked.ends_at = title, description, starts_at, ends_at
+    locked.full_clean()
+    locked.save(update_fields=["title", "description", "starts_at", "ends_at"])
+    locked.speakers.set(speakers)
+    return locked
+
+
 @transaction.atomic
 def timeslot_delete(*, slot: TimeSlot, actor: User) -> None:
-    if not permissions.can_manage_event(actor, slot.event):
+    if not permissions.can_change_event(actor, slot.event):
         raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
     slot.delete()
 
@@ -242,9 +271,7 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
     free = event.capacity - confirmed
     if free <= 0 or event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
         return []
-    promoted = list(
-        event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")[:free]
-    )
+    promoted = list(waiting_list(event)[:free])
     now = timezone.now()
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
@@ -262,7 +289,7 @@ def registration_cancel(*, registration: EventRegistration, actor: User | None =
     Returns the promoted registrations.
     """
     event = Event.objects.select_for_update().get(pk=registration.event_id)
-    if actor is not None and not permissions.can_manage_event(actor, event):
+    if actor is not None and not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas annuler cette inscription.")
     current = EventRegistration.objects.select_for_update().get(pk=registration.pk)
     if current.status == RegistrationStatus.CANCELLED:
@@ -283,7 +310,7 @@ def registrations_check_in(*, event: Event, actor: User, present_ids: set[int]) 
 
     Returns the number of participants checked in.
     """
-    if not permissions.can_manage_event(actor, event):
+    if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas pointer les présences de cet événement.")
     now = timezone.now()
     if timezone.localdate(now) < timezone.localdate(event.starts_at):

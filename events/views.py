@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.auth import client_ip
 from partnership.ratelimit import allow
-from partnership.viewutils import add_service_errors, requires
+from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation, requires
 
 from . import selectors, services
 from .documents import attendance_certificate_pdf, certificate_filename
@@ -158,6 +159,24 @@ def registration_manage(request, token: str):
 @require_POST
 def registration_cancel_own(request, token: str):
     registration = _registration_from_token(token)
+    if not is_confirmed(request):
+        consequences = [
+            f"Votre inscription à « {registration.event.title} » ({registration.event.period_display}) sera annulée."
+        ]
+        if selectors.seat_goes_to_if_cancelled(registration):
+            consequences.append(
+                "Votre place sera proposée à la première personne de la liste d'attente, qui recevra un e-mail."
+            )
+        consequences.append("Pour participer ensuite, il faudra vous inscrire de nouveau, s'il reste des places.")
+        return render_confirmation(
+            request,
+            Confirmation(
+                title="Annuler mon inscription ?",
+                consequences=consequences,
+                confirm_label="Oui, annuler mon inscription",
+                cancel_url=reverse("events:registration_manage", args=[token]),
+            ),
+        )
     try:
         services.registration_cancel(registration=registration)
     except ValidationError as exc:
@@ -275,6 +294,28 @@ def event_publish(request, pk: int):
 @requires(permissions.can_manage_events)
 def event_cancel(request, pk: int):
     event = _managed_event(request, pk)
+    if not is_confirmed(request):
+        registered = event.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+        told = (
+            f"Les {registered} inscrits (confirmés et en liste d'attente) en seront informés par e-mail."
+            if registered > 1
+            else "La personne inscrite en sera informée par e-mail."
+            if registered == 1
+            else "Personne n'est inscrit : aucun e-mail ne sera envoyé."
+        )
+        return render_confirmation(
+            request,
+            Confirmation(
+                title=f"Annuler l'événement « {event.title} » ?",
+                consequences=[
+                    f"L'événement « {event.title} » ({event.period_display}) sera annulé et ses inscriptions fermées.",
+                    told,
+                    "Un événement annulé ne peut plus être modifié ni publié de nouveau.",
+                ],
+                confirm_label="Oui, annuler l'événement",
+                cancel_url=reverse("events:event_manage", args=[event.pk]),
+            ),
+        )
     try:
         services.event_cancel(event=event, actor=request.user)
     except ValidationError as exc:
@@ -296,11 +337,35 @@ def registration_list(request, pk: int):
     )
 
 
+def _staff_cancel_confirmation(event: Event, registration: EventRegistration) -> Confirmation:
+    consequences = [
+        f"L'inscription de {registration.full_name} ({registration.email}) à « {event.title} » sera annulée."
+    ]
+    promoted = selectors.seat_goes_to_if_cancelled(registration)
+    if promoted is not None:
+        consequences.append(
+            f"La place libérée sera proposée à {promoted.full_name}, premier·e de la liste d'attente, "
+            "qui recevra un e-mail."
+        )
+    elif registration.status == RegistrationStatus.CONFIRMED:
+        consequences.append(
+            "Personne n'attend sur la liste d'attente : la place restera libre pour une nouvelle inscription."
+        )
+    return Confirmation(
+        title=f"Annuler l'inscription de {registration.full_name} ?",
+        consequences=consequences,
+        confirm_label="Oui, annuler l'inscription",
+        cancel_url=reverse("events:registration_list", args=[event.pk]),
+    )
+
+
 @require_POST
 @requires(permissions.can_manage_events)
 def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations, pk=registration_pk)
+    if not is_confirmed(request):
+        return render_confirmation(request, _staff_cancel_confirmation(event, registration))
     try:
         promoted = services.registration_cancel(registration=registration, actor=request.user)
     except ValidationError as exc:

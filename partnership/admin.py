@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .admin_site import ScopedModelAdmin
 from .forms import UserChangeForm, UserCreationForm
@@ -67,6 +68,7 @@ class DelegationAdmin(ScopedModelAdmin):
 
 @admin.register(MayorsAssociation)
 class MayorsAssociationAdmin(ScopedModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "department", "email"]
     list_select_related = ["department"]
     search_fields = ["name", "department__code", "department__name"]

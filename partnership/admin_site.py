@@ -1,12 +1,15 @@
 """The Django admin of AMF staff, guarded by the project's permission module."""
 
-from django.contrib import admin
-from django.contrib.admin import widgets
+from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.apps import AdminConfig
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from . import permissions
+from .viewutils import CONFIRM_FIELD, add_service_errors
 
 
 class PartnershipAdminSite(admin.AdminSite):
@@ -78,3 +81,124 @@ class ScopedInline:
 
     def has_delete_permission(self, request, obj=None):
         return permissions.admin_can_change(request.user, self.parent_model._meta)
+
+
+class ReadOnlyModelAdmin(ScopedModelAdmin):
+    """Shown to every admin user, changed by nobody: these objects have their own doors, where the rules live."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline:
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ServiceRefused(Exception):
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+class ServiceModelAdmin(ScopedModelAdmin):
+    """A change form whose save is a service call.
+
+    Subclasses implement ``save_through_service(request, obj, form, change)`` and return the saved
+    object. When the service refuses (``ValidationError``), the admin's transaction is rolled back
+    and the same POST is shown again, every input kept, with the service's message on the form:
+    nothing is half-saved and nothing typed is lost.
+    """
+
+    def save_through_service(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = self.save_through_service(request, obj, form, change)
+        except ValidationError as exc:
+            raise _ServiceRefused(exc) from exc
+        # The admin goes on with ``obj`` (log entry, redirect): give it the saved row's identity.
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields are the service's business; inlines, each admin's own.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _ServiceRefused as refused:
+            # Raised inside the admin's atomic block: nothing was written. Validate the same POST
+            # again with the refusal on the form, which renders it with every value as typed.
+            request._service_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                add_service_errors(self, refusal)
+                return cleaned
+
+        return RefusedForm
+
+
+def apply_to_selected(modeladmin, request, queryset, call, *, done: tuple[str, str]) -> int:
+    """Run ``call(obj)`` (a service) on each selected row, and on them only, each in its own transaction.
+
+    Each refusal is reported with the row it concerns; ``done`` (singular and plural, with
+    ``{count}``) reports the successes. Returns the number of successes.
+    """
+    count = 0
+    for obj in queryset:
+        try:
+            with transaction.atomic():
+                call(obj)
+        except ValidationError as exc:
+            modeladmin.message_user(request, f"{obj} : {' '.join(exc.messages)}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(request, done[count > 1].format(count=count), messages.SUCCESS)
+    return count
+
+
+def confirm_action(modeladmin, request, queryset, *, title: str, consequences: list[str], confirm_label: str):
+    """The admin's confirmation step for an action that cannot be undone (as Django's own « delete selected »).
+
+    Returns the page to show, or ``None`` once the person confirmed on that page.
+    """
+    if request.POST.get(CONFIRM_FIELD) == "oui":
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "consequences": consequences,
+        "queryset": queryset,
+        "action": request.POST["action"],
+        "opts": modeladmin.model._meta,
+        "confirm_label": confirm_label,
+        "confirm_field": CONFIRM_FIELD,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/partnership/confirm_action.html", context)

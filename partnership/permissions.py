@@ -162,6 +162,12 @@ def can_manage_event(user, event) -> bool:
     return is_delegation_staff(user) and event.delegation_id == user.delegation_id
 
 
+def can_change_event(user, event) -> bool:
+    """What the event services accept: the event's managers, and AMF staff, who co-organise every
+    event from the admin (the workspace stays the CNFPT's, see ``can_manage_event``)."""
+    return can_manage_event(user, event) or is_amf_staff(user)
+
+
 def can_view_speakers(user) -> bool:
     """The speakers directory is open to CNFPT staff (national and delegations) and AMF staff."""
     return is_cnfpt_staff(user) or is_amf_staff(user)

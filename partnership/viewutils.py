@@ -1,9 +1,12 @@
-"""Small pieces every app's views share: a permission gate and showing a service's errors on a form."""
+"""Small pieces every app's views share: a permission gate, showing a service's errors on a form,
+and the confirmation step before a destructive action."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
 
 
 def requires(check):
@@ -29,3 +32,47 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+# --- Confirmation of destructive actions ---------------------------------------------------------
+
+# The field the confirmation page adds: a POST without it shows the confirmation instead of acting.
+CONFIRM_FIELD = "confirmation"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the confirmation page says before a destructive action: each consequence, in full."""
+
+    title: str
+    consequences: list[str]
+    confirm_label: str
+    cancel_url: str
+
+
+def is_confirmed(request) -> bool:
+    return request.POST.get(CONFIRM_FIELD) == "oui"
+
+
+def render_confirmation(request, confirmation: Confirmation):
+    """The step between a destructive button and its effect, without JavaScript.
+
+    The page repeats what the person typed (as hidden fields) and posts it again to the same URL
+    with the confirmation field; « Annuler » goes back without doing anything.
+    """
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "includes/confirm.html",
+        {
+            "confirmation": confirmation,
+            "carried": carried,
+            "action": request.get_full_path(),
+            "confirm_field": CONFIRM_FIELD,
+        },
+    )

@@ -97,6 +97,17 @@ def speaker_user(db):
     return UserFactory(role=Role.SPEAKER)
 
 
+@pytest.fixture
+def national_admin(db):
+    """National CNFPT staff allowed into the Django admin (not a superuser)."""
+    return UserFactory(role=Role.NATIONAL_STAFF, is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(role=Role.NATIONAL_STAFF, is_staff=True, is_superuser=True)
+
+
 PERSONAS = [
     "national_staff",
     "delegation_staff",

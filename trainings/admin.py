@@ -1,11 +1,12 @@
-"""Reference data (training schemes) for AMF staff; the rest is readable for national statistics."""
+"""Reference data (training schemes) for AMF staff; the rest is read-only, for national statistics.
 
-from django import forms
+Actions, sessions, registrations and attendance are changed in the workspace, whose services hold
+the rules (capacity and waiting list, half-days, who may take attendance): the admin never writes them.
+"""
+
 from django.contrib import admin
 
-from partnership.admin_site import ScopedInline, ScopedModelAdmin
-from partnership.enums import CollectivityUse
-from partnership.services import collectivity_check_covered_by_cnfpt
+from partnership.admin_site import ReadOnlyInline, ReadOnlyModelAdmin, ScopedModelAdmin
 
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, TrainingScheme
 
@@ -20,7 +21,7 @@ class TrainingSchemeAdmin(ScopedModelAdmin):
 
 
 @admin.register(TrainingAction)
-class TrainingActionAdmin(ScopedModelAdmin):
+class TrainingActionAdmin(ReadOnlyModelAdmin):
     list_display = ["title", "delegation", "scheme", "theme", "mode", "duration_days", "programme_line"]
     list_filter = ["mode", "scheme", "theme", "delegation"]
     list_select_related = ["delegation", "scheme", "theme", "programme_line"]
@@ -29,13 +30,13 @@ class TrainingActionAdmin(ScopedModelAdmin):
     raw_id_fields = ["programme_line"]
 
 
-class SessionHalfDayInline(ScopedInline, admin.TabularInline):
+class SessionHalfDayInline(ReadOnlyInline, admin.TabularInline):
     model = SessionHalfDay
     extra = 0
 
 
 @admin.register(Session)
-class SessionAdmin(ScopedModelAdmin):
+class SessionAdmin(ReadOnlyModelAdmin):
     list_display = ["action", "start_date", "end_date", "venue", "capacity", "status"]
     list_filter = ["status", "action__delegation"]
     list_select_related = ["action", "venue__department"]
@@ -45,18 +46,8 @@ class SessionAdmin(ScopedModelAdmin):
     inlines = [SessionHalfDayInline]
 
 
-class RegistrationAdminForm(forms.ModelForm):
-    """The admin builds the fields; this only adds the Paris rule of ``partnership.services``."""
-
-    def clean_employer(self):
-        employer = self.cleaned_data["employer"]
-        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
-        return employer
-
-
 @admin.register(Registration)
-class RegistrationAdmin(ScopedModelAdmin):
-    form = RegistrationAdminForm
+class RegistrationAdmin(ReadOnlyModelAdmin):
     list_display = ["last_name", "first_name", "email", "category", "employer", "session", "status", "created_at"]
     list_filter = ["status", "category", "session__action__delegation"]
     list_select_related = ["employer__department", "session__action"]
@@ -66,7 +57,7 @@ class RegistrationAdmin(ScopedModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedModelAdmin):
+class AttendanceAdmin(ReadOnlyModelAdmin):
     list_display = ["registration", "half_day", "status", "recorded_at"]
     list_filter = ["status"]
     list_select_related = ["registration__session__action", "half_day"]
@@ -76,7 +67,7 @@ class AttendanceAdmin(ScopedModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(ScopedModelAdmin):
+class CalendarFeedAdmin(ReadOnlyModelAdmin):
     list_display = ["delegation", "regenerated_at"]
     list_select_related = ["delegation"]
     exclude = ["token"]

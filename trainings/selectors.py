@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from agreements.models import ContractParty
 from partnership import permissions
@@ -161,6 +162,22 @@ def registration_list(user, *, session=None, status: str = "", start=None, end=N
     return with_waiting_position(with_present_half_days(registrations)).order_by(
         "-session__start_date", "last_name", "pk"
     )
+
+
+def waiting_list(session: Session) -> QuerySet[Registration]:
+    """The session's waiting list in promotion order: first registered, first promoted."""
+    return session.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
+
+
+def seat_goes_to_if_cancelled(registration: Registration) -> Registration | None:
+    """Who would be confirmed (and e-mailed) if ``registration`` were cancelled now: what the confirmation says."""
+    session = registration.session
+    if registration.status != RegistrationStatus.CONFIRMED or session.start_date <= timezone.localdate():
+        return None
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if confirmed - 1 >= session.capacity:
+        return None
+    return waiting_list(session).first()
 
 
 def trainer_user_ids(session: Session) -> list[int]:

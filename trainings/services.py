@@ -10,7 +10,7 @@ import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +28,7 @@ from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
-from .selectors import sessions_visible_to, trainer_user_ids
+from .selectors import sessions_visible_to, trainer_user_ids, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -257,11 +257,7 @@ def _fill_from_waiting_list(session: Session) -> list[int]:
     free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if free <= 0:
         return []
-    promoted = list(
-        session.registrations.filter(status=RegistrationStatus.WAITLISTED)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:free]
-    )
+    promoted = list(waiting_list(session).values_list("pk", flat=True)[:free])
     if promoted:
         Registration.objects.filter(pk__in=promoted, status=RegistrationStatus.WAITLISTED).update(
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
@@ -554,35 +550,6 @@ def registration_send_email(*, registration_id: int, kind: str) -> bool:
     body = render_to_string("trainings/emails/registration.txt", context)
     send_mail(subject, body, None, [registration.email])
     return True
-
-
-def sessions_send_reminders(*, today: date | None = None) -> int:
-    """Periodic: remind each confirmed agent, once, ``TRAINING_REMINDER_DAYS`` before their session.
-
-    Each reminder is claimed by a conditional UPDATE on ``reminded_at``, so two beat runs (or two
-    schedulers) never send it twice. Returns how many reminders were scheduled.
-    """
-    from django.conf import settings
-
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=settings.TRAINING_REMINDER_DAYS)
-    due = Registration.objects.filter(
-        status=RegistrationStatus.CONFIRMED,
-        reminded_at__isnull=True,
-        session__status=SessionStatus.PLANNED,
-        session__start_date__gt=today,
-        session__start_date__lte=horizon,
-    ).values_list("pk", flat=True)
-    sent = 0
-    for registration_id in list(due):
-        with transaction.atomic():
-            claimed = Registration.objects.filter(pk=registration_id, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            )
-            if claimed:
-                _queue_email(registration_id, RegistrationEmail.REMINDER)
-                sent += 1
-    return sent
 
 
 # --- Attendance ---------------------------------------------------------------------------------

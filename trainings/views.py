@@ -20,7 +20,7 @@ from django.views import View
 from partnership import permissions
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
-from partnership.viewutils import add_service_errors
+from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation
 
 from . import selectors, services
 from .documents import calendar_feed
@@ -274,6 +274,29 @@ class SessionUpdateView(WorkspaceView):
 class SessionCancelView(WorkspaceView):
     def post(self, request, pk):
         session = _managed_session_or_404(request.user, pk)
+        if not is_confirmed(request):
+            registered = session.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+            told = (
+                f"Les {registered} inscriptions en cours (confirmées et en liste d'attente) seront annulées ; "
+                "chaque agent en sera informé par e-mail."
+                if registered > 1
+                else "L'inscription en cours sera annulée ; l'agent en sera informé par e-mail."
+                if registered == 1
+                else "Aucun agent n'est inscrit : personne ne sera prévenu."
+            )
+            return render_confirmation(
+                request,
+                Confirmation(
+                    title=f"Annuler la session du {session.start_date:%d/%m/%Y} ?",
+                    consequences=[
+                        f"La session « {session.action.title} » du {session.start_date:%d/%m/%Y} sera annulée.",
+                        told,
+                        "Une session annulée ne peut pas être rouverte.",
+                    ],
+                    confirm_label="Oui, annuler la session",
+                    cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+                ),
+            )
         try:
             services.session_cancel(actor=request.user, session=session)
         except ValidationError as exc:
@@ -396,6 +419,32 @@ class RegistrationListView(WorkspaceView):
 
 
 class RegistrationCancelView(WorkspaceView):
+    def confirmation(self, registration) -> Confirmation:
+        session = registration.session
+        consequences = [
+            f"L'inscription de {registration.full_name} à « {session.action.title} » "
+            f"(session du {session.start_date:%d/%m/%Y}) sera annulée ; {registration.full_name} "
+            "en sera informé·e par e-mail."
+        ]
+        promoted = selectors.seat_goes_to_if_cancelled(registration)
+        user = self.request.user
+        if promoted is not None and permissions.is_hr_contact(user) and promoted.employer_id != user.collectivity_id:
+            # An HR contact sees only their own collectivité's agents: the next one stays anonymous.
+            consequences.append(
+                "La place libérée sera proposée à la première personne de la liste d'attente, qui recevra un e-mail."
+            )
+        elif promoted is not None:
+            consequences.append(
+                f"La place libérée sera proposée à {promoted.full_name} ({promoted.employer}), premier·e de la "
+                "liste d'attente, qui recevra un e-mail."
+            )
+        return Confirmation(
+            title=f"Annuler l'inscription de {registration.full_name} ?",
+            consequences=consequences,
+            confirm_label="Oui, annuler l'inscription",
+            cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+        )
+
     def post(self, request, pk):
         registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
         if not (
@@ -403,6 +452,8 @@ class RegistrationCancelView(WorkspaceView):
             or permissions.can_manage_delegation(request.user, registration.session.action.delegation_id)
         ):
             raise Http404
+        if not is_confirmed(request):
+            return render_confirmation(request, self.confirmation(registration))
         try:
             promoted = services.registration_cancel(actor=request.user, registration=registration)
         except ValidationError as exc:

@@ -63,6 +63,11 @@ def test_hr_contact_fills_session_then_cancellation_promotes_waiting_agent(journ
 
     mail.outbox.clear()
     page.get_by_role("row", name=re.compile(AGENTS[0][1])).get_by_role("button", name="Annuler l'inscription").click()
+    page.get_by_text("Ce qui va se passer").wait_for()
+    run.step(page, "confirmation de l'annulation")
+    assert page.get_by_text(f"La place libérée sera proposée à {AGENTS[2][0]} {AGENTS[2][1]}").count() == 1
+    run.assert_accessible()
+    page.get_by_role("button", name="Oui, annuler l'inscription").click()
     page.get_by_text("La première personne en liste d'attente obtient la place").wait_for()
     run.step(page, "annulation et promotion")
     statuses = dict(Registration.objects.filter(session=session).values_list("email", "status"))

@@ -2,9 +2,9 @@
 
 import pytest
 
-from events.enums import RegistrationStatus
 from events.models import ANONYMISED_SPEAKER_NAME
 from tests.events.factories import EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
+from tests.helpers import admin_confirmation, admin_messages, confirm_admin_action, run_admin_action
 
 pytestmark = pytest.mark.django_db
 
@@ -34,25 +34,21 @@ def test_admin_event_change_page(client, amf_staff, event):
     assert response.context["has_change_permission"] is True
 
 
-def test_admin_cancel_action_promotes(client, amf_staff, event, commune):
-    confirmed = EventRegistrationFactory(event=event, collectivity=commune)
-    EventRegistrationFactory(event=event, collectivity=commune)
-    waiting = EventRegistrationFactory(event=event, collectivity=commune, status=RegistrationStatus.WAITLISTED)
-    client.force_login(amf_staff)
-
-    client.post(
-        "/admin/events/eventregistration/",
-        {"action": "cancel_registrations", "_selected_action": [confirmed.pk]},
-    )
-
-    waiting.refresh_from_db()
-    assert waiting.status == RegistrationStatus.CONFIRMED
-
-
-def test_admin_erase_action(client, amf_staff):
+def test_admin_erase_action_asks_then_erases(django_app, amf_staff):
     speaker = SpeakerFactory()
-    client.force_login(amf_staff)
-    client.post("/admin/events/speaker/", {"action": "erase_speakers", "_selected_action": [speaker.pk]})
+    confirmation = run_admin_action(
+        django_app, "/admin/events/speaker/", user=amf_staff, action="erase_speakers", selected=[speaker]
+    )
+    assert admin_confirmation(confirmation) == [
+        f"{speaker} : nom, coordonnées, organisme et présentation seront effacés définitivement, et son compte "
+        "utilisateur désactivé ; ses interventions restent comptées, sans son nom."
+    ]
+    speaker.refresh_from_db()
+    assert speaker.anonymised_at is None
+
+    page = confirm_admin_action(confirmation)
+
+    assert admin_messages(page) == ["1 intervenant anonymisé."]
     speaker.refresh_from_db()
     assert speaker.last_name == ANONYMISED_SPEAKER_NAME
 

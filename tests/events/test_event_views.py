@@ -105,33 +105,6 @@ def test_event_registration_form_requires_collectivity(client, event, commune):
     assert event.registrations.count() == 0
 
 
-def test_personal_link_cancels_and_promotes(client, event, commune, django_capture_on_commit_callbacks):
-    from events.services import registration_create
-
-    with django_capture_on_commit_callbacks(execute=True):
-        first, token = registration_create(
-            event_id=event.pk,
-            first_name="A",
-            last_name="A",
-            email="a@example.fr",
-            quality="agent",
-            collectivity=commune,
-        )
-    EventRegistrationFactory(event=event, collectivity=commune)
-    waiting = EventRegistrationFactory(event=event, collectivity=commune, status=RegistrationStatus.WAITLISTED)
-    mail.outbox.clear()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/evenements/inscription/{token}/annuler/", follow=True)
-
-    assert "Votre inscription est annulée." in response.content.decode()
-    first.refresh_from_db()
-    waiting.refresh_from_db()
-    assert first.status == RegistrationStatus.CANCELLED
-    assert waiting.status == RegistrationStatus.CONFIRMED
-    assert [m.to for m in mail.outbox] == [[waiting.email]]
-
-
 def test_personal_link_unknown_token_is_404(client, event):
     assert client.get("/evenements/inscription/inconnu/").status_code == 404
 
@@ -357,18 +330,6 @@ def test_registration_list_shows_registrations(client, delegation_staff, event, 
 
     assert list(response.context["registrations"]) == [registration]
     assert "Dupuis" in response.content.decode()
-
-
-def test_staff_cancels_registration_and_promotes(client, delegation_staff, event, commune):
-    confirmed = EventRegistrationFactory(event=event, collectivity=commune)
-    waiting = EventRegistrationFactory(event=event, collectivity=commune, status=RegistrationStatus.WAITLISTED)
-    client.force_login(delegation_staff)
-
-    client.post(f"/evenements/gestion/{event.pk}/inscriptions/{confirmed.pk}/annuler/")
-
-    confirmed.refresh_from_db()
-    waiting.refresh_from_db()
-    assert (confirmed.status, waiting.status) == (RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED)
 
 
 def test_check_in_one_form_for_the_list(client, delegation_staff, delegation, commune):

@@ -13,21 +13,15 @@ from django.utils import timezone
 
 from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement, Internship, Study, Theme
 from events.enums import ExpertiseTheme
-from events.models import EventFeedback, Speaker, SpeakerExpertise
+from events.models import Speaker, SpeakerExpertise
 from partnership.enums import CollectivityKind, EpciType, Role
 from partnership.models import Collectivity, MayorsAssociation
 from tests.events.factories import EventFactory, EventRegistrationFactory, TimeSlotFactory
 from tests.factories import UserFactory
-from tests.forms.edit_forms import _minute, contract_draft
+from tests.forms.edit_forms import _minute
 from tests.trainings.factories import (
-    RegistrationFactory,
-    SessionFactory,
-    TrainingActionFactory,
     TrainingSchemeFactory,
-    in_days,
 )
-from trainings.enums import ActionMode, AttendanceStatus
-from trainings.models import Attendance, CalendarFeed
 
 
 def _agreement():
@@ -51,13 +45,6 @@ def _agreement():
     )
     Amendment.objects.create(agreement=agreement, number=1, title="Prolongation", summary="Un an de plus.")
     return agreement
-
-
-def _session(fx):
-    action = TrainingActionFactory(
-        delegation=fx("delegation"), mode=ActionMode.INTER, scheme=TrainingSchemeFactory(), objectives="Savoir agir."
-    )
-    return SessionFactory(action=action, venue=fx("commune"), start_date=in_days(-2), end_date=in_days(-2))
 
 
 def _event(fx):
@@ -120,14 +107,8 @@ def _user(fx):
     return user
 
 
-def _attendance(fx):
-    session = _session(fx)
-    registration = RegistrationFactory(session=session, employer=fx("commune"), email="agent-admin@mairie.example.fr")
-    return Attendance.objects.create(
-        registration=registration, half_day=session.half_days.first(), status=AttendanceStatus.PRESENT
-    )
-
-
+# Contracts, training actions, sessions, registrations, attendance, calendar feeds and event feedback
+# are read-only in the admin (tests/partnership/test_admin_walk.py): their doors are the workspace's.
 ADMIN_OBJECTS = {
     "auth.group": lambda fx: Group.objects.create(name="Gestionnaires des statistiques"),
     "partnership.region": lambda fx: fx("delegation").region,
@@ -161,23 +142,9 @@ ADMIN_OBJECTS = {
         authors="Élèves de l'INET",
     ),
     "agreements.theme": lambda fx: Theme.objects.get(family="hr_support", code="illettrisme"),
-    "agreements.partnershipcontract": lambda fx: contract_draft(fx).rows["contract"],
     "trainings.trainingscheme": lambda fx: TrainingSchemeFactory(description="Cinq jours en catégorie C."),
-    "trainings.trainingaction": lambda fx: _session(fx).action,
-    "trainings.session": _session,
-    "trainings.registration": lambda fx: RegistrationFactory(
-        session=_session(fx), employer=fx("commune"), email="agent-inscrit@mairie.example.fr"
-    ),
-    "trainings.attendance": _attendance,
-    # Its only editable field is the delegation: another one must exist to move it to.
-    "trainings.calendarfeed": lambda fx: (
-        fx("other_delegation") and CalendarFeed.objects.create(delegation=fx("delegation"))
-    ),
     "events.event": _event,
     "events.timeslot": lambda fx: _event(fx).time_slots.get(),
     "events.eventregistration": _event_registration,
-    "events.eventfeedback": lambda fx: EventFeedback.objects.create(
-        registration=_event_registration(fx), rating=4, comment="Très utile."
-    ),
     "events.speaker": _speaker,
 }

@@ -229,7 +229,7 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/annuler/",
         lambda w: f"/formations/sessions/{w.session.pk}/annuler/",
-        TRAINING_WORKSPACE_ACTION,
+        TRAINING_WORKSPACE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -288,7 +288,7 @@ CHECKS = [
     c(
         "formations/inscriptions/<int:pk>/annuler/",
         lambda w: f"/formations/inscriptions/{w.registration.pk}/annuler/",
-        logged_in(404, N=REDIRECT, D=REDIRECT, H=REDIRECT),
+        logged_in(404, N=200, D=200, H=200),  # the confirmation step
         "POST",
         True,
     ),
@@ -320,7 +320,7 @@ CHECKS = [
     c(
         "evenements/inscription/<str:token>/annuler/",
         lambda w: f"/evenements/inscription/{EVENT_TOKEN}/annuler/",
-        expect(REDIRECT),
+        expect(200),  # the confirmation step
         "POST",
     ),
     c(
@@ -352,7 +352,7 @@ CHECKS = [
     c(
         "evenements/gestion/<int:pk>/annuler/",
         lambda w: f"/evenements/gestion/{w.event.pk}/annuler/",
-        EVENT_MANAGE_ACTION,
+        EVENT_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -372,7 +372,7 @@ CHECKS = [
     c(
         "evenements/gestion/<int:pk>/inscriptions/<int:registration_pk>/annuler/",
         lambda w: f"/evenements/gestion/{w.event.pk}/inscriptions/{w.event_registration.pk}/annuler/",
-        EVENT_MANAGE_ACTION,
+        EVENT_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
@@ -478,6 +478,21 @@ API_V1 = [
 ]
 STATS_CHECKS += [c(f"api/v1/{path}", lambda w, path=path: f"/api/v1/{path}", EVERYONE) for path in API_V1]
 CHECKS += STATS_CHECKS
+
+
+# --- Reminders: each person's choices; the signed unsubscribe link replaces a login (RFC 8058) --------
+def _unsubscribe(w) -> str:
+    from notifications.services import unsubscribe_token
+
+    return f"/notifications/desabonnement/{unsubscribe_token(email='agent@mairie.example.fr', kind='event_upcoming')}/"
+
+
+CHECKS += [
+    c("compte/notifications/", lambda w: "/compte/notifications/", logged_in(200)),
+    c("compte/notifications/", lambda w: "/compte/notifications/", logged_in(REDIRECT), "POST"),
+    c("notifications/desabonnement/<str:token>/", _unsubscribe, EVERYONE),
+    c("notifications/desabonnement/<str:token>/", _unsubscribe, EVERYONE, "POST"),
+]
 
 # The admin is Django's: its own pages are checked through its index and one model page only.
 ADMIN_SAMPLE = "admin/agreements/partnershipcontract/<path:object_id>/change/"

@@ -67,7 +67,8 @@ def test_training_journey(
     mail.outbox.clear()
     first = Registration.objects.get(email="agent1@ville.example.fr")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/formations/inscriptions/{first.pk}/annuler/")
+        # What the confirmation page posts (tests/trainings/test_confirmations.py walks that page).
+        response = client.post(f"/formations/inscriptions/{first.pk}/annuler/", {"confirmation": "oui"})
     assert response["Location"] == f"/formations/sessions/{session.pk}/"
     assert Registration.objects.get(email="agent3@ville.example.fr").status == RegistrationStatus.CONFIRMED
     assert Registration.objects.get(email="agent4@ville.example.fr").status == RegistrationStatus.WAITLISTED
