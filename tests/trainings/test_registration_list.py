@@ -47,7 +47,7 @@ def test_position_moves_up_when_a_place_frees(django_app, hr_contact, session, c
     RegistrationFactory(session=session, employer=commune, status=WAITING, first_name="Hugo", last_name="Faure")
     detail = django_app.get(f"/formations/sessions/{session.pk}/", user=hr_contact)
     cancel = next(f for f in detail.forms.values() if f.action == f"/formations/inscriptions/{first.pk}/annuler/")
-    cancel.submit().follow()
+    cancel.submit().forms["confirmation-form"].submit().follow()
 
     statuses = dict(rows(django_app.get(URL, user=hr_contact)))
     assert statuses["Léa Roux"] == "Confirmée"
