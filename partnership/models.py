@@ -41,7 +41,16 @@ class Department(models.Model):
         return name_with_of(self.name, self.liaison_type)
 
 
+# The Ville de Paris (commune and département since 2019) is outside the CNFPT's remit
+# (« à l'exception du département et de la ville de Paris »).
+PARIS_INSEE_CODE = "75056"
+
+
 class CollectivityQuerySet(models.QuerySet):
+    def covered_by_cnfpt(self):
+        """Collectivités within the CNFPT's remit: every one but the Ville de Paris (an EPCI containing it stays)."""
+        return self.exclude(kind=CollectivityKind.COMMUNE, code=PARIS_INSEE_CODE)
+
     def search(self, query: str):
         """Communes and EPCIs whose name, INSEE code or SIREN matches ``query``."""
         query = (query or "").strip()

@@ -17,11 +17,12 @@ from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, Speaker, SpeakerExpertise, TimeSlot
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation, Region
-from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
-from trainings.models import HALF_DAY, Attendance, Registration, Session, SessionHalfDay, TrainingScheme
+from partnership.text import normalize_search
+from trainings.enums import AgentCategory, SessionStatus
+from trainings.models import HALF_DAY, Session, TrainingScheme
 
 from .enums import ExportFormat, ExportStatus
-from .models import ExportRequest
+from .models import ExportRequest, TrainingTally
 
 # Contracts whose programme commits the delegation: signed, in force, or past (expired or terminated).
 COMMITTED_STATUSES = (
@@ -53,9 +54,22 @@ def _contracts(delegation_id: int | None) -> QuerySet[PartnershipContract]:
 
 
 def contracts_by_status(*, delegation_id: int | None = None) -> list[dict]:
-    """Number of contracts in each status of the lifecycle (every status listed, zeros included). 1 query."""
-    counts = dict(_contracts(delegation_id).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in ContractStatus.choices]
+    """Number of contracts in each status of the lifecycle past draft (zeros included). 1 query.
+
+    Drafts are work in progress of a delegation, not yet contracts: public figures leave them out.
+    """
+    counts = dict(
+        _contracts(delegation_id)
+        .exclude(status=ContractStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in ContractStatus.choices
+        if value != ContractStatus.DRAFT
+    ]
 
 
 def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
@@ -76,29 +90,41 @@ def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
     ]
 
 
-def contracts_by_year(*, delegation_id: int | None = None) -> list[dict]:
-    """Per year: contracts (past draft) starting that year, and the trainee-days their programmes plan for it. 2 queries.
-
-    Planned trainee-days = Σ planned days × planned trainees of the programme lines of that year, over
-    the same contracts (past draft).
-    """
-    contracts = _contracts(delegation_id).exclude(status=ContractStatus.DRAFT)
-    counts = dict(
-        contracts.annotate(year=ExtractYear("start_date"))
+def contracts_by_start_year(*, delegation_id: int | None = None) -> list[dict]:
+    """Per year: contracts (past draft) whose period starts that year. 1 query."""
+    counts = (
+        _contracts(delegation_id)
+        .exclude(status=ContractStatus.DRAFT)
+        .annotate(year=ExtractYear("start_date"))
         .values_list("year")
         .annotate(n=Count("pk"))
         .values_list("year", "n")
+        .order_by("year")
     )
-    lines = ProgrammeLine.objects.filter(contract__in=contracts.values("pk")).order_by()
-    planned = dict(
+    return [{"year": year, "contracts": n} for year, n in counts]
+
+
+def planned_trainee_days_by_year(*, delegation_id: int | None = None) -> list[dict]:
+    """Per programme year: trainee-days planned by the contracts that commit the delegation. 1 query.
+
+    Σ planned days × planned trainees of the programme lines of that year, over contracts signed, in
+    force, expired or terminated (``COMMITTED_STATUSES``, as the planned figures by theme), and the
+    number of those contracts with a line that year. A three-year contract plans three years.
+    """
+    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
+    if delegation_id is not None:
+        lines = lines.filter(contract__delegation_id=delegation_id)
+    rows = (
         lines.values_list("year")
-        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
-        .values_list("year", "total")
+        .annotate(
+            contracts=Count("contract", distinct=True),
+            total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()),
+        )
+        .values_list("year", "contracts", "total")
+        .order_by("year")
     )
-    years = sorted(set(counts) | set(planned))
     return [
-        {"year": year, "contracts": counts.get(year, 0), "planned_trainee_days": _days(planned.get(year))}
-        for year in years
+        {"year": year, "contracts": contracts, "planned_trainee_days": _days(total)} for year, contracts, total in rows
     ]
 
 
@@ -117,8 +143,20 @@ def _covered_condition(delegation_id: int | None) -> Q:
     return Q(pk__in=party_ids) | Q(pk__in=members)
 
 
-def _coverage(group: dict[str, str], *, delegation_id: int | None) -> list[dict]:
-    communes = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).order_by()
+def department_order(code: str) -> tuple:
+    """Départements in their official order: 01…19, 2A, 2B, 21…95, then overseas (971…976)."""
+    return (len(code) > 2, code.replace("2A", "20A").replace("2B", "20B"))
+
+
+def region_order(code: str, name: str) -> tuple:
+    """Metropolitan regions alphabetically (accents ignored, as in a French index), then overseas ones."""
+    overseas = code.isdigit() and int(code) < 10
+    return (overseas, normalize_search(name))
+
+
+def _coverage(group: dict[str, str], *, delegation_id: int | None, order_key) -> list[dict]:
+    # Paris is outside the CNFPT: neither covered nor in the total (DESIGN, "Paris is outside the CNFPT").
+    communes = Collectivity.objects.covered_by_cnfpt().filter(kind=CollectivityKind.COMMUNE).order_by()
     if delegation_id is not None:
         communes = communes.filter(department__delegations=delegation_id)
     covered = _covered_condition(delegation_id)
@@ -130,7 +168,7 @@ def _coverage(group: dict[str, str], *, delegation_id: int | None) -> list[dict]
             n_covered=Count("pk", filter=covered),
             n_covered_population=Coalesce(Sum("population", filter=covered), Value(0)),
         )
-        .order_by(*group.values())
+        .order_by()
     )
     result = []
     for row in rows:
@@ -144,7 +182,7 @@ def _coverage(group: dict[str, str], *, delegation_id: int | None) -> list[dict]
             share_population=_share(row["n_covered_population"], row["n_population"]),
         )
         result.append(item)
-    return result
+    return sorted(result, key=order_key)
 
 
 def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
@@ -157,13 +195,16 @@ def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
     return _coverage(
         {"code": "department__code", "name": "department__name", "region": "department__region__name"},
         delegation_id=delegation_id,
+        order_key=lambda row: department_order(row["code"]),
     )
 
 
 def coverage_by_region(*, delegation_id: int | None = None) -> list[dict]:
     """Per region: the same figures as ``coverage_by_department``, summed over its départements. 1 query."""
     return _coverage(
-        {"code": "department__region__code", "name": "department__region__name"}, delegation_id=delegation_id
+        {"code": "department__region__code", "name": "department__region__name"},
+        delegation_id=delegation_id,
+        order_key=lambda row: region_order(row["code"], row["name"]),
     )
 
 
@@ -184,16 +225,17 @@ def coverage_total(rows: list[dict]) -> dict:
 
 
 # --- Axis 1: trainings ----------------------------------------------------------------------------
+#
+# Registrations and attendance are read from their rollup ``TrainingTally`` (a few rows per training
+# action), kept exact by triggers; ``stats.naive`` holds the same indicators computed from the raw
+# rows, which the tests compare with these after random series of writes.
 
 
-def _present(delegation_id: int | None) -> QuerySet[Attendance]:
-    """Half-days attended by confirmed agents: each one is half a trainee-day (the figure CNFPT reports)."""
-    attendances = Attendance.objects.filter(
-        status=AttendanceStatus.PRESENT, registration__status=RegistrationStatus.CONFIRMED
-    ).order_by()
+def _tallies(delegation_id: int | None) -> QuerySet[TrainingTally]:
+    tallies = TrainingTally.objects.order_by()
     if delegation_id is not None:
-        attendances = attendances.filter(half_day__session__action__delegation_id=delegation_id)
-    return attendances
+        tallies = tallies.filter(action__delegation_id=delegation_id)
+    return tallies
 
 
 def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
@@ -216,20 +258,20 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     delivered: dict[int, int] = {}
     catalogue: dict[int, int] = {}
     rows = (
-        _present(delegation_id)
+        _tallies(delegation_id)
         .filter(
-            Q(half_day__session__action__programme_line__isnull=True)
-            | Q(half_day__session__action__programme_line__contract__status__in=COMMITTED_STATUSES)
+            Q(action__programme_line__isnull=True) | Q(action__programme_line__contract__status__in=COMMITTED_STATUSES)
         )
-        .values_list("half_day__session__action__programme_line__theme_id", "half_day__session__action__theme_id")
-        .annotate(n=Count("pk"))
+        .values_list("action__programme_line__theme_id", "action__theme_id")
+        .annotate(n=Sum("present_half_days"))
     )
     for line_theme_id, action_theme_id, n in rows:
         if line_theme_id is None:
             catalogue[action_theme_id] = catalogue.get(action_theme_id, 0) + n
         else:
             delivered[line_theme_id] = delivered.get(line_theme_id, 0) + n
-    wanted = set(planned) | set(delivered) | set(catalogue)
+    # A tally row may hold zeros (every registration cancelled): only figures list a theme.
+    wanted = set(planned) | {k for k, v in delivered.items() if v} | {k for k, v in catalogue.items() if v}
     # All themes (a short list) rather than ``pk__in=wanted``: an empty ``IN`` skips the query, and
     # the number of queries must not depend on the data.
     themes = [theme for theme in Theme.objects.order_by("family", "position", "label") if theme.pk in wanted]
@@ -251,36 +293,27 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
 
 
 def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
-    """Per training scheme (loi du 19 février 2007): scheduled vs delivered trainee-days. 3 queries.
+    """Per training scheme (loi du 19 février 2007): scheduled vs delivered trainee-days. 2 queries.
 
     - scheduled: half-days of the sessions (not cancelled) × confirmed registrations × 0.5, what
       would be delivered if every registered agent attended;
     - delivered: half-days attended by confirmed agents × 0.5.
     Only schemes with a figure are listed.
     """
-    half_days = SessionHalfDay.objects.filter(
-        session__status=SessionStatus.PLANNED, session__registrations__status=RegistrationStatus.CONFIRMED
-    ).order_by()
-    if delegation_id is not None:
-        half_days = half_days.filter(session__action__delegation_id=delegation_id)
-    scheduled = dict(
-        half_days.values_list("session__action__scheme_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__action__scheme_id", "n")
-    )
-    delivered = dict(
-        _present(delegation_id)
-        .values_list("half_day__session__action__scheme_id")
-        .annotate(n=Count("pk"))
-        .values_list("half_day__session__action__scheme_id", "n")
-    )
-    wanted = set(scheduled) | set(delivered)
-    schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in wanted]
+    rows = {
+        scheme_id: (scheduled, delivered)
+        for scheme_id, scheduled, delivered in _tallies(delegation_id)
+        .values_list("action__scheme_id")
+        .annotate(scheduled=Sum("scheduled_half_days"), delivered=Sum("present_half_days"))
+        .values_list("action__scheme_id", "scheduled", "delivered")
+        if scheduled or delivered
+    }
+    schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in rows]
     return [
         {
             "scheme": scheme.label,
-            "scheduled_trainee_days": _days(scheduled.get(scheme.pk, 0) * HALF_DAY),
-            "delivered_trainee_days": _days(delivered.get(scheme.pk, 0) * HALF_DAY),
+            "scheduled_trainee_days": _days(rows[scheme.pk][0] * HALF_DAY),
+            "delivered_trainee_days": _days(rows[scheme.pk][1] * HALF_DAY),
         }
         for scheme in schemes
     ]
@@ -292,29 +325,24 @@ def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
     A trainee is a confirmed registration to a session that is not cancelled (an agent trained twice
     counts twice, as in CNFPT's reporting); trainee-days are their half-days present × 0.5.
     """
-    registrations = Registration.objects.filter(
-        status=RegistrationStatus.CONFIRMED, session__status=SessionStatus.PLANNED
-    ).order_by()
-    if delegation_id is not None:
-        registrations = registrations.filter(session__action__delegation_id=delegation_id)
     rows = {
-        r["category"]: r
-        for r in registrations.values("category").annotate(
-            trainees=Count("pk", distinct=True),
-            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
-        )
+        category: (trainees, present)
+        for category, trainees, present in _tallies(delegation_id)
+        .values_list("category")
+        .annotate(trainees=Sum("trainees"), present=Sum("present_half_days_planned"))
+        .values_list("category", "trainees", "present")
     }
-    total = sum(r["trainees"] for r in rows.values())
+    total = sum(trainees for trainees, _present in rows.values())
     result = []
     for value, label in AgentCategory.choices:
-        row = rows.get(value, {"trainees": 0, "present": 0})
+        trainees, present = rows.get(value, (0, 0))
         result.append(
             {
                 "category": value,
                 "label": label,
-                "trainees": row["trainees"],
-                "share": _share(row["trainees"], total),
-                "trainee_days": _days(row["present"] * HALF_DAY),
+                "trainees": trainees,
+                "share": _share(trainees, total),
+                "trainee_days": _days(present * HALF_DAY),
             }
         )
     return result
@@ -425,9 +453,10 @@ def speakers_by_region(*, delegation_id: int | None = None) -> list[dict]:
     - training interventions: trainers of the sessions (not cancelled) held in the region.
     With ``delegation_id``: only the delegation's region, and the interventions of its events and sessions.
     """
-    regions = Region.objects.order_by("name")
+    regions = Region.objects.order_by()
     if delegation_id is not None:
         regions = regions.filter(delegation=delegation_id)
+    regions = sorted(regions, key=lambda region: region_order(region.code, region.name))
     speakers = dict(
         Speaker.regions.through.objects.filter(speaker__in=_active_speakers())
         .order_by()
@@ -494,7 +523,7 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
 
     With ``delegation_id``: the exports requested by that delegation's staff.
     """
-    from .datasets import DATASETS
+    from .registry import dataset_label
 
     exports = ExportRequest.objects.order_by()
     if delegation_id is not None:
@@ -508,7 +537,7 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
     result = [
         {
             "dataset": r["dataset"],
-            "label": DATASETS[r["dataset"]].label if r["dataset"] in DATASETS else r["dataset"],
+            "label": dataset_label(r["dataset"]),
             "format": formats.get(r["format"], r["format"]),
             "done": r["done"],
             "failed": r["failed"],
@@ -560,7 +589,8 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
         },
         "contracts_by_status": by_status,
         "contracts_by_delegation": contracts_by_delegation(delegation_id=delegation_id),
-        "contracts_by_year": contracts_by_year(delegation_id=delegation_id),
+        "contracts_by_start_year": contracts_by_start_year(delegation_id=delegation_id),
+        "planned_trainee_days_by_year": planned_trainee_days_by_year(delegation_id=delegation_id),
         "coverage_by_region": regions,
         "coverage_total": coverage_total(regions),
         "coverage_by_department": coverage_by_department(delegation_id=delegation_id),

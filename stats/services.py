@@ -5,11 +5,12 @@ delivered twice (Celery ``acks_late``) or run by two workers produces one file a
 """
 
 import logging
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,10 +20,10 @@ from partnership.dispatch import enqueue
 from partnership.models import Delegation, User
 
 from . import emails, tasks
-from .datasets import DATASETS
 from .enums import ExportFormat, ExportStatus
-from .files import render_csv, render_xlsx
+from .files import write_csv, write_xlsx
 from .models import ExportRequest
+from .registry import DATASETS
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +67,13 @@ def export_request_create(*, user: User, dataset: str, format: str, delegation_i
     return export
 
 
-def _render(export: ExportRequest) -> tuple[bytes, int]:
+def _write(export: ExportRequest, out) -> int:
+    """Stream the export's rows into the binary file ``out``; return their number."""
     dataset = DATASETS[export.dataset]
-    rows = dataset.build(export.requested_by, export.parameters.get("delegation_id"))
+    rows = dataset.iter_tuples(user=export.requested_by, delegation_id=export.parameters.get("delegation_id"))
     if export.format == ExportFormat.XLSX:
-        return render_xlsx(dataset.header, rows, title=dataset.label), len(rows)
-    return render_csv(dataset.header, rows), len(rows)
+        return write_xlsx(out, dataset.header, rows, title=dataset.label)
+    return write_csv(out, dataset.header, rows)
 
 
 def export_generate(*, export_id: int) -> bool:
@@ -93,9 +95,12 @@ def export_generate(*, export_id: int) -> bool:
     mine = ExportRequest.objects.filter(pk=export_id, status=ExportStatus.RUNNING, started_at=now)
     export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
     try:
-        content, row_count = _render(export)
-        name = export.file.field.generate_filename(export, f"{export.dataset}-{export.pk}.{export.format}")
-        name = export.file.storage.save(name, ContentFile(content))
+        # A temporary file on local disk, not memory: a list export can be a million rows.
+        with tempfile.TemporaryFile() as out:
+            row_count = _write(export, out)
+            out.seek(0)
+            name = export.file.field.generate_filename(export, f"{export.dataset}-{export.pk}.{export.format}")
+            name = export.file.storage.save(name, File(out))
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
         mine.update(status=ExportStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}")

@@ -13,11 +13,10 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .charts import bars
-from .datasets import DATASETS
+from . import presentation, selectors, services
 from .enums import ExportStatus
 from .forms import DashboardFilterForm, ExportRequestForm
+from .registry import DATASETS
 
 
 @require_GET
@@ -25,40 +24,6 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     delegation_id = form.delegation_id if form.is_bound else None
     data = selectors.dashboard_cached(delegation_id=delegation_id)
-    charts = {
-        "contracts_by_status": bars(data["contracts_by_status"], "label", ("count", "Contrats")),
-        "contracts_by_delegation": bars(
-            data["contracts_by_delegation"], "delegation", ("contracts", "Contrats"), ("active", "En vigueur")
-        ),
-        "coverage_by_region": bars(
-            data["coverage_by_region"],
-            "name",
-            ("share_communes", "Part des communes couvertes (%)"),
-            ("share_population", "Part de la population couverte (%)"),
-        ),
-        "trainee_days_by_theme": bars(
-            data["trainee_days_by_theme"],
-            "theme",
-            ("planned_trainee_days", "Prévues"),
-            ("delivered_trainee_days", "Réalisées"),
-        ),
-        "trainee_days_by_scheme": bars(
-            data["trainee_days_by_scheme"],
-            "scheme",
-            ("scheduled_trainee_days", "Programmées"),
-            ("delivered_trainee_days", "Réalisées"),
-        ),
-        "trainees_by_category": bars(data["trainees_by_category"], "label", ("trainees", "Stagiaires")),
-        "events_by_kind": bars(
-            data["events_by_kind"], "label", ("participants", "Participants"), ("attended", "Présents")
-        ),
-        "speakers_by_theme": bars(
-            data["speakers_by_theme"],
-            "label",
-            ("speakers", "Intervenants"),
-            ("event_interventions", "Interventions en événement"),
-        ),
-    }
     delegation_name = dict(form.fields["delegation"].choices).get(delegation_id) if delegation_id else None
     return render(
         request,
@@ -67,7 +32,8 @@ def dashboard(request):
             "cache_minutes": settings.STATS_CACHE_SECONDS // 60,
             "form": form,
             "data": data,
-            "charts": charts,
+            "blocks": presentation.blocks(data),
+            "map": None,
             "delegation_id": delegation_id,
             "delegation_name": delegation_name,
             "can_filter": len(form.fields["delegation"].choices) > 1,

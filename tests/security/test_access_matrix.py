@@ -413,11 +413,14 @@ STATS_CHECKS = [
     c("api/schema/", lambda w: "/api/schema/", EVERYONE),
     c("api/docs/", lambda w: "/api/docs/", EVERYONE),
     c("api/redoc/", lambda w: "/api/redoc/", EVERYONE),
+    c("api/v1/", lambda w: "/api/v1/", EVERYONE),
+    c("api/v1/schemas/<slug:key>.json", lambda w: "/api/v1/schemas/contracts_by_status.json", EVERYONE),
 ]
 API_V1 = [
     "contracts/by-status/",
     "contracts/by-delegation/",
-    "contracts/by-year/",
+    "contracts/by-start-year/",
+    "trainee-days/planned-by-year/",
     "coverage/regions/",
     "coverage/departments/",
     "trainee-days/by-theme/",

@@ -16,7 +16,8 @@ def api_paths() -> list[str]:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, route)
             elif route.startswith("api/v1/"):
-                yield "/" + route
+                # Table Schemas: one dataset stands for all (they describe columns, never rows).
+                yield "/" + route.replace("<slug:key>", "contracts")
 
     return sorted(walk(get_resolver().url_patterns, ""))
 
