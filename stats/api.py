@@ -110,7 +110,11 @@ def _view(dataset: registry.Dataset):
             "__doc__": dataset.description,
         },
     )
-    return extend_schema(summary=dataset.label, description=dataset.description, tags=["statistiques"])(view)
+    description = (
+        f"{dataset.description}\n\nSchéma de table (Table Schema, Frictionless) du jeu de données : "
+        f"[/api/v1/schemas/{dataset.key}.json](/api/v1/schemas/{dataset.key}.json)."
+    )
+    return extend_schema(summary=dataset.label, description=description, tags=["statistiques"])(view)
 
 
 INDICATOR_VIEWS = {dataset.key: _view(dataset) for dataset in registry.INDICATORS if dataset.api_path}

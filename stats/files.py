@@ -31,9 +31,15 @@ def is_formula_like(value) -> bool:
 
 
 def _csv_value(value) -> str:
+    # Ordered by frequency: a million-row export calls this for every cell.
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "oui" if value else "non"
     if isinstance(value, (Decimal, float)):
         return str(value).replace(".", ",")

@@ -40,14 +40,13 @@ def _check_request(*, user: User, dataset: str, format: str, delegation_id: int 
         raise ValidationError({"dataset": "Jeu de données inconnu : choisissez un indicateur de la liste."})
     if format not in ExportFormat.values:
         raise ValidationError({"format": "Format inconnu : choisissez CSV ou XLSX."})
-    if DATASETS[dataset].scoped_by_user and not (
-        permissions.is_cnfpt_staff(user) or permissions.is_amf_staff(user) or permissions.is_signatory(user)
-    ):
-        raise ValidationError({"dataset": "Vous n'avez accès à aucun contrat à exporter."})
+    allowed = DATASETS[dataset].allowed
+    if allowed is not None and not allowed(user):
+        raise ValidationError({"dataset": "Ce jeu de données ne fait pas partie de votre périmètre."})
     if delegation_id is not None:
         scope = permissions.delegation_scope(user)
-        allowed = scope is None or delegation_id in scope
-        if not allowed or not Delegation.objects.filter(pk=delegation_id).exists():
+        in_scope = scope is None or delegation_id in scope
+        if not in_scope or not Delegation.objects.filter(pk=delegation_id).exists():
             raise ValidationError({"delegation": "Vous ne pouvez exporter que les chiffres de votre délégation."})
 
 

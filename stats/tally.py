@@ -188,6 +188,9 @@ def set_triggers_enabled(enabled: bool) -> None:
     vendor = connection.vendor
     with connection.cursor() as cursor:
         if vendor == "postgresql":
+            # ALTER TABLE refuses while deferred foreign-key checks of the load are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             action = "ENABLE" if enabled else "DISABLE"
             for name, table, *_ in TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {name}")
