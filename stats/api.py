@@ -10,10 +10,11 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from partnership.models import Delegation
@@ -173,3 +174,101 @@ class TableSchemaView(PublicView):
         if dataset is None:
             raise NotFound("Jeu de données inconnu.")
         return Response(tableschema.table_schema(dataset))
+
+
+# --- Detailed reads, for partners with an account: a per-user token, the interface's scope ---------
+
+
+class TokenRead(generics.ListAPIView):
+    """Base of the detailed endpoints: ``Authorization: Token <key>``, the rows the user sees in the interface.
+
+    Only the token authenticates (never the session cookie, so no CSRF question arises); a request
+    without a valid token gets 401. Rows outside the user's scope are simply absent.
+    """
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [UserRateThrottle]
+
+
+class ContractDetailSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="Référence du contrat (vide pour un brouillon).", allow_null=True)
+    title = serializers.CharField(help_text="Intitulé du contrat.")
+    delegation = serializers.CharField(source="delegation.code", help_text="Code de la délégation régionale.")
+    status = serializers.CharField(help_text="Code du statut du contrat.")
+    start_date = serializers.DateField(help_text="Date de début.")
+    end_date = serializers.DateField(help_text="Date de fin.")
+    parties = serializers.SerializerMethodField(help_text="Codes INSEE ou SIREN des collectivités parties.")
+
+    def get_parties(self, contract) -> list[str]:
+        return [party.collectivity.code for party in contract.parties.all()]
+
+
+class SessionDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Identifiant de la session.")
+    action = serializers.CharField(source="action.title", help_text="Intitulé de l'action de formation.")
+    delegation = serializers.CharField(source="action.delegation.code", help_text="Code de la délégation.")
+    scheme = serializers.CharField(source="action.scheme.label", help_text="Dispositif de formation.")
+    theme = serializers.CharField(source="action.theme.label", help_text="Thème de l'action.")
+    start_date = serializers.DateField(help_text="Premier jour.")
+    end_date = serializers.DateField(help_text="Dernier jour.")
+    status = serializers.CharField(help_text="planned ou cancelled.")
+    capacity = serializers.IntegerField(help_text="Nombre de places.")
+    venue = serializers.CharField(source="venue.code", help_text="Code INSEE de la commune du lieu.")
+
+
+@extend_schema(tags=["données détaillées (jeton)"], summary="Contrats de mon périmètre")
+class ContractDetailView(TokenRead):
+    """Les contrats que l'utilisateur du jeton voit dans l'application."""
+
+    serializer_class = ContractDetailSerializer
+
+    def get_queryset(self):
+        from agreements.selectors import contracts_visible_to, parties_prefetch
+
+        return (
+            contracts_visible_to(self.request.user)
+            .select_related("delegation")
+            .prefetch_related(parties_prefetch())
+            .order_by("pk")
+        )
+
+
+@extend_schema(tags=["données détaillées (jeton)"], summary="Sessions de mon périmètre")
+class SessionDetailView(TokenRead):
+    """Les sessions de formation que l'utilisateur du jeton voit dans l'application."""
+
+    serializer_class = SessionDetailSerializer
+
+    def get_queryset(self):
+        from trainings.selectors import sessions_visible_to
+
+        return sessions_visible_to(self.request.user).order_by("start_date", "pk")
+
+
+DEPARTMENT_PARAMETER = OpenApiParameter(
+    name="department",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.QUERY,
+    required=True,
+    description="Code INSEE du département (01…95, 2A, 2B, 971…976) : les chiffres de ses collectivités.",
+)
+
+
+@extend_schema(
+    tags=["données détaillées (jeton)"],
+    summary="Chiffres par collectivité et par année",
+    parameters=[DEPARTMENT_PARAMETER],
+)
+class CollectivityFiguresView(TokenRead):
+    """Contrats, agents formés, journées-stagiaires prévues et réalisées de chaque collectivité d'un département."""
+
+    serializer_class = serializer_for(registry.DATASETS["collectivity_figures"])
+
+    def get_queryset(self):
+        from .datasets_lists import collectivity_rows
+
+        code = self.request.query_params.get("department", "")
+        if not (code.isascii() and code.isalnum() and 2 <= len(code) <= 3):
+            raise ValidationError({"department": "Indiquez le code INSEE d'un département, par exemple 2A ou 69."})
+        return list(collectivity_rows(user=self.request.user, department=code.upper()))

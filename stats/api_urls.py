@@ -14,6 +14,9 @@ urlpatterns = [
 urlpatterns += [
     path("v1/", api.ApiRootView.as_view(), name="api-root"),
     path("v1/schemas/<slug:key>.json", api.TableSchemaView.as_view(), name="api-table-schema"),
+    path("v1/detail/contracts/", api.ContractDetailView.as_view(), name="api-detail-contracts"),
+    path("v1/detail/sessions/", api.SessionDetailView.as_view(), name="api-detail-sessions"),
+    path("v1/detail/collectivities/", api.CollectivityFiguresView.as_view(), name="api-detail-collectivities"),
 ]
 urlpatterns += [
     path(f"v1/{dataset.api_path}", api.INDICATOR_VIEWS[dataset.key].as_view(), name=dataset.api_name)

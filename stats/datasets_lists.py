@@ -176,7 +176,7 @@ def collectivities_in_scope(user, delegation_id: int | None):
     return collectivities
 
 
-def collectivity_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
+def collectivity_rows(*, user, delegation_id: int | None = None, department: str = "") -> Iterator[dict]:
     """Per collectivité and year: contracts, agents trained, trainee-days planned and delivered.
 
     A row per year in which the collectivité has a figure, and at least one row per collectivité
@@ -196,6 +196,8 @@ def collectivity_rows(*, user, delegation_id: int | None = None) -> Iterator[dic
     from trainings.models import HALF_DAY, Attendance, Registration
 
     collectivities = collectivities_in_scope(user, delegation_id)
+    if department:
+        collectivities = collectivities.filter(department__code=department)
     ids = collectivities.values("pk")
     contracts: dict = defaultdict(int)
     for collectivity_id, start, end in ContractParty.objects.filter(

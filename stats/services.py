@@ -135,3 +135,17 @@ def export_notify(*, export_id: int) -> bool:
 def export_mark_notification_failed(*, export_id: int, error: str) -> None:
     """Record, for the "Mes exports" page, that the e-mail could not be sent after every retry."""
     ExportRequest.objects.filter(pk=export_id, notified_at__isnull=True).update(notification_error=error[:500])
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> str:
+    """Give ``user`` a new token for the detailed API and return it; any previous token stops working.
+
+    Side effects: deletes the user's ``rest_framework.authtoken`` token and creates another.
+    """
+    from rest_framework.authtoken.models import Token
+
+    if not (user and user.is_authenticated and user.is_active):
+        raise ValidationError("Connectez-vous pour obtenir un jeton d'API.")
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -93,3 +93,17 @@ def export_download(request, pk: int):
     label = DATASETS[export.dataset].key if export.dataset in DATASETS else "export"
     filename = f"{label}-{export.created_at:%Y%m%d}-{export.pk}.{export.format}"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+def api_token(request):
+    """The user's token for the detailed API: shown once, right after it is (re)generated."""
+    from rest_framework.authtoken.models import Token
+
+    new_key = None
+    if request.method == "POST":
+        new_key = services.api_token_regenerate(user=request.user)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "stats/api_token.html", {"token": token, "new_key": new_key})
