@@ -27,6 +27,9 @@ def format_cell(column: registry.Column, value) -> str:
     return str(value)
 
 
+ANCHORS = {"coverage_by_department": "couverture-departement-", "coverage_by_region": "couverture-region-"}
+
+
 def block(dataset: registry.Dataset, rows: list[dict]) -> dict:
     """What the template needs to draw ``dataset``: its chart, and the table of its dashboard columns."""
     columns = [column for column in dataset.columns if column.on_dashboard]
@@ -41,7 +44,13 @@ def block(dataset: registry.Dataset, rows: list[dict]) -> dict:
         "chart": chart,
         "headers": [{"label": column.label, "numeric": column.is_numeric} for column in columns],
         "rows": [
-            [{"text": format_cell(column, row[column.key]), "numeric": column.is_numeric} for column in columns]
+            {
+                # The coverage map links each area to its row.
+                "id": ANCHORS[dataset.key] + row["code"] if dataset.key in ANCHORS else "",
+                "cells": [
+                    {"text": format_cell(column, row[column.key]), "numeric": column.is_numeric} for column in columns
+                ],
+            }
             for row in rows
         ],
     }

@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import presentation, selectors, services
+from . import maps, presentation, selectors, services
 from .enums import ExportStatus
 from .forms import DashboardFilterForm, ExportRequestForm
 from .registry import DATASETS
@@ -24,6 +24,7 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     delegation_id = form.delegation_id if form.is_bound else None
     data = selectors.dashboard_cached(delegation_id=delegation_id)
+    coverage_map = maps.choropleths(data["coverage_by_department"], data["coverage_by_region"])
     delegation_name = dict(form.fields["delegation"].choices).get(delegation_id) if delegation_id else None
     return render(
         request,
@@ -33,7 +34,11 @@ def dashboard(request):
             "form": form,
             "data": data,
             "blocks": presentation.blocks(data),
-            "map": None,
+            "map": coverage_map,
+            "map_levels": [
+                {"title": "Part des communes couvertes, par département", "map": coverage_map["departments"]},
+                {"title": "Part des communes couvertes, par région", "map": coverage_map["regions"]},
+            ],
             "delegation_id": delegation_id,
             "delegation_name": delegation_name,
             "can_filter": len(form.fields["delegation"].choices) > 1,
