@@ -76,7 +76,8 @@ def export_child(path: str) -> None:
     dataset = DATASETS["anonymised_registrations"]
     started = time.perf_counter()
     with open(path, "wb") as out:
-        rows = write_csv(out, dataset.header, dataset.iter_tuples(user=user))
+        types = [column.schema_type for column in dataset.columns]
+        rows = write_csv(out, dataset.header, dataset.iter_tuples(user=user), types=types)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{rows} {elapsed:.3f} {peak:.1f}")

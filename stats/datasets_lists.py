@@ -144,7 +144,8 @@ def anonymised_queryset(*, user, delegation_id: int | None = None):
 
 
 def anonymised_registration_tuples(*, user, delegation_id: int | None = None) -> Iterator[tuple]:
-    return anonymised_queryset(user=user, delegation_id=delegation_id).iterator(chunk_size=CHUNK)
+    # Larger fetches than the other lists: fewer round trips for a million small tuples.
+    return anonymised_queryset(user=user, delegation_id=delegation_id).iterator(chunk_size=10 * CHUNK)
 
 
 def anonymised_registration_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:

@@ -159,58 +159,73 @@ def region_order(code: str, name: str) -> tuple:
     return (overseas, normalize_search(name))
 
 
-def _coverage(group: dict[str, str], *, delegation_id: int | None, order_key) -> list[dict]:
-    # Paris is outside the CNFPT: neither covered nor in the total (DESIGN, "Paris is outside the CNFPT").
-    communes = Collectivity.objects.covered_by_cnfpt().filter(kind=CollectivityKind.COMMUNE).order_by()
-    if delegation_id is not None:
-        communes = communes.filter(department__delegations=delegation_id)
-    covered = covered_collectivity_ids(delegation_id)
-    totals: dict[tuple, list[int]] = {}
-    # One row per commune (36,000 at most), summed here: cheaper than any SQL that tests coverage per row.
-    for *key, pk, population in communes.values_list(*group.values(), "pk", "population"):
-        total = totals.setdefault(tuple(key), [0, 0, 0, 0])
-        population = population or 0
-        total[0] += 1
-        total[1] += population
-        if pk in covered:
-            total[2] += 1
-            total[3] += population
-    result = []
-    for key, (n_communes, n_population, n_covered, n_covered_population) in totals.items():
-        item = dict(zip(group, key, strict=True))
-        item.update(
-            communes=n_communes,
-            covered_communes=n_covered,
-            share_communes=_share(n_covered, n_communes),
-            population=n_population,
-            covered_population=n_covered_population,
-            share_population=_share(n_covered_population, n_population),
-        )
-        result.append(item)
-    return sorted(result, key=order_key)
+def _coverage_row(key: dict, totals: list[int]) -> dict:
+    n_communes, n_population, n_covered, n_covered_population = totals
+    return {
+        **key,
+        "communes": n_communes,
+        "covered_communes": n_covered,
+        "share_communes": _share(n_covered, n_communes),
+        "population": n_population,
+        "covered_population": n_covered_population,
+        "share_population": _share(n_covered_population, n_population),
+    }
 
 
-def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
-    """Per département: communes and population, and how many are covered by an active contract. 2 queries.
+def coverage_levels(*, delegation_id: int | None = None) -> tuple[list[dict], list[dict]]:
+    """Coverage by département and by region, from one pass over the communes. 2 queries.
 
     A commune is covered if it is a party to an ``active`` contract or a member of an EPCI that is a
     party to one (with ``delegation_id``: a contract of that delegation, in the départements it covers).
     Shares are percentages with one decimal; the population is the municipal population of the INSEE.
     """
-    return _coverage(
-        {"code": "department__code", "name": "department__name", "region": "department__region__name"},
-        delegation_id=delegation_id,
-        order_key=lambda row: department_order(row["code"]),
+    # Paris is outside the CNFPT: neither covered nor in the total (DESIGN, "Paris is outside the CNFPT").
+    communes = Collectivity.objects.covered_by_cnfpt().filter(kind=CollectivityKind.COMMUNE).order_by()
+    if delegation_id is not None:
+        communes = communes.filter(department__delegations=delegation_id)
+    covered = covered_collectivity_ids(delegation_id)
+    departments: dict[tuple, list[int]] = {}
+    regions: dict[tuple, list[int]] = {}
+    # One row per commune (36,000 at most), summed here: cheaper than any SQL that tests coverage per row.
+    rows = communes.values_list(
+        "department__code",
+        "department__name",
+        "department__region__code",
+        "department__region__name",
+        "pk",
+        "population",
     )
+    for code, name, region_code, region_name, pk, population in rows:
+        population = population or 0
+        is_covered = pk in covered
+        for total in (
+            departments.setdefault((code, name, region_name), [0, 0, 0, 0]),
+            regions.setdefault((region_code, region_name), [0, 0, 0, 0]),
+        ):
+            total[0] += 1
+            total[1] += population
+            if is_covered:
+                total[2] += 1
+                total[3] += population
+    by_department = [
+        _coverage_row({"code": code, "name": name, "region": region}, totals)
+        for (code, name, region), totals in departments.items()
+    ]
+    by_region = [_coverage_row({"code": code, "name": name}, totals) for (code, name), totals in regions.items()]
+    return (
+        sorted(by_department, key=lambda row: department_order(row["code"])),
+        sorted(by_region, key=lambda row: region_order(row["code"], row["name"])),
+    )
+
+
+def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
+    """Per département: communes and population, and how many are covered (see ``coverage_levels``). 2 queries."""
+    return coverage_levels(delegation_id=delegation_id)[0]
 
 
 def coverage_by_region(*, delegation_id: int | None = None) -> list[dict]:
     """Per region: the same figures as ``coverage_by_department``, summed over its départements. 2 queries."""
-    return _coverage(
-        {"code": "department__region__code", "name": "department__region__name"},
-        delegation_id=delegation_id,
-        order_key=lambda row: region_order(row["code"], row["name"]),
-    )
+    return coverage_levels(delegation_id=delegation_id)[1]
 
 
 def coverage_total(rows: list[dict]) -> dict:
@@ -578,7 +593,7 @@ def delegation_choices(user) -> list[tuple[int, str]]:
 
 def dashboard(*, delegation_id: int | None = None) -> dict:
     """Every indicator of the dashboard, in a constant number of queries (about twenty)."""
-    regions = coverage_by_region(delegation_id=delegation_id)
+    departments, regions = coverage_levels(delegation_id=delegation_id)
     by_status = contracts_by_status(delegation_id=delegation_id)
     by_theme = trainee_days_by_theme(delegation_id=delegation_id)
     by_kind = events_by_kind(delegation_id=delegation_id)
@@ -598,7 +613,7 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
         "planned_trainee_days_by_year": planned_trainee_days_by_year(delegation_id=delegation_id),
         "coverage_by_region": regions,
         "coverage_total": coverage_total(regions),
-        "coverage_by_department": coverage_by_department(delegation_id=delegation_id),
+        "coverage_by_department": departments,
         "trainee_days_by_theme": by_theme,
         "trainee_days_by_scheme": trainee_days_by_scheme(delegation_id=delegation_id),
         "trainees_by_category": trainees_by_category(delegation_id=delegation_id),

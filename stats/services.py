@@ -72,7 +72,7 @@ def _write(export: ExportRequest, out) -> int:
     rows = dataset.iter_tuples(user=export.requested_by, delegation_id=export.parameters.get("delegation_id"))
     if export.format == ExportFormat.XLSX:
         return write_xlsx(out, dataset.header, rows, title=dataset.label)
-    return write_csv(out, dataset.header, rows)
+    return write_csv(out, dataset.header, rows, types=[column.schema_type for column in dataset.columns])
 
 
 def export_generate(*, export_id: int) -> bool:
