@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.models import Collectivity
 
 from . import selectors, services, signing
 from .enums import ContractStatus
-from .models import PartnershipContract, Theme
+from .models import PartnershipContract, SignatureRequest, Theme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -249,11 +251,52 @@ def _seed_one(accounts, spec: DemoContract) -> None:
             )
 
 
+def _reminders_due(delegation) -> None:
+    """Let the reminders engine find work on a fresh demo: links sent 4 and 28 days ago, a contract ending soon.
+
+    Runs after commit, once the signature links went out (eagerly in development), since sending a link
+    stamps its dates.
+    """
+    now = timezone.now()
+    for title, days_ago in (
+        ("Accompagnement des petites communes du Pilat", 4),
+        ("Union des collectivités du Nord-Ardèche", 28),
+    ):
+        request = (
+            SignatureRequest.objects.filter(
+                contract__delegation=delegation, contract__title=title, status="sent", step=1
+            )
+            .order_by("pk")
+            .first()
+        )
+        if request is not None and request.sent_at and now - request.sent_at < datetime.timedelta(days=1):
+            sent_at = now - datetime.timedelta(days=days_ago)
+            SignatureRequest.objects.filter(pk=request.pk).update(
+                sent_at=sent_at, expires_at=sent_at + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)
+            )
+
+
+def _ending_soon() -> DemoContract:
+    """An active contract ending in 80 days: the « renouveler ou laisser expirer » reminder is due."""
+    end = timezone.localdate() + datetime.timedelta(days=80)
+    start = end.replace(year=end.year - 3) + datetime.timedelta(days=1)
+    return DemoContract(
+        "Accompagnement RH de la commune d'Andrézieux-Bouthéon",
+        [("42005", "Frank Guillot", "Maire")],
+        start,
+        end,
+        ContractStatus.ACTIVE,
+        signed_on=start - datetime.timedelta(days=45),
+    )
+
+
 @transaction.atomic
 def seed(accounts):
     # Oldest signature first: the audit trail is a chain, its events should follow the calendar.
-    for spec in sorted(DEMO_CONTRACTS, key=lambda s: s.signed_on or datetime.date.max):
+    for spec in sorted([*DEMO_CONTRACTS, _ending_soon()], key=lambda s: s.signed_on or datetime.date.max):
         delegation = accounts[spec.delegation].delegation
         if PartnershipContract.objects.filter(delegation=delegation, title=spec.title).exists():
             continue
         _seed_one(accounts, spec)
+    delegation = accounts["delegation"].delegation
+    transaction.on_commit(lambda: _reminders_due(delegation))

@@ -159,8 +159,9 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
 def signature_request_link_delivered(*, request: SignatureRequest, reminder: bool) -> None:
     """The e-mail with the link went out: count the reminder and audit it (once per delivered e-mail)."""
     if reminder:
-        # ``last_reminded_at`` was claimed when the reminder was scheduled; only the count moves here.
-        SignatureRequest.objects.filter(pk=request.pk).update(reminder_count=F("reminder_count") + 1)
+        SignatureRequest.objects.filter(pk=request.pk).update(
+            reminder_count=F("reminder_count") + 1, last_reminded_at=timezone.now()
+        )
     _audit(
         request,
         AuditEventKind.REMINDED if reminder else AuditEventKind.SENT,
@@ -471,37 +472,25 @@ def signature_request_replace_signer(
     return new
 
 
-def signatures_remind_and_expire(*, now=None) -> dict[str, int]:
-    """Periodic: remind pending signers every N days; expire links past their validity."""
+def signatures_expire(*, now=None) -> dict[str, int]:
+    """Periodic: expire links past their validity and tell the delegation.
+
+    Reminders before that (every N days, then before expiry) are the reminders engine's
+    (``agreements.reminders``). Each expiry is a conditional UPDATE: two runs expire a request once.
+    """
     now = now or timezone.now()
-    counts = {"reminded": 0, "expired": 0}
-    due = SignatureRequest.objects.filter(status=Status.SENT, expires_at__isnull=False).select_related(
+    counts = {"expired": 0}
+    due = SignatureRequest.objects.filter(status=Status.SENT, expires_at__lte=now).select_related(
         "contract", "document"
     )
     for request in due:
-        if request.expires_at <= now:
-            with transaction.atomic():
-                if SignatureRequest.objects.filter(pk=request.pk, status=Status.SENT).update(status=Status.EXPIRED):
-                    _audit(request, AuditEventKind.EXPIRED, actor="Plateforme")
-                    from .tasks import signature_notify_delegation
+        with transaction.atomic():
+            if SignatureRequest.objects.filter(pk=request.pk, status=Status.SENT).update(status=Status.EXPIRED):
+                _audit(request, AuditEventKind.EXPIRED, actor="Plateforme")
+                from .tasks import signature_notify_delegation
 
-                    enqueue(signature_notify_delegation, request.pk, "expired")
-                    counts["expired"] += 1
-            continue
-        last = request.last_reminded_at or request.sent_at
-        if (
-            request.locked_at is None
-            and last
-            and now - last >= datetime.timedelta(days=settings.SIGNATURE_REMINDER_DAYS)
-        ):
-            # Claim the reminder first, so two beat runs cannot both send it.
-            claimed = SignatureRequest.objects.filter(
-                pk=request.pk, status=Status.SENT, last_reminded_at=request.last_reminded_at
-            ).update(last_reminded_at=now)
-            if claimed:
-                with transaction.atomic():
-                    _schedule_link(request, reminder=True)
-                counts["reminded"] += 1
+                enqueue(signature_notify_delegation, request.pk, "expired")
+                counts["expired"] += 1
     return counts
 
 

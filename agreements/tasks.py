@@ -94,7 +94,7 @@ def contracts_update_periods() -> dict:
 
 
 @shared_task
-def signatures_remind_and_expire() -> dict:
-    from .signing import signatures_remind_and_expire as run
+def signatures_expire() -> dict:
+    from .signing import signatures_expire as run
 
     return run()

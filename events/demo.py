@@ -153,6 +153,34 @@ def seed_events(accounts: dict[str, User], speakers: list[Speaker]) -> None:
         TimeSlot.objects.create(
             event=webinar, title="Questions-réponses", starts_at=_at(45, 11), ends_at=_at(45, 12)
         ).speakers.set(speakers[1:3])
+    soon, created = Event.objects.get_or_create(
+        title="Réunion d'information : le compte personnel de formation",
+        defaults={
+            "kind": EventKind.INFO_MEETING,
+            "topic": "Le CPF des agents territoriaux",
+            "theme": ExpertiseTheme.TRAINING_PLAN,
+            "status": EventStatus.PUBLISHED,
+            "delegation": delegation,
+            "starts_at": _at(5, 14),
+            "ends_at": _at(5, 16),
+            "online_url": "https://visio.example.fr/cpf",
+            "capacity": 50,
+            "registration_closes_at": _at(4, 12),
+            "created_by": accounts["delegation"],
+        },
+    )
+    if created:  # in 5 days: its registrants' « une semaine avant » reminder is due
+        for index, (first_name, last_name) in enumerate([("Anne", "Roche"), ("Marc", "Giraud")]):
+            EventRegistration.objects.create(
+                event=soon,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{first_name.lower()}.{last_name.lower()}@demo.example.fr",
+                quality=ParticipantQuality.AGENT,
+                collectivity=accounts["signatory"].collectivity,
+                status=RegistrationStatus.CONFIRMED,
+                token_hash=hashlib.sha256(f"demo-{soon.pk}-{index}".encode()).hexdigest(),
+            )
     Event.objects.get_or_create(
         title="Colloque égalité des chances (brouillon)",
         defaults={
@@ -202,6 +230,18 @@ def seed_axis5(accounts: dict[str, User]) -> None:
             "requester": "Département action sociale, éducative, sportive et culturelle",
             "requested_on": date(year, 2, 1),
             "due_on": date(year, 9, 30),
+            "status": StudyStatus.IN_PROGRESS,
+            "authors": "Élèves administrateurs de l'INET",
+            "created_by": accounts["amf"],
+        },
+    )
+    today = timezone.localdate()
+    Study.objects.get_or_create(  # due in 10 days: the AMF's reminder is due
+        subject="La formation des élus et des agents des communes nouvelles",
+        defaults={
+            "requester": "Département administration et gestion communale",
+            "requested_on": today - timedelta(days=60),
+            "due_on": today + timedelta(days=10),
             "status": StudyStatus.IN_PROGRESS,
             "authors": "Élèves administrateurs de l'INET",
             "created_by": accounts["amf"],

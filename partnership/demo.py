@@ -17,7 +17,8 @@ from .models import Collectivity, Delegation, User
 DEMO_PASSWORD = "demo-partenariat-2026"  # noqa: S105 (public demo accounts, refused when DEBUG is off)
 
 # Later features add "<app>.demo" modules exposing ``seed(accounts: dict[str, User])``.
-DEMO_SEEDERS = ["agreements.demo", "trainings.demo", "events.demo"]
+# Events before trainings: the sessions' trainers are speakers of the events' demo.
+DEMO_SEEDERS = ["agreements.demo", "events.demo", "trainings.demo"]
 
 # The five axes, word for word as in the seed document (accord-cadre-cnfpt-amf.txt).
 AXES = [

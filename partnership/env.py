@@ -51,3 +51,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int_list(name: str, default: list[int], *, minimum: int | None = None) -> list[int]:
+    """Comma-separated integers, e.g. ``CONTRACT_ENDING_REMINDER_DAYS=90,30``."""
+    items = env_list(name, [str(item) for item in default])
+    if not items:
+        raise ImproperlyConfigured(f"{name} must list at least one integer.")
+    numbers = []
+    for item in items:
+        try:
+            number = int(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}={os.environ.get(name)!r} is not a comma-separated list of integers."
+            ) from None
+        if minimum is not None and number < minimum:
+            raise ImproperlyConfigured(f"{name}: {number} must be at least {minimum}.")
+        numbers.append(number)
+    return numbers

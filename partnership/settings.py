@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trainings",
     "events",
     "stats",
+    "notifications",
     "drf_spectacular_sidecar",
 ]
 
@@ -157,10 +158,14 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "partnership.tasks.flush_outbox", "schedule": 60.0},
-    "training-session-reminders": {"task": "trainings.tasks.sessions_send_reminders", "schedule": 3600.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
-    "signatures-remind-and-expire": {"task": "agreements.tasks.signatures_remind_and_expire", "schedule": 3600.0},
+    "signatures-expire": {"task": "agreements.tasks.signatures_expire", "schedule": 3600.0},
     "contracts-finalize-missing": {"task": "agreements.tasks.contracts_finalize_missing", "schedule": 900.0},
+    # Every scheduled e-mail: the same job as ``manage.py send_reminders`` (idempotent, so hourly is safe).
+    "reminders": {
+        "task": "notifications.tasks.reminders_run",
+        "schedule": float(env_int("REMINDERS_SCHEDULE_SECONDS", 3600, minimum=1)),
+    },
 }
 
 # E-mail: console unless an SMTP host is given.
@@ -246,8 +251,24 @@ SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, m
 CONTRACT_DEFAULT_DURATION_YEARS = env_int("CONTRACT_DEFAULT_DURATION_YEARS", 3, minimum=1)
 SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", DEBUG)
 
-# Confirmed agents are reminded of their training session this many days before it starts.
-TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3, minimum=1)
+# Reminders (``notifications``): the delay of each kind, in days before (or after) its object's date.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3, minimum=1)  # confirmed agents, before the session
+TRAINING_TRAINER_REMINDER_DAYS = env_int("TRAINING_TRAINER_REMINDER_DAYS", 7, minimum=1)  # trainers, before
+ATTENDANCE_REMINDER_DAYS = env_int("ATTENDANCE_REMINDER_DAYS", 2, minimum=1)  # delegation, after the session
+CONTRACT_ENDING_REMINDER_DAYS = env_int_list("CONTRACT_ENDING_REMINDER_DAYS", [90, 30], minimum=1)
+EVENT_REMINDER_DAYS = env_int_list("EVENT_REMINDER_DAYS", [7, 1], minimum=1)  # registrants, before the event
+STUDY_DUE_REMINDER_DAYS = env_int("STUDY_DUE_REMINDER_DAYS", 15, minimum=1)  # AMF staff, before the due date
+DIGEST_WEEKDAY = env_int("DIGEST_WEEKDAY", 0, minimum=0)  # weekly digest of delegation agents, 0 = Monday
+if DIGEST_WEEKDAY > 6:
+    raise ImproperlyConfigured("DIGEST_WEEKDAY must be between 0 (Monday) and 6 (Sunday).")
+# A reminder after its object's date (attendance) is still sent this many days late, never later.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7, minimum=0)
+# SMTP failures: retried after 60 s, 120 s, 240 s… (at most 1 h apart), then marked failed for staff.
+REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 60, minimum=1)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env_int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 10, minimum=0)
+# A reminder « being sent » for longer than this belongs to a worker that died: another may send it.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 
 # Statistics exports: after this long, a "running" export belongs to a dead worker and may be taken over.
 # The statistics dashboard's figures are recomputed at most this often (0: on every request).
@@ -257,6 +278,7 @@ STATS_EXPORT_CLAIM_TIMEOUT_SECONDS = env_int("STATS_EXPORT_CLAIM_TIMEOUT_SECONDS
 # Online signing.
 SIGNATURE_LINK_VALIDITY_DAYS = env_int("SIGNATURE_LINK_VALIDITY_DAYS", 30, minimum=1)
 SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 3, minimum=1)
+SIGNATURE_EXPIRY_WARNING_DAYS = env_int("SIGNATURE_EXPIRY_WARNING_DAYS", 3, minimum=1)
 SIGNATURE_CODE_VALIDITY_MINUTES = 10
 SIGNATURE_CODE_MAX_ATTEMPTS = 5
 SIGNATURE_CODE_RESEND_SECONDS = env_int("SIGNATURE_CODE_RESEND_SECONDS", 60, minimum=0)

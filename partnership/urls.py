@@ -27,4 +27,5 @@ urlpatterns = [
     path("stages-etudes/", include("agreements.axis5_urls")),
     path("statistiques/", include("stats.urls")),
     path("api/", include("stats.api_urls")),
+    path("", include("notifications.urls")),
 ]

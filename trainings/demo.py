@@ -78,6 +78,30 @@ def _attach_trainers(delegation, trainers) -> None:
         session.trainers.add(*trainers)
 
 
+def _reminders_due(staff, hr, action, venue, trainers, today) -> None:
+    """Sessions the reminders engine acts on at once: one in 2 days (trainers, agents), one ended without attendance."""
+    soon = services.session_create(
+        actor=staff,
+        action=action,
+        half_days=[(today + datetime.timedelta(days=2), Period.MORNING)],
+        venue=venue,
+        address="CNFPT, antenne de la Loire",
+        capacity=15,
+        trainers=trainers,
+    )
+    _register_directly(soon, venue, AGENTS[6:9], hr)
+    ended = services.session_create(
+        actor=staff,
+        action=action,
+        half_days=[(today - datetime.timedelta(days=4), Period.MORNING)],
+        venue=venue,
+        address="CNFPT, antenne de la Loire",
+        capacity=15,
+        trainers=trainers,
+    )
+    _register_directly(ended, venue, AGENTS[:3], hr)
+
+
 def seed(accounts) -> None:
     staff, hr = accounts["delegation"], accounts["hr"]
     delegation, saint_etienne = staff.delegation, hr.collectivity
@@ -153,6 +177,7 @@ def seed(accounts) -> None:
         objectives="Connaître les leviers d'économie d'énergie dans les bâtiments publics.",
     )
     if created:
+        _reminders_due(staff, hr, action, saint_etienne, trainers, today)
         for weeks in (3, 7):
             services.session_create(
                 actor=staff,

@@ -45,4 +45,3 @@ class RegistrationEmail(models.TextChoices):
     WAITLISTED = "waitlisted", "Inscription en liste d'attente"
     PROMOTED = "promoted", "Place libérée : inscription confirmée"
     CANCELLED = "cancelled", "Inscription annulée"
-    REMINDER = "reminder", "Rappel : votre formation approche"

@@ -189,7 +189,6 @@ class Registration(models.Model):
     created_at = models.DateTimeField("inscrit(e) le", auto_now_add=True)
     confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
-    reminded_at = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inscription"

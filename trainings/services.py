@@ -9,7 +9,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -382,35 +382,6 @@ def registration_send_email(*, registration_id: int, kind: str) -> bool:
     body = render_to_string("trainings/emails/registration.txt", context)
     send_mail(subject, body, None, [registration.email])
     return True
-
-
-def sessions_send_reminders(*, today: date | None = None) -> int:
-    """Periodic: remind each confirmed agent, once, ``TRAINING_REMINDER_DAYS`` before their session.
-
-    Each reminder is claimed by a conditional UPDATE on ``reminded_at``, so two beat runs (or two
-    schedulers) never send it twice. Returns how many reminders were scheduled.
-    """
-    from django.conf import settings
-
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=settings.TRAINING_REMINDER_DAYS)
-    due = Registration.objects.filter(
-        status=RegistrationStatus.CONFIRMED,
-        reminded_at__isnull=True,
-        session__status=SessionStatus.PLANNED,
-        session__start_date__gt=today,
-        session__start_date__lte=horizon,
-    ).values_list("pk", flat=True)
-    sent = 0
-    for registration_id in list(due):
-        with transaction.atomic():
-            claimed = Registration.objects.filter(pk=registration_id, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            )
-            if claimed:
-                _queue_email(registration_id, RegistrationEmail.REMINDER)
-                sent += 1
-    return sent
 
 
 # --- Attendance ---------------------------------------------------------------------------------

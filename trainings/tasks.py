@@ -15,8 +15,3 @@ from . import services
 )
 def send_registration_email(registration_id: int, kind: str) -> bool:
     return services.registration_send_email(registration_id=registration_id, kind=kind)
-
-
-@shared_task
-def sessions_send_reminders() -> int:
-    return services.sessions_send_reminders()

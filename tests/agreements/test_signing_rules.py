@@ -190,28 +190,17 @@ def test_other_delegation_cannot_manage_signatures(client, sent, other_delegatio
     assert client.post(reverse("agreements:signature_resend", args=[sent.pk, request.pk])).status_code == 404
 
 
-def test_reminders_then_expiry(sent, mayor_email, delegation_staff, settings, django_capture_on_commit_callbacks):
-    settings.SIGNATURE_REMINDER_DAYS = 3
-    now = timezone.now()
+def test_expiry_tells_the_delegation_once(sent, delegation_staff, django_capture_on_commit_callbacks):
+    # Reminders before expiry belong to the reminders engine: tests/notifications/test_kinds.py.
+    request = sent.signature_requests.get(step=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.signatures_remind_and_expire(now=now + datetime.timedelta(days=1)) == {
-            "reminded": 0,
-            "expired": 0,
-        }
-        assert signing.signatures_remind_and_expire(now=now + datetime.timedelta(days=3, hours=1)) == {
-            "reminded": 1,
-            "expired": 0,
-        }
-        assert signing.signatures_remind_and_expire(now=now + datetime.timedelta(days=4)) == {
-            "reminded": 0,
-            "expired": 0,
-        }
-    assert last_mail_to(mayor_email).subject.startswith("Rappel : Contrat")
-    with django_capture_on_commit_callbacks(execute=True):
-        counts = signing.signatures_remind_and_expire(now=now + datetime.timedelta(days=31))
-    assert counts == {"reminded": 0, "expired": 1}
+        assert signing.signatures_expire(now=request.expires_at - datetime.timedelta(minutes=1)) == {"expired": 0}
+        assert signing.signatures_expire(now=request.expires_at) == {"expired": 1}
+        assert signing.signatures_expire(now=request.expires_at + datetime.timedelta(days=1)) == {"expired": 0}
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.EXPIRED
-    assert last_mail_to(delegation_staff.email).subject == f"Lien de signature expiré – contrat {sent.reference}"
+    assert [m.subject for m in mail.outbox if delegation_staff.email in m.to] == [
+        f"Lien de signature expiré – contrat {sent.reference}"
+    ]
 
 
 def test_audit_trail_detects_alteration_insertion_and_deletion(sent, mayor_email, client):

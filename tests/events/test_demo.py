@@ -21,5 +21,5 @@ def test_events_demo_seed_is_idempotent(national_staff, delegation_staff, amf_st
     demo.seed(accounts)
 
     assert [m.objects.count() for m in (Event, TimeSlot, EventRegistration, Speaker, Internship, Study)] == counts
-    assert counts == [3, 4, 4, 3, 2, 2]
+    assert counts == [4, 4, 6, 3, 2, 3]  # with an event and a study due for the reminders
     assert Speaker.objects.get(user=speaker_user).time_slots.count() == 2

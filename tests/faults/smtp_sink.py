@@ -20,6 +20,17 @@ class SmtpSink:
         self.collector = _Collector()
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
 
+    def restart(self):
+        """The server back on the same port after ``stop``, keeping what it received before."""
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.start()
+
+    def parsed(self):
+        """The received messages as ``email.message.EmailMessage`` objects (headers decoded and unfolded)."""
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(envelope.original_content, policy=policy.default) for envelope in self.messages]
+
     @property
     def messages(self):
         return self.collector.messages

@@ -1,4 +1,4 @@
-"""SMTP down: reminders and links are retried with backoff, not lost, and the evidence counts each e-mail once."""
+"""SMTP down: reminders are retried with backoff, not lost, and the evidence counts each e-mail once."""
 
 import datetime
 
@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from agreements import signing
 from agreements.models import AuditEvent
+from notifications.enums import ReminderStatus
+from notifications.models import ReminderLog
+from notifications.services import reminders_run
 from tests.agreements.factories import make_contract
 from tests.faults import flaky_mail
 
@@ -25,15 +28,19 @@ def test_reminder_is_retried_until_smtp_is_back(
 
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
     settings.EMAIL_BACKEND = "tests.faults.flaky_mail.FlakyBackend"
+    settings.SIGNATURE_REMINDER_DAYS = 3
     flaky_mail.reset(failures=2)
+    day = timezone.localdate(request.sent_at) + datetime.timedelta(days=4)
     with django_capture_on_commit_callbacks(execute=True):
-        counts = signing.signatures_remind_and_expire(now=timezone.now() + datetime.timedelta(days=4))
+        counts = reminders_run(today=day, only=["signature_pending"])
 
-    assert counts == {"reminded": 1, "expired": 0}
+    assert counts == {"signature_pending": 1}
     assert flaky_mail.FlakyBackend.attempts == 3  # two refused by the server, the third delivered
     assert [m.subject for m in mail.outbox] == [
         f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
     ]
+    log = ReminderLog.objects.get()
+    assert (log.status, log.attempts, log.last_error) == (ReminderStatus.SENT, 3, "")
     request.refresh_from_db()
     assert request.reminder_count == 1
     assert AuditEvent.objects.filter(request=request, kind="reminded").count() == 1

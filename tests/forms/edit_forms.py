@@ -251,6 +251,14 @@ def speaker_profile(fx) -> Target:
     return Target(user, "/evenements/mon-profil/", {"speaker": speaker})
 
 
+def reminder_preferences(fx) -> Target:
+    from notifications.models import ReminderOptOut
+
+    staff = fx("delegation_staff")
+    opt_out = ReminderOptOut.objects.create(email=staff.email, kind="weekly_digest")
+    return Target(staff, "/compte/notifications/", {"opt_out": opt_out})
+
+
 def _tick_third(form):
     boxes = form.fields["present"]
     assert [box.checked for box in boxes] == [True, True, False]
@@ -330,6 +338,7 @@ EDIT_FORMS = [
         speaker_profile,
         [Change("téléphone", set_field("phone", "04 77 11 11 11"), [("speaker", "phone", "04 77 11 11 11")])],
     ),
+    EditForm("compte/notifications/", "preferences-form", reminder_preferences),
 ]
 
 

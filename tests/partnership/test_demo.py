@@ -87,7 +87,7 @@ def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
 
     countersigned = PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES).order_by("signed_at")
     assert sorted(countersigned.values_list("status", flat=True)) == sorted(
-        ["expired", "active", "terminated", "active", "signed"]
+        ["expired", "active", "terminated", "active", "signed", "active"]  # the last: ending soon, for the reminders
     )
     for contract in countersigned:
         final = contract.documents.get(kind=DocumentKind.SIGNED)

@@ -461,6 +461,21 @@ API_V1 = [
 STATS_CHECKS += [c(f"api/v1/{path}", lambda w, path=path: f"/api/v1/{path}", EVERYONE) for path in API_V1]
 CHECKS += STATS_CHECKS
 
+
+# --- Reminders: each person's choices; the signed unsubscribe link replaces a login (RFC 8058) --------
+def _unsubscribe(w) -> str:
+    from notifications.services import unsubscribe_token
+
+    return f"/notifications/desabonnement/{unsubscribe_token(email='agent@mairie.example.fr', kind='event_upcoming')}/"
+
+
+CHECKS += [
+    c("compte/notifications/", lambda w: "/compte/notifications/", logged_in(200)),
+    c("compte/notifications/", lambda w: "/compte/notifications/", logged_in(REDIRECT), "POST"),
+    c("notifications/desabonnement/<str:token>/", _unsubscribe, EVERYONE),
+    c("notifications/desabonnement/<str:token>/", _unsubscribe, EVERYONE, "POST"),
+]
+
 # The admin is Django's: its own pages are checked through its index and one model page only.
 ADMIN_SAMPLE = "admin/agreements/partnershipcontract/<path:object_id>/change/"
 

@@ -11,7 +11,7 @@ def test_demo_seed_is_idempotent(delegation_staff, hr_contact, speaker_user, con
     counts = (TrainingAction.objects.count(), Session.objects.count(), Registration.objects.count())
     demo.seed(accounts)
     assert (TrainingAction.objects.count(), Session.objects.count(), Registration.objects.count()) == counts
-    assert counts == (2, 4, 16)
+    assert counts == (2, 6, 22)  # with two sessions due for the reminders
     full = Session.objects.get(action__programme_line=programme_line, capacity=6)
     assert full.registrations.filter(status=RegistrationStatus.WAITLISTED).count() == 4
     assert (

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "notifications"
+    verbose_name = "rappels par e-mail"
+
+    def ready(self):
+        # Each app declares its reminder kinds in ``<app>/reminders.py``, as it declares its admin.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("reminders")
