@@ -42,3 +42,4 @@ clean:
 
 bench: install
 	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)
+	DATABASE_URL=$${BENCH_STATS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_stats} $(BIN)/python scripts/bench_stats.py --prepare

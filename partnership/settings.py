@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "rest_framework",
+    "rest_framework.authtoken",  # per-user tokens of the detailed API (stats.api)
     "drf_spectacular",
     "partnership",
     "agreements",
