@@ -120,9 +120,10 @@ def test_collectivity_search_json(client, commune):
 
 def test_personal_link_cancels_and_promotes(client, event, commune, django_capture_on_commit_callbacks):
     from events.services import registration_create
+    from tests.events.conftest import personal_link_token
 
     with django_capture_on_commit_callbacks(execute=True):
-        first, token = registration_create(
+        first = registration_create(
             event_id=event.pk,
             first_name="A",
             last_name="A",
@@ -130,6 +131,7 @@ def test_personal_link_cancels_and_promotes(client, event, commune, django_captu
             quality="agent",
             collectivity=commune,
         )
+    token = personal_link_token(mail.outbox[-1].body)
     EventRegistrationFactory(event=event, collectivity=commune)
     waiting = EventRegistrationFactory(event=event, collectivity=commune, status=RegistrationStatus.WAITLISTED)
     mail.outbox.clear()
