@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from partnership.admin_site import ScopedInline, ScopedModelAdmin
+from partnership.enums import CollectivityUse
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from . import services
 from .models import (
@@ -72,8 +75,18 @@ class StudyAdmin(ScopedModelAdmin):
 # --- Partnership contracts -----------------------------------------------------------------------
 
 
+class ContractPartyAdminForm(forms.ModelForm):
+    """The admin builds the fields; this only adds the Paris rule of ``partnership.services``."""
+
+    def clean_collectivity(self):
+        collectivity = self.cleaned_data["collectivity"]
+        collectivity_check_covered_by_cnfpt(collectivity=collectivity, use=CollectivityUse.CONTRACT_PARTY)
+        return collectivity
+
+
 class ContractPartyInline(ScopedInline, admin.TabularInline):
     model = ContractParty
+    form = ContractPartyAdminForm
     extra = 0
     autocomplete_fields = ["collectivity"]
 
@@ -121,13 +134,34 @@ class ThemeAdmin(ScopedModelAdmin):
 class PartnershipContractAdmin(ScopedModelAdmin):
     """AMF staff read every contract; changes go through the services (actions), and only drafts are editable."""
 
-    list_display = ["reference", "title", "delegation", "status", "start_date", "end_date", "created_at"]
-    list_filter = ["status", "delegation", "programme_lines__theme"]
+    list_display = [
+        "reference",
+        "title",
+        "delegation",
+        "status",
+        "sealing_status",
+        "start_date",
+        "end_date",
+        "created_at",
+    ]
+    list_filter = ["status", "sealing_status", "delegation", "programme_lines__theme"]
     list_select_related = ["delegation"]
     search_fields = ["reference", "title", "parties__collectivity__search_name", "parties__collectivity__code"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["delegate", "advisers"]
-    readonly_fields = ["reference", "status", "version", "created_by", "created_at", "submitted_at", "signed_at"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "signed_at",
+        "sealing_status",
+        "sealing_attempts",
+        "sealing_attempted_at",
+        "sealing_error",
+    ]
     inlines = [ContractPartyInline, ProgrammeLineInline, ContractDocumentInline, ContractTransitionInline]
     actions = ["activate_or_expire_due"]
 

@@ -1,68 +1,113 @@
-"""Demo contracts in every state, for the demo delegation (Auvergne-Rhône-Alpes) and one other."""
+"""Demo contracts in every state, for the demo delegation (Auvergne-Rhône-Alpes) and one other.
 
+Contracts past the collectivité's signature go through the real signing flow, as their signers
+would: link, one-time code, consent and signature in the portal for the mayor, then the délégué's
+countersignature from the application; the platform then builds and seals the final PDF. So each
+carries its audit trail and its sealed PDF, and ``manage.py verify_audit_trail`` passes.
+
+Those signed in the past are signed with the clock set to that day (``time_machine``), so that
+references, signature dates, audit events and certificates tell a consistent story; they are
+seeded oldest first, so that the audit chain stays in chronological order.
+"""
+
+import contextlib
 import datetime
+import zoneinfo
+from dataclasses import dataclass
 from decimal import Decimal
 
+import time_machine
 from django.db import transaction
 
 from partnership.models import Collectivity
 
-from . import services, signing
+from . import selectors, services, signing
 from .enums import ContractStatus
 from .models import PartnershipContract, Theme
 
-# (title, [(INSEE or SIREN, signatory name, function)], start, end, final status)
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+# The demo's signers are simulated: their requests come from a documentation address (RFC 5737).
+DEMO_CLIENT = signing.Client(ip_address="192.0.2.10", user_agent="Démonstration (signataire simulé)")
+
+
+@dataclass(frozen=True)
+class DemoContract:
+    title: str
+    parties: list[tuple[str, str, str]]  # (INSEE or SIREN, signatory name, function)
+    start: datetime.date
+    end: datetime.date | None
+    target: str
+    # When the collectivités signed; ``None``: today. The délégué countersigns two days later.
+    signed_on: datetime.date | None = None
+    terminated_on: datetime.date | None = None
+    delegation: str = "delegation"  # the demo account whose delegation drafts it
+
+
 DEMO_CONTRACTS = [
-    (
+    DemoContract(
+        "Lutte contre l'illettrisme 2021-2023",
+        [("42095", "Julien Luya", "Maire")],
+        datetime.date(2021, 1, 1),
+        datetime.date(2023, 12, 31),
+        ContractStatus.EXPIRED,
+        signed_on=datetime.date(2020, 11, 16),
+    ),
+    DemoContract(
         "Plan de formation et prévention des risques psychosociaux 2024-2026",
         [("42218", "Gaël Perdriau", "Maire")],
         datetime.date(2024, 1, 1),
         datetime.date(2026, 12, 31),
         ContractStatus.ACTIVE,
+        signed_on=datetime.date(2023, 11, 15),
     ),
-    (
-        "Partenariat formation 2027-2029",
-        [("42218", "Gaël Perdriau", "Maire")],
-        datetime.date(2027, 1, 1),
+    DemoContract(
+        "Santé au travail",
+        [("42147", "Christophe Bazile", "Maire")],
+        datetime.date(2025, 1, 1),
         None,
-        ContractStatus.DRAFT,
+        ContractStatus.TERMINATED,
+        signed_on=datetime.date(2024, 11, 13),
+        terminated_on=datetime.date(2026, 6, 30),
     ),
-    (
-        "Accompagnement des petites communes du Pilat",
-        [("42207", "Hervé Reynaud", "Maire")],
-        datetime.date(2027, 1, 1),
+    DemoContract(
+        "Partenariat formation de la ville de Rennes",
+        [("35238", "Nathalie Appéré", "Maire")],
+        datetime.date(2025, 1, 1),
         None,
-        ContractStatus.READY_FOR_SIGNATURE,
+        ContractStatus.ACTIVE,
+        signed_on=datetime.date(2024, 11, 20),
+        delegation="other_delegation",
     ),
-    (
-        "Égalité des chances et handicap",
-        [("42187", "Yves Nicolin", "Maire")],
-        datetime.date(2026, 9, 1),
-        None,
-        ContractStatus.SIGNED_BY_COLLECTIVITY,
-    ),
-    (
+    DemoContract(
         "Développement durable et transition écologique",
         [("69266", "Cédric Van Styvendael", "Maire")],
         datetime.date(2027, 3, 1),
         None,
         ContractStatus.SIGNED,
     ),
-    (
-        "Lutte contre l'illettrisme 2021-2023",
-        [("42095", "Julien Luya", "Maire")],
-        datetime.date(2021, 1, 1),
-        datetime.date(2023, 12, 31),
-        ContractStatus.EXPIRED,
-    ),
-    (
-        "Santé au travail",
-        [("42147", "Christophe Bazile", "Maire")],
-        datetime.date(2025, 1, 1),
+    DemoContract(
+        "Égalité des chances et handicap",
+        [("42187", "Yves Nicolin", "Maire")],
+        datetime.date(2027, 1, 1),
         None,
-        ContractStatus.TERMINATED,
+        ContractStatus.SIGNED_BY_COLLECTIVITY,
     ),
-    (
+    DemoContract(
+        "Partenariat formation 2027-2029",
+        [("42218", "Gaël Perdriau", "Maire")],
+        datetime.date(2027, 1, 1),
+        None,
+        ContractStatus.DRAFT,
+    ),
+    DemoContract(
+        "Accompagnement des petites communes du Pilat",
+        [("42207", "Hervé Reynaud", "Maire")],
+        datetime.date(2027, 1, 1),
+        None,
+        ContractStatus.READY_FOR_SIGNATURE,
+    ),
+    DemoContract(
         "Union des collectivités du Nord-Ardèche",
         [("07010", "Simon Plénet", "Maire"), ("07324", "Jacques Dubay", "Maire")],
         datetime.date(2027, 1, 1),
@@ -77,19 +122,32 @@ LINES = [
     ("illettrisme", "hr_support", "Savoirs de base pour les agents", Decimal("10"), 8),
 ]
 
+PAST_SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED)
 
-def _create(accounts, title, parties, start, end, target, delegation, actor, delegate):
+
+def _at(day: datetime.date, hour: int = 10):
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
+
+
+def _clock(day: datetime.date | None, hour: int = 10):
+    """The clock on ``day`` at ``hour`` (Paris), running; or today's clock when ``day`` is ``None``."""
+    if day is None:
+        return contextlib.nullcontext()
+    return time_machine.travel(_at(day, hour), tick=True)
+
+
+def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContract:
     themes = {(t.code, t.family): t for t in Theme.objects.all()}
-    end = end or services.default_end_date(start)
+    end = spec.end or services.default_end_date(spec.start)
     party_data = [
         services.PartyData(
             collectivity=Collectivity.objects.select_related("department").get(code=code),
             signatory_name=name,
             signatory_function=function,
             signatory_email=accounts["signatory"].email if code == "42218" else f"mairie-{code}@demo.example.fr",
-            deliberation_date=start - datetime.timedelta(days=60),
+            deliberation_date=spec.start - datetime.timedelta(days=60),
         )
-        for code, name, function in parties
+        for code, name, function in spec.parties
     ]
     if any(p.collectivity.pk == accounts["other_signatory"].collectivity_id for p in party_data):
         party_data[0] = services.PartyData(
@@ -97,14 +155,14 @@ def _create(accounts, title, parties, start, end, target, delegation, actor, del
         )
     lines = [
         services.LineData(year=year, theme=themes[(code, family)], title=label, planned_days=days, planned_trainees=n)
-        for year in range(start.year, end.year + 1)
+        for year in range(spec.start.year, end.year + 1)
         for code, family, label, days, n in LINES
     ]
-    contract = services.contract_create(
+    return services.contract_create(
         actor=actor,
-        delegation=delegation,
-        title=title,
-        start_date=start,
+        delegation=actor.delegation,
+        title=spec.title,
+        start_date=spec.start,
         end_date=end,
         objectives="Développer les compétences des agents et accompagner la collectivité dans sa politique de formation.",
         delegate=delegate,
@@ -112,44 +170,90 @@ def _create(accounts, title, parties, start, end, target, delegation, actor, del
         parties=party_data,
         lines=lines,
     )
-    if target == ContractStatus.DRAFT:
-        return contract
-    if target == ContractStatus.READY_FOR_SIGNATURE:
-        # Real signature requests: the signatory receives a link (in the console in development).
-        return signing.contract_send_for_signature(contract=contract, actor=actor)
-    # Later states stand for contracts signed before the platform existed: no online requests.
-    services.contract_submit_for_signature(contract=contract, actor=actor)
-    services.contract_mark_signed_by_collectivity(contract=contract, comment="Signature de la collectivité (démo)")
-    if target == ContractStatus.SIGNED_BY_COLLECTIVITY:
-        return contract
-    services.contract_mark_signed(contract=contract, actor=delegate, comment="Contre-signature (démo)")
-    if target == ContractStatus.EXPIRED:
-        services.contracts_update_periods()
-    if target == ContractStatus.TERMINATED:
-        contract.refresh_from_db()
-        services.contract_terminate(contract=contract, actor=actor, reason="Fusion de services (démo)")
-    return contract
+
+
+def _sign(request, *, name: str, function: str, client: signing.Client) -> None:
+    """What a signer does once their request is open: get the code, type it, consent and sign."""
+    codes = []
+    signing.signature_request_send_code(
+        request=request, client=client, deliver=lambda _request, code: codes.append(code)
+    )
+    problem = signing.signature_request_verify_code(request=request, code=codes[-1], client=client)
+    if problem:
+        raise RuntimeError(f"Démonstration : code refusé pour {request.signer_email} ({problem})")
+    request.refresh_from_db()
+    signing.signature_request_sign(
+        request=request,
+        name=name,
+        function=function,
+        consent=True,
+        document_sha256=request.document.sha256,
+        client=client,
+    )
+
+
+def _open_link(request) -> None:
+    # What the e-mailing task does, minus the e-mail: the simulated signer needs no link to click.
+    issued = signing.signature_request_issue_link(request_id=request.pk)
+    if issued is not None:
+        signing.signature_request_link_delivered(request=issued[0], reminder=False)
+    signing.signature_request_open(request=request, client=DEMO_CLIENT)
+
+
+def _collectivities_sign(contract: PartnershipContract, names: dict[str, str]) -> None:
+    for request in contract.signature_requests.filter(step=1).select_related("contract", "document"):
+        _open_link(request)
+        _sign(request, name=names[request.signer_email], function="Maire", client=DEMO_CLIENT)
+
+
+def _delegate_countersigns(contract: PartnershipContract, delegate) -> None:
+    request = selectors.countersignature_request_for(delegate, contract)
+    _open_link(request)
+    client = signing.Client(ip_address=DEMO_CLIENT.ip_address, user_agent=DEMO_CLIENT.user_agent, account=delegate)
+    _sign(request, name=delegate.get_full_name(), function=delegate.function or "Délégué régional", client=client)
+    # The worker would do this once the countersignature commits; the demo does it on the same day.
+    signing.contract_finalize(contract_id=contract.pk)
+
+
+def _seed_one(accounts, spec: DemoContract) -> None:
+    actor = accounts[spec.delegation]
+    delegate = accounts["delegate"] if spec.delegation == "delegation" else actor
+    with _clock(spec.signed_on and spec.signed_on - datetime.timedelta(days=14)):
+        contract = _create(accounts, spec, actor, delegate)
+    if spec.target == ContractStatus.DRAFT:
+        return
+    with _clock(spec.signed_on and spec.signed_on - datetime.timedelta(days=7)):
+        # Real signature requests: a pending signer receives a link (in the console in development).
+        contract = signing.contract_send_for_signature(contract=contract, actor=actor)
+    if spec.target == ContractStatus.READY_FOR_SIGNATURE:
+        return
+    names = {party.signatory_email: party.signatory_name for party in contract.parties.all()}
+    with _clock(spec.signed_on):
+        _collectivities_sign(contract, names)
+    if spec.target == ContractStatus.SIGNED_BY_COLLECTIVITY:
+        return
+    with _clock(spec.signed_on and spec.signed_on + datetime.timedelta(days=2), hour=16):
+        _delegate_countersigns(contract, delegate)
+    if spec.target in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
+        with _clock(spec.start, hour=2):
+            services.contracts_update_periods(today=spec.start)
+    if spec.target == ContractStatus.EXPIRED:
+        after = spec.end + datetime.timedelta(days=1)
+        with _clock(after, hour=2):
+            services.contracts_update_periods(today=after)
+    if spec.target == ContractStatus.TERMINATED:
+        with _clock(spec.terminated_on):
+            contract.refresh_from_db()
+            services.contract_terminate(
+                contract=contract, actor=actor, reason="Fusion de services (démo)", on_date=spec.terminated_on
+            )
 
 
 @transaction.atomic
 def seed(accounts):
-    actor, delegate = accounts["delegation"], accounts["delegate"]
-    delegation = actor.delegation
-    for title, parties, start, end, target in DEMO_CONTRACTS:
-        if PartnershipContract.objects.filter(delegation=delegation, title=title).exists():
+    # Oldest signature first: the audit trail is a chain, its events should follow the calendar.
+    for spec in sorted(DEMO_CONTRACTS, key=lambda s: s.signed_on or datetime.date.max):
+        delegation = accounts[spec.delegation].delegation
+        if PartnershipContract.objects.filter(delegation=delegation, title=spec.title).exists():
             continue
-        _create(accounts, title, parties, start, end, target, delegation, actor, delegate)
-    other = accounts["other_delegation"]
-    title = "Partenariat formation de la ville de Rennes"
-    if not PartnershipContract.objects.filter(delegation=other.delegation, title=title).exists():
-        _create(
-            accounts,
-            title,
-            [("35238", "Nathalie Appéré", "Maire")],
-            datetime.date(2025, 1, 1),
-            None,
-            ContractStatus.ACTIVE,
-            other.delegation,
-            other,
-            other,
-        )
+        _seed_one(accounts, spec)

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from partnership.enums import Role
 
+from .enums import SignerRole
+
 
 def _send(subject: str, template: str, context: dict, to: list[str], attachments=()) -> None:
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
@@ -27,7 +29,15 @@ def send_signature_link(request, token: str, *, reminder: bool) -> None:
     _send(
         subject,
         "agreements/emails/signature_link.txt",
-        {"request": request, "contract": contract, "url": portal_url(token), "reminder": reminder},
+        {
+            "request": request,
+            "contract": contract,
+            "url": portal_url(token),
+            "reminder": reminder,
+            "countersign_url": settings.SITE_URL + reverse("agreements:countersign", args=[contract.pk])
+            if request.role == SignerRole.DELEGATION
+            else "",
+        },
         [request.signer_email],
     )
 
@@ -76,7 +86,12 @@ def send_final_document(contract, document) -> None:
     _send(
         f"Contrat {contract.reference} signé",
         "agreements/emails/final_document.txt",
-        {"contract": contract, "document": document, "verification_url": settings.SITE_URL + reverse("signing:verify")},
+        {
+            "contract": contract,
+            "document": document,
+            "verification_url": settings.SITE_URL + reverse("signing:verify"),
+            "contract_url": settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk]),
+        },
         sorted(recipients),
         attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],
     )

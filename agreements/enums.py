@@ -34,6 +34,21 @@ BINDING_STATUSES = (
 )
 
 
+# Statuses of a contract the délégué has countersigned: its final sealed PDF is due.
+COUNTERSIGNED_STATUSES = (
+    ContractStatus.SIGNED,
+    ContractStatus.ACTIVE,
+    ContractStatus.EXPIRED,
+    ContractStatus.TERMINATED,
+)
+
+
+class SealingStatus(models.TextChoices):
+    PENDING = "pending", "PDF signé en préparation"
+    FAILED = "failed", "Échec du scellement du PDF signé"
+    SEALED = "sealed", "PDF signé et scellé"
+
+
 class ActionFamily(models.TextChoices):
     HR_SUPPORT = "hr_support", "Accompagnement en ressources humaines"
     DEVELOPMENT_PROJECTS = "development_projects", "Projet national et projets régionaux de développement du CNFPT"

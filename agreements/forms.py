@@ -7,62 +7,16 @@ from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.urls import reverse_lazy
 
-from partnership.enums import Role
-from partnership.forms import IdMultipleChoiceField
-from partnership.models import Collectivity, Delegation, User
+from partnership.enums import CollectivityUse, Role
+from partnership.forms import CollectivityField, IdMultipleChoiceField
+from partnership.models import Delegation, User
 
 from .enums import ContractStatus
 from .models import Theme
 from .services import PLANNED_TRAINEES_MAX, LineData, PartyData, validate_contract_date
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def collectivity_label(collectivity: Collectivity) -> str:
-    """The text shown in, and parsed back from, the collectivité picker: ``42218 – Saint-Étienne (42)``."""
-    return f"{collectivity.code} – {collectivity.name} ({collectivity.department.code})"
-
-
-class CollectivityField(forms.CharField):
-    """A collectivité typed or picked by name, INSEE code or SIREN; the code before « – » decides."""
-
-    default_error_messages = {
-        "unknown": "Collectivité introuvable : choisissez-la dans la liste proposée ou saisissez son code INSEE ou son SIREN.",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "list": "collectivity-options",
-                    "autocomplete": "off",
-                    "data-collectivity-search": reverse_lazy("agreements:collectivity_search"),
-                    "placeholder": "Nom, code INSEE ou SIREN",
-                }
-            ),
-        )
-        kwargs.setdefault("label", "Collectivité")
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Collectivity):
-            return collectivity_label(value)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        code = value.split("–")[0].split(" ")[0].strip().upper()
-        collectivity = Collectivity.objects.select_related("department").filter(code=code).first()
-        if collectivity is None:
-            collectivity = Collectivity.objects.select_related("department").filter(siren=code).first()
-        if collectivity is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown")
-        return collectivity
 
 
 class ContractForm(forms.Form):
@@ -148,7 +102,7 @@ ROW_ID = {"required": False, "min_value": 1, "max_value": 2**63 - 1, "widget": f
 
 class PartyForm(forms.Form):
     id = forms.IntegerField(**ROW_ID)
-    collectivity = CollectivityField()
+    collectivity = CollectivityField(use=CollectivityUse.CONTRACT_PARTY)
     signatory_name = forms.CharField(label="Nom du signataire", max_length=150)
     signatory_function = forms.CharField(label="Fonction", max_length=100, help_text="Maire, président(e)…")
     signatory_email = forms.EmailField(label="E-mail du signataire")

@@ -1,11 +1,11 @@
 """Permission-aware reads of contracts."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from partnership import permissions
 
-from .enums import ContractStatus
-from .models import ContractParty, PartnershipContract
+from .enums import ContractStatus, DocumentKind, SignatureRequestStatus, SignerRole
+from .models import ContractParty, PartnershipContract, SignatureRequest
 
 
 def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
@@ -76,3 +76,66 @@ def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
             "amendments",
         )
     )
+
+
+def _countersignatures_of(user) -> QuerySet[SignatureRequest]:
+    # The délégué's request is addressed by e-mail, as the e-mailed link is: a request handed over to
+    # another person (``signature_request_replace_signer``) follows that person's account.
+    return SignatureRequest.objects.filter(
+        role=SignerRole.DELEGATION,
+        status=SignatureRequestStatus.SENT,
+        signer_email__iexact=user.email,
+        contract__status=ContractStatus.SIGNED_BY_COLLECTIVITY,
+    )
+
+
+def contracts_awaiting_countersignature(user) -> QuerySet[PartnershipContract]:
+    """Contracts every collectivité has signed that now wait for ``user``'s countersignature.
+
+    Each carries ``collectivities_signed_at``, the moment the last collectivité signed.
+    """
+    if not permissions.is_cnfpt_staff(user) or not user.email:
+        return PartnershipContract.objects.none()
+    last_collectivity_signature = (
+        SignatureRequest.objects.filter(contract=OuterRef("pk"), step=1, status=SignatureRequestStatus.SIGNED)
+        .order_by("-signed_at")
+        .values("signed_at")[:1]
+    )
+    return (
+        contracts_manageable_by(user)
+        .filter(Exists(_countersignatures_of(user).filter(contract=OuterRef("pk"))))
+        .annotate(collectivities_signed_at=Subquery(last_collectivity_signature))
+        .select_related("delegation")
+        .prefetch_related(parties_prefetch())
+        .order_by("collectivities_signed_at", "pk")
+    )
+
+
+def contracts_countersigned_by(user) -> QuerySet[PartnershipContract]:
+    """Contracts ``user`` has countersigned (within the contracts they may manage)."""
+    if not permissions.is_cnfpt_staff(user) or not user.email:
+        return PartnershipContract.objects.none()
+    signed = SignatureRequest.objects.filter(
+        contract=OuterRef("pk"),
+        role=SignerRole.DELEGATION,
+        status=SignatureRequestStatus.SIGNED,
+        signer_email__iexact=user.email,
+    )
+    return contracts_manageable_by(user).filter(Exists(signed))
+
+
+def countersignature_request_for(user, contract: PartnershipContract) -> SignatureRequest | None:
+    """The open countersignature request of ``contract`` addressed to ``user``, if any."""
+    if not permissions.is_cnfpt_staff(user) or not user.email:
+        return None
+    return (
+        _countersignatures_of(user)
+        .filter(contract=contract)
+        .select_related("contract__delegation", "document", "party__collectivity")
+        .first()
+    )
+
+
+def final_document_of(contract: PartnershipContract):
+    """The sealed final PDF of ``contract`` (``None`` until the worker has produced it)."""
+    return contract.documents.filter(kind=DocumentKind.SIGNED).order_by("-pk").first()

@@ -22,7 +22,9 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.enums import CollectivityUse
 from partnership.models import Collectivity, Delegation
+from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
 
 from .enums import BINDING_STATUSES, ContractStatus, DocumentKind
@@ -167,6 +169,7 @@ def _check_parties(delegation: Delegation, parties: list[PartyData]) -> None:
                 f"{party.collectivity.name} figure deux fois parmi les parties.", code="duplicate_party"
             )
         seen.add(party.collectivity.pk)
+        collectivity_check_covered_by_cnfpt(collectivity=party.collectivity, use=CollectivityUse.CONTRACT_PARTY)
         if party.collectivity.department_id not in territory:
             raise ValidationError(
                 f"{party.collectivity.name} ({party.collectivity.department.code}) n'est pas sur le territoire de la "
@@ -481,6 +484,11 @@ def readiness_problems(contract: PartnershipContract) -> list[str]:
     if not parties:
         problems.append("Aucune collectivité partie au contrat.")
     for party in parties:
+        try:
+            # A draft saved before the Paris rule was enforced must not reach a signatory.
+            collectivity_check_covered_by_cnfpt(collectivity=party.collectivity, use=CollectivityUse.CONTRACT_PARTY)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
         if party.deliberation_date is None:
             problems.append(f"La date de la délibération de {party.collectivity.name} n'est pas renseignée.")
     if not contract.programme_lines.exists():

@@ -12,7 +12,9 @@ import datetime
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,9 +27,12 @@ from partnership.dispatch import enqueue
 from . import services
 from .audit import audit_record
 from .enums import (
+    COUNTERSIGNED_STATUSES,
     OPEN_REQUEST_STATUSES,
     AuditEventKind,
     ContractStatus,
+    DocumentKind,
+    SealingStatus,
     SignatureRequestStatus,
     SignerRole,
 )
@@ -38,10 +43,15 @@ Status = SignatureRequestStatus
 
 @dataclass(frozen=True)
 class Client:
-    """Who is at the other end of a portal request: kept in the audit trail."""
+    """Who is at the other end of a request: kept in the audit trail.
+
+    ``account`` is the logged-in user when the délégué countersigns from the application rather
+    than from the e-mailed link: the same services run, and the trail names that account.
+    """
 
     ip_address: str | None = None
     user_agent: str = ""
+    account: Any = None
 
 
 PLATFORM = Client()
@@ -58,6 +68,9 @@ def _hash_code(request: SignatureRequest, code: str) -> str:
 
 
 def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, actor: str | None = None, **detail):
+    if actor is None and client.account is not None:
+        actor = f"{client.account.get_full_name()} <{client.account.email}>"
+        detail = {**detail, "via": "application", "account_id": client.account.pk}
     return audit_record(
         contract=request.contract,
         request=request,
@@ -212,9 +225,22 @@ def signature_request_open(*, request: SignatureRequest, client: Client) -> None
     _audit(request, AuditEventKind.OPENED, client)
 
 
+def _email_code(request: SignatureRequest, code: str) -> None:
+    from .emails import send_signature_code
+
+    # Sent in the request, not queued: the signer is waiting for it on the page.
+    transaction.on_commit(lambda: send_signature_code(request, code))
+
+
 @transaction.atomic
-def signature_request_send_code(*, request: SignatureRequest, client: Client) -> None:
-    """E-mail a fresh 6-digit code, valid 10 minutes; rate-limited per request."""
+def signature_request_send_code(
+    *, request: SignatureRequest, client: Client, deliver: Callable[[SignatureRequest, str], None] = _email_code
+) -> None:
+    """Issue a fresh 6-digit code, valid 10 minutes, and hand it to ``deliver``; rate-limited per request.
+
+    Side effects: the code's hash on the request; a ``code_sent`` audit event; by default the code
+    is e-mailed to the signer after commit (the demo's simulated signers pass their own ``deliver``).
+    """
     request = _lock_request(request)
     _check_usable(request)
     now = timezone.now()
@@ -232,10 +258,7 @@ def signature_request_send_code(*, request: SignatureRequest, client: Client) ->
     request.codes_sent += 1
     request.save(update_fields=["code_hash", "code_expires_at", "code_attempts", "code_sent_at", "codes_sent"])
     _audit(request, AuditEventKind.CODE_SENT, client, email=request.signer_email)
-    from .emails import send_signature_code
-
-    # Sent in the request, not queued: the signer is waiting for it on the page.
-    transaction.on_commit(lambda: send_signature_code(request, code))
+    deliver(request, code)
 
 
 @transaction.atomic
@@ -339,6 +362,9 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
             _schedule_link(countersign)
     elif signed.step == 2:
         services.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
+        PartnershipContract.objects.filter(pk=contract.pk).update(
+            sealing_status=SealingStatus.PENDING, sealing_attempts=0, sealing_attempted_at=None, sealing_error=""
+        )
         audit_record(
             contract=contract,
             kind=AuditEventKind.COMPLETED,
@@ -481,20 +507,47 @@ def signatures_remind_and_expire(*, now=None) -> dict[str, int]:
 
 # --- Completion ---------------------------------------------------------------------------------
 
+# A sweep leaves alone a contract whose finalisation was attempted less than this long ago: its
+# task may still be retrying (the whole chain of retries spans about half an hour).
+FINALIZE_SWEEP_GRACE = datetime.timedelta(hours=1)
+
+
+def _sealed(contract_id: int) -> bool:
+    return ContractDocument.objects.filter(contract_id=contract_id, kind=DocumentKind.SIGNED).exists()
+
 
 def contract_finalize(*, contract_id: int) -> ContractDocument | None:
-    """Build, seal and store the final PDF of a signed contract (idempotent), then e-mail it."""
-    from .enums import DocumentKind
+    """Build, seal and store the final PDF of a countersigned contract; ``None`` if it already exists.
+
+    Side effects: the sealed ``ContractDocument``, ``sealing_status`` set to sealed, a ``sealed``
+    audit event and the e-mail of the PDF to every party (after commit). On any error the attempt
+    is counted and its error kept on the contract (shown on its page), then the error is raised
+    again for the task to retry. Two concurrent runs store one document: the second finds it under
+    the contract's row lock and discards its own.
+    """
+    contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
+    if _sealed(contract_id):
+        return None
+    try:
+        return _seal_and_store(contract)
+    except Exception as exc:
+        PartnershipContract.objects.filter(pk=contract_id).update(
+            sealing_attempts=F("sealing_attempts") + 1,
+            sealing_attempted_at=timezone.now(),
+            sealing_error=f"{type(exc).__name__} : {exc}"[:2000],
+        )
+        raise
+
+
+def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
     from .final_document import build_final_pdf
     from .sealing import seal_pdf
 
-    contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
-    if contract.documents.filter(kind=DocumentKind.SIGNED).exists():
-        return None
+    # Built and sealed outside the transaction: it takes seconds, and the row lock is not needed yet.
     sealed = seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
     with transaction.atomic():
-        contract = PartnershipContract.objects.select_for_update().get(pk=contract_id)
-        if contract.documents.filter(kind=DocumentKind.SIGNED).exists():
+        contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
+        if _sealed(contract.pk):
             return None
         document = services._store_document(
             contract=contract,
@@ -504,11 +557,82 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
             content=sealed,
             actor=None,
         )
+        PartnershipContract.objects.filter(pk=contract.pk).update(
+            sealing_status=SealingStatus.SEALED,
+            sealing_attempts=F("sealing_attempts") + 1,
+            sealing_attempted_at=timezone.now(),
+            sealing_error="",
+        )
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
         from .tasks import contract_send_final_document
 
         enqueue(contract_send_final_document, contract.pk)
     return document
+
+
+def contract_sealing_failed(*, contract_id: int) -> bool:
+    """Every retry is spent: show the failure on the contract (page, admin list); ``True`` if marked.
+
+    The hourly sweep (``contracts_finalize_missing``) keeps trying; a success clears the state.
+    """
+    import logging
+
+    marked = (
+        PartnershipContract.objects.filter(pk=contract_id)
+        .exclude(sealing_status=SealingStatus.SEALED)
+        .update(sealing_status=SealingStatus.FAILED)
+    )
+    if marked:
+        logging.getLogger(__name__).error("Sealing the final PDF of contract %s keeps failing.", contract_id)
+    return bool(marked)
+
+
+def contracts_missing_final_document():
+    """Contracts countersigned on the platform whose sealed final PDF does not exist (yet)."""
+    from django.db.models import Exists, OuterRef
+
+    return (
+        PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES, signed_at__isnull=False)
+        .filter(
+            Exists(
+                SignatureRequest.objects.filter(
+                    contract=OuterRef("pk"), role=SignerRole.DELEGATION, status=Status.SIGNED
+                )
+            )
+        )
+        .exclude(Exists(ContractDocument.objects.filter(contract=OuterRef("pk"), kind=DocumentKind.SIGNED)))
+    )
+
+
+def contracts_finalize_missing(*, now=None) -> int:
+    """Periodic: dispatch the finalisation again for countersigned contracts still without their sealed PDF.
+
+    Picks those whose last attempt (or countersignature, if none) is older than
+    ``FINALIZE_SWEEP_GRACE``; each is claimed by a conditional UPDATE of ``sealing_attempted_at``,
+    so two overlapping sweeps dispatch it once. Returns how many were dispatched.
+    """
+    from django.db.models import Q
+
+    from .tasks import contract_finalize as finalize_task
+
+    now = now or timezone.now()
+    stale = now - FINALIZE_SWEEP_GRACE
+    due = contracts_missing_final_document().filter(
+        Q(sealing_attempted_at__lt=stale) | Q(sealing_attempted_at__isnull=True, signed_at__lt=stale)
+    )
+    dispatched = 0
+    for pk, attempted_at in due.values_list("pk", "sealing_attempted_at"):
+        with transaction.atomic():
+            claimed = PartnershipContract.objects.filter(pk=pk, sealing_attempted_at=attempted_at).update(
+                sealing_attempted_at=now
+            )
+            if claimed:
+                PartnershipContract.objects.filter(pk=pk, sealing_status="").update(
+                    sealing_status=SealingStatus.PENDING
+                )
+                enqueue(finalize_task, pk)
+                dispatched += 1
+    return dispatched
 
 
 def signature_requests_of(contract) -> list[SignatureRequest]:

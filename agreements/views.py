@@ -3,18 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
-from partnership.models import Collectivity
-from partnership.text import normalize_search
 
 from . import selectors, services, signing
-from .enums import ContractStatus, DocumentKind
+from .enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind
 from .forms import (
     AmendmentForm,
     AttachmentForm,
@@ -25,7 +23,6 @@ from .forms import (
     ReasonForm,
     ReplaceSignerForm,
     TerminateForm,
-    collectivity_label,
     line_initial,
     party_initial,
 )
@@ -85,6 +82,7 @@ class ContractListView(WorkspaceMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         context["can_create"] = permissions.is_cnfpt_staff(self.request.user)
+        context["awaiting_countersignature"] = selectors.contracts_awaiting_countersignature(self.request.user).count()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -230,6 +228,9 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         context.update(
             {
                 "can_manage": can_manage,
+                "countersigned": contract.status in COUNTERSIGNED_STATUSES,
+                "final_document": next((d for d in reversed(documents) if d.kind == DocumentKind.SIGNED), None),
+                "my_countersignature": selectors.countersignature_request_for(user, contract),
                 "lines": lines,
                 "documents": documents,
                 "signature_document": next(
@@ -258,14 +259,36 @@ def _delivered_by_line(contract) -> dict:
 
 
 class ContractPdfView(LoginRequiredMixin, View):
-    """The contract PDF: the stored document once sent for signature, a live preview while a draft."""
+    """« Le PDF du contrat »: once countersigned, the sealed final PDF and nothing else; while out for
+    signature, the exact document presented; while a draft, a live preview.
+
+    The version presented for signature of a signed contract stays in its documents, under that name.
+    """
 
     def get(self, request, pk):
         contract = get_object_or_404(selectors.contracts_visible_to(request.user).select_related("delegation"), pk=pk)
+        if contract.status in COUNTERSIGNED_STATUSES:
+            final = selectors.final_document_of(contract)
+            if final is None:
+                messages.info(
+                    request,
+                    "Le PDF signé et scellé de ce contrat est en cours de préparation : il sera disponible ici "
+                    "dans quelques minutes. La version soumise à signature reste disponible parmi les documents.",
+                )
+                return redirect("agreements:contract_detail", pk=contract.pk)
+            return FileResponse(
+                final.file.open("rb"),
+                content_type="application/pdf",
+                as_attachment=True,
+                filename=f"{contract.reference}-signe.pdf",
+            )
         document = services.current_document_for_signature(contract)
         if document is not None and not contract.is_draft:
             return FileResponse(
-                document.file.open("rb"), content_type="application/pdf", filename=f"{contract.reference}.pdf"
+                document.file.open("rb"),
+                content_type="application/pdf",
+                as_attachment=True,
+                filename=f"{contract.reference}.pdf",
             )
         if not permissions.can_manage_delegation(
             request.user, contract.delegation_id
@@ -378,45 +401,6 @@ class SignatureReplaceView(ContractActionView):
     def call_service(self, contract, data):
         signing.signature_request_replace_signer(
             contract=contract, request_id=self.kwargs["request_pk"], actor=self.request.user, **data
-        )
-
-
-class CollectivitySearchView(LoginRequiredMixin, View):
-    """Search-as-you-type over every commune and EPCI: name (accents, case and hyphens ignored), INSEE or SIREN."""
-
-    limit = 20
-
-    def get(self, request):
-        if not permissions.is_cnfpt_staff(request.user):
-            raise PermissionDenied
-        query = request.GET.get("q", "").strip()
-        if len(query) < 2:
-            return JsonResponse({"results": []})
-        folded = normalize_search(query)
-        results = (
-            Collectivity.objects.search(query)
-            .select_related("department")
-            .annotate(
-                rank=Case(
-                    When(search_name__startswith=folded, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-                if folded
-                else Value(0)
-            )
-            .order_by("rank", "-population", "name")[: self.limit]
-        )
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "code": c.code,
-                        "kind": c.get_kind_display(),
-                        "label": collectivity_label(c),
-                        "population": c.population,
-                    }
-                    for c in results
-                ]
-            }
         )
 
 

@@ -2,12 +2,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partnership import permissions
-from partnership.forms import IdMultipleChoiceField
+from partnership.enums import CollectivityUse
+from partnership.forms import CollectivityField, IdMultipleChoiceField
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region
 
 from .enums import ExpertiseTheme, ParticipantQuality
 from .models import Event, EventFeedback, Speaker
-from .selectors import collectivities_matching
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -124,49 +124,23 @@ class TimeSlotForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    """The public registration form; the collectivité is picked from a name search."""
+    """The public registration form; the collectivité is picked with the directory's picker (Paris included)."""
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(label="Adresse e-mail")
     quality = forms.ChoiceField(label="Qualité", choices=ParticipantQuality.choices, widget=forms.RadioSelect)
-    collectivity_query = forms.CharField(
-        label="Rechercher votre collectivité",
-        required=False,
-        max_length=100,
+    collectivity = CollectivityField(
+        label="Votre collectivité",
+        use=CollectivityUse.EVENT,
         help_text="Nom de la commune ou de l'intercommunalité, code INSEE ou SIREN.",
-    )
-    collectivity = forms.ModelChoiceField(
-        label="Collectivité",
-        queryset=Collectivity.objects.all(),
-        empty_label="— choisissez après la recherche —",
-        error_messages={
-            "required": "Choisissez votre collectivité dans la liste (recherchez-la par son nom).",
-            "invalid_choice": "Cette collectivité est inconnue : recherchez-la de nouveau.",
-        },
     )
     job_title = forms.CharField(label="Fonction", max_length=200, required=False)
 
     def __init__(self, *args, initial_collectivity=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["collectivity"]
-        field.widget.attrs.update({"data-collectivity-select": "", "class": "form-select"})
-        self.fields["collectivity_query"].widget.attrs.update({"data-collectivity-search": ""})
-        # Only the current choice and the search results become <option>s: the full list has 35,000 rows.
-        candidates = []
-        if self.is_bound:
-            candidates = collectivities_matching(self.data.get("collectivity_query", ""))
-            selected = self.data.get("collectivity")
-            if selected and str(selected).isdigit() and all(str(c.pk) != selected for c in candidates):
-                candidates += list(Collectivity.objects.filter(pk=selected).select_related("department"))
-        elif initial_collectivity is not None:
-            candidates = [initial_collectivity]
-            self.initial["collectivity"] = initial_collectivity.pk
-        field.widget.choices = [("", field.empty_label)] + [(c.pk, str(c)) for c in candidates]
-
-    @property
-    def is_search(self) -> bool:
-        return self.is_bound and "search" in self.data
+        if initial_collectivity is not None:
+            self.initial["collectivity"] = initial_collectivity
 
 
 class FeedbackForm(forms.ModelForm):

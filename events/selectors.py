@@ -9,7 +9,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership import permissions
-from partnership.models import Collectivity
 
 from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
 from .models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
@@ -77,13 +76,6 @@ def registration_by_token(token: str) -> EventRegistration:
 def registration_is_open(event: Event, *, now=None) -> bool:
     now = now or timezone.now()
     return event.status == EventStatus.PUBLISHED and now < event.registration_closes_at and now < event.starts_at
-
-
-def collectivities_matching(query: str, *, limit: int = 20) -> list[Collectivity]:
-    """Communes and EPCIs whose name (or code) matches, for the registration form's select."""
-    if len((query or "").strip()) < 2:
-        return []
-    return list(Collectivity.objects.search(query).select_related("department").order_by("name")[:limit])
 
 
 # --- Speakers -----------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.event_list, name="event_list"),
     path("<int:pk>/", views.event_detail, name="event_detail"),
     path("<int:pk>/agenda.ics", views.event_calendar, name="event_calendar"),
-    path("collectivites/", views.collectivity_search, name="collectivity_search"),
     path("inscription/<str:token>/", views.registration_manage, name="registration_manage"),
     path("inscription/<str:token>/annuler/", views.registration_cancel_own, name="registration_cancel_own"),
     path(

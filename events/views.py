@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,14 +63,12 @@ def event_detail(request, pk: int):
         raise Http404 from exc
     initial_collectivity = request.user.collectivity if permissions.is_collectivity_user(request.user) else None
     form = RegistrationForm(request.POST or None, initial_collectivity=initial_collectivity)
-    if (
-        request.method == "POST"
-        and not form.is_search
-        and not allow(f"event-registration-ip:{client_ip(request)}", limit=30, window_seconds=3600)
+    if request.method == "POST" and not allow(
+        f"event-registration-ip:{client_ip(request)}", limit=30, window_seconds=3600
     ):
         # Public page: keep a robot from filling an event (each registration also sends an e-mail).
         form.add_error(None, "Trop d'inscriptions depuis votre connexion. Réessayez dans une heure.")
-    elif request.method == "POST" and not form.is_search and form.is_valid():
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             registration = services.registration_create(
@@ -108,7 +106,7 @@ def event_detail(request, pk: int):
             "seats_left": max(event.capacity - event.confirmed_count, 0),
             "can_manage": permissions.can_manage_event(request.user, event),
         },
-        status=400 if request.method == "POST" and not form.is_search and form.errors else 200,
+        status=400 if request.method == "POST" and form.errors else 200,
     )
 
 
@@ -118,13 +116,6 @@ def event_calendar(request, pk: int):
     response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
     return response
-
-
-@require_GET
-def collectivity_search(request):
-    """Search-as-you-type for the registration form's collectivité select (JSON)."""
-    results = selectors.collectivities_matching(request.GET.get("q", ""))
-    return JsonResponse({"results": [{"id": c.pk, "label": str(c)} for c in results]})
 
 
 def _registration_from_token(token: str) -> EventRegistration:

@@ -31,3 +31,11 @@ class EpciType(models.TextChoices):
 class Zone(models.TextChoices):
     METRO = "metro", "Métropole"
     DROM = "drom", "Outre-mer (DROM)"
+
+
+class CollectivityUse(models.TextChoices):
+    """What a collectivité is picked for: the Paris rule bites on the first two, not on events."""
+
+    CONTRACT_PARTY = "contract_party", "Partie à un contrat de partenariat"
+    EMPLOYER = "employer", "Employeur d'un agent inscrit à une formation"
+    EVENT = "event", "Collectivité d'un participant à un événement"

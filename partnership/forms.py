@@ -2,8 +2,13 @@ from django import forms
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 
-from .models import User
+from .enums import CollectivityUse
+from .models import Collectivity, User
+from .selectors import collectivity_lookup
+from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -31,3 +36,96 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
+
+
+def collectivity_label(collectivity: Collectivity) -> str:
+    """The text shown in, and read back from, the collectivité picker: ``42218 – Saint-Étienne (42)``."""
+    return f"{collectivity.code} – {collectivity.name} ({collectivity.department.code})"
+
+
+class CollectivityPickerWidget(forms.TextInput):
+    """A labelled text input that JavaScript turns into a combobox with a listbox (WAI-ARIA pattern).
+
+    Without JavaScript it stays a text input: the field reads back a name, an INSEE code or a SIREN.
+    ``static/js/collectivity-picker.js`` fills the listbox from the ``collectivity_search`` endpoint; the
+    options of collectivités the CNFPT does not cover are marked, and disabled where ``requires_coverage``.
+    """
+
+    def __init__(self, attrs=None, *, requires_coverage: bool = False):
+        base = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "placeholder": "Nom, code INSEE ou SIREN",
+            "data-collectivity-picker": reverse_lazy("collectivity_search"),
+        }
+        if requires_coverage:
+            base["data-requires-coverage"] = "true"
+        super().__init__({**base, **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        input_html = super().render(name, value, attrs, renderer)
+        input_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        return format_html(
+            '<div class="collectivity-picker">{}'
+            '<ul class="collectivity-picker-options list-group" id="{}-options" role="listbox" hidden></ul>'
+            '<div class="visually-hidden" id="{}-status" role="status" aria-live="polite"></div></div>',
+            input_html,
+            input_id,
+            input_id,
+        )
+
+
+SHOWN_CANDIDATES = 5
+
+
+class CollectivityField(forms.CharField):
+    """One collectivité, searched by name or typed as a code; the Paris rule applies according to ``use``."""
+
+    default_error_messages = {
+        "required": "Choisissez la collectivité dans la liste (recherchez-la par son nom, son code INSEE ou son "
+        "SIREN).",
+        "unknown": "Aucune collectivité ne correspond à « %(value)s »\u00a0: choisissez-la dans la liste proposée "
+        "ou saisissez son code INSEE ou son SIREN.",
+        "ambiguous": "Plusieurs collectivités correspondent à « %(value)s »\u00a0: %(candidates)s. Choisissez-en une "
+        "dans la liste proposée ou saisissez son code INSEE ou son SIREN.",
+    }
+
+    def __init__(self, *, use: CollectivityUse, **kwargs):
+        self.use = use
+        kwargs.setdefault("label", "Collectivité")
+        kwargs.setdefault("max_length", 250)
+        kwargs.setdefault("widget", CollectivityPickerWidget(requires_coverage=collectivity_requires_coverage(use)))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Collectivity):
+            return collectivity_label(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        # The length and NUL-byte checks of a CharField apply to what was typed, before any query.
+        for validator in self.validators:
+            validator(text)
+        lookup = collectivity_lookup(text)
+        if lookup.candidates:
+            shown = ", ".join(f"« {collectivity_label(c)} »" for c in lookup.candidates[:SHOWN_CANDIDATES])
+            others = len(lookup.candidates) - SHOWN_CANDIDATES
+            if others > 0:
+                shown += f" et {others} autre{'s' if others > 1 else ''}"
+            raise ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"value": text, "candidates": shown}
+            )
+        if lookup.found is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"value": text})
+        return lookup.found
+
+    def validate(self, value):
+        super().validate(value)
+        collectivity_check_covered_by_cnfpt(collectivity=value, use=self.use)
+
+    def run_validators(self, value):
+        # Already run on the typed text in ``to_python``: the value is a collectivité by now.
+        pass

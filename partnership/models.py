@@ -41,7 +41,20 @@ class Department(models.Model):
         return name_with_of(self.name, self.liaison_type)
 
 
+# « Le CNFPT regroupe la totalité des collectivités territoriales (à l'exception du département et de la ville
+# de Paris) »: the Ville de Paris, commune and département in one since 2019, has its own training body.
+PARIS_INSEE_CODE = "75056"
+NOT_COVERED_BY_CNFPT = Q(kind=CollectivityKind.COMMUNE, code=PARIS_INSEE_CODE)
+
+
 class CollectivityQuerySet(models.QuerySet):
+    def covered_by_cnfpt(self):
+        """Every collectivité but Paris. An EPCI with Paris among its members (Métropole du Grand Paris) stays."""
+        return self.exclude(NOT_COVERED_BY_CNFPT)
+
+    def not_covered_by_cnfpt(self):
+        return self.filter(NOT_COVERED_BY_CNFPT)
+
     def search(self, query: str):
         """Communes and EPCIs whose name, INSEE code or SIREN matches ``query``."""
         query = (query or "").strip()
@@ -105,6 +118,11 @@ class Collectivity(models.Model):
     @property
     def is_commune(self) -> bool:
         return self.kind == CollectivityKind.COMMUNE
+
+    @property
+    def is_covered_by_cnfpt(self) -> bool:
+        """The Python side of ``NOT_COVERED_BY_CNFPT``, for an instance already in hand."""
+        return not (self.kind == CollectivityKind.COMMUNE and self.code == PARIS_INSEE_CODE)
 
     @property
     def signatory_function(self) -> str:

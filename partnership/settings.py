@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULE = {
     "training-session-reminders": {"task": "trainings.tasks.sessions_send_reminders", "schedule": 3600.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
     "signatures-remind-and-expire": {"task": "agreements.tasks.signatures_remind_and_expire", "schedule": 3600.0},
+    "contracts-finalize-missing": {"task": "agreements.tasks.contracts_finalize_missing", "schedule": 900.0},
 }
 
 # E-mail: console unless an SMTP host is given.

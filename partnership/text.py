@@ -4,15 +4,27 @@ import re
 
 from unidecode import unidecode
 
-_SEPARATORS = re.compile(r"[\s\-'’_.,/()\x00]+")
+# Elided articles glue to their word, as people type them both ways: « L'Haÿ » is « lhay » and « l hay ».
+_APOSTROPHES = re.compile(r"['`\u00b4\u2018\u2019\u02bc]")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_ELISION = re.compile(r"\b([ld]) (?=[a-z0-9])")
+# The abbreviations of the directory's own names (« CC du Pays de Pontchâteau St-Gildas-des-Bois ») and of
+# what people type: spelled out on both sides, so « st etienne » finds « Saint-Étienne » and the reverse.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b")
 
 
 def normalize_search(value: str) -> str:
-    """Fold a name for searching: no accents, no case, hyphens and apostrophes as spaces.
+    """Fold a name for searching; the stored ``search_name`` and every query go through it, so they agree.
 
-    ``"Saint-Étienne"`` and ``"saint etienne"`` both become ``"saint etienne"``.
+    No accents, no case; hyphens and punctuation as spaces; elided articles glued to their word; « St »
+    and « Ste » spelled out. ``"Saint-Étienne"``, ``"st etienne"`` and ``"St-Étienne"`` all become
+    ``"saint etienne"``; ``"L'Haÿ-les-Roses"``, ``"lhay"`` and ``"l hay"`` begin with ``"lhay"``.
     """
-    return _SEPARATORS.sub(" ", unidecode(value or "").lower()).strip()
+    folded = _APOSTROPHES.sub("", unidecode(value or "").lower())
+    folded = _SEPARATORS.sub(" ", folded).strip()
+    folded = _ELISION.sub(r"\1", folded)
+    return _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(1)], folded)
 
 
 # INSEE "type de nom en clair" (TNCC): how "de" joins the name of a territory.

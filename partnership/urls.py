@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
-from .views import AboutView, HomeView, robots_txt
+from .views import AboutView, HomeView, collectivity_search, robots_txt
 
 admin.site.site_header = "Administration du partenariat CNFPT – AMF"
 admin.site.site_title = "Partenariat CNFPT – AMF"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("a-propos/", AboutView.as_view(), name="about"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("collectivites/recherche/", collectivity_search, name="collectivity_search"),
     path("connexion/", ThrottledLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),

@@ -1,12 +1,15 @@
 from django.db.models import Count, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from agreements.models import FrameworkAgreement
 
 from .enums import CollectivityKind
+from .forms import collectivity_label
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
+from .selectors import collectivities_search
+from .services import NOT_COVERED_LABEL
 
 
 class HomeView(TemplateView):
@@ -71,3 +74,25 @@ def _territory_counts() -> dict:
 def robots_txt(request):
     """The crawlers' instructions; also the trivial page the load benchmark compares others to."""
     return HttpResponse("User-agent: *\nDisallow: /signature/\nDisallow: /admin/\n", content_type="text/plain")
+
+
+@require_GET
+def collectivity_search(request):
+    """The one search-as-you-type endpoint of every collectivité picker (JSON).
+
+    Public, as the public event form uses it: the directory is open data (INSEE, DGCL). Each result
+    says whether the CNFPT covers the collectivité; the picker decides whether it may be chosen.
+    """
+    results = [
+        {
+            "id": collectivity.pk,
+            "code": collectivity.code,
+            "label": collectivity_label(collectivity),
+            "kind": collectivity.get_kind_display(),
+            "population": collectivity.population,
+            "covered": collectivity.is_covered_by_cnfpt,
+            "note": "" if collectivity.is_covered_by_cnfpt else NOT_COVERED_LABEL,
+        }
+        for collectivity in collectivities_search(request.GET.get("q", ""))
+    ]
+    return JsonResponse({"results": results})

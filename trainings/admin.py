@@ -1,8 +1,11 @@
 """Reference data (training schemes) for AMF staff; the rest is readable for national statistics."""
 
+from django import forms
 from django.contrib import admin
 
 from partnership.admin_site import ScopedInline, ScopedModelAdmin
+from partnership.enums import CollectivityUse
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, TrainingScheme
 
@@ -42,8 +45,18 @@ class SessionAdmin(ScopedModelAdmin):
     inlines = [SessionHalfDayInline]
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """The admin builds the fields; this only adds the Paris rule of ``partnership.services``."""
+
+    def clean_employer(self):
+        employer = self.cleaned_data["employer"]
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+        return employer
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ScopedModelAdmin):
+    form = RegistrationAdminForm
     list_display = ["last_name", "first_name", "email", "category", "employer", "session", "status", "created_at"]
     list_filter = ["status", "category", "session__action__delegation"]
     list_select_related = ["employer__department", "session__action"]

@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from agreements.models import ProgrammeLine, Theme
 from events.models import Speaker
-from partnership.forms import IdMultipleChoiceField
+from partnership.enums import CollectivityUse
+from partnership.forms import CollectivityField, IdMultipleChoiceField
 from partnership.models import Collectivity
 
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period
@@ -155,7 +156,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label="E-mail de l'agent")
     category = forms.ChoiceField(label="Catégorie", choices=AgentCategory.choices)
     job = forms.CharField(label="Emploi occupé", max_length=200, required=False)
-    employer = CollectivityCodeField(label="Collectivité employeur (code INSEE ou SIREN)")
+    employer = CollectivityField(label="Collectivité employeur", use=CollectivityUse.EMPLOYER)
 
     def __init__(self, *args, employer_forced=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.dispatch import enqueue
+from partnership.enums import CollectivityUse
+from partnership.services import collectivity_check_covered_by_cnfpt
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -280,7 +282,8 @@ def registration_create(
 ) -> Registration:
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
-    An HR contact registers only their own collectivité's agents (the employer is forced).
+    An HR contact registers only their own collectivité's agents (the employer is forced). Paris, outside
+    the CNFPT, is refused as the employer.
     Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
     """
     if permissions.is_hr_contact(actor):
@@ -291,6 +294,11 @@ def registration_create(
         raise PermissionDenied
     if employer is None:
         raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
+    try:
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+    except ValidationError as exc:
+        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
+        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
     email = (email or "").strip().lower()
@@ -514,7 +522,15 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
     header = [cell.strip().lower() for cell in next(reader)]
     if [h.replace("é", "e") for h in header] != CSV_COLUMNS:
         raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {';'.join(header)} ».")
-    registrations = {r.email.lower(): r.pk for r in session.registrations.filter(status=RegistrationStatus.CONFIRMED)}
+    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("employer"))
+    registrations = {r.email.lower(): r.pk for r in confirmed}
+    # A registration older than the Paris rule may name Paris as employer: its presences are not CNFPT's.
+    not_covered = {}
+    for registration in confirmed:
+        try:
+            collectivity_check_covered_by_cnfpt(collectivity=registration.employer, use=CollectivityUse.EMPLOYER)
+        except ValidationError as exc:
+            not_covered[registration.pk] = exc.messages[0].rstrip(".")
     half_days = {(h.date, h.period): h for h in session.half_days.all()}
     today = timezone.localdate()
     marks: dict[tuple[int, int], str] = {}
@@ -531,6 +547,8 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
         registration_id = registrations.get(email.lower())
         if registration_id is None:
             problems.append(f"aucune inscription confirmée pour « {email} » à cette session")
+        elif registration_id in not_covered:
+            problems.append(not_covered[registration_id])
         day = _parse_date(day_text)
         period = CSV_PERIODS.get(period_text.lower())
         status = CSV_STATUSES.get(status_text.lower())

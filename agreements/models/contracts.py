@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from ..enums import ActionFamily, ContractStatus, DocumentKind
+from ..enums import ActionFamily, ContractStatus, DocumentKind, SealingStatus
 
 
 class Theme(models.Model):
@@ -75,6 +75,16 @@ class PartnershipContract(models.Model):
     signed_at = models.DateTimeField("signé le", null=True, blank=True, editable=False)
     terminated_on = models.DateField("résilié le", null=True, blank=True, editable=False)
     termination_reason = models.TextField("motif de résiliation", blank=True, editable=False)
+    # The final sealed PDF is built by a worker once the délégué has countersigned: its progress is
+    # kept here, so that a failure shows on the contract page and in the admin instead of vanishing.
+    sealing_status = models.CharField(
+        "PDF signé", max_length=20, choices=SealingStatus.choices, blank=True, editable=False, db_index=True
+    )
+    sealing_attempts = models.PositiveSmallIntegerField("tentatives de scellement", default=0, editable=False)
+    sealing_attempted_at = models.DateTimeField(
+        "dernière tentative de scellement", null=True, blank=True, editable=False
+    )
+    sealing_error = models.TextField("dernière erreur de scellement", blank=True, editable=False)
 
     class Meta:
         verbose_name = "contrat de partenariat"

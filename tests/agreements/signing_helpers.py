@@ -39,3 +39,34 @@ def sign(client, token: str, contract, *, name="Signataire", function="Maire", c
             portal(token, "sign"),
             {"consent": "on", "name": name, "function": function, "document_sha256": document.sha256},
         )
+
+
+def sign_request(request, *, name: str, function: str = "Maire", client=None) -> None:
+    """A signer's whole part through the signing services: code (read as the signer would), consent, signature."""
+    from agreements import signing
+
+    client = client or signing.Client(ip_address="192.0.2.1", user_agent="tests")
+    codes = []
+    signing.signature_request_send_code(request=request, client=client, deliver=lambda _r, code: codes.append(code))
+    assert signing.signature_request_verify_code(request=request, code=codes[-1], client=client) is None
+    request.refresh_from_db()
+    signing.signature_request_sign(
+        request=request,
+        name=name,
+        function=function,
+        consent=True,
+        document_sha256=request.document.sha256,
+        client=client,
+    )
+
+
+def collectivities_sign(contract, capture) -> None:
+    """Send ``contract`` for signature (it must be a draft) and have every collectivité sign it."""
+    from agreements import signing
+
+    with capture(execute=True):
+        signing.contract_send_for_signature(contract=contract, actor=contract.created_by)
+    with capture(execute=True):
+        for request in contract.signature_requests.filter(step=1):
+            sign_request(request, name=request.signer_name)
+    contract.refresh_from_db()

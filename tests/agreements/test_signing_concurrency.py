@@ -61,3 +61,39 @@ def test_union_members_signing_together_open_the_countersignature_once(delegatio
     countersign = contract.signature_requests.get(step=2)
     assert countersign.status == SignatureRequestStatus.SENT
     assert len([m for m in mail.outbox if countersign.signer_email in m.to]) == 1
+
+
+def test_countersignature_from_the_app_and_the_link_at_once_is_recorded_once(delegation_staff, commune):
+    contract = _send(delegation_staff, [commune])
+    _signer(contract.signature_requests.get(step=1), contract)()
+    request = contract.signature_requests.get(step=2)
+    request.refresh_from_db()
+    assert request.status == SignatureRequestStatus.SENT
+    type(request).objects.filter(pk=request.pk).update(code_verified_at=timezone.now())
+    document = contract.documents.get(kind="for_signature")
+
+    def countersign(client):
+        return lambda: signing.signature_request_sign(
+            request=request,
+            name="Délégué",
+            function="Délégué régional",
+            consent=True,
+            document_sha256=document.sha256,
+            client=client,
+        )
+
+    in_app = signing.Client(ip_address="127.0.0.1", user_agent="app", account=delegation_staff)
+    by_link = signing.Client(ip_address="127.0.0.1", user_agent="portail")
+    _results, errors = run_concurrently([countersign(in_app), countersign(by_link)])
+    assert sum(e is None for e in errors) == 1
+    assert AuditEvent.objects.filter(request=request, kind="signed").count() == 1
+    assert AuditEvent.objects.filter(contract=contract, kind="completed").count() == 1
+    assert contract.documents.filter(kind="signed").count() == 1
+
+
+def test_two_finalisations_at_once_store_one_sealed_pdf(delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.SIGNED)
+    _results, errors = run_concurrently([lambda: signing.contract_finalize(contract_id=contract.pk)] * 2)
+    assert errors == [None, None]
+    assert contract.documents.filter(kind="signed").count() == 1
+    assert AuditEvent.objects.filter(contract=contract, kind="sealed").count() == 1

@@ -1,4 +1,5 @@
-"""Journey a: a contract drafted in the browser, signed by keyboard only by the mayor then the délégué, verified."""
+"""Journey a: a contract drafted in the browser, signed by keyboard only by the mayor, countersigned in the app by the
+logged-in délégué, then its PDF downloaded from its page and verified."""
 
 import re
 
@@ -7,6 +8,7 @@ from django.core import mail
 
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import PartnershipContract
+from partnership.forms import collectivity_label
 from tests.agreements.signing_helpers import CODE, LINK, last_mail_to
 from tests.factories import ThemeFactory, UserFactory
 
@@ -76,10 +78,8 @@ def test_contract_drafted_signed_by_keyboard_and_verified(journey, delegation, d
     agent.get_by_label(re.compile("Date de début")).fill("2027-01-01")
     agent.get_by_label(re.compile("Délégué")).select_option(label=delegate.get_full_name())
     picker = agent.locator("[name='parties-0-collectivity']")
-    picker.press_sequentially(commune.name[:8], delay=30)
-    option = agent.locator("#collectivity-options option").first
-    option.wait_for(state="attached")
-    picker.fill(option.get_attribute("value"))  # what picking the datalist suggestion does
+    picker.press_sequentially(commune.name, delay=30)
+    agent.locator(f"[role=option][data-label='{collectivity_label(commune)}']").click()
     agent.locator("[name='parties-0-signatory_name']").fill("Marie Martin")
     agent.locator("[name='parties-0-signatory_function']").fill("Maire")
     agent.locator("[name='parties-0-signatory_email']").fill(MAYOR_EMAIL)
@@ -103,33 +103,55 @@ def test_contract_drafted_signed_by_keyboard_and_verified(journey, delegation, d
     contract.refresh_from_db()
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
 
-    # The mayor, then the délégué, sign from their e-mail with the keyboard only.
+    # The mayor signs from the e-mailed link, with the keyboard only.
     mayor_link = LINK.search(last_mail_to(MAYOR_EMAIL).body).group(0)
     sign_with_keyboard(run, run.new_page(), mayor_link, MAYOR_EMAIL, "maire")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.SIGNED_BY_COLLECTIVITY
-    delegate_link = LINK.search(last_mail_to(delegate.email).body).group(0)
-    sign_with_keyboard(run, run.new_page(), delegate_link, delegate.email, "delegue")
+
+    # The délégué, logged in, countersigns from « À contresigner » after confirming a one-time code.
+    delegue = run.login(delegate)
+    run.goto(delegue, "/contrats/")
+    delegue.get_by_role("link", name="À contresigner (1)").click()
+    delegue.get_by_role("heading", name="À contresigner").wait_for()
+    run.step(delegue, "delegue a contresigner")
+    delegue.get_by_role("link", name=f"Contresigner le contrat {contract.reference}").click()
+    delegue.get_by_role("heading", name=f"Contresigner le contrat {contract.reference}").wait_for()
+    run.step(delegue, "delegue identification")
+    mail_count = len(mail.outbox)
+    delegue.get_by_role("button", name="Recevoir un code par e-mail").click()
+    delegue.get_by_text("Un code à 6 chiffres vient d'être envoyé").wait_for()
+    assert len(mail.outbox) == mail_count + 1
+    code = CODE.search(last_mail_to(delegate.email).body).group(1)
+    delegue.get_by_label("Code reçu par e-mail").fill(code)
+    delegue.get_by_role("button", name="Valider le code").click()
+    delegue.get_by_text("Identité confirmée").wait_for()
+    run.step(delegue, "delegue contresigner")
+    delegue.get_by_label(re.compile("J'ai lu le contrat")).check()
+    delegue.get_by_role("button", name="Contresigner le contrat").click()
+    delegue.get_by_text("Votre contre-signature est enregistrée").wait_for()
+    run.step(delegue, "delegue contrat signe")
     contract.refresh_from_db()
     assert contract.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE)
 
-    # The signed PDF, downloaded from the contract page, is recognised by the public verification page.
+    # « Le PDF » of the signed contract, downloaded from its page, is the sealed one...
     agent.reload()
     run.step(agent, "contrat signe")
     signed = contract.documents.get(kind=DocumentKind.SIGNED)
     with agent.expect_download() as download_info:
-        agent.locator(f"a[href$='/documents/{signed.pk}/']").click()
+        agent.get_by_role("link", name="Télécharger le contrat signé (PDF)").click()
     pdf_path = tmp_path / "contrat-signe.pdf"
     download_info.value.save_as(pdf_path)
-    assert pdf_path.read_bytes()[:5] == b"%PDF-"
+    assert download_info.value.suggested_filename == f"{contract.reference}-signe.pdf"
+    assert pdf_path.read_bytes() == signed.file.read()
 
-    public = run.new_page()
-    run.goto(public, "/verification/")
-    run.step(public, "verification")
-    public.get_by_label(re.compile("Contrat au format PDF")).set_input_files(str(pdf_path))
-    run.step(public, "verification fichier choisi")
-    public.get_by_role("button", name=re.compile("Vérifier")).click()
-    public.get_by_text("Document authentique").wait_for()
-    run.step(public, "document authentique")
-    assert contract.reference in public.content()
+    # ...and the verification page, reached from the contract page, calls it authentic.
+    agent.get_by_role("link", name="Vérifier son authenticité").click()
+    run.step(agent, "verification")
+    agent.get_by_label(re.compile("Contrat au format PDF")).set_input_files(str(pdf_path))
+    run.step(agent, "verification fichier choisi")
+    agent.get_by_role("button", name=re.compile("Vérifier")).click()
+    agent.get_by_text("Document authentique").wait_for()
+    run.step(agent, "document authentique")
+    assert contract.reference in agent.content()
     run.assert_accessible()

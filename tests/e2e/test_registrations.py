@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from events.models import EventRegistration
+from partnership.forms import collectivity_label
 from tests.events.factories import EventFactory
 from tests.trainings.factories import (
     ContractFactory,
@@ -87,12 +88,10 @@ def test_visitor_registers_to_published_event(journey, delegation, commune):
     page.get_by_label(re.compile("^\\s*Nom")).fill("Martin")
     page.get_by_label(re.compile("Adresse e-mail")).fill("jeanne.martin@mairie-e2e.example.fr")
     page.get_by_label("Agent", exact=False).first.check()
-    page.get_by_label(re.compile("Rechercher votre collectivité")).press_sequentially(commune.name, delay=20)
-    select = page.get_by_label(re.compile("^\\s*Collectivité"))
-    page.wait_for_function(
-        "select => [...select.options].some(o => o.value)", arg=select.element_handle(), timeout=10_000
-    )
-    select.select_option(value=str(commune.pk))
+    picker = page.get_by_role("combobox", name=re.compile("Votre collectivité"))
+    picker.press_sequentially(commune.name, delay=20)
+    page.locator(f"[role=option][data-label='{collectivity_label(commune)}']").click()
+    assert picker.input_value() == collectivity_label(commune)
     page.get_by_label(re.compile("Fonction")).fill("Secrétaire de mairie")
     run.step(page, "formulaire rempli")
     page.get_by_role("button", name="S'inscrire").click()

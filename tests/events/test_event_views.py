@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, EventFeedback
+from partnership.forms import collectivity_label
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def _registration_data(commune, **overrides):
         "last_name": "Martin",
         "email": "jeanne@example.fr",
         "quality": "elected",
-        "collectivity": commune.pk,
+        "collectivity": collectivity_label(commune),
         "job_title": "Adjointe au maire",
         **overrides,
     }
@@ -97,25 +98,11 @@ def test_event_registration_form_requires_collectivity(client, event, commune):
     response = client.post(f"/evenements/{event.pk}/", _registration_data(commune, collectivity=""))
 
     assert response.context["form"].errors == {
-        "collectivity": ["Choisissez votre collectivité dans la liste (recherchez-la par son nom)."]
+        "collectivity": [
+            "Choisissez la collectivité dans la liste (recherchez-la par son nom, son code INSEE ou son SIREN)."
+        ]
     }
     assert event.registrations.count() == 0
-
-
-def test_event_registration_search_lists_collectivities(client, event, commune):
-    response = client.post(
-        f"/evenements/{event.pk}/",
-        {"collectivity_query": commune.name, "search": "1"},
-    )
-
-    assert response.status_code == 200
-    assert f'<option value="{commune.pk}">{commune}</option>' in response.content.decode()
-    assert event.registrations.count() == 0
-
-
-def test_collectivity_search_json(client, commune):
-    response = client.get("/evenements/collectivites/", {"q": commune.name})
-    assert response.json() == {"results": [{"id": commune.pk, "label": str(commune)}]}
 
 
 def test_personal_link_cancels_and_promotes(client, event, commune, django_capture_on_commit_callbacks):

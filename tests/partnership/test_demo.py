@@ -1,5 +1,7 @@
 """The demo: real territorial data, one account per role, each with its own navigation; idempotent."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -69,3 +71,55 @@ def test_each_demo_account_logs_in_and_sees_its_menu(client, demo):
         for href in re.findall(r'<a class="nav-link[^"]*" href="([^"]+)"', menu):
             assert client.get(href).status_code == 200, (account.key, href)
         client.logout()
+
+
+def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
+    """Signed, active, expired and terminated demo contracts carry their sealed PDF and audit trail."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from agreements.enums import COUNTERSIGNED_STATUSES, DocumentKind, SealingStatus
+    from agreements.models import AuditEvent
+    from agreements.sealing import SealState, inspect_seal
+    from agreements.selectors import contracts_awaiting_countersignature
+
+    countersigned = PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES).order_by("signed_at")
+    assert sorted(countersigned.values_list("status", flat=True)) == sorted(
+        ["expired", "active", "terminated", "active", "signed"]
+    )
+    for contract in countersigned:
+        final = contract.documents.get(kind=DocumentKind.SIGNED)
+        assert inspect_seal(final.file.read()).state == SealState.INTACT, contract.title
+        assert contract.sealing_status == SealingStatus.SEALED
+        kinds = set(contract.audit_events.values_list("kind", flat=True))
+        assert kinds == {"sent", "opened", "code_sent", "code_verified", "signed", "completed", "sealed"}
+        assert contract.signature_requests.filter(status="signed").count() == 2
+
+    # Signed in the past with the clock of that day: reference, signature date and trail agree.
+    expired = countersigned.get(title="Lutte contre l'illettrisme 2021-2023")
+    assert expired.reference == "PFP2042001"
+    assert timezone.localtime(expired.signed_at).date() == datetime.date(2020, 11, 18)
+    assert list(expired.transitions.values_list("to_status", flat=True)) == [
+        "draft",
+        "ready_for_signature",
+        "signed_by_collectivity",
+        "signed",
+        "active",
+        "expired",
+    ]
+    moments = list(AuditEvent.objects.order_by("sequence").values_list("at", flat=True))
+    assert moments == sorted(moments)
+    out = io.StringIO()
+    call_command("verify_audit_trail", stdout=out)
+    assert f"Piste d'audit intègre : {len(moments)} événement(s) vérifié(s)." in out.getvalue()
+
+    # The public verification page recognises the demo's sealed PDFs.
+    final = expired.documents.get(kind=DocumentKind.SIGNED)
+    response = client.post("/verification/", {"file": SimpleUploadedFile("contrat.pdf", final.file.read())})
+    assert "Document authentique" in text(response)
+
+    # The délégué has the contract the collectivité signed, waiting for them.
+    delegate = User.objects.get(email="delegue.ara@demo.cnfpt.fr")
+    assert [c.title for c in contracts_awaiting_countersignature(delegate)] == ["Égalité des chances et handicap"]

@@ -121,14 +121,9 @@ def test_event_registration_form_fuzzed(world):
 
     @FUZZ
     @given(
-        data=form_data(
-            "first_name", "last_name", "email", "quality", "collectivity_query", "collectivity", "job_title"
-        ),
-        search=st.booleans(),
+        data=form_data("first_name", "last_name", "email", "quality", "collectivity", "job_title"),
     )
-    def check(data, search):
-        if search:
-            data["search"] = "1"
+    def check(data):
         before = EventRegistration.objects.count()
         response = client.post(f"/evenements/{world.event.pk}/", data)
         assert_not_server_error(response)

@@ -47,9 +47,10 @@ class Command(BaseCommand):
         communes_by_delegation = {}
         for delegation in delegations:
             ids = list(
-                Collectivity.objects.filter(
-                    kind=CollectivityKind.COMMUNE, department__in=delegation.departments.all()
-                ).values_list("pk", "department__code")
+                # Written in bulk, past the services: the Paris rule is applied here by the same predicate.
+                Collectivity.objects.covered_by_cnfpt()
+                .filter(kind=CollectivityKind.COMMUNE, department__in=delegation.departments.all())
+                .values_list("pk", "department__code")
             )
             communes_by_delegation[delegation.pk] = ids
         start_reference = PartnershipContract.objects.count()

@@ -1,0 +1,172 @@
+"""Countersigning from the application: the délégué(e), logged in, confirms their identity with a
+one-time code sent by e-mail, reads the exact document and signs.
+
+A second door onto the portal's services (``agreements.signing``): the same request, the same code,
+consent and signature rules, the same audit events and the same guard against double submission.
+Only the way in differs: the account instead of the e-mailed link, which keeps working.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from partnership import permissions
+from partnership.auth import client_ip
+from partnership.ratelimit import allow
+
+from . import selectors, signing
+from .portal_views import SESSION_KEY, CodeForm, SignForm, _client
+
+
+class CountersignForm(SignForm):
+    consent = forms.BooleanField(
+        label="J'ai lu le contrat et j'accepte de le contresigner électroniquement au nom du CNFPT.",
+        error_messages={"required": "Cochez la case pour confirmer votre accord."},
+    )
+
+
+class CountersignMixin(LoginRequiredMixin):
+    """The contract must await this user's countersignature; anything else does not exist (404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.is_cnfpt_staff(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        self.contract = get_object_or_404(
+            selectors.contracts_awaiting_countersignature(self.request.user), pk=self.kwargs["pk"]
+        )
+        self.signature_request = selectors.countersignature_request_for(self.request.user, self.contract)
+        if self.signature_request is None:
+            raise Http404
+
+    def client(self) -> signing.Client:
+        return signing.Client(**{**_client(self.request).__dict__, "account": self.request.user})
+
+    def is_verified(self) -> bool:
+        verified_at = self.signature_request.code_verified_at
+        return (
+            verified_at is not None
+            and self.request.session.get(SESSION_KEY.format(pk=self.signature_request.pk)) == verified_at.isoformat()
+        )
+
+    def back(self):
+        return redirect("agreements:countersign", pk=self.contract.pk)
+
+
+class CountersignListView(LoginRequiredMixin, TemplateView):
+    """« À contresigner »: the contracts waiting for this délégué(e)'s countersignature."""
+
+    template_name = "agreements/countersign_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.is_cnfpt_staff(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contracts"] = list(selectors.contracts_awaiting_countersignature(self.request.user))
+        return context
+
+
+class CountersignView(CountersignMixin, View):
+    template_name = "agreements/countersign.html"
+
+    def get(self, request, pk):
+        self.load()
+        request_ = self.signature_request
+        context = {"contract": self.contract, "signature_request": request_, "verified": self.is_verified()}
+        reason = signing.refusal_reason(request_)
+        if reason:
+            context["reason"] = reason
+        elif context["verified"]:
+            context["sign_form"] = CountersignForm(
+                initial={
+                    "name": request.user.get_full_name() or request_.signer_name,
+                    "function": request_.signer_function,
+                    "document_sha256": request_.document.sha256,
+                }
+            )
+        else:
+            context["code_form"] = CodeForm()
+        return render(request, self.template_name, context)
+
+
+class CountersignSendCodeView(CountersignMixin, View):
+    def post(self, request, pk):
+        self.load()
+        if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
+            messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
+            return self.back()
+        try:
+            signing.signature_request_send_code(request=self.signature_request, client=self.client())
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, f"Un code à 6 chiffres vient d'être envoyé à {self.signature_request.signer_email}."
+            )
+        return self.back()
+
+
+class CountersignVerifyCodeView(CountersignMixin, View):
+    def post(self, request, pk):
+        self.load()
+        form = CodeForm(request.POST)
+        if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
+            messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
+            return self.back()
+        if not form.is_valid():
+            messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
+            return self.back()
+        problem = signing.signature_request_verify_code(
+            request=self.signature_request, code=form.cleaned_data["code"], client=self.client()
+        )
+        if problem:
+            messages.error(request, problem)
+            return self.back()
+        self.signature_request.refresh_from_db()
+        request.session[SESSION_KEY.format(pk=self.signature_request.pk)] = (
+            self.signature_request.code_verified_at.isoformat()
+        )
+        messages.success(request, "Identité confirmée. Relisez le contrat, puis contresignez-le.")
+        return self.back()
+
+
+class CountersignSignView(CountersignMixin, View):
+    def post(self, request, pk):
+        try:
+            self.load()
+        except Http404:
+            # A second click on « Contresigner » once the first has gone through: say so, on the contract.
+            if selectors.contracts_countersigned_by(request.user).filter(pk=pk).exists():
+                messages.info(request, "Vous avez déjà contresigné ce contrat.")
+                return redirect("agreements:contract_detail", pk=pk)
+            raise
+        if not self.is_verified():
+            messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+            return self.back()
+        form = CountersignForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return self.back()
+        try:
+            signing.signature_request_sign(request=self.signature_request, client=self.client(), **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return self.back()
+        messages.success(
+            request,
+            "Votre contre-signature est enregistrée : le contrat est signé. Son PDF signé et scellé sera "
+            "disponible sur cette page dans quelques instants et envoyé par e-mail à toutes les parties.",
+        )
+        return redirect("agreements:contract_detail", pk=self.contract.pk)
