@@ -18,6 +18,6 @@ def forget_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnership", "0004_outbox")]
+    dependencies = [("partnership", "0005_collectivity_search_name_abbreviations_elisions")]
 
     operations = [migrations.RunPython(forget_tokens, migrations.RunPython.noop)]
