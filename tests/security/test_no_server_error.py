@@ -82,7 +82,7 @@ def test_calendar_month_out_of_range_shows_the_current_month(django_app, delegat
 
 def test_nul_character_in_a_query_parameter_is_read_as_a_separator(django_app, delegation_staff, delegation):
     CommuneFactory(name="Saint-Étienne", department=delegation.departments.first())
-    response = django_app.get("/contrats/collectivites/?q=saint%00etienne", user=delegation_staff)
+    response = django_app.get("/collectivites/recherche/?q=saint%00etienne", user=delegation_staff)
     (result,) = response.json["results"]
     assert "Saint-Étienne" in result["label"]
 
