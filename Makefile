@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Tests run in parallel on every core; `make test PYTEST_ARGS=` runs them in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format install migrate data demo bench clean
 
