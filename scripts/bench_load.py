@@ -65,7 +65,13 @@ def prepare_database(env, contracts: int) -> None:
     manage("collectstatic", "--noinput", env=env)
     manage("import_territories", env=env)
     manage("seed_demo", "--allow-production", env=env)
-    manage("generate_dataset", "--contracts", str(contracts), "--allow-production", env=env)
+    # A national year's proportions (10 sessions and 100 registrations per contract), at the size asked for.
+    manage(
+        "generate_dataset",
+        *("--contracts", str(contracts), "--sessions", str(contracts * 10), "--registrations", str(contracts * 100)),
+        "--allow-production",
+        env=env,
+    )
     print(f"Base préparée en {time.monotonic() - started:.0f} s ({contracts} contrats générés).")
 
 
