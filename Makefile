@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Tests run in parallel on every core; `make test PYTEST_ARGS=` runs them in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format install migrate data demo bench clean
 
@@ -42,3 +44,4 @@ clean:
 
 bench: install
 	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)
+	DATABASE_URL=$${BENCH_STATS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_stats} $(BIN)/python scripts/bench_stats.py --prepare

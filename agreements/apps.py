@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = "Accord-cadre et contrats"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)

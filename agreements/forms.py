@@ -14,7 +14,7 @@ from partnership.models import Delegation, User
 
 from .enums import ContractStatus
 from .models import Theme
-from .services import LineData, PartyData
+from .services import PLANNED_TRAINEES_MAX, LineData, PartyData, validate_contract_date
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,9 +22,13 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ContractForm(forms.Form):
     delegation = forms.ModelChoiceField(queryset=Delegation.objects.none(), label="Délégation régionale")
     title = forms.CharField(label="Intitulé", max_length=255)
-    start_date = forms.DateField(label="Date de début", widget=DATE_WIDGET)
+    start_date = forms.DateField(label="Date de début", widget=DATE_WIDGET, validators=[validate_contract_date])
     end_date = forms.DateField(
-        label="Date de fin", widget=DATE_WIDGET, required=False, help_text="Par défaut, trois ans après le début."
+        label="Date de fin",
+        widget=DATE_WIDGET,
+        required=False,
+        help_text="Par défaut, trois ans après le début.",
+        validators=[validate_contract_date],
     )
     delegate = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Délégué(e) régional(e) signataire", required=False
@@ -39,7 +43,7 @@ class ContractForm(forms.Form):
     specific_clauses = forms.CharField(
         label="Clauses particulières", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, user, delegation: Delegation | None = None, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +135,7 @@ class LineForm(forms.Form):
     theme = ThemeChoiceField(queryset=Theme.objects.filter(is_active=True), label="Thème")
     title = forms.CharField(label="Action prévue", max_length=255)
     planned_days = forms.DecimalField(label="Jours prévus", min_value=0.5, max_digits=6, decimal_places=1)
-    planned_trainees = forms.IntegerField(label="Stagiaires prévus", min_value=1)
+    planned_trainees = forms.IntegerField(label="Stagiaires prévus", min_value=1, max_value=PLANNED_TRAINEES_MAX)
 
     def __init__(self, *args, themes=None, **kwargs):
         super().__init__(*args, **kwargs)

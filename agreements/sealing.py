@@ -166,7 +166,11 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
     platform_cert = asn1_x509.Certificate.load(der)
     context = ValidationContext(trust_roots=[platform_cert])
     for signature in signatures:
-        if signature.signer_cert.sha256 != platform_cert.sha256:
+        try:
+            signer_sha256 = signature.signer_cert.sha256
+        except Exception:  # altered signature bytes: no signer can be read, so none can be trusted
+            return SealInspection(SealState.UNREADABLE)
+        if signer_sha256 != platform_cert.sha256:
             continue
         try:
             status = validate_pdf_signature(signature, context)

@@ -127,6 +127,32 @@ def _check_can_manage(actor, delegation: Delegation) -> None:
         raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
 
 
+# The years a contract and its programme may span; beyond them, date arithmetic overflows (year 9999 + 3).
+CONTRACT_FIRST_YEAR, CONTRACT_LAST_YEAR = 2000, 2100
+# A programme line's planned trainees, well within the database's integer range.
+PLANNED_TRAINEES_MAX = 100_000
+
+
+def validate_contract_date(value: datetime.date) -> None:
+    """A contract date lies between ``CONTRACT_FIRST_YEAR`` and ``CONTRACT_LAST_YEAR`` (form fields use it too)."""
+    if not CONTRACT_FIRST_YEAR <= value.year <= CONTRACT_LAST_YEAR:
+        raise ValidationError(
+            f"Indiquez une date comprise entre {CONTRACT_FIRST_YEAR} et {CONTRACT_LAST_YEAR}.", code="out_of_range"
+        )
+
+
+def _check_dates(start_date, end_date=None) -> None:
+    errors = {}
+    for field, value in (("start_date", start_date), ("end_date", end_date)):
+        try:
+            if value is not None:
+                validate_contract_date(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_period(start_date, end_date) -> None:
     if end_date <= start_date:
         raise ValidationError({"end_date": "La date de fin doit être postérieure à la date de début."})
@@ -154,6 +180,12 @@ def _check_parties(delegation: Delegation, parties: list[PartyData]) -> None:
 
 def _check_lines(lines: list[LineData], start_date, end_date) -> None:
     for line in lines:
+        if not 0 < line.planned_trainees <= PLANNED_TRAINEES_MAX:
+            raise ValidationError(
+                f"Le nombre de stagiaires prévus de l'action « {line.title} » doit être compris entre 1 et "
+                f"{PLANNED_TRAINEES_MAX:_}.".replace("_", "\u202f"),
+                code="planned_trainees_out_of_range",
+            )
         if not start_date.year <= line.year <= end_date.year:
             raise ValidationError(
                 f"L'année {line.year} de l'action « {line.title} » est hors de la période du contrat "
@@ -313,6 +345,7 @@ def contract_create(
     Side effects: one ``ContractTransition`` (creation, → draft).
     """
     _check_can_manage(actor, delegation)
+    _check_dates(start_date, end_date)
     end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
     party_plan = _plan_parties(None, parties, ())
@@ -372,6 +405,7 @@ def contract_update(
     Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
     """
     _check_can_manage(actor, contract.delegation)
+    _check_dates(start_date, end_date)
     _check_period(start_date, end_date)
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
     # version, so the rows read below are the ones this change replaces; any refusal rolls it back.

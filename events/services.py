@@ -220,11 +220,11 @@ def registration_create(
     collectivity: Collectivity,
     job_title: str = "",
     registered_by: User | None = None,
-) -> tuple[EventRegistration, str]:
+) -> EventRegistration:
     """Register someone: confirmed while seats remain, waitlisted otherwise.
 
-    Returns the registration and the token of its personal link (only its hash is stored).
-    Side effects: an e-mail (with the .ics file when confirmed) once the transaction commits.
+    Side effects: once the transaction commits, a task issues the personal link and e-mails it (with
+    the .ics file when confirmed); until then the registration has no working link.
     """
     event = Event.objects.select_for_update().get(pk=event_id)
     now = timezone.now()
@@ -242,7 +242,6 @@ def registration_create(
     if active.filter(email=email).exists():
         raise duplicate_error
     confirmed = active.filter(status=RegistrationStatus.CONFIRMED).count()
-    token = secrets.token_urlsafe(32)
     registration = EventRegistration(
         event=event,
         first_name=first_name.strip(),
@@ -252,7 +251,9 @@ def registration_create(
         collectivity=collectivity,
         job_title=job_title.strip(),
         status=RegistrationStatus.CONFIRMED if confirmed < event.capacity else RegistrationStatus.WAITLISTED,
-        token_hash=token_hash(token),
+        # A random value no token hashes to: the worker issues the link (registration_issue_link), so
+        # the token never travels through the broker nor the outbox table.
+        token_hash=secrets.token_hex(32),
         registered_by=registered_by if registered_by and registered_by.is_authenticated else None,
     )
     registration.full_clean(exclude=["token_hash"], validate_constraints=False)
@@ -261,7 +262,28 @@ def registration_create(
             registration.save()
     except IntegrityError as exc:
         raise duplicate_error from exc
-    enqueue(tasks.send_registration_email, registration.pk, token)
+    enqueue(tasks.send_registration_email, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def registration_issue_link(*, registration_id: int) -> tuple[EventRegistration, str] | None:
+    """Give the registration a fresh personal link (the previous one stops working).
+
+    Returns the registration and the plain token for the e-mail, or ``None`` once cancelled. Called by
+    the e-mailing task, so the token exists only in the worker and the e-mail; a redelivered task
+    sends a new link, and the newest e-mail is the one that works.
+    """
+    registration = (
+        EventRegistration.objects.select_for_update(of=("self",))
+        .select_related("event__venue_commune")
+        .get(pk=registration_id)
+    )
+    if registration.status == RegistrationStatus.CANCELLED:
+        return None
+    token = secrets.token_urlsafe(32)
+    registration.token_hash = token_hash(token)
+    registration.save(update_fields=["token_hash"])
     return registration, token
 
 

@@ -10,10 +10,15 @@ RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": Tru
 
 
 @shared_task(**RETRY)
-def send_registration_email(registration_id: int, token: str) -> None:
+def send_registration_email(registration_id: int, _legacy_token: str | None = None) -> None:
+    """E-mail a fresh personal link. ``_legacy_token``: tasks queued before links were issued here; ignored."""
     from . import emails
+    from .services import registration_issue_link
 
-    registration = EventRegistration.objects.select_related("event__venue_commune").get(pk=registration_id)
+    issued = registration_issue_link(registration_id=registration_id)
+    if issued is None:
+        return
+    registration, token = issued
     emails.send_registration_received(registration, token=token)
 
 

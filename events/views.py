@@ -72,7 +72,7 @@ def event_detail(request, pk: int):
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registration, _token = services.registration_create(
+            registration = services.registration_create(
                 event_id=event.pk,
                 first_name=data["first_name"],
                 last_name=data["last_name"],

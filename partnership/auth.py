@@ -3,12 +3,41 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare
 
 from .ratelimit import increment
+
+
+def is_demo_account(user) -> bool:
+    from .demo import DEMO_ACCOUNTS
+
+    return (user.email or "").strip().lower() in {account.email for account in DEMO_ACCOUNTS}
+
+
+class AccountBackend(ModelBackend):
+    """Django's e-mail and password check, minus the demo accounts outside development.
+
+    Their password is published in the repository, so with ``DEBUG`` off neither a demo account (found
+    by its address, whatever password the database holds) nor any account whose password is the
+    published one may log in, and a session opened by a demo account stops working.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        from .demo import DEMO_PASSWORD
+
+        if not settings.DEMO_ACCOUNTS_CAN_LOG_IN and password and constant_time_compare(password, DEMO_PASSWORD):
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def user_can_authenticate(self, user) -> bool:
+        if not settings.DEMO_ACCOUNTS_CAN_LOG_IN and is_demo_account(user):
+            return False
+        return super().user_can_authenticate(user)
 
 
 def client_ip(request) -> str:

@@ -1,3 +1,6 @@
+from django.http import QueryDict
+
+
 class ContentSecurityPolicyMiddleware:
     """Send a strict Content-Security-Policy: every script and style is served by the app itself.
 
@@ -25,3 +28,26 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class NullCharacterMiddleware:
+    """Turn NUL characters of the query string into spaces (and drop them from its keys).
+
+    No page means one, and PostgreSQL refuses it in any text: a view passing a query parameter to the
+    database would answer 500. A separator rather than a refusal, as the search already reads it
+    (``partnership.text``), so a search with a stray NUL still finds; Django's form fields refuse
+    NUL in posted data, with a message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query_string = request.META.get("QUERY_STRING", "")
+        if "%00" in query_string or "\x00" in query_string:
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", " ") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

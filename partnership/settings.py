@@ -6,6 +6,7 @@ Production is the same code with ``DEBUG=0`` and the variables listed in the REA
 to start without them.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "rest_framework",
+    "rest_framework.authtoken",  # per-user tokens of the detailed API (stats.api)
     "drf_spectacular",
     "partnership",
     "agreements",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "partnership.middleware.ContentSecurityPolicyMiddleware",
+    "partnership.middleware.NullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +111,9 @@ if not DEBUG and not DATABASE_IS_POSTGRESQL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partnership.User"
+AUTHENTICATION_BACKENDS = ["partnership.auth.AccountBackend"]
+# The demo accounts' password is published: they log in only in development (DEBUG on).
+DEMO_ACCOUNTS_CAN_LOG_IN = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -248,7 +254,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, mini
 # Business settings.
 SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, minimum=1)
 CONTRACT_DEFAULT_DURATION_YEARS = env_int("CONTRACT_DEFAULT_DURATION_YEARS", 3, minimum=1)
-SHOW_DEMO_ACCOUNTS = env_bool("SHOW_DEMO_ACCOUNTS", DEBUG)
+# Demo accounts cannot log in when DEBUG is off (partnership.auth): never advertise them there.
+SHOW_DEMO_ACCOUNTS = DEBUG and env_bool("SHOW_DEMO_ACCOUNTS", True)
 
 # Reminders (``notifications``): the delay of each kind, in days before (or after) its object's date.
 TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 3, minimum=1)  # confirmed agents, before the session
@@ -288,7 +295,16 @@ SIGNING_DIR = Path(env_str("SIGNING_DIR", str(VAR_DIR / "signing")))
 SIGNING_CERT_FILE = env_str("SIGNING_CERT_FILE")
 SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")
 SIGNING_KEY_PASSPHRASE = env_str("SIGNING_KEY_PASSPHRASE")
-SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE = env_bool("SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE", False)
+# Only the development server and the test run may seal with the self-signed certificate made under var/.
+SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE = DEBUG
+if not DEBUG:
+    # Without the seal's certificate, finalised contracts could not be sealed and /verification/ would fail:
+    # refuse to start rather than discover it on the first signature.
+    for _name, _path in (("SIGNING_CERT_FILE", SIGNING_CERT_FILE), ("SIGNING_KEY_FILE", SIGNING_KEY_FILE)):
+        if not _path:
+            raise ImproperlyConfigured(f"The environment variable {_name} is required when DEBUG is off.")
+        if not Path(_path).is_file() or not os.access(_path, os.R_OK):
+            raise ImproperlyConfigured(f"{_name} names no readable file: {_path}")
 
 LOGGING = {
     "version": 1,

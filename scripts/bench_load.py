@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import seal_certificate
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load")
@@ -28,6 +30,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
 def production_env() -> dict:
+    seal_key, seal_cert = seal_certificate.make(Path("/tmp/bench-load-var/seal"))
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
     env.update(
         {
@@ -39,7 +42,8 @@ def production_env() -> dict:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "VAR_DIR": "/tmp/bench-load-var",
-            "SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE": "1",
+            "SIGNING_KEY_FILE": str(seal_key),
+            "SIGNING_CERT_FILE": str(seal_cert),
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -61,7 +65,13 @@ def prepare_database(env, contracts: int) -> None:
     manage("collectstatic", "--noinput", env=env)
     manage("import_territories", env=env)
     manage("seed_demo", "--allow-production", env=env)
-    manage("generate_dataset", "--contracts", str(contracts), "--allow-production", env=env)
+    # A national year's proportions (10 sessions and 100 registrations per contract), at the size asked for.
+    manage(
+        "generate_dataset",
+        *("--contracts", str(contracts), "--sessions", str(contracts * 10), "--registrations", str(contracts * 100)),
+        "--allow-production",
+        env=env,
+    )
     print(f"Base préparée en {time.monotonic() - started:.0f} s ({contracts} contrats générés).")
 
 
@@ -70,8 +80,10 @@ def session_cookie(env, email: str) -> str:
         "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY;"
         "from django.contrib.sessions.backends.db import SessionStore;"
         f"u = get_user_model().objects.get(email='{email}');"
+        # Demo accounts cannot log in with DEBUG off: the benchmark renames the one it borrows.
+        "u.email = 'bench-' + u.email.replace('@demo.', '@'); u.save(update_fields=['email']);"
         "s = SessionStore(); s[SESSION_KEY] = str(u.pk);"
-        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[BACKEND_SESSION_KEY] = 'partnership.auth.AccountBackend';"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
     )
     result = subprocess.run(

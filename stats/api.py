@@ -6,16 +6,20 @@ paginated. No serializer here has a field that could hold a person's name or e-m
 """
 
 from django.core.cache import cache as default_cache
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
 
 from partnership.models import Delegation
 
-from . import selectors
+from . import registry, tableschema
 
 
 class PublicStatsThrottle(AnonRateThrottle):
@@ -35,127 +39,32 @@ DELEGATION_PARAMETER = OpenApiParameter(
 )
 
 
-def _days(**kwargs):
-    return serializers.DecimalField(max_digits=14, decimal_places=1, coerce_to_string=False, **kwargs)
+# --- Serializers and views, one per public indicator of the registry --------------------------------
 
 
-# --- Serializers ----------------------------------------------------------------------------------
+def _field(column: registry.Column) -> serializers.Field:
+    options = {"help_text": column.help, "label": column.label}
+    if column.nullable:
+        options["allow_null"] = True
+    if column.type in (registry.INTEGER, registry.YEAR):
+        return serializers.IntegerField(**options)
+    if column.type == registry.DAYS:
+        return serializers.DecimalField(max_digits=14, decimal_places=1, coerce_to_string=False, **options)
+    if column.type in (registry.NUMBER, registry.PERCENT):
+        return serializers.FloatField(**options)
+    if column.type == registry.DATE:
+        return serializers.DateField(**options)
+    return serializers.CharField(**options)
 
 
-class StatusCountSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text="Code du statut.")
-    label = serializers.CharField(help_text="Libellé du statut, en français.")
-    count = serializers.IntegerField(help_text="Nombre d'éléments dans ce statut.")
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
 
 
-class ContractsByDelegationSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        help_text="Code de la délégation régionale (paramètre « delegation » des autres points)."
-    )
-    delegation = serializers.CharField(help_text="Nom de la délégation régionale du CNFPT.")
-    contracts = serializers.IntegerField(help_text="Contrats de partenariat hors brouillons.")
-    active = serializers.IntegerField(help_text="Contrats en vigueur.")
-
-
-class ContractsByYearSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text="Année de début des contrats.")
-    contracts = serializers.IntegerField(help_text="Contrats hors brouillons commençant cette année-là.")
-    planned_trainee_days = _days(
-        help_text="Journées-stagiaires prévues aux programmes de ces contrats pour cette année (jours × stagiaires)."
-    )
-
-
-class CoverageSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Code INSEE du territoire.")
-    name = serializers.CharField(help_text="Nom du territoire.")
-    communes = serializers.IntegerField(help_text="Nombre de communes.")
-    covered_communes = serializers.IntegerField(
-        help_text="Communes parties à un contrat en vigueur, ou membres d'un EPCI partie à un contrat en vigueur."
-    )
-    share_communes = serializers.FloatField(help_text="Part des communes couvertes, en pourcentage (une décimale).")
-    population = serializers.IntegerField(help_text="Population municipale (INSEE).")
-    covered_population = serializers.IntegerField(help_text="Population des communes couvertes.")
-    share_population = serializers.FloatField(
-        help_text="Part de la population couverte, en pourcentage (une décimale)."
-    )
-
-
-class DepartmentCoverageSerializer(CoverageSerializer):
-    region = serializers.CharField(help_text="Région du département.")
-
-
-class TraineeDaysByThemeSerializer(serializers.Serializer):
-    theme = serializers.CharField(help_text="Thème d'action des contrats.")
-    family = serializers.CharField(help_text="Famille d'actions : accompagnement RH ou projets du CNFPT.")
-    planned_trainee_days = _days(
-        help_text="Journées-stagiaires prévues aux programmes des contrats signés, en vigueur ou passés."
-    )
-    delivered_trainee_days = _days(
-        help_text="Journées-stagiaires réalisées dans les actions de ces contrats (demi-journées de présence × 0,5)."
-    )
-    catalogue_trainee_days = _days(
-        help_text="Journées-stagiaires réalisées dans les actions du catalogue, hors contrat."
-    )
-    completion = serializers.FloatField(help_text="Taux de réalisation : réalisées / prévues, en pourcentage.")
-
-
-class TraineeDaysBySchemeSerializer(serializers.Serializer):
-    scheme = serializers.CharField(help_text="Dispositif de formation (loi du 19 février 2007).")
-    scheduled_trainee_days = _days(
-        help_text="Journées-stagiaires programmées : demi-journées des sessions × inscrits confirmés × 0,5."
-    )
-    delivered_trainee_days = _days(help_text="Journées-stagiaires réalisées : demi-journées de présence × 0,5.")
-
-
-class TraineesByCategorySerializer(serializers.Serializer):
-    category = serializers.CharField(help_text="Catégorie hiérarchique de l'agent : A, B ou C.")
-    label = serializers.CharField(help_text="Libellé de la catégorie.")
-    trainees = serializers.IntegerField(help_text="Inscriptions confirmées à des sessions non annulées.")
-    share = serializers.FloatField(help_text="Part de la catégorie parmi les stagiaires, en pourcentage.")
-    trainee_days = _days(help_text="Journées-stagiaires réalisées par ces stagiaires.")
-
-
-class EventsByKindSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="Code du type d'événement.")
-    label = serializers.CharField(help_text="Type d'événement : séminaire, colloque, webinaire, réunion d'information.")
-    events = serializers.IntegerField(help_text="Événements publiés.")
-    participants = serializers.IntegerField(help_text="Inscriptions confirmées.")
-    waitlisted = serializers.IntegerField(help_text="Inscriptions en liste d'attente.")
-    attended = serializers.IntegerField(help_text="Participants dont la présence a été pointée.")
-    satisfaction = serializers.FloatField(
-        allow_null=True, help_text="Note moyenne de satisfaction sur 5 ; vide sans aucun avis."
-    )
-
-
-class SpeakersByThemeSerializer(serializers.Serializer):
-    theme = serializers.CharField(help_text="Code du thème d'expertise.")
-    label = serializers.CharField(help_text="Thème d'expertise.")
-    speakers = serializers.IntegerField(help_text="Intervenants actifs déclarant ce thème (réseau national).")
-    event_interventions = serializers.IntegerField(
-        help_text="Interventions (intervenant × créneau) dans les événements publiés de ce thème."
-    )
-
-
-class SpeakersByRegionSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Code INSEE de la région.")
-    region = serializers.CharField(help_text="Nom de la région.")
-    speakers = serializers.IntegerField(help_text="Intervenants actifs déclarant intervenir dans la région.")
-    event_interventions = serializers.IntegerField(help_text="Interventions dans des événements tenus dans la région.")
-    training_interventions = serializers.IntegerField(
-        help_text="Interventions dans des sessions tenues dans la région."
-    )
-
-
-class ExportsByDatasetSerializer(serializers.Serializer):
-    dataset = serializers.CharField(help_text="Code du jeu de données exporté.")
-    label = serializers.CharField(help_text="Jeu de données exporté.")
-    format = serializers.CharField(help_text="Format du fichier (CSV ou XLSX).")
-    done = serializers.IntegerField(help_text="Exports produits.")
-    failed = serializers.IntegerField(help_text="Exports en échec.")
-    rows = serializers.IntegerField(help_text="Lignes exportées au total.")
-
-
-# --- Views ------------------------------------------------------------------------------------------
+def serializer_for(dataset: registry.Dataset) -> type[serializers.Serializer]:
+    """The output serializer of ``dataset``: one field per column, with its help text (the OpenAPI schema's)."""
+    fields = {column.key: _field(column) for column in dataset.columns}
+    return type(f"{_camel(dataset.key)}Serializer", (serializers.Serializer,), fields)
 
 
 class IndicatorView(generics.ListAPIView):
@@ -191,124 +100,175 @@ class ScopedIndicatorView(IndicatorView):
         return super().get(request, *args, **kwargs)
 
 
-def _view(name, base, indicator, serializer, summary, description):
+def _view(dataset: registry.Dataset):
+    base = IndicatorView if dataset.national_only else ScopedIndicatorView
     view = type(
-        name,
+        f"{_camel(dataset.key)}View",
         (base,),
-        {"indicator": staticmethod(indicator), "serializer_class": serializer, "__doc__": description},
+        {
+            "indicator": staticmethod(dataset.rows),
+            "serializer_class": serializer_for(dataset),
+            "__doc__": dataset.description,
+        },
     )
-    return extend_schema(summary=summary, tags=["statistiques"])(view)
+    description = (
+        f"{dataset.description}\n\nSchéma de table (Table Schema, Frictionless) du jeu de données : "
+        f"[/api/v1/schemas/{dataset.key}.json](/api/v1/schemas/{dataset.key}.json)."
+    )
+    return extend_schema(summary=dataset.label, description=description, tags=["statistiques"])(view)
 
 
-ContractsByStatusView = _view(
-    "ContractsByStatusView",
-    ScopedIndicatorView,
-    selectors.contracts_by_status,
-    StatusCountSerializer,
-    "Contrats par statut",
-    "Nombre de contrats de partenariat dans chaque statut (brouillon, prêt pour signature… résilié).",
+INDICATOR_VIEWS = {dataset.key: _view(dataset) for dataset in registry.INDICATORS if dataset.api_path}
+
+
+# --- Index of the API and Table Schemas ------------------------------------------------------------
+
+
+class PublicView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [PublicStatsThrottle]
+
+
+@extend_schema(exclude=True)
+class ApiRootView(PublicView):
+    """``/api/v1/``: every endpoint, with its title and the Table Schema of its dataset."""
+
+    def get(self, request):
+        indicators = [
+            {
+                "key": dataset.key,
+                "title": dataset.label,
+                "description": dataset.description,
+                "url": request.build_absolute_uri(reverse(dataset.api_name)),
+                "table_schema": request.build_absolute_uri(reverse("api-table-schema", args=[dataset.key])),
+                "national_only": dataset.national_only,
+            }
+            for dataset in registry.INDICATORS
+            if dataset.api_path
+        ]
+        datasets = [
+            {
+                "key": dataset.key,
+                "title": dataset.label,
+                "table_schema": request.build_absolute_uri(reverse("api-table-schema", args=[dataset.key])),
+            }
+            for dataset in registry.DATASETS.values()
+        ]
+        return Response(
+            {
+                "documentation": request.build_absolute_uri(reverse("api-docs")),
+                "openapi": request.build_absolute_uri(reverse("api-schema")),
+                "indicators": indicators,
+                "datasets": datasets,
+            }
+        )
+
+
+@extend_schema(exclude=True)
+class TableSchemaView(PublicView):
+    """The Table Schema (Frictionless Data) of one dataset's CSV export."""
+
+    def get(self, request, key: str):
+        dataset = registry.DATASETS.get(key)
+        if dataset is None:
+            raise NotFound("Jeu de données inconnu.")
+        return Response(tableschema.table_schema(dataset))
+
+
+# --- Detailed reads, for partners with an account: a per-user token, the interface's scope ---------
+
+
+class TokenRead(generics.ListAPIView):
+    """Base of the detailed endpoints: ``Authorization: Token <key>``, the rows the user sees in the interface.
+
+    Only the token authenticates (never the session cookie, so no CSRF question arises); a request
+    without a valid token gets 401. Rows outside the user's scope are simply absent.
+    """
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [UserRateThrottle]
+
+
+class ContractDetailSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="Référence du contrat (vide pour un brouillon).", allow_null=True)
+    title = serializers.CharField(help_text="Intitulé du contrat.")
+    delegation = serializers.CharField(source="delegation.code", help_text="Code de la délégation régionale.")
+    status = serializers.CharField(help_text="Code du statut du contrat.")
+    start_date = serializers.DateField(help_text="Date de début.")
+    end_date = serializers.DateField(help_text="Date de fin.")
+    parties = serializers.SerializerMethodField(help_text="Codes INSEE ou SIREN des collectivités parties.")
+
+    def get_parties(self, contract) -> list[str]:
+        return [party.collectivity.code for party in contract.parties.all()]
+
+
+class SessionDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Identifiant de la session.")
+    action = serializers.CharField(source="action.title", help_text="Intitulé de l'action de formation.")
+    delegation = serializers.CharField(source="action.delegation.code", help_text="Code de la délégation.")
+    scheme = serializers.CharField(source="action.scheme.label", help_text="Dispositif de formation.")
+    theme = serializers.CharField(source="action.theme.label", help_text="Thème de l'action.")
+    start_date = serializers.DateField(help_text="Premier jour.")
+    end_date = serializers.DateField(help_text="Dernier jour.")
+    status = serializers.CharField(help_text="planned ou cancelled.")
+    capacity = serializers.IntegerField(help_text="Nombre de places.")
+    venue = serializers.CharField(source="venue.code", help_text="Code INSEE de la commune du lieu.")
+
+
+@extend_schema(tags=["données détaillées (jeton)"], summary="Contrats de mon périmètre")
+class ContractDetailView(TokenRead):
+    """Les contrats que l'utilisateur du jeton voit dans l'application."""
+
+    serializer_class = ContractDetailSerializer
+
+    def get_queryset(self):
+        from agreements.selectors import contracts_visible_to, parties_prefetch
+
+        return (
+            contracts_visible_to(self.request.user)
+            .select_related("delegation")
+            .prefetch_related(parties_prefetch())
+            .order_by("pk")
+        )
+
+
+@extend_schema(tags=["données détaillées (jeton)"], summary="Sessions de mon périmètre")
+class SessionDetailView(TokenRead):
+    """Les sessions de formation que l'utilisateur du jeton voit dans l'application."""
+
+    serializer_class = SessionDetailSerializer
+
+    def get_queryset(self):
+        from trainings.selectors import sessions_visible_to
+
+        return sessions_visible_to(self.request.user).order_by("start_date", "pk")
+
+
+DEPARTMENT_PARAMETER = OpenApiParameter(
+    name="department",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.QUERY,
+    required=True,
+    description="Code INSEE du département (01…95, 2A, 2B, 971…976) : les chiffres de ses collectivités.",
 )
-ContractsByDelegationView = _view(
-    "ContractsByDelegationView",
-    ScopedIndicatorView,
-    selectors.contracts_by_delegation,
-    ContractsByDelegationSerializer,
-    "Contrats par délégation",
-    "Contrats hors brouillons et contrats en vigueur de chaque délégation régionale du CNFPT.",
+
+
+@extend_schema(
+    tags=["données détaillées (jeton)"],
+    summary="Chiffres par collectivité et par année",
+    parameters=[DEPARTMENT_PARAMETER],
 )
-ContractsByYearView = _view(
-    "ContractsByYearView",
-    ScopedIndicatorView,
-    selectors.contracts_by_year,
-    ContractsByYearSerializer,
-    "Contrats par année",
-    "Contrats hors brouillons par année de début, avec les journées-stagiaires prévues à leur programme.",
-)
-CoverageByRegionView = _view(
-    "CoverageByRegionView",
-    ScopedIndicatorView,
-    selectors.coverage_by_region,
-    CoverageSerializer,
-    "Couverture par région",
-    "Communes et population couvertes par un contrat en vigueur (directement ou par leur EPCI), par région.",
-)
-CoverageByDepartmentView = _view(
-    "CoverageByDepartmentView",
-    ScopedIndicatorView,
-    selectors.coverage_by_department,
-    DepartmentCoverageSerializer,
-    "Couverture par département",
-    "Communes et population couvertes par un contrat en vigueur (directement ou par leur EPCI), par département.",
-)
-TraineeDaysByThemeView = _view(
-    "TraineeDaysByThemeView",
-    ScopedIndicatorView,
-    selectors.trainee_days_by_theme,
-    TraineeDaysByThemeSerializer,
-    "Journées-stagiaires par thème",
-    "Journées-stagiaires prévues aux contrats et réalisées, par thème d'action.",
-)
-TraineeDaysBySchemeView = _view(
-    "TraineeDaysBySchemeView",
-    ScopedIndicatorView,
-    selectors.trainee_days_by_scheme,
-    TraineeDaysBySchemeSerializer,
-    "Journées-stagiaires par dispositif",
-    "Journées-stagiaires programmées et réalisées, par dispositif de formation.",
-)
-TraineesByCategoryView = _view(
-    "TraineesByCategoryView",
-    ScopedIndicatorView,
-    selectors.trainees_by_category,
-    TraineesByCategorySerializer,
-    "Stagiaires par catégorie",
-    "Stagiaires (inscriptions confirmées) et journées-stagiaires réalisées, par catégorie A, B, C.",
-)
-EventsByKindView = _view(
-    "EventsByKindView",
-    ScopedIndicatorView,
-    selectors.events_by_kind,
-    EventsByKindSerializer,
-    "Événements et participants",
-    "Événements co-organisés publiés, participants, présents et satisfaction, par type d'événement (axe 2).",
-)
-SpeakersByThemeView = _view(
-    "SpeakersByThemeView",
-    ScopedIndicatorView,
-    selectors.speakers_by_theme,
-    SpeakersByThemeSerializer,
-    "Intervenants par thème",
-    "Intervenants du réseau et interventions en événement, par thème d'expertise (axe 4).",
-)
-SpeakersByRegionView = _view(
-    "SpeakersByRegionView",
-    ScopedIndicatorView,
-    selectors.speakers_by_region,
-    SpeakersByRegionSerializer,
-    "Intervenants par région",
-    "Intervenants du réseau et interventions en événement et en formation, par région (axe 4).",
-)
-ExportsByDatasetView = _view(
-    "ExportsByDatasetView",
-    ScopedIndicatorView,
-    selectors.exports_by_dataset,
-    ExportsByDatasetSerializer,
-    "Exports produits",
-    "Exports de statistiques produits, par jeu de données et format (axe 3).",
-)
-InternshipsByStatusView = _view(
-    "InternshipsByStatusView",
-    IndicatorView,
-    selectors.internships_by_status,
-    StatusCountSerializer,
-    "Stages INET par statut",
-    "Stages d'élèves administrateurs territoriaux de l'INET à l'AMF, par statut (axe 5, chiffres nationaux).",
-)
-StudiesByStatusView = _view(
-    "StudiesByStatusView",
-    IndicatorView,
-    selectors.studies_by_status,
-    StatusCountSerializer,
-    "Études par statut",
-    "Études réalisées à la demande de l'AMF, par statut (axe 5, chiffres nationaux).",
-)
+class CollectivityFiguresView(TokenRead):
+    """Contrats, agents formés, journées-stagiaires prévues et réalisées de chaque collectivité d'un département."""
+
+    serializer_class = serializer_for(registry.DATASETS["collectivity_figures"])
+
+    def get_queryset(self):
+        from .datasets_lists import collectivity_rows
+
+        code = self.request.query_params.get("department", "")
+        if not (code.isascii() and code.isalnum() and 2 <= len(code) <= 3):
+            raise ValidationError({"department": "Indiquez le code INSEE d'un département, par exemple 2A ou 69."})
+        return list(collectivity_rows(user=self.request.user, department=code.upper()))

@@ -5,8 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .datasets import DATASETS
 from .models import ExportRequest
+from .registry import dataset_label
 
 
 def download_link(export: ExportRequest) -> str:
@@ -15,8 +15,7 @@ def download_link(export: ExportRequest) -> str:
 
 def send_export_ready(export: ExportRequest) -> None:
     """Tell the requester their export is ready, with the (login-protected) download link."""
-    dataset = DATASETS.get(export.dataset)
-    label = dataset.label if dataset else export.dataset
+    label = dataset_label(export.dataset)
     body = render_to_string(
         "stats/emails/export_ready.txt",
         {

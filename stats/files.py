@@ -1,56 +1,155 @@
-"""Writers of the export files: CSV for Excel in French (``;``, UTF-8 with BOM, decimal comma) and XLSX."""
+"""Writers of the export files: CSV for Excel in French (``;``, UTF-8 with BOM, decimal comma) and XLSX.
+
+Both write row by row to a file object, so memory stays constant whatever the number of rows.
+Both neutralise spreadsheet formulas (OWASP, « CSV injection »): a text cell that begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written as inert text: prefixed with an
+apostrophe in the CSV (what Excel and LibreOffice read as "this is text"), typed as a string with
+Excel's own ``quotePrefix`` attribute in the XLSX. Numbers, dates and empty cells are not text and
+are written as they are, so a negative figure stays a number.
+"""
 
 import csv
 import datetime
 import io
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
 
 def _csv_value(value) -> str:
+    # Ordered by frequency: a million-row export calls this for every cell.
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
+    if kind is bool:
+        return "oui" if value else "non"
     if isinstance(value, (Decimal, float)):
         return str(value).replace(".", ",")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def _csv_text(value) -> str:
+    if type(value) is not str:
+        return _csv_value(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_date(value) -> str:
+    return "" if value is None else f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def _csv_decimal(value) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+# Per Table Schema type, when the caller knows its columns (None: the csv module writes it as is).
+CSV_CONVERTERS = {"string": _csv_text, "date": _csv_date, "number": _csv_decimal, "integer": None, "year": None}
+
+
+def write_csv(out, header: Sequence[str], rows: Iterable[Sequence], *, types: Sequence[str] | None = None) -> int:
+    """Write ``header`` then ``rows`` to the binary file ``out``; return the number of rows.
+
+    With ``types`` (the Table Schema type of each column), each column gets its converter once
+    instead of a type test per cell: a million-row export spends its time in this loop.
+    """
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    # The BOM makes Excel read the file as UTF-8.
+    text.write("\ufeff")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_csv_value(name) for name in header])
+    count = 0
+    if types is None:
+        for row in rows:
+            writer.writerow([_csv_value(value) for value in row])
+            count += 1
+    else:
+        converters = [CSV_CONVERTERS.get(kind, _csv_value) for kind in types]
+        for row in rows:
+            writer.writerow(
+                [value if convert is None else convert(value) for convert, value in zip(converters, row, strict=True)]
+            )
+            count += 1
+    text.flush()
+    text.detach()
+    return count
 
 
 def render_csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    buffer = io.BytesIO()
+    write_csv(buffer, header, rows)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    # Sheet titles are limited to 31 characters and some punctuation.
+    return "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export"
+
+
+def write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence], *, title: str) -> int:
+    """Write an XLSX workbook of one sheet to ``out`` in openpyxl's write-only (streaming) mode."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    for index, name in enumerate(header, start=1):
+        # Wide enough for its title (bold, hence the margin), within reason; dates need 11.
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(str(name)) * 1.15 + 3))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    count = 0
     for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    # The BOM makes Excel read the file as UTF-8.
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+    workbook.save(out)
+    return count
 
 
-def _xlsx_value(value):
+def _xlsx_cell(sheet, value):
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        # openpyxl would otherwise store "=…" as a formula; a string cell is never evaluated, and
+        # quotePrefix keeps it text even when someone edits it in Excel.
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+        return cell
     return value
 
 
 def render_xlsx(header, rows, *, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    # Sheet titles are limited to 31 characters and some punctuation.
-    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Export"
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    for column, name in zip(sheet.columns, header, strict=False):
-        sheet.column_dimensions[column[0].column_letter].width = max(12, min(60, len(str(name)) + 4))
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, header, rows, title=title)
     return buffer.getvalue()

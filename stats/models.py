@@ -7,6 +7,13 @@ from django.db.models import Q
 from .enums import ExportFormat, ExportStatus
 
 
+def dataset_choices() -> list[tuple[str, str]]:
+    # Lazily: the registry reads the selectors, which read these models.
+    from .registry import dataset_choices as choices
+
+    return choices()
+
+
 class ExportRequest(models.Model):
     """A CSV or XLSX export asked for by a user, produced by a Celery worker and announced by e-mail.
 
@@ -18,7 +25,7 @@ class ExportRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_requests", verbose_name="demandé par"
     )
-    dataset = models.CharField("jeu de données", max_length=50)
+    dataset = models.CharField("jeu de données", max_length=50, choices=dataset_choices)
     format = models.CharField("format", max_length=5, choices=ExportFormat.choices)
     parameters = models.JSONField("paramètres", default=dict, blank=True)
     status = models.CharField(
@@ -54,11 +61,42 @@ class ExportRequest(models.Model):
 
     @property
     def dataset_label(self) -> str:
-        from .datasets import DATASETS
+        from .registry import dataset_label
 
-        dataset = DATASETS.get(self.dataset)
-        return dataset.label if dataset else self.dataset
+        return dataset_label(self.dataset)
 
     @property
     def is_done(self) -> bool:
         return self.status == ExportStatus.DONE
+
+
+class TrainingTally(models.Model):
+    """Registrations and attendance summed per (training action, agent category): the rollup of the indicators.
+
+    One national year is a million registrations and four million half-day marks; summing them at
+    each page view takes seconds. These few tens of thousands of rows hold the same sums and are
+    kept exact by database triggers (``stats.tally``) in the same transaction as any write to
+    registrations, attendance, sessions or their half-days, whichever code makes it (services,
+    admin, imports). ``stats.tally.tally_rebuild`` recomputes it from the raw rows.
+    """
+
+    action = models.ForeignKey(
+        "trainings.TrainingAction", on_delete=models.CASCADE, related_name="+", verbose_name="action"
+    )
+    category = models.CharField("catégorie", max_length=1)
+    # Confirmed registrations to sessions that are not cancelled.
+    trainees = models.IntegerField("stagiaires", default=0)
+    # Σ over those registrations of their session's number of half-days.
+    scheduled_half_days = models.IntegerField("demi-journées programmées", default=0)
+    # Half-days present of confirmed registrations, whatever the session's status…
+    present_half_days = models.IntegerField("demi-journées de présence", default=0)
+    # …and of those in sessions that are not cancelled.
+    present_half_days_planned = models.IntegerField("demi-journées de présence (sessions maintenues)", default=0)
+
+    class Meta:
+        verbose_name = "cumul de formation"
+        verbose_name_plural = "cumuls de formation"
+        constraints = [models.UniqueConstraint(fields=["action", "category"], name="training_tally_unique")]
+
+    def __str__(self):
+        return f"{self.action_id}/{self.category}"

@@ -17,11 +17,12 @@ from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, Speaker, SpeakerExpertise, TimeSlot
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation, Region
-from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
-from trainings.models import HALF_DAY, Attendance, Registration, Session, SessionHalfDay, TrainingScheme
+from partnership.text import normalize_search
+from trainings.enums import AgentCategory, SessionStatus
+from trainings.models import HALF_DAY, Session, TrainingScheme
 
 from .enums import ExportFormat, ExportStatus
-from .models import ExportRequest
+from .models import ExportRequest, TrainingTally
 
 # Contracts whose programme commits the delegation: signed, in force, or past (expired or terminated).
 COMMITTED_STATUSES = (
@@ -53,9 +54,22 @@ def _contracts(delegation_id: int | None) -> QuerySet[PartnershipContract]:
 
 
 def contracts_by_status(*, delegation_id: int | None = None) -> list[dict]:
-    """Number of contracts in each status of the lifecycle (every status listed, zeros included). 1 query."""
-    counts = dict(_contracts(delegation_id).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in ContractStatus.choices]
+    """Number of contracts in each status of the lifecycle past draft (zeros included). 1 query.
+
+    Drafts are work in progress of a delegation, not yet contracts: public figures leave them out.
+    """
+    counts = dict(
+        _contracts(delegation_id)
+        .exclude(status=ContractStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in ContractStatus.choices
+        if value != ContractStatus.DRAFT
+    ]
 
 
 def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
@@ -76,95 +90,142 @@ def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
     ]
 
 
-def contracts_by_year(*, delegation_id: int | None = None) -> list[dict]:
-    """Per year: contracts (past draft) starting that year, and the trainee-days their programmes plan for it. 2 queries.
-
-    Planned trainee-days = Σ planned days × planned trainees of the programme lines of that year, over
-    the same contracts (past draft).
-    """
-    contracts = _contracts(delegation_id).exclude(status=ContractStatus.DRAFT)
-    counts = dict(
-        contracts.annotate(year=ExtractYear("start_date"))
+def contracts_by_start_year(*, delegation_id: int | None = None) -> list[dict]:
+    """Per year: contracts (past draft) whose period starts that year. 1 query."""
+    counts = (
+        _contracts(delegation_id)
+        .exclude(status=ContractStatus.DRAFT)
+        .annotate(year=ExtractYear("start_date"))
         .values_list("year")
         .annotate(n=Count("pk"))
         .values_list("year", "n")
+        .order_by("year")
     )
-    lines = ProgrammeLine.objects.filter(contract__in=contracts.values("pk")).order_by()
-    planned = dict(
+    return [{"year": year, "contracts": n} for year, n in counts]
+
+
+def planned_trainee_days_by_year(*, delegation_id: int | None = None) -> list[dict]:
+    """Per programme year: trainee-days planned by the contracts that commit the delegation. 1 query.
+
+    Σ planned days × planned trainees of the programme lines of that year, over contracts signed, in
+    force, expired or terminated (``COMMITTED_STATUSES``, as the planned figures by theme), and the
+    number of those contracts with a line that year. A three-year contract plans three years.
+    """
+    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
+    if delegation_id is not None:
+        lines = lines.filter(contract__delegation_id=delegation_id)
+    rows = (
         lines.values_list("year")
-        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
-        .values_list("year", "total")
+        .annotate(
+            contracts=Count("contract", distinct=True),
+            total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()),
+        )
+        .values_list("year", "contracts", "total")
+        .order_by("year")
     )
-    years = sorted(set(counts) | set(planned))
     return [
-        {"year": year, "contracts": counts.get(year, 0), "planned_trainee_days": _days(planned.get(year))}
-        for year in years
+        {"year": year, "contracts": contracts, "planned_trainee_days": _days(total)} for year, contracts, total in rows
     ]
 
 
 # --- Axis 1: territorial coverage ---------------------------------------------------------------
 
 
-def _covered_condition(delegation_id: int | None) -> Q:
-    """A commune is covered when it is a party to an ``active`` contract, or a member of an EPCI that is."""
-    parties = ContractParty.objects.filter(contract__status=ContractStatus.ACTIVE)
+def covered_collectivity_ids(delegation_id: int | None) -> set[int]:
+    """Collectivités parties to an ``active`` contract, and members of an EPCI that is. 1 query.
+
+    Read once as a set: a filter ``pk IN parties OR pk IN members`` inside the aggregates made
+    PostgreSQL test both subqueries for each of the 36,000 communes, for each aggregate.
+    """
+    parties = ContractParty.objects.filter(contract__status=ContractStatus.ACTIVE).order_by()
     if delegation_id is not None:
         parties = parties.filter(contract__delegation_id=delegation_id)
-    party_ids = parties.values("collectivity_id")
-    members = Collectivity.members.through.objects.filter(from_collectivity_id__in=party_ids).values(
-        "to_collectivity_id"
+    members = Collectivity.members.through.objects.filter(
+        from_collectivity_id__in=parties.values("collectivity_id")
+    ).order_by()
+    return set(
+        parties.values_list("collectivity_id", flat=True).union(members.values_list("to_collectivity_id", flat=True))
     )
-    return Q(pk__in=party_ids) | Q(pk__in=members)
 
 
-def _coverage(group: dict[str, str], *, delegation_id: int | None) -> list[dict]:
-    communes = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).order_by()
-    if delegation_id is not None:
-        communes = communes.filter(department__delegations=delegation_id)
-    covered = _covered_condition(delegation_id)
-    rows = (
-        communes.values(*group.values())
-        .annotate(
-            n_communes=Count("pk"),
-            n_population=Coalesce(Sum("population"), Value(0)),
-            n_covered=Count("pk", filter=covered),
-            n_covered_population=Coalesce(Sum("population", filter=covered), Value(0)),
-        )
-        .order_by(*group.values())
-    )
-    result = []
-    for row in rows:
-        item = {key: row[source] for key, source in group.items()}
-        item.update(
-            communes=row["n_communes"],
-            covered_communes=row["n_covered"],
-            share_communes=_share(row["n_covered"], row["n_communes"]),
-            population=row["n_population"],
-            covered_population=row["n_covered_population"],
-            share_population=_share(row["n_covered_population"], row["n_population"]),
-        )
-        result.append(item)
-    return result
+def department_order(code: str) -> tuple:
+    """Départements in their official order: 01…19, 2A, 2B, 21…95, then overseas (971…976)."""
+    return (len(code) > 2, code.replace("2A", "20A").replace("2B", "20B"))
 
 
-def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
-    """Per département: communes and population, and how many are covered by an active contract. 1 query.
+def region_order(code: str, name: str) -> tuple:
+    """Metropolitan regions alphabetically (accents ignored, as in a French index), then overseas ones."""
+    overseas = code.isdigit() and int(code) < 10
+    return (overseas, normalize_search(name))
+
+
+def _coverage_row(key: dict, totals: list[int]) -> dict:
+    n_communes, n_population, n_covered, n_covered_population = totals
+    return {
+        **key,
+        "communes": n_communes,
+        "covered_communes": n_covered,
+        "share_communes": _share(n_covered, n_communes),
+        "population": n_population,
+        "covered_population": n_covered_population,
+        "share_population": _share(n_covered_population, n_population),
+    }
+
+
+def coverage_levels(*, delegation_id: int | None = None) -> tuple[list[dict], list[dict]]:
+    """Coverage by département and by region, from one pass over the communes. 2 queries.
 
     A commune is covered if it is a party to an ``active`` contract or a member of an EPCI that is a
     party to one (with ``delegation_id``: a contract of that delegation, in the départements it covers).
     Shares are percentages with one decimal; the population is the municipal population of the INSEE.
     """
-    return _coverage(
-        {"code": "department__code", "name": "department__name", "region": "department__region__name"},
-        delegation_id=delegation_id,
+    # Paris is outside the CNFPT: neither covered nor in the total (DESIGN, "Paris is outside the CNFPT").
+    communes = Collectivity.objects.covered_by_cnfpt().filter(kind=CollectivityKind.COMMUNE).order_by()
+    if delegation_id is not None:
+        communes = communes.filter(department__delegations=delegation_id)
+    covered = covered_collectivity_ids(delegation_id)
+    departments: dict[tuple, list[int]] = {}
+    regions: dict[tuple, list[int]] = {}
+    # One row per commune (36,000 at most), summed here: cheaper than any SQL that tests coverage per row.
+    rows = communes.values_list(
+        "department__code",
+        "department__name",
+        "department__region__code",
+        "department__region__name",
+        "pk",
+        "population",
     )
+    for code, name, region_code, region_name, pk, population in rows:
+        population = population or 0
+        is_covered = pk in covered
+        for total in (
+            departments.setdefault((code, name, region_name), [0, 0, 0, 0]),
+            regions.setdefault((region_code, region_name), [0, 0, 0, 0]),
+        ):
+            total[0] += 1
+            total[1] += population
+            if is_covered:
+                total[2] += 1
+                total[3] += population
+    by_department = [
+        _coverage_row({"code": code, "name": name, "region": region}, totals)
+        for (code, name, region), totals in departments.items()
+    ]
+    by_region = [_coverage_row({"code": code, "name": name}, totals) for (code, name), totals in regions.items()]
+    return (
+        sorted(by_department, key=lambda row: department_order(row["code"])),
+        sorted(by_region, key=lambda row: region_order(row["code"], row["name"])),
+    )
+
+
+def coverage_by_department(*, delegation_id: int | None = None) -> list[dict]:
+    """Per département: communes and population, and how many are covered (see ``coverage_levels``). 2 queries."""
+    return coverage_levels(delegation_id=delegation_id)[0]
 
 
 def coverage_by_region(*, delegation_id: int | None = None) -> list[dict]:
-    """Per region: the same figures as ``coverage_by_department``, summed over its départements. 1 query."""
-    return _coverage(
-        {"code": "department__region__code", "name": "department__region__name"}, delegation_id=delegation_id
-    )
+    """Per region: the same figures as ``coverage_by_department``, summed over its départements. 2 queries."""
+    return coverage_levels(delegation_id=delegation_id)[1]
 
 
 def coverage_total(rows: list[dict]) -> dict:
@@ -184,16 +245,17 @@ def coverage_total(rows: list[dict]) -> dict:
 
 
 # --- Axis 1: trainings ----------------------------------------------------------------------------
+#
+# Registrations and attendance are read from their rollup ``TrainingTally`` (a few rows per training
+# action), kept exact by triggers; ``stats.naive`` holds the same indicators computed from the raw
+# rows, which the tests compare with these after random series of writes.
 
 
-def _present(delegation_id: int | None) -> QuerySet[Attendance]:
-    """Half-days attended by confirmed agents: each one is half a trainee-day (the figure CNFPT reports)."""
-    attendances = Attendance.objects.filter(
-        status=AttendanceStatus.PRESENT, registration__status=RegistrationStatus.CONFIRMED
-    ).order_by()
+def _tallies(delegation_id: int | None) -> QuerySet[TrainingTally]:
+    tallies = TrainingTally.objects.order_by()
     if delegation_id is not None:
-        attendances = attendances.filter(half_day__session__action__delegation_id=delegation_id)
-    return attendances
+        tallies = tallies.filter(action__delegation_id=delegation_id)
+    return tallies
 
 
 def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
@@ -216,20 +278,20 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     delivered: dict[int, int] = {}
     catalogue: dict[int, int] = {}
     rows = (
-        _present(delegation_id)
+        _tallies(delegation_id)
         .filter(
-            Q(half_day__session__action__programme_line__isnull=True)
-            | Q(half_day__session__action__programme_line__contract__status__in=COMMITTED_STATUSES)
+            Q(action__programme_line__isnull=True) | Q(action__programme_line__contract__status__in=COMMITTED_STATUSES)
         )
-        .values_list("half_day__session__action__programme_line__theme_id", "half_day__session__action__theme_id")
-        .annotate(n=Count("pk"))
+        .values_list("action__programme_line__theme_id", "action__theme_id")
+        .annotate(n=Sum("present_half_days"))
     )
     for line_theme_id, action_theme_id, n in rows:
         if line_theme_id is None:
             catalogue[action_theme_id] = catalogue.get(action_theme_id, 0) + n
         else:
             delivered[line_theme_id] = delivered.get(line_theme_id, 0) + n
-    wanted = set(planned) | set(delivered) | set(catalogue)
+    # A tally row may hold zeros (every registration cancelled): only figures list a theme.
+    wanted = set(planned) | {k for k, v in delivered.items() if v} | {k for k, v in catalogue.items() if v}
     # All themes (a short list) rather than ``pk__in=wanted``: an empty ``IN`` skips the query, and
     # the number of queries must not depend on the data.
     themes = [theme for theme in Theme.objects.order_by("family", "position", "label") if theme.pk in wanted]
@@ -251,36 +313,27 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
 
 
 def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
-    """Per training scheme (loi du 19 février 2007): scheduled vs delivered trainee-days. 3 queries.
+    """Per training scheme (loi du 19 février 2007): scheduled vs delivered trainee-days. 2 queries.
 
     - scheduled: half-days of the sessions (not cancelled) × confirmed registrations × 0.5, what
       would be delivered if every registered agent attended;
     - delivered: half-days attended by confirmed agents × 0.5.
     Only schemes with a figure are listed.
     """
-    half_days = SessionHalfDay.objects.filter(
-        session__status=SessionStatus.PLANNED, session__registrations__status=RegistrationStatus.CONFIRMED
-    ).order_by()
-    if delegation_id is not None:
-        half_days = half_days.filter(session__action__delegation_id=delegation_id)
-    scheduled = dict(
-        half_days.values_list("session__action__scheme_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__action__scheme_id", "n")
-    )
-    delivered = dict(
-        _present(delegation_id)
-        .values_list("half_day__session__action__scheme_id")
-        .annotate(n=Count("pk"))
-        .values_list("half_day__session__action__scheme_id", "n")
-    )
-    wanted = set(scheduled) | set(delivered)
-    schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in wanted]
+    rows = {
+        scheme_id: (scheduled, delivered)
+        for scheme_id, scheduled, delivered in _tallies(delegation_id)
+        .values_list("action__scheme_id")
+        .annotate(scheduled=Sum("scheduled_half_days"), delivered=Sum("present_half_days"))
+        .values_list("action__scheme_id", "scheduled", "delivered")
+        if scheduled or delivered
+    }
+    schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in rows]
     return [
         {
             "scheme": scheme.label,
-            "scheduled_trainee_days": _days(scheduled.get(scheme.pk, 0) * HALF_DAY),
-            "delivered_trainee_days": _days(delivered.get(scheme.pk, 0) * HALF_DAY),
+            "scheduled_trainee_days": _days(rows[scheme.pk][0] * HALF_DAY),
+            "delivered_trainee_days": _days(rows[scheme.pk][1] * HALF_DAY),
         }
         for scheme in schemes
     ]
@@ -292,29 +345,24 @@ def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
     A trainee is a confirmed registration to a session that is not cancelled (an agent trained twice
     counts twice, as in CNFPT's reporting); trainee-days are their half-days present × 0.5.
     """
-    registrations = Registration.objects.filter(
-        status=RegistrationStatus.CONFIRMED, session__status=SessionStatus.PLANNED
-    ).order_by()
-    if delegation_id is not None:
-        registrations = registrations.filter(session__action__delegation_id=delegation_id)
     rows = {
-        r["category"]: r
-        for r in registrations.values("category").annotate(
-            trainees=Count("pk", distinct=True),
-            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
-        )
+        category: (trainees, present)
+        for category, trainees, present in _tallies(delegation_id)
+        .values_list("category")
+        .annotate(trainees=Sum("trainees"), present=Sum("present_half_days_planned"))
+        .values_list("category", "trainees", "present")
     }
-    total = sum(r["trainees"] for r in rows.values())
+    total = sum(trainees for trainees, _present in rows.values())
     result = []
     for value, label in AgentCategory.choices:
-        row = rows.get(value, {"trainees": 0, "present": 0})
+        trainees, present = rows.get(value, (0, 0))
         result.append(
             {
                 "category": value,
                 "label": label,
-                "trainees": row["trainees"],
-                "share": _share(row["trainees"], total),
-                "trainee_days": _days(row["present"] * HALF_DAY),
+                "trainees": trainees,
+                "share": _share(trainees, total),
+                "trainee_days": _days(present * HALF_DAY),
             }
         )
     return result
@@ -425,9 +473,10 @@ def speakers_by_region(*, delegation_id: int | None = None) -> list[dict]:
     - training interventions: trainers of the sessions (not cancelled) held in the region.
     With ``delegation_id``: only the delegation's region, and the interventions of its events and sessions.
     """
-    regions = Region.objects.order_by("name")
+    regions = Region.objects.order_by()
     if delegation_id is not None:
         regions = regions.filter(delegation=delegation_id)
+    regions = sorted(regions, key=lambda region: region_order(region.code, region.name))
     speakers = dict(
         Speaker.regions.through.objects.filter(speaker__in=_active_speakers())
         .order_by()
@@ -494,7 +543,7 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
 
     With ``delegation_id``: the exports requested by that delegation's staff.
     """
-    from .datasets import DATASETS
+    from .registry import dataset_label
 
     exports = ExportRequest.objects.order_by()
     if delegation_id is not None:
@@ -508,7 +557,7 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
     result = [
         {
             "dataset": r["dataset"],
-            "label": DATASETS[r["dataset"]].label if r["dataset"] in DATASETS else r["dataset"],
+            "label": dataset_label(r["dataset"]),
             "format": formats.get(r["format"], r["format"]),
             "done": r["done"],
             "failed": r["failed"],
@@ -544,7 +593,7 @@ def delegation_choices(user) -> list[tuple[int, str]]:
 
 def dashboard(*, delegation_id: int | None = None) -> dict:
     """Every indicator of the dashboard, in a constant number of queries (about twenty)."""
-    regions = coverage_by_region(delegation_id=delegation_id)
+    departments, regions = coverage_levels(delegation_id=delegation_id)
     by_status = contracts_by_status(delegation_id=delegation_id)
     by_theme = trainee_days_by_theme(delegation_id=delegation_id)
     by_kind = events_by_kind(delegation_id=delegation_id)
@@ -560,10 +609,11 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
         },
         "contracts_by_status": by_status,
         "contracts_by_delegation": contracts_by_delegation(delegation_id=delegation_id),
-        "contracts_by_year": contracts_by_year(delegation_id=delegation_id),
+        "contracts_by_start_year": contracts_by_start_year(delegation_id=delegation_id),
+        "planned_trainee_days_by_year": planned_trainee_days_by_year(delegation_id=delegation_id),
         "coverage_by_region": regions,
         "coverage_total": coverage_total(regions),
-        "coverage_by_department": coverage_by_department(delegation_id=delegation_id),
+        "coverage_by_department": departments,
         "trainee_days_by_theme": by_theme,
         "trainee_days_by_scheme": trainee_days_by_scheme(delegation_id=delegation_id),
         "trainees_by_category": trainees_by_category(delegation_id=delegation_id),

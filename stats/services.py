@@ -5,11 +5,12 @@ delivered twice (Celery ``acks_late``) or run by two workers produces one file a
 """
 
 import logging
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,10 +20,10 @@ from partnership.dispatch import enqueue
 from partnership.models import Delegation, User
 
 from . import emails, tasks
-from .datasets import DATASETS
 from .enums import ExportFormat, ExportStatus
-from .files import render_csv, render_xlsx
+from .files import write_csv, write_xlsx
 from .models import ExportRequest
+from .registry import DATASETS
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +40,13 @@ def _check_request(*, user: User, dataset: str, format: str, delegation_id: int 
         raise ValidationError({"dataset": "Jeu de données inconnu : choisissez un indicateur de la liste."})
     if format not in ExportFormat.values:
         raise ValidationError({"format": "Format inconnu : choisissez CSV ou XLSX."})
-    if DATASETS[dataset].scoped_by_user and not (
-        permissions.is_cnfpt_staff(user) or permissions.is_amf_staff(user) or permissions.is_signatory(user)
-    ):
-        raise ValidationError({"dataset": "Vous n'avez accès à aucun contrat à exporter."})
+    allowed = DATASETS[dataset].allowed
+    if allowed is not None and not allowed(user):
+        raise ValidationError({"dataset": "Ce jeu de données ne fait pas partie de votre périmètre."})
     if delegation_id is not None:
         scope = permissions.delegation_scope(user)
-        allowed = scope is None or delegation_id in scope
-        if not allowed or not Delegation.objects.filter(pk=delegation_id).exists():
+        in_scope = scope is None or delegation_id in scope
+        if not in_scope or not Delegation.objects.filter(pk=delegation_id).exists():
             raise ValidationError({"delegation": "Vous ne pouvez exporter que les chiffres de votre délégation."})
 
 
@@ -66,12 +66,13 @@ def export_request_create(*, user: User, dataset: str, format: str, delegation_i
     return export
 
 
-def _render(export: ExportRequest) -> tuple[bytes, int]:
+def _write(export: ExportRequest, out) -> int:
+    """Stream the export's rows into the binary file ``out``; return their number."""
     dataset = DATASETS[export.dataset]
-    rows = dataset.build(export.requested_by, export.parameters.get("delegation_id"))
+    rows = dataset.iter_tuples(user=export.requested_by, delegation_id=export.parameters.get("delegation_id"))
     if export.format == ExportFormat.XLSX:
-        return render_xlsx(dataset.header, rows, title=dataset.label), len(rows)
-    return render_csv(dataset.header, rows), len(rows)
+        return write_xlsx(out, dataset.header, rows, title=dataset.label)
+    return write_csv(out, dataset.header, rows, types=[column.schema_type for column in dataset.columns])
 
 
 def export_generate(*, export_id: int) -> bool:
@@ -93,9 +94,12 @@ def export_generate(*, export_id: int) -> bool:
     mine = ExportRequest.objects.filter(pk=export_id, status=ExportStatus.RUNNING, started_at=now)
     export = ExportRequest.objects.select_related("requested_by").get(pk=export_id)
     try:
-        content, row_count = _render(export)
-        name = export.file.field.generate_filename(export, f"{export.dataset}-{export.pk}.{export.format}")
-        name = export.file.storage.save(name, ContentFile(content))
+        # A temporary file on local disk, not memory: a list export can be a million rows.
+        with tempfile.TemporaryFile() as out:
+            row_count = _write(export, out)
+            out.seek(0)
+            name = export.file.field.generate_filename(export, f"{export.dataset}-{export.pk}.{export.format}")
+            name = export.file.storage.save(name, File(out))
     except Exception as exc:
         logger.exception("Export %s failed", export_id)
         mine.update(status=ExportStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}")
@@ -131,3 +135,17 @@ def export_notify(*, export_id: int) -> bool:
 def export_mark_notification_failed(*, export_id: int, error: str) -> None:
     """Record, for the "Mes exports" page, that the e-mail could not be sent after every retry."""
     ExportRequest.objects.filter(pk=export_id, notified_at__isnull=True).update(notification_error=error[:500])
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> str:
+    """Give ``user`` a new token for the detailed API and return it; any previous token stops working.
+
+    Side effects: deletes the user's ``rest_framework.authtoken`` token and creates another.
+    """
+    from rest_framework.authtoken.models import Token
+
+    if not (user and user.is_authenticated and user.is_active):
+        raise ValidationError("Connectez-vous pour obtenir un jeton d'API.")
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key

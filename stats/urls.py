@@ -9,4 +9,5 @@ urlpatterns = [
     path("exports/", views.export_list, name="export_list"),
     path("exports/demander/", views.export_create, name="export_create"),
     path("exports/<int:pk>/telecharger/", views.export_download, name="export_download"),
+    path("api/jeton/", views.api_token, name="api_token"),
 ]

@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .charts import bars
-from .datasets import DATASETS
+from . import maps, presentation, selectors, services
 from .enums import ExportStatus
 from .forms import DashboardFilterForm, ExportRequestForm
+from .registry import DATASETS
 
 
 @require_GET
@@ -25,40 +24,7 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     delegation_id = form.delegation_id if form.is_bound else None
     data = selectors.dashboard_cached(delegation_id=delegation_id)
-    charts = {
-        "contracts_by_status": bars(data["contracts_by_status"], "label", ("count", "Contrats")),
-        "contracts_by_delegation": bars(
-            data["contracts_by_delegation"], "delegation", ("contracts", "Contrats"), ("active", "En vigueur")
-        ),
-        "coverage_by_region": bars(
-            data["coverage_by_region"],
-            "name",
-            ("share_communes", "Part des communes couvertes (%)"),
-            ("share_population", "Part de la population couverte (%)"),
-        ),
-        "trainee_days_by_theme": bars(
-            data["trainee_days_by_theme"],
-            "theme",
-            ("planned_trainee_days", "Prévues"),
-            ("delivered_trainee_days", "Réalisées"),
-        ),
-        "trainee_days_by_scheme": bars(
-            data["trainee_days_by_scheme"],
-            "scheme",
-            ("scheduled_trainee_days", "Programmées"),
-            ("delivered_trainee_days", "Réalisées"),
-        ),
-        "trainees_by_category": bars(data["trainees_by_category"], "label", ("trainees", "Stagiaires")),
-        "events_by_kind": bars(
-            data["events_by_kind"], "label", ("participants", "Participants"), ("attended", "Présents")
-        ),
-        "speakers_by_theme": bars(
-            data["speakers_by_theme"],
-            "label",
-            ("speakers", "Intervenants"),
-            ("event_interventions", "Interventions en événement"),
-        ),
-    }
+    coverage_map = maps.choropleths(data["coverage_by_department"], data["coverage_by_region"])
     delegation_name = dict(form.fields["delegation"].choices).get(delegation_id) if delegation_id else None
     return render(
         request,
@@ -67,7 +33,12 @@ def dashboard(request):
             "cache_minutes": settings.STATS_CACHE_SECONDS // 60,
             "form": form,
             "data": data,
-            "charts": charts,
+            "blocks": presentation.blocks(data),
+            "map": coverage_map,
+            "map_levels": [
+                {"title": "Part des communes couvertes, par département", "map": coverage_map["departments"]},
+                {"title": "Part des communes couvertes, par région", "map": coverage_map["regions"]},
+            ],
             "delegation_id": delegation_id,
             "delegation_name": delegation_name,
             "can_filter": len(form.fields["delegation"].choices) > 1,
@@ -127,3 +98,17 @@ def export_download(request, pk: int):
     label = DATASETS[export.dataset].key if export.dataset in DATASETS else "export"
     filename = f"{label}-{export.created_at:%Y%m%d}-{export.pk}.{export.format}"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+def api_token(request):
+    """The user's token for the detailed API: shown once, right after it is (re)generated."""
+    from rest_framework.authtoken.models import Token
+
+    new_key = None
+    if request.method == "POST":
+        new_key = services.api_token_regenerate(user=request.user)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "stats/api_token.html", {"token": token, "new_key": new_key})

@@ -1,6 +1,9 @@
 """Personas shared by every test module (healthchecks' alice/bob/charlie, for this domain)."""
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from partnership.enums import Role
 from tests.factories import (
@@ -8,6 +11,12 @@ from tests.factories import (
     DelegationFactory,
     UserFactory,
 )
+
+# Property tests draw the same examples on every run (a failure is reproducible, never a fluke);
+# CI adds one run with a random seed (HYPOTHESIS_PROFILE=random --hypothesis-seed=N), the seed printed.
+hypothesis_settings.register_profile("default", derandomize=True, database=None, deadline=None)
+hypothesis_settings.register_profile("random", derandomize=False, database=None, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

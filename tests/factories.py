@@ -9,13 +9,22 @@ from partnership.models import Collectivity, Delegation, Department, Region, Use
 DEFAULT_PASSWORD = "mot-de-passe-de-test-1"
 
 
+def numbered(text: str):
+    """``text`` + a fixed-width serial number: unique, and never a prefix of another value nor a real name.
+
+    Factories never draw random values (Faker, fuzzy): a random name that happens to match another
+    one made a permission test fail once in a few hundred runs.
+    """
+    return factory.Sequence(lambda n: f"{text}{n:06d}")
+
+
 class RegionFactory(DjangoModelFactory):
     class Meta:
         model = Region
         django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"{n % 1000:03d}")
-    name = factory.Sequence(lambda n: f"Région {n}")
+    name = numbered("Région ")
     zone = Zone.METRO
 
 
@@ -25,7 +34,7 @@ class DepartmentFactory(DjangoModelFactory):
         django_get_or_create = ["code"]
 
     code = factory.Sequence(lambda n: f"{(n % 900) + 100}")
-    name = factory.Sequence(lambda n: f"Département {n}")
+    name = numbered("Département ")
     region = factory.SubFactory(RegionFactory)
     zone = Zone.METRO
 
@@ -37,7 +46,7 @@ class DelegationFactory(DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     code = factory.Sequence(lambda n: f"delegation-{n}")
-    name = factory.Sequence(lambda n: f"Délégation {n}")
+    name = numbered("Délégation ")
     seat = "Lyon"
 
     @factory.post_generation
@@ -57,7 +66,7 @@ class CommuneFactory(DjangoModelFactory):
     kind = CollectivityKind.COMMUNE
     code = factory.Sequence(lambda n: f"{n:05d}")
     siren = factory.Sequence(lambda n: f"2{n:08d}")
-    name = factory.Sequence(lambda n: f"Commune-{n}")
+    name = numbered("Commune-")
     department = factory.SubFactory(DepartmentFactory)
     population = 2000
     postal_codes = factory.LazyAttribute(lambda o: [o.code])
@@ -67,7 +76,7 @@ class EpciFactory(CommuneFactory):
     kind = CollectivityKind.EPCI
     code = factory.Sequence(lambda n: f"24{n:07d}")
     siren = factory.SelfAttribute("code")
-    name = factory.Sequence(lambda n: f"Communauté de communes {n}")
+    name = numbered("Communauté de communes ")
     epci_type = EpciType.CC
     postal_codes = factory.List([])
 
@@ -78,8 +87,8 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"personne{n}@example.fr")
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = numbered("Prénom")
+    last_name = numbered("Nom")
     role = Role.DELEGATION_STAFF
     password = factory.django.Password(DEFAULT_PASSWORD)
 

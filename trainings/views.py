@@ -115,6 +115,9 @@ class SessionCalendarView(WorkspaceView):
         try:
             year, month = (int(part) for part in request.GET.get("mois", "").split("-"))
             first = datetime.date(year, month, 1)
+            # The grid and its previous/next links step outside the month: years 1 and 9999 would overflow.
+            if not datetime.MINYEAR < year < datetime.MAXYEAR:
+                raise ValueError(year)
         except ValueError:
             first = today.replace(day=1)
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)

@@ -8,6 +8,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from partnership.wsgi import application
 
+pytestmark = pytest.mark.fuzz
+
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 

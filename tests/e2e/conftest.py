@@ -34,7 +34,10 @@ TIMEOUT_MS = 15_000
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
+        pytest.skip(
+            f"Chromium introuvable ({CHROMIUM}) : installez-le avec « sudo apt-get install chromium » "
+            "ou indiquez son chemin dans E2E_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM calls

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.events.factories import EventFactory
@@ -16,7 +18,12 @@ def other_event(other_delegation, commune):
 
 @pytest.fixture
 def register(django_capture_on_commit_callbacks):
-    """Call ``registration_create`` with sensible defaults, running the on-commit e-mail tasks."""
+    """Call ``registration_create`` with sensible defaults, running the on-commit e-mail tasks.
+
+    Returns the registration and the token of the personal link its e-mail carries.
+    """
+    from django.core import mail
+
     from events import services
 
     def _register(event, email, collectivity, **kwargs):
@@ -27,7 +34,17 @@ def register(django_capture_on_commit_callbacks):
             "job_title": "Secrétaire de mairie",
             **kwargs,
         }
+        sent = len(mail.outbox)
         with django_capture_on_commit_callbacks(execute=True):
-            return services.registration_create(event_id=event.pk, email=email, collectivity=collectivity, **values)
+            registration = services.registration_create(
+                event_id=event.pk, email=email, collectivity=collectivity, **values
+            )
+        registration.refresh_from_db()
+        return registration, personal_link_token(mail.outbox[sent].body)
 
     return _register
+
+
+def personal_link_token(body: str) -> str:
+    """The token of the personal link in an e-mail's body."""
+    return re.search(r"/evenements/inscription/([^/\s]+)/", body).group(1)

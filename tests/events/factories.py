@@ -10,7 +10,7 @@ from events.enums import EventKind, EventStatus, ParticipantQuality, Registratio
 from events.models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
 from events.selectors import token_hash
 from partnership.models import Collectivity
-from tests.factories import CommuneFactory
+from tests.factories import CommuneFactory, numbered
 
 
 def _any_commune():
@@ -22,7 +22,7 @@ class EventFactory(DjangoModelFactory):
     class Meta:
         model = Event
 
-    title = factory.Sequence(lambda n: f"Séminaire n° {n}")
+    title = numbered("Séminaire n° ")
     kind = EventKind.SEMINAR
     topic = "La prévention des risques psychosociaux"
     status = EventStatus.PUBLISHED
@@ -41,8 +41,8 @@ class SpeakerFactory(DjangoModelFactory):
     class Meta:
         model = Speaker
 
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = numbered("Prénom")
+    last_name = numbered("Intervenant")
     email = factory.Sequence(lambda n: f"intervenant{n}@example.fr")
     organisation = "Cabinet Conseil"
     consent_given_at = factory.LazyFunction(timezone.now)
@@ -62,7 +62,7 @@ class TimeSlotFactory(DjangoModelFactory):
         model = TimeSlot
 
     event = factory.SubFactory(EventFactory)
-    title = factory.Sequence(lambda n: f"Table ronde {n}")
+    title = numbered("Table ronde ")
     starts_at = factory.LazyAttribute(lambda o: o.event.starts_at)
     ends_at = factory.LazyAttribute(lambda o: o.event.starts_at + timedelta(hours=1))
 
@@ -72,8 +72,8 @@ class EventRegistrationFactory(DjangoModelFactory):
         model = EventRegistration
 
     event = factory.SubFactory(EventFactory)
-    first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = numbered("Prénom")
+    last_name = numbered("Participant")
     email = factory.Sequence(lambda n: f"participant{n}@example.fr")
     quality = ParticipantQuality.AGENT
     collectivity = factory.LazyFunction(_any_commune)

@@ -5,6 +5,7 @@ from django.core import mail
 
 from events.enums import EventStatus, RegistrationStatus
 from events.services import registration_create
+from tests.events.conftest import personal_link_token
 from tests.events.factories import EventRegistrationFactory
 from tests.helpers import confirmation_of, form_to, text
 
@@ -21,7 +22,7 @@ def _statuses(*registrations) -> list[str]:
 def own(event, commune, django_capture_on_commit_callbacks):
     """A confirmed registration made on the public form, with its personal link's token."""
     with django_capture_on_commit_callbacks(execute=True):
-        registration, token = registration_create(
+        registration = registration_create(
             event_id=event.pk,
             first_name="Alice",
             last_name="Martin",
@@ -29,6 +30,7 @@ def own(event, commune, django_capture_on_commit_callbacks):
             quality="agent",
             collectivity=commune,
         )
+    token = personal_link_token(mail.outbox[-1].body)
     mail.outbox.clear()
     return registration, token
 

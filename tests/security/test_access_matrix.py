@@ -459,11 +459,19 @@ STATS_CHECKS = [
     c("api/schema/", lambda w: "/api/schema/", EVERYONE),
     c("api/docs/", lambda w: "/api/docs/", EVERYONE),
     c("api/redoc/", lambda w: "/api/redoc/", EVERYONE),
+    c("api/v1/", lambda w: "/api/v1/", EVERYONE),
+    c("statistiques/api/jeton/", lambda w: "/statistiques/api/jeton/", logged_in(200)),
+    # Detailed reads: a per-user API token only (tests/stats/test_api_tokens.py); a session opens nothing.
+    c("api/v1/detail/contracts/", lambda w: "/api/v1/detail/contracts/", expect(401)),
+    c("api/v1/detail/sessions/", lambda w: "/api/v1/detail/sessions/", expect(401)),
+    c("api/v1/detail/collectivities/", lambda w: "/api/v1/detail/collectivities/?department=01", expect(401)),
+    c("api/v1/schemas/<slug:key>.json", lambda w: "/api/v1/schemas/contracts_by_status.json", EVERYONE),
 ]
 API_V1 = [
     "contracts/by-status/",
     "contracts/by-delegation/",
-    "contracts/by-year/",
+    "contracts/by-start-year/",
+    "trainee-days/planned-by-year/",
     "coverage/regions/",
     "coverage/departments/",
     "trainee-days/by-theme/",

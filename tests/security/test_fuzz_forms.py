@@ -18,6 +18,8 @@ from tests.agreements.signing_helpers import portal, verify_identity
 from tests.factories import DEFAULT_PASSWORD
 from trainings.models import Registration
 
+pytestmark = pytest.mark.fuzz
+
 FUZZ = settings(
     max_examples=40,
     deadline=None,

@@ -21,14 +21,13 @@ from stats.models import ExportRequest
 pytestmark = pytest.mark.django_db
 
 CONTRACT_STATUS_ROWS = [
-    ["Statut", "Contrats"],
-    ["Brouillon", "1"],
-    ["Prêt pour signature", "1"],
-    ["Signé par la collectivité", "0"],
-    ["Signé", "0"],
-    ["En vigueur", "3"],
-    ["Échu", "0"],
-    ["Résilié", "0"],
+    ["Code du statut", "Statut", "Contrats"],
+    ["ready_for_signature", "Prêt pour signature", "1"],
+    ["signed_by_collectivity", "Signé par la collectivité", "0"],
+    ["signed", "Signé", "0"],
+    ["active", "En vigueur", "3"],
+    ["expired", "Échu", "0"],
+    ["terminated", "Résilié", "0"],
 ]
 
 
@@ -53,7 +52,7 @@ def test_csv_export_journey(
     export = ExportRequest.objects.get()
     assert export.requested_by == delegation_staff
     assert export.status == ExportStatus.DONE
-    assert export.row_count == 7
+    assert export.row_count == 6
     assert export.started_at is not None
     assert export.finished_at is not None
     content = export.file.read()
@@ -135,14 +134,14 @@ def test_xlsx_export_of_an_indicator_with_decimals(client, world, delegation_sta
     _request(
         client,
         django_capture_on_commit_callbacks,
-        dataset="contracts_by_year",
+        dataset="planned_trainee_days_by_year",
         format="xlsx",
         delegation=str(world.delegation.pk),
     )
     export = ExportRequest.objects.get()
     assert export.parameters == {"delegation_id": world.delegation.pk}
     rows = list(load_workbook(io.BytesIO(export.file.read())).active.iter_rows(values_only=True))
-    assert rows == [("Année", "Contrats (hors brouillons)", "Journées-stagiaires prévues"), (2027, 3, 90.0)]
+    assert rows == [("Année de programme", "Contrats", "Journées-stagiaires prévues"), (2027, 2, 60.0)]
 
 
 def test_csv_uses_decimal_comma(world, delegation_staff, django_capture_on_commit_callbacks):
@@ -150,7 +149,7 @@ def test_csv_uses_decimal_comma(world, delegation_staff, django_capture_on_commi
         export = services.export_request_create(user=delegation_staff, dataset="trainees_by_category", format="csv")
     export.refresh_from_db()
     rows = list(csv.reader(io.StringIO(export.file.read().decode("utf-8-sig")), delimiter=";"))
-    assert rows[1] == ["Catégorie A", "2", "50,0", "1,0"]
+    assert rows[1] == ["A", "Catégorie A", "2", "50,0", "1,0"]
 
 
 def test_redelivered_task_produces_one_file_and_one_email(world, delegation_staff, django_capture_on_commit_callbacks):
@@ -182,7 +181,7 @@ def test_stale_claim_is_taken_over(world, delegation_staff, django_capture_on_co
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE
     assert export.started_at > started
-    assert export.row_count == 7
+    assert export.row_count == 6
     assert len(mail.outbox) == 1
 
 
@@ -205,7 +204,7 @@ def test_fresh_claim_of_another_worker_is_left_alone(delegation_staff, django_ca
 
 def test_generation_error_fails_visibly_without_email(delegation_staff, django_capture_on_commit_callbacks):
     with (
-        mock.patch("stats.services._render", side_effect=RuntimeError("disque plein")),
+        mock.patch("stats.services._write", side_effect=RuntimeError("disque plein")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         export = services.export_request_create(user=delegation_staff, dataset="contracts_by_status", format="csv")

@@ -1,11 +1,14 @@
 """Exact figures of every indicator on the known dataset of ``conftest.world``."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
+from agreements.enums import ContractStatus
 from agreements.models import Theme
 from stats import selectors
+from tests.agreements.factories import make_contract
 from trainings.models import TrainingScheme
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +20,8 @@ def _by(rows, key):
 
 def test_contracts_by_status_counts_every_status(world):
     counts = {row["status"]: row["count"] for row in selectors.contracts_by_status()}
+    # Drafts are a delegation's work in progress: public figures leave them out.
     assert counts == {
-        "draft": 1,
         "ready_for_signature": 1,
         "signed_by_collectivity": 0,
         "signed": 0,
@@ -32,7 +35,7 @@ def test_contracts_by_status_scoped_to_a_delegation(world):
     counts = {row["status"]: row["count"] for row in selectors.contracts_by_status(delegation_id=world.delegation.pk)}
     assert counts["active"] == 2
     assert counts["ready_for_signature"] == 1
-    assert counts["draft"] == 0
+    assert "draft" not in counts
 
 
 def test_contracts_by_delegation_excludes_drafts(world):
@@ -50,9 +53,25 @@ def test_contracts_by_delegation_excludes_drafts(world):
     ]
 
 
-def test_contracts_by_year_sums_planned_trainee_days(world):
-    assert selectors.contracts_by_year() == [{"year": 2027, "contracts": 4, "planned_trainee_days": Decimal("120.0")}]
-    assert selectors.contracts_by_year(delegation_id=world.other_delegation.pk) == [
+def test_contracts_by_start_year_counts_contracts_past_draft(world, delegation_staff):
+    make_contract(
+        actor=delegation_staff,
+        collectivities=[world.communes["c1"]],
+        status=ContractStatus.ACTIVE,
+        start=datetime.date(2030, 1, 1),
+    )
+    assert selectors.contracts_by_start_year() == [{"year": 2027, "contracts": 4}, {"year": 2030, "contracts": 1}]
+    assert selectors.contracts_by_start_year(delegation_id=world.other_delegation.pk) == [
+        {"year": 2027, "contracts": 1}
+    ]
+
+
+def test_planned_trainee_days_by_programme_year_counts_committed_contracts_only(world):
+    # A, B and D are in force (30 trainee-days each in 2027); E (ready for signature) and C (draft) commit nothing yet.
+    assert selectors.planned_trainee_days_by_year() == [
+        {"year": 2027, "contracts": 3, "planned_trainee_days": Decimal("90.0")}
+    ]
+    assert selectors.planned_trainee_days_by_year(delegation_id=world.other_delegation.pk) == [
         {"year": 2027, "contracts": 1, "planned_trainee_days": Decimal("30.0")}
     ]
 
@@ -224,6 +243,7 @@ def test_internships_and_studies_by_status(world):
 
 def test_indicators_are_empty_but_well_formed_without_data(db):
     assert selectors.trainee_days_by_theme() == []
-    assert selectors.contracts_by_year() == []
+    assert selectors.contracts_by_start_year() == []
+    assert selectors.planned_trainee_days_by_year() == []
     assert selectors.coverage_total([])["share_communes"] == 0.0
     assert all(row["count"] == 0 for row in selectors.contracts_by_status())

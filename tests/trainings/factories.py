@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from agreements.enums import ActionFamily, ContractStatus
 from agreements.models import ContractParty, PartnershipContract, ProgrammeLine, Theme
 from events.models import Speaker
-from tests.factories import CommuneFactory, DelegationFactory
+from tests.factories import CommuneFactory, DelegationFactory, numbered
 from trainings.enums import ActionMode, AgentCategory, Period, RegistrationStatus
 from trainings.models import Registration, Session, SessionHalfDay, TrainingAction, TrainingScheme
 
@@ -43,7 +43,7 @@ class ContractFactory(DjangoModelFactory):
         model = PartnershipContract
 
     reference = factory.Sequence(lambda n: f"PFP26T{n:04d}")
-    title = factory.Sequence(lambda n: f"Contrat de partenariat {n}")
+    title = numbered("Contrat de partenariat ")
     delegation = factory.SubFactory(DelegationFactory)
     start_date = factory.LazyFunction(lambda: in_days(-30))
     end_date = factory.LazyFunction(lambda: in_days(3 * 365))
@@ -79,7 +79,7 @@ class TrainingActionFactory(DjangoModelFactory):
 
     delegation = factory.SubFactory(DelegationFactory)
     programme_line = None
-    title = factory.Sequence(lambda n: f"Action de formation {n}")
+    title = numbered("Action de formation ")
     scheme = factory.SubFactory(TrainingSchemeFactory)
     theme = factory.SubFactory(ThemeFactory)
     mode = ActionMode.INTER
@@ -118,7 +118,7 @@ class RegistrationFactory(DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     first_name = "Camille"
-    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    last_name = numbered("Agent")
     email = factory.Sequence(lambda n: f"agent{n}@mairie.example.fr")
     category = AgentCategory.C
     job = "Agent d'entretien"
@@ -132,5 +132,5 @@ class SpeakerFactory(DjangoModelFactory):
         model = Speaker
 
     first_name = "Marc"
-    last_name = factory.Sequence(lambda n: f"Formateur{n}")
+    last_name = numbered("Formateur")
     email = factory.Sequence(lambda n: f"formateur{n}@example.fr")

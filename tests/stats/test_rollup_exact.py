@@ -1,0 +1,189 @@
+"""The training indicators read a rollup: after any series of writes, they equal the raw-row definitions.
+
+Writes go through the services (registrations, cancellations, attendance, session cancellation,
+contract transitions) and through plain ORM updates, as the admin or an import would make them:
+the rollup's triggers must follow every path. The seeds are fixed, so each run replays the same
+series (no random collision, the same result every time).
+"""
+
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from agreements import services as contract_services
+from agreements.enums import ContractStatus
+from stats import naive, selectors, tally
+from stats.models import TrainingTally
+from tests.agreements.factories import make_contract
+from tests.factories import CommuneFactory
+from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory
+from trainings import services as training_services
+from trainings.enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
+from trainings.models import Registration, Session, SessionHalfDay
+
+pytestmark = pytest.mark.django_db
+
+INDICATORS = ("trainee_days_by_theme", "trainee_days_by_scheme", "trainees_by_category")
+MARKS = [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, ""]
+
+
+def _assert_exact(delegations):
+    for name in INDICATORS:
+        for delegation_id in (None, *delegations):
+            assert getattr(selectors, name)(delegation_id=delegation_id) == getattr(naive, name)(
+                delegation_id=delegation_id
+            ), (name, delegation_id)
+    # And row by row: the triggers' sums equal a full recomputation.
+    maintained = _tally_rows()
+    tally.tally_rebuild()
+    assert _tally_rows() == maintained
+
+
+def _tally_rows() -> list[tuple]:
+    """The rollup's rows that hold a figure (an all-zero row and a missing row mean the same)."""
+    fields = ("action_id", "category", "trainees", "scheduled_half_days", "present_half_days")
+    rows = TrainingTally.objects.values_list(*fields, "present_half_days_planned")
+    return sorted(row for row in rows if any(row[2:]))
+
+
+def _universe(delegation, other_delegation, delegation_staff, other_delegation_staff):
+    """Two delegations, a committed contract and a catalogue action each, past and future sessions."""
+    today = datetime.date.today()
+    sessions, contracts = [], []
+    for owner, staff in ((delegation, delegation_staff), (other_delegation, other_delegation_staff)):
+        commune = CommuneFactory(department=owner.departments.first())
+        contract = make_contract(actor=staff, collectivities=[commune], status=ContractStatus.ACTIVE)
+        contracts.append((contract, staff))
+        under_contract = TrainingActionFactory(
+            delegation=owner, programme_line=contract.programme_lines.get(), mode=ActionMode.INTRA
+        )
+        catalogue = TrainingActionFactory(delegation=owner)
+        for action in (under_contract, catalogue):
+            for offset in (-20, -3, 12, 30):
+                start = today + datetime.timedelta(days=offset)
+                sessions.append(
+                    SessionFactory(
+                        action=action,
+                        venue=commune,
+                        capacity=4,
+                        start_date=start,
+                        half_days=[(start, Period.MORNING), (start, Period.AFTERNOON)],
+                    )
+                )
+    return sessions, contracts
+
+
+def _staff_for(session, delegation, delegation_staff, other_delegation_staff):
+    return delegation_staff if session.action.delegation_id == delegation.pk else other_delegation_staff
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_indicators_equal_the_raw_rows_after_random_writes(
+    seed, delegation, other_delegation, delegation_staff, other_delegation_staff
+):
+    rng = random.Random(seed)
+    sessions, contracts = _universe(delegation, other_delegation, delegation_staff, other_delegation_staff)
+    today = datetime.date.today()
+
+    def staff(session):
+        return _staff_for(session, delegation, delegation_staff, other_delegation_staff)
+
+    for counter in range(45):
+        session = Session.objects.get(pk=rng.choice(sessions).pk)
+        operation = rng.choice(
+            [
+                "register",
+                "register",
+                "register",
+                "past_registration",
+                "cancel",
+                "attendance",
+                "attendance",
+                "cancel_session",
+                "contract",
+                "category",
+                "half_day",
+            ]
+        )
+        try:
+            if operation == "register":
+                training_services.registration_create(
+                    actor=staff(session),
+                    session=session,
+                    first_name="Agent",
+                    last_name=f"N{counter}",
+                    email=f"agent{seed}-{counter}@mairie.example.fr",
+                    category=rng.choice(AgentCategory.values),
+                    employer=session.venue,
+                )
+            elif operation == "past_registration":
+                # As an import or the admin would: straight into the table.
+                RegistrationFactory(
+                    session=session,
+                    employer=session.venue,
+                    category=rng.choice(AgentCategory.values),
+                    status=rng.choice([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]),
+                )
+            elif operation == "cancel":
+                registration = session.registrations.exclude(status=RegistrationStatus.CANCELLED).first()
+                if registration:
+                    training_services.registration_cancel(actor=staff(session), registration=registration)
+            elif operation == "attendance":
+                attended = Session.objects.filter(
+                    pk__in=[s.pk for s in sessions],
+                    start_date__lte=today,
+                    registrations__status=RegistrationStatus.CONFIRMED,
+                ).first()
+                session = attended or session
+                confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED))
+                half_days = [h for h in session.half_days.all() if h.date <= today]
+                marks = {(r.pk, h.pk): rng.choice(MARKS) for r in confirmed for h in half_days}
+                training_services.attendance_record(actor=staff(session), session=session, marks=marks)
+            elif operation == "cancel_session":
+                training_services.session_cancel(actor=staff(session), session=session)
+            elif operation == "contract":
+                contract, actor = rng.choice(contracts)
+                contract.refresh_from_db()
+                if contract.status == ContractStatus.ACTIVE:
+                    contract_services.contract_terminate(contract=contract, actor=actor, reason="Fin anticipée")
+                else:
+                    # Back to the committed statuses, as a correction in the admin would.
+                    type(contract).objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
+            elif operation == "category":
+                registration = session.registrations.order_by("?").first()
+                if registration:
+                    Registration.objects.filter(pk=registration.pk).update(category=rng.choice(AgentCategory.values))
+            elif operation == "half_day":
+                last = session.half_days.order_by("-date", "-period").first()
+                if rng.random() < 0.5 and session.half_days.count() > 1:
+                    last.delete()
+                else:
+                    SessionHalfDay.objects.create(
+                        session=session, date=last.date + datetime.timedelta(days=1), period=Period.MORNING
+                    )
+        except (ValidationError, PermissionDenied):
+            pass  # the rules refused the write: nothing changed, the figures must still agree
+        _assert_exact([delegation.pk, other_delegation.pk])
+
+    # A last known write, so that every seed ends with figures that moved (a constant proves nothing).
+    past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
+    agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.B)
+    before = selectors.trainee_days_by_scheme()
+    marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
+    training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
+    _assert_exact([delegation.pk, other_delegation.pk])
+    assert selectors.trainee_days_by_scheme() != before
+    assert sum(row["trainees"] for row in selectors.trainees_by_category()) > 0
+
+
+def test_rollup_is_built_from_existing_rows_by_the_rebuild(world):
+    before = sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days"))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM stats_trainingtally")
+    assert selectors.trainees_by_category()[0]["trainees"] == 0
+    tally.tally_rebuild()
+    assert sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days")) == before
+    assert [row["trainees"] for row in selectors.trainees_by_category()] == [2, 0, 2]
