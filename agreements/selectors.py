@@ -76,3 +76,18 @@ def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
             "amendments",
         )
     )
+
+
+def contracts_awaiting_countersignature(user) -> QuerySet[PartnershipContract]:
+    """Contracts every collectivité has signed whose délégué(e) countersignature request is open for ``user``."""
+    from .enums import SignatureRequestStatus, SignerRole
+    from .models import SignatureRequest
+
+    if not permissions.is_cnfpt_staff(user):
+        return PartnershipContract.objects.none()
+    open_requests = SignatureRequest.objects.filter(
+        role=SignerRole.DELEGATION, status=SignatureRequestStatus.SENT, signer_email__iexact=user.email
+    )
+    return contracts_visible_to(user).filter(
+        status=ContractStatus.SIGNED_BY_COLLECTIVITY, pk__in=open_requests.values("contract_id")
+    )

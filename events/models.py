@@ -206,6 +206,8 @@ class EventRegistration(models.Model):
     promoted_at = models.DateTimeField("sorti de la liste d'attente le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     checked_in_at = models.DateTimeField("présence pointée le", null=True, blank=True)
+    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inscription à un événement"

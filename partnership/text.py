@@ -32,3 +32,17 @@ _OF_BY_LIAISON = {
 def name_with_of(name: str, liaison_type: int) -> str:
     """``"Ain"``, 5 → ``"de l'Ain"``; ``"Rhône"``, 2 → ``"du Rhône"``."""
     return f"{_OF_BY_LIAISON.get(liaison_type, 'de ')}{name}"
+
+
+def french_date(value, fmt: str = "j F Y") -> str:
+    """``date_format`` with French typography: « 1er janvier 2026 », never « 1 janvier 2026 ».
+
+    Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
+    """
+    from django.utils.formats import date_format
+
+    if value in (None, ""):
+        return ""
+    if getattr(value, "day", None) == 1:
+        fmt = fmt.replace("j F", r"j\e\r F")
+    return date_format(value, fmt)

@@ -1,3 +1,4 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
@@ -18,6 +19,59 @@ class HomeView(TemplateView):
         context["territory"] = _territory_counts()
         context["workspace"] = _workspace(self.request.user)
         return context
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """« À faire »: where each role lands after logging in, the work that waits for it."""
+
+    template_name = "partnership/todo.html"
+
+    def get_context_data(self, **kwargs):
+        from .selectors import todo_blocks
+
+        return super().get_context_data(**kwargs, blocks=todo_blocks(self.request.user))
+
+
+class LegalPageView(TemplateView):
+    """A legal page: its facts come from the settings (publisher, host, contacts, retention)."""
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            **kwargs,
+            legal={
+                "publisher": settings.LEGAL_PUBLISHER,
+                "director": settings.LEGAL_PUBLICATION_DIRECTOR,
+                "host": settings.LEGAL_HOST,
+                "contact_email": settings.CONTACT_EMAIL,
+                "dpo_email": settings.DPO_EMAIL,
+                "retention_years": _years(settings.PERSONAL_DATA_RETENTION_DAYS),
+                "site_url": settings.SITE_URL,
+            },
+        )
+
+
+def _years(days: int) -> str:
+    """« 3 ans », « 18 mois », « 45 jours »: a retention period as people say it."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} an{'s' if years > 1 else ''}"
+    if days % 30 == 0:
+        return f"{days // 30} mois"
+    return f"{days} jour{'s' if days > 1 else ''}"
+
+
+class LegalNoticeView(LegalPageView):
+    template_name = "partnership/legal_notice.html"
+
+
+class PersonalDataView(LegalPageView):
+    template_name = "partnership/personal_data.html"
+
+
+class AccessibilityView(LegalPageView):
+    template_name = "partnership/accessibility.html"
 
 
 class AboutView(TemplateView):

@@ -190,6 +190,8 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     reminded_at = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
+    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inscription"

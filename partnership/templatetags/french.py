@@ -1,0 +1,29 @@
+"""French typography in templates, available everywhere (a builtin, see ``TEMPLATES``)."""
+
+from django import template
+
+from partnership.text import french_date
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def date_fr(value, fmt="j F Y"):
+    """Like ``date``, with « 1er » for the first day of a month: ``{{ session.start_date|date_fr }}``."""
+    try:
+        return french_date(value, fmt)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def plural_fr(count, forms="s"):
+    """« 1 inscrit », « 2 inscrits »: ``{{ n }} inscrit{{ n|plural_fr }}``; ``"al,aux"`` for irregular endings.
+
+    French puts 0 and 1 in the singular, unlike English.
+    """
+    singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
+    try:
+        return plural if abs(int(count)) >= 2 else singular
+    except (TypeError, ValueError):
+        return singular
