@@ -1,5 +1,7 @@
 """French typography in templates, available everywhere (a builtin, see ``TEMPLATES``)."""
 
+from decimal import Decimal
+
 from django import template
 
 from partnership.text import french_date
@@ -24,6 +26,7 @@ def plural_fr(count, forms="s"):
     """
     singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
     try:
-        return plural if abs(int(count)) >= 2 else singular
-    except (TypeError, ValueError):
+        # Through str(): the menu's counter is a lazy object; « 1,5 jour » stays singular.
+        return plural if abs(Decimal(str(count))) >= 2 else singular
+    except (ArithmeticError, ValueError):
         return singular
