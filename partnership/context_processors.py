@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .permissions import navigation_for
+from .text import duration_label
 
 
 def _todo_count(request) -> int:
@@ -19,5 +20,10 @@ def navigation(request):
         "nav_items": navigation_for(request.user) if has_user else [],
         "todo_count": SimpleLazyObject(lambda: _todo_count(request)) if has_user else 0,
         "site_name": "Partenariat CNFPT – AMF",
+        # The short notice under the forms that collect personal data.
+        "personal_data_retention_after_event": f"{duration_label(settings.PERSONAL_DATA_RETENTION_DAYS)} après l'événement",
+        "personal_data_retention_after_session": (
+            f"{duration_label(settings.PERSONAL_DATA_RETENTION_DAYS)} après la fin de la session"
+        ),
         "show_demo_accounts": settings.SHOW_DEMO_ACCOUNTS,
     }

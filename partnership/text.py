@@ -46,3 +46,13 @@ def french_date(value, fmt: str = "j F Y") -> str:
     if getattr(value, "day", None) == 1:
         fmt = fmt.replace("j F", r"j\e\r F")
     return date_format(value, fmt)
+
+
+def duration_label(days: int) -> str:
+    """« 3 ans », « 18 mois », « 45 jours »: a period as people say it."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} an{'s' if years > 1 else ''}"
+    if days % 30 == 0:
+        return f"{days // 30} mois"
+    return f"{days} jour{'s' if days > 1 else ''}"

@@ -8,6 +8,7 @@ from agreements.models import FrameworkAgreement
 
 from .enums import CollectivityKind
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
+from .text import duration_label
 
 
 class HomeView(TemplateView):
@@ -46,20 +47,10 @@ class LegalPageView(TemplateView):
                 "host": settings.LEGAL_HOST,
                 "contact_email": settings.CONTACT_EMAIL,
                 "dpo_email": settings.DPO_EMAIL,
-                "retention_years": _years(settings.PERSONAL_DATA_RETENTION_DAYS),
+                "retention_years": duration_label(settings.PERSONAL_DATA_RETENTION_DAYS),
                 "site_url": settings.SITE_URL,
             },
         )
-
-
-def _years(days: int) -> str:
-    """« 3 ans », « 18 mois », « 45 jours »: a retention period as people say it."""
-    if days % 365 == 0:
-        years = days // 365
-        return f"{years} an{'s' if years > 1 else ''}"
-    if days % 30 == 0:
-        return f"{days // 30} mois"
-    return f"{days} jour{'s' if days > 1 else ''}"
 
 
 class LegalNoticeView(LegalPageView):
