@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from partnership.admin_site import ScopedInline, ScopedModelAdmin
+from partnership.text import count_label
 
 from . import services
 from .models import (
@@ -151,7 +152,11 @@ class PartnershipContractAdmin(ScopedModelAdmin):
     @admin.action(description="Mettre à jour les états selon les dates (en vigueur, échu)")
     def activate_or_expire_due(self, request, queryset):
         counts = services.contracts_update_periods()
-        self.message_user(request, f"{counts['activated']} contrat(s) mis en vigueur, {counts['expired']} échu(s).")
+        self.message_user(
+            request,
+            f"{count_label(counts['activated'], 'contrat mis', 'contrats mis')} en vigueur, "
+            f"{count_label(counts['expired'], 'échu')}.",
+        )
 
 
 @admin.register(ContractTransition)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from partnership.admin_site import ScopedInline, ScopedModelAdmin
+from partnership.text import count_label
 
 from . import services
 from .models import Event, EventFeedback, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
@@ -79,7 +80,9 @@ class EventRegistrationAdmin(ScopedModelAdmin):
                 self.message_user(request, f"{registration} : {' '.join(exc.messages)}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"{done} inscription(s) annulée(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"{count_label(done, 'inscription annulée', 'inscriptions annulées')}.", messages.SUCCESS
+        )
 
 
 @admin.register(EventFeedback)
@@ -115,4 +118,6 @@ class SpeakerAdmin(ScopedModelAdmin):
                 self.message_user(request, f"{speaker} : {' '.join(exc.messages)}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"{done} intervenant(s) anonymisé(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"{count_label(done, 'intervenant anonymisé', 'intervenants anonymisés')}.", messages.SUCCESS
+        )

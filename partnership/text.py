@@ -56,3 +56,8 @@ def duration_label(days: int) -> str:
     if days % 30 == 0:
         return f"{days // 30} mois"
     return f"{days} jour{'s' if days > 1 else ''}"
+
+
+def count_label(count, singular: str, plural: str | None = None) -> str:
+    """« 1 inscription annulée », « 3 inscriptions annulées », « 0 place »: French puts 0 and 1 in the singular."""
+    return f"{count} {singular if abs(count) < 2 else (plural or singular + 's')}"

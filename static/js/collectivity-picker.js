@@ -18,7 +18,7 @@
       datalist.appendChild(option);
     });
     if (status) {
-      status.textContent = results.length ? results.length + " collectivité(s) proposée(s)" : "Aucune collectivité trouvée";
+      status.textContent = results.length ? results.length + (results.length > 1 ? " collectivités proposées" : " collectivité proposée") : "Aucune collectivité trouvée";
     }
   }
 

@@ -37,7 +37,7 @@ def test_event_page_anonymous_sees_published_with_programme(client, event):
     assert event.title in content
     assert "Ouverture" in content
     assert "Paul Durand (AMF)" in content
-    assert "Il reste 2 place(s)." in content
+    assert "Il reste 2 places." in content
 
 
 @pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.CANCELLED])
