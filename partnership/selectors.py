@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -667,9 +667,28 @@ def todo_blocks(user) -> list[TodoBlock]:
     return blocks
 
 
+class _CountAll(Func):
+    """``COUNT(*)`` that Django does not see as an aggregate: no GROUP BY, one row, usable as a subquery."""
+
+    template = "COUNT(*)"
+    output_field = IntegerField()
+
+
 def todo_count(user) -> int:
-    """What the menu's « À faire » badge shows: the number of items the user has to act on."""
-    return sum(queryset.count() for spec in _specs_for(user) if spec.actionable for queryset in _querysets(spec, user))
+    """What the menu's « À faire » badge shows: the number of items the user has to act on.
+
+    One query whatever the role: each block's count is a scalar subquery of the same querysets the
+    page lists, so every page pays one round trip for the badge.
+    """
+    querysets = [queryset for spec in _specs_for(user) if spec.actionable for queryset in _querysets(spec, user)]
+    if not querysets:
+        return 0
+    counts = {
+        f"count_{i}": Subquery(queryset.order_by().annotate(n=_CountAll()).values("n")[:1])
+        for i, queryset in enumerate(querysets)
+    }
+    row = User.objects.filter(pk=user.pk).annotate(**counts).values(*counts).first() or {}
+    return sum(value or 0 for value in row.values())
 
 
 # --- Accounts ------------------------------------------------------------------------------------

@@ -30,3 +30,21 @@ def plural_fr(count, forms="s"):
         return plural if abs(Decimal(str(count))) >= 2 else singular
     except (ArithmeticError, ValueError):
         return singular
+
+
+@register.filter
+def size_fr(value):
+    """« 820 octets », « 2,0 Ko », « 1,4 Mo »: the units French readers know (Django writes « Kio »)."""
+    from django.utils.formats import number_format
+
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024:
+        count = int(size)
+        return f"{count}\xa0octet{'s' if count > 1 else ''}"
+    for unit in ("Ko", "Mo", "Go"):
+        size /= 1024
+        if size < 1024 or unit == "Go":
+            return f"{number_format(round(size, 1), 1)}\xa0{unit}"

@@ -509,3 +509,14 @@ def test_todo_queries_do_not_grow_with_items_for_signatory_and_national_staff(
     many = (_queries(client, signatory), _queries(client, national_staff))
     assert _blocks(signatory)["to_sign"].count == 4
     assert many == one
+
+
+def test_menu_counter_costs_one_query(delegation_staff, commune, django_assert_num_queries):
+    make_contract(actor=delegation_staff, collectivities=[commune])
+    with django_assert_num_queries(1):
+        assert todo_count(delegation_staff) == 1
+
+
+def test_menu_counter_costs_nothing_for_a_role_with_nothing_to_act_on(hr_contact, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert todo_count(hr_contact) == 0
