@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse_lazy
 
 from partnership.enums import Role
@@ -86,17 +87,24 @@ class ContractForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, delegation: Delegation | None = None, **kwargs):
+    def __init__(self, *args, user, delegation: Delegation | None = None, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_delegation = delegation
         if delegation is not None:
             del self.fields["delegation"]
-            staff = User.objects.filter(role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True)
+            current = Q(role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True)
         else:
             self.fields["delegation"].queryset = Delegation.objects.order_by("name")
-            staff = User.objects.filter(role=Role.DELEGATION_STAFF, is_active=True).select_related("delegation")
+            current = Q(role=Role.DELEGATION_STAFF, is_active=True)
+        staff = User.objects.filter(current).select_related("delegation")
         self.fields["delegate"].queryset = staff
         self.fields["advisers"].queryset = staff
+        if contract is not None:
+            # Whoever the draft names stays offered (even after leaving or changing role): saving the
+            # draft unchanged must not drop its signatory or its advisers.
+            named = Q(pk=contract.delegate_id) | Q(pk__in=contract.advisers.values("pk"))
+            self.fields["delegate"].queryset = User.objects.filter(current | named).select_related("delegation")
+            self.fields["advisers"].queryset = self.fields["delegate"].queryset
         if not self.is_bound and not self.initial.get("delegate"):
             # The délégué régional is the usual countersignatory: propose them.
             delegate = staff.filter(function__istartswith="délégué").first()
@@ -130,7 +138,12 @@ class ContractForm(forms.Form):
         return self.fixed_delegation or self.cleaned_data["delegation"]
 
 
+# The id of the row an edit form row stands for: sent back, so the service changes that row in place.
+ROW_ID = {"required": False, "min_value": 1, "max_value": 2**63 - 1, "widget": forms.HiddenInput}
+
+
 class PartyForm(forms.Form):
+    id = forms.IntegerField(**ROW_ID)
     collectivity = CollectivityField()
     signatory_name = forms.CharField(label="Nom du signataire", max_length=150)
     signatory_function = forms.CharField(label="Fonction", max_length=100, help_text="Maire, président(e)…")
@@ -145,6 +158,7 @@ class PartyForm(forms.Form):
             signatory_function=data["signatory_function"],
             signatory_email=data["signatory_email"],
             deliberation_date=data.get("deliberation_date"),
+            pk=data.get("id"),
         )
 
 
@@ -158,6 +172,7 @@ class ThemeChoiceField(forms.ModelChoiceField):
 
 
 class LineForm(forms.Form):
+    id = forms.IntegerField(**ROW_ID)
     year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
     theme = ThemeChoiceField(queryset=Theme.objects.filter(is_active=True), label="Thème")
     title = forms.CharField(label="Action prévue", max_length=255)
@@ -177,16 +192,29 @@ class LineForm(forms.Form):
             title=data["title"],
             planned_days=data["planned_days"],
             planned_trainees=data["planned_trainees"],
+            pk=data.get("id"),
         )
 
 
 class BaseRequiredFormSet(forms.BaseFormSet):
-    """A formset whose blank extra rows are ignored, and which yields the data of the others."""
+    """Rows of a contract: existing rows come back whole, blank extra rows are ignored.
+
+    As Django's model formsets do: a row the page showed (an initial form) is kept whether or not it
+    changed, and goes only when its « Supprimer » box is ticked; an extra row counts once filled in.
+    """
 
     minimum_message = ""
 
     def filled_forms(self):
-        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed()) and not self._should_delete_form(form)
+        ]
+
+    def removed_ids(self) -> list[int]:
+        """Ids of the existing rows whose « Supprimer » box is ticked."""
+        return [form.cleaned_data["id"] for form in self.deleted_forms if form.cleaned_data.get("id") is not None]
 
     def clean(self):
         super().clean()
@@ -218,6 +246,7 @@ LineFormSet = forms.formset_factory(LineForm, formset=BaseRequiredFormSet, extra
 def party_initial(contract) -> list[dict]:
     return [
         {
+            "id": party.pk,
             "collectivity": party.collectivity,
             "signatory_name": party.signatory_name,
             "signatory_function": party.signatory_function,
@@ -231,6 +260,7 @@ def party_initial(contract) -> list[dict]:
 def line_initial(contract) -> list[dict]:
     return [
         {
+            "id": line.pk,
             "year": line.year,
             "theme": line.theme_id,
             "title": line.title,

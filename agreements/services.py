@@ -9,7 +9,8 @@ recorded in the append-only ``ContractTransition`` history.
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -56,6 +57,8 @@ class PartyData:
     signatory_function: str
     signatory_email: str
     deliberation_date: datetime.date | None = None
+    # The existing party this changes; None for a new one (or one matched by its collectivité).
+    pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class LineData:
     title: str
     planned_days: Decimal
     planned_trainees: int
+    # The existing programme line this changes; None for a new line.
+    pk: int | None = None
 
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
@@ -181,32 +186,105 @@ def _check_no_overlap(*, delegation_id, collectivity_ids, start_date, end_date, 
         )
 
 
-def _save_parties_and_lines(contract, parties: list[PartyData], lines: list[LineData]) -> None:
-    contract.parties.all().delete()
-    ContractParty.objects.bulk_create(
-        ContractParty(
-            contract=contract,
-            collectivity=party.collectivity,
-            signatory_name=party.signatory_name,
-            signatory_function=party.signatory_function,
-            signatory_email=party.signatory_email.lower(),
-            deliberation_date=party.deliberation_date,
-            position=position,
+PARTY_FIELDS = ("collectivity", "signatory_name", "signatory_function", "signatory_email", "deliberation_date")
+LINE_FIELDS = ("year", "theme", "title", "planned_days", "planned_trainees")
+
+
+@dataclass
+class _RowPlan:
+    """What saving a contract does to one kind of its rows: ``rows`` to keep, in order, and ``removed`` ids."""
+
+    rows: list  # (existing pk or None for a new row, the data: a PartyData/LineData or the unchanged row)
+    removed: set
+
+
+def _plan_rows(existing: dict, changes: list, removed: Collection[int], *, what: str, same_row=None) -> _RowPlan:
+    """The rows a contract will have: ``existing`` (by pk) with ``changes`` applied, minus ``removed``.
+
+    A change names its row by ``pk``; a change naming none is a new row. A row neither changed nor
+    removed is kept as it is: rows disappear only when asked for by id, so a form that fails to send
+    a row back can never delete it. ``same_row(row, change)`` tells whether a change may be written
+    over the row in place (a party whose collectivité changes is another party: old out, new in).
+    """
+    removed = set(removed)
+    unknown = (removed | {c.pk for c in changes if c.pk is not None}) - set(existing)
+    if unknown:
+        raise ValidationError(
+            f"{what} a été modifié entre-temps par quelqu'un d'autre. Rechargez la page pour repartir de sa "
+            "dernière version ; vos saisies n'ont pas été enregistrées.",
+            code="stale_rows",
         )
-        for position, party in enumerate(parties)
+    rows, claimed = [], set()
+    for change in changes:
+        pk = change.pk
+        if pk is not None and (pk in removed or pk in claimed):
+            pk = None
+        elif pk is not None and same_row is not None and not same_row(existing[pk], change):
+            removed.add(pk)
+            pk = None
+        if pk is not None:
+            claimed.add(pk)
+        rows.append((pk, change))
+    rows += [(pk, row) for pk, row in existing.items() if pk not in removed and pk not in claimed]
+    return _RowPlan(rows=rows, removed=removed)
+
+
+def _plan_parties(contract, parties: list[PartyData], removed: Collection[int]) -> _RowPlan:
+    existing = {p.pk: p for p in contract.parties.select_related("collectivity__department")} if contract else {}
+    removed = set(removed)
+    by_collectivity = {p.collectivity_id: pk for pk, p in existing.items() if pk not in removed}
+    changes = []
+    for party in parties:
+        # A caller that knows parties by their collectivité (imports, the admin) changes them in place too.
+        pk = party.pk if party.pk is not None else by_collectivity.get(party.collectivity.pk)
+        changes.append(replace(party, pk=pk, signatory_email=party.signatory_email.lower()))
+    return _plan_rows(
+        existing,
+        changes,
+        removed,
+        what="La liste des collectivités parties",
+        same_row=lambda row, change: row.collectivity_id == change.collectivity.pk,
     )
-    contract.programme_lines.all().delete()
-    ProgrammeLine.objects.bulk_create(
-        ProgrammeLine(
-            contract=contract,
-            year=line.year,
-            theme=line.theme,
-            title=line.title,
-            planned_days=line.planned_days,
-            planned_trainees=line.planned_trainees,
+
+
+def _plan_lines(contract, lines: list[LineData], removed: Collection[int]) -> _RowPlan:
+    existing = {line.pk: line for line in contract.programme_lines.select_related("theme")} if contract else {}
+    plan = _plan_rows(existing, list(lines), removed, what="Le programme")
+    in_use = sorted(
+        ProgrammeLine.objects.filter(pk__in=plan.removed, training_actions__isnull=False)
+        .values_list("title", flat=True)
+        .distinct()
+    )
+    if in_use:
+        listed = ", ".join(f"« {title} »" for title in in_use)
+        which = (
+            f"à la ligne {listed} : elle ne peut pas être retirée"
+            if len(in_use) == 1
+            else (f"aux lignes {listed} : elles ne peuvent pas être retirées")
         )
-        for line in lines
-    )
+        raise ValidationError(f"Des actions de formation sont rattachées {which} du programme.", code="line_in_use")
+    return plan
+
+
+def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> None:
+    """Apply ``plan``: delete removed rows, update changed ones in place (only their changed fields), add new ones."""
+    model.objects.filter(contract=contract, pk__in=plan.removed).delete()
+    current = {row.pk: row for row in model.objects.filter(contract=contract)}
+    new_rows = []
+    for position, (pk, data) in enumerate(plan.rows):
+        values = {name: getattr(data, name) for name in fields}
+        if ordered:
+            values["position"] = position
+        if pk is None:
+            new_rows.append(model(contract=contract, **values))
+            continue
+        row = current[pk]
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        for name in changed:
+            setattr(row, name, values[name])
+        if changed:
+            row.save(update_fields=changed)
+    model.objects.bulk_create(new_rows)
 
 
 # --- Drafting -----------------------------------------------------------------------------------
@@ -234,8 +312,10 @@ def contract_create(
     _check_can_manage(actor, delegation)
     end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
-    _check_parties(delegation, parties)
-    _check_lines(list(lines), start_date, end_date)
+    party_plan = _plan_parties(None, parties, ())
+    line_plan = _plan_lines(None, list(lines), ())
+    _check_parties(delegation, [data for _pk, data in party_plan.rows])
+    _check_lines([data for _pk, data in line_plan.rows], start_date, end_date)
     _check_no_overlap(
         delegation_id=delegation.pk,
         collectivity_ids=[p.collectivity.pk for p in parties],
@@ -253,7 +333,8 @@ def contract_create(
         created_by=actor,
     )
     contract.advisers.set(advisers)
-    _save_parties_and_lines(contract, parties, list(lines))
+    _write_rows(ContractParty, contract, party_plan, PARTY_FIELDS, ordered=True)
+    _write_rows(ProgrammeLine, contract, line_plan, LINE_FIELDS, ordered=False)
     _record_transition(contract, from_status="", to_status=ContractStatus.DRAFT, actor=actor, comment="Création")
     return contract
 
@@ -273,22 +354,24 @@ def contract_update(
     advisers=(),
     parties: list[PartyData],
     lines: list[LineData] = (),
+    removed_parties: Collection[int] = (),
+    removed_lines: Collection[int] = (),
 ) -> PartnershipContract:
     """Change a draft. Refused if it is no longer a draft or if someone saved it since ``expected_version``.
 
-    Side effects: replaces the parties and the programme lines; bumps ``version``.
+    ``parties`` and ``lines`` are the rows to add or change: one with a ``pk`` (or, for a party, of a
+    collectivité already party) changes that row in place; one without is added. Existing rows not
+    mentioned are kept: a row is deleted only when its id is in ``removed_parties`` or
+    ``removed_lines``, so that a form that fails to send a row back cannot truncate the contract.
+    Rows keep their ids, hence what hangs from them (training actions under a programme line, the
+    signature requests of a party).
+
+    Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
     """
     _check_can_manage(actor, contract.delegation)
     _check_period(start_date, end_date)
-    _check_parties(contract.delegation, parties)
-    _check_lines(list(lines), start_date, end_date)
-    _check_no_overlap(
-        delegation_id=contract.delegation_id,
-        collectivity_ids=[p.collectivity.pk for p in parties],
-        start_date=start_date,
-        end_date=end_date,
-        exclude_pk=contract.pk,
-    )
+    # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
+    # version, so the rows read below are the ones this change replaces; any refusal rolls it back.
     updated = PartnershipContract.objects.filter(
         pk=contract.pk, status=ContractStatus.DRAFT, version=expected_version
     ).update(
@@ -313,9 +396,22 @@ def contract_update(
             "dernière version ; vos saisies n'ont pas été enregistrées.",
             code="stale",
         )
+    party_plan = _plan_parties(contract, parties, removed_parties)
+    line_plan = _plan_lines(contract, list(lines), removed_lines)
+    final_parties = [data for _pk, data in party_plan.rows]
+    _check_parties(contract.delegation, final_parties)
+    _check_lines([data for _pk, data in line_plan.rows], start_date, end_date)
+    _check_no_overlap(
+        delegation_id=contract.delegation_id,
+        collectivity_ids=[p.collectivity.pk for p in final_parties],
+        start_date=start_date,
+        end_date=end_date,
+        exclude_pk=contract.pk,
+    )
     contract.refresh_from_db()
     contract.advisers.set(advisers)
-    _save_parties_and_lines(contract, parties, list(lines))
+    _write_rows(ContractParty, contract, party_plan, PARTY_FIELDS, ordered=True)
+    _write_rows(ProgrammeLine, contract, line_plan, LINE_FIELDS, ordered=False)
     return contract
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
@@ -112,13 +112,22 @@ class ContractFormMixin:
                 "version": contract.version,
             }
         themes = Theme.objects.filter(is_active=True)
+        if contract is not None:
+            # A theme retired since keeps its existing lines: offered again, else they would come back blank.
+            themes = Theme.objects.filter(
+                Q(is_active=True) | Q(pk__in=contract.programme_lines.values("theme_id"))
+            ).order_by("family", "position", "label")
+        # The rows come from the database only to render the page. A submission stands on its own: its
+        # rows carry their ids, and the database may have changed since the page was rendered (the
+        # service then refuses the stale version rather than mistake a blank extra row for a changed one).
+        rendering = contract is not None and data is None
         return (
-            ContractForm(data, user=user, delegation=delegation, initial=initial),
-            PartyFormSet(data, prefix="parties", initial=party_initial(contract) if contract else None),
+            ContractForm(data, user=user, delegation=delegation, initial=initial, contract=contract),
+            PartyFormSet(data, prefix="parties", initial=party_initial(contract) if rendering else None),
             LineFormSet(
                 data,
                 prefix="lines",
-                initial=line_initial(contract) if contract else None,
+                initial=line_initial(contract) if rendering else None,
                 form_kwargs={"themes": themes},
             ),
         )
@@ -147,6 +156,9 @@ class ContractFormMixin:
             "parties": [f.to_data() for f in parties.filled_forms()],
             "lines": [f.to_data() for f in lines.filled_forms()],
         }
+
+    def removed_rows(self, parties, lines) -> dict:
+        return {"removed_parties": parties.removed_ids(), "removed_lines": lines.removed_ids()}
 
 
 class ContractCreateView(ManageMixin, ContractFormMixin, View):
@@ -185,7 +197,10 @@ class ContractUpdateView(ManageMixin, ContractFormMixin, View):
         kwargs["end_date"] = kwargs["end_date"] or services.default_end_date(kwargs["start_date"])
         try:
             services.contract_update(
-                contract=contract, expected_version=form.cleaned_data.get("version") or 0, **kwargs
+                contract=contract,
+                expected_version=form.cleaned_data.get("version") or 0,
+                **kwargs,
+                **self.removed_rows(parties, lines),
             )
         except ValidationError as error:
             for message in _error_messages(error):

@@ -104,7 +104,9 @@ class SpeakerAdmin(ScopedModelAdmin):
     search_fields = ["last_name", "first_name", "organisation", "email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["regions"]
-    readonly_fields = ["anonymised_at", "created_at", "updated_at"]
+    # Consent is the speaker's own act, recorded by their profile page: shown, never rewritten here
+    # (an editable copy would also lose its sub-second part on every save, unchanged or not).
+    readonly_fields = ["consent_given_at", "consent_text_version", "anonymised_at", "created_at", "updated_at"]
     inlines = [SpeakerExpertiseInline]
     actions = ["erase_speakers"]
 

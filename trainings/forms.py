@@ -5,6 +5,7 @@ from datetime import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Q
 
 from agreements.models import ProgrammeLine, Theme
 from events.models import Speaker
@@ -133,8 +134,14 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if session is not None:
+            # A trainer who has left the network since stays offered on the sessions they were booked
+            # for: otherwise saving the session, even unchanged, would silently take them off it.
+            self.fields["trainers"].queryset = Speaker.objects.filter(
+                Q(is_active=True, anonymised_at__isnull=True) | Q(pk__in=session.trainers.values("pk"))
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
 

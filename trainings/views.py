@@ -243,19 +243,20 @@ class SessionUpdateView(WorkspaceView):
     def get(self, request, pk):
         session = _managed_session_or_404(request.user, pk)
         form = SessionForm(
+            session=session,
             initial={
                 "half_days": format_half_days(session.half_days.all()),
                 "venue": session.venue.code,
                 "address": session.address,
                 "capacity": session.capacity,
                 "trainers": list(session.trainers.all()),
-            }
+            },
         )
         return render(request, self.template_name, {"form": form, "action": session.action, "session": session})
 
     def post(self, request, pk):
         session = _managed_session_or_404(request.user, pk)
-        form = SessionForm(request.POST)
+        form = SessionForm(request.POST, session=session)
         if form.is_valid():
             try:
                 services.session_update(actor=request.user, session=session, **form.cleaned_data)

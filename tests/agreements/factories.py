@@ -68,3 +68,31 @@ def make_contract(
         services.contracts_update_periods(today=start)
         contract.refresh_from_db()
     return contract
+
+
+def make_programmed_draft(*, actor, collectivities, advisers=(), deliberation_missing=True):
+    """A draft as delegations write them: a union of ``collectivities``, three programme lines over
+    two years and two themes, referent advisers; the délibération date of the last party still missing."""
+    plan = ThemeFactory(family="hr_support", code="plan-de-formation")
+    health = ThemeFactory(family="development_projects", code="sante-au-travail")
+    last = len(collectivities) - 1
+    return services.contract_create(
+        actor=actor,
+        delegation=actor.delegation,
+        title="Contrat de partenariat de formation professionnelle territorialisée",
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2029, 12, 31),
+        objectives="Accompagner les communes dans leur plan de formation.",
+        specific_clauses="Les sessions se tiennent dans les locaux de la collectivité.",
+        delegate=actor,
+        advisers=list(advisers),
+        parties=[
+            party(c, deliberation_date=None if deliberation_missing and i == last else datetime.date(2026, 6, 1))
+            for i, c in enumerate(collectivities)
+        ],
+        lines=[
+            line(2027, theme=plan, title="Élaboration du plan de formation", planned_days=Decimal("3")),
+            line(2027, theme=health, title="Prévention des risques psychosociaux", planned_days=Decimal("2")),
+            line(2028, theme=health, title="Santé au travail des agents techniques", planned_trainees=24),
+        ],
+    )

@@ -1,0 +1,58 @@
+"""A snapshot of every row the project stores, to tell exactly what a form submission changed."""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+# Bookkeeping a save may touch without the user's data changing: the optimistic-locking counter of
+# a contract, and the login time django-webtest's sign-in records. ``auto_now`` fields are left out too.
+BOOKKEEPING = {
+    "agreements.partnershipcontract": {"version"},
+    "partnership.user": {"last_login"},
+}
+
+
+def _project_models():
+    for config in apps.get_app_configs():
+        # The project's apps, and the groups and permissions the admin edits.
+        if config.label == "auth" or (settings.BASE_DIR / config.name.split(".")[0]).is_dir():
+            yield from (m for m in config.get_models(include_auto_created=True) if not m._meta.proxy)
+
+
+def _columns(model) -> list[str]:
+    skipped = BOOKKEEPING.get(model._meta.label_lower, set())
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if not getattr(field, "auto_now", False) and field.name not in skipped
+    ]
+
+
+def snapshot() -> dict[tuple[str, object], dict]:
+    """``(model label, pk) → {column: value}`` for every row of every model of the project."""
+    rows = {}
+    for model in _project_models():
+        columns = _columns(model)
+        pk = model._meta.pk.attname
+        for values in model._base_manager.order_by(pk).values(*columns):
+            rows[(model._meta.label_lower, values[pk])] = values
+    return rows
+
+
+def diff(before: dict, after: dict) -> dict:
+    """What changed between two snapshots: ``(label, pk, column) → (before, after)``; a row added or
+    removed shows as ``(label, pk, "*")``."""
+    changes = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old is None or new is None:
+            changes[(*key, "*")] = ("absent" if old is None else "présent", "absent" if new is None else "présent")
+            continue
+        for column in old:
+            if old[column] != new[column]:
+                changes[(*key, column)] = (old[column], new[column])
+    return changes
+
+
+def label_of(instance: models.Model) -> str:
+    return instance._meta.concrete_model._meta.label_lower
