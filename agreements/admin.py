@@ -9,6 +9,7 @@ from partnership.admin_site import (
     ServiceModelAdmin,
     apply_to_selected,
 )
+from partnership.text import count_label
 
 from . import axis5_services, services
 from .enums import InternshipStatus, StudyStatus
@@ -259,13 +260,9 @@ class PartnershipContractAdmin(ScopedModelAdmin):
         counts = services.contracts_update_periods(contract_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            f"{_count(counts['activated'], 'contrat mis', 'contrats mis')} en vigueur, "
-            f"{_count(counts['expired'], 'échu', 'échus')}.",
+            f"{count_label(counts['activated'], 'contrat mis', 'contrats mis')} en vigueur, "
+            f"{count_label(counts['expired'], 'échu')}.",
         )
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number < 2 else plural}"
 
 
 @admin.register(ContractTransition)

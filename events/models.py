@@ -66,7 +66,9 @@ class Speaker(models.Model):
 class SpeakerExpertise(models.Model):
     """One expertise theme of a speaker (themes are a fixed list, see ``ExpertiseTheme``)."""
 
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="expertises")
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="expertises", verbose_name="intervenant"
+    )
     theme = models.CharField("thème", max_length=40, choices=ExpertiseTheme.choices)
 
     class Meta:
@@ -118,7 +120,12 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField("nombre de places")
     registration_closes_at = models.DateTimeField("clôture des inscriptions")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -149,7 +156,8 @@ class Event(models.Model):
     def period_display(self) -> str:
         """« le lundi 7 décembre 2026, de 09:30 à 17:00 », or « du … au … » over several days (Paris time)."""
         from django.utils import timezone
-        from django.utils.formats import date_format
+
+        from partnership.text import french_date as date_format
 
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         if start.date() == end.date():
@@ -198,14 +206,21 @@ class EventRegistration(models.Model):
     job_title = models.CharField("fonction", max_length=200, blank=True)
     status = models.CharField("statut", max_length=20, choices=RegistrationStatus.choices)
     # SHA-256 of the personal link's token; the token itself is only ever sent by e-mail.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False, verbose_name="empreinte du jeton")
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inscrit par",
     )
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
     promoted_at = models.DateTimeField("sorti de la liste d'attente le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     checked_in_at = models.DateTimeField("présence pointée le", null=True, blank=True)
+    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inscription à un événement"

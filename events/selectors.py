@@ -174,6 +174,19 @@ def speaker_personal_data(speaker: Speaker) -> dict:
             }
             for slot in speaker_interventions(speaker)
         ],
+        "sessions_de_formation": [
+            {
+                "action": session.action.title,
+                "delegation": session.action.delegation.name,
+                "lieu": session.venue.name,
+                "debut": session.start_date.isoformat(),
+                "fin": session.end_date.isoformat(),
+                "statut": session.get_status_display(),
+            }
+            for session in speaker.training_sessions.select_related("action__delegation", "venue").order_by(
+                "-start_date", "-pk"
+            )
+        ],
     }
 
 

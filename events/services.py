@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
+from partnership.text import french_date
 
 from . import tasks
 from .enums import EventStatus, RegistrationStatus
@@ -53,7 +53,7 @@ EVENT_FIELDS = (
 
 
 def _local(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return french_date(timezone.localtime(value), "j F Y à H:i")
 
 
 # --- Events -------------------------------------------------------------------------------------

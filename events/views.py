@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership import permissions
 from partnership.auth import client_ip
 from partnership.ratelimit import allow
+from partnership.text import count_label
 from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation, requires
 
 from . import selectors, services
@@ -394,7 +395,10 @@ def check_in(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Présences enregistrées : {count} participant(s) présent(s).")
+            messages.success(
+                request,
+                f"Présences enregistrées : {count_label(count, 'participant présent', 'participants présents')}.",
+            )
             return redirect("events:check_in", pk=event.pk)
     return render(request, "events/check_in.html", {"event": event, "form": form})
 

@@ -92,6 +92,8 @@ class ThrottledLoginView(LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    # Django's LoginView names the site after the request's host; the page shows the application's name.
+    extra_context = {"site_name": "Partenariat CNFPT – AMF"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

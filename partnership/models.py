@@ -77,7 +77,9 @@ class Collectivity(models.Model):
     code = models.CharField("code", max_length=9, help_text="Code INSEE (commune) ou SIREN (EPCI).")
     siren = models.CharField("SIREN", max_length=9, blank=True)
     name = models.CharField("nom", max_length=200)
-    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    search_name = models.CharField(
+        max_length=200, editable=False, db_index=True, verbose_name="nom normalisé pour la recherche"
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="collectivities", verbose_name="département"
     )

@@ -122,6 +122,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
 
     candidates: list[tuple[str, str, bool]] = [
         ("home", "Accueil", True),
+        ("todo", "À faire", _active(user)),
         ("agreements:contract_list", "Contrats", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("agreements:my_contracts", "Mes contrats", is_signatory(user)),
         (
@@ -134,6 +135,7 @@ def navigation_for(user) -> list[tuple[str, str]]:
         ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),
         ("axis5:internship_list", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
         ("stats:dashboard", "Statistiques", True),
+        ("account_list", "Comptes", can_manage_accounts(user)),
         ("admin:index", "Administration", can_use_admin(user)),
     ]
     items = []
@@ -198,3 +200,32 @@ def can_register_agents(user) -> bool:
 def can_take_attendance(user, *, delegation_id: int, trainer_user_ids) -> bool:
     """The session's delegation staff, national staff, or a speaker who trains the session."""
     return can_manage_delegation(user, delegation_id) or (is_speaker(user) and user.pk in set(trainer_user_ids))
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+def can_manage_accounts(user) -> bool:
+    """The accounts page: CNFPT staff invite and deactivate the people they work with."""
+    return is_cnfpt_staff(user)
+
+
+def can_invite_for(user, collectivity) -> bool:
+    """National staff invite for any collectivité; delegation staff, for those of their départements."""
+    if is_national_staff(user):
+        return True
+    return is_delegation_staff(user) and user.delegation.departments.filter(pk=collectivity.department_id).exists()
+
+
+def can_manage_account(user, account) -> bool:
+    """May ``user`` deactivate, reactivate or invite again ``account``? (The same scope as the accounts page.)"""
+    if account.pk == getattr(user, "pk", None) or account.is_superuser:
+        return False
+    if is_national_staff(user):
+        return True
+    return (
+        is_delegation_staff(user)
+        and account.role in (Role.HR_CONTACT, Role.SIGNATORY)
+        and account.collectivity_id is not None
+        and can_invite_for(user, account.collectivity)
+    )

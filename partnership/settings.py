@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
             ],
+            # French typography filters (``date_fr``, ``plural_fr``) in every template without a load.
+            "builtins": ["partnership.templatetags.french"],
         },
     },
 ]
@@ -115,8 +117,16 @@ AUTHENTICATION_BACKENDS = ["partnership.auth.AccountBackend"]
 # The demo accounts' password is published: they log in only in development (DEBUG on).
 DEMO_ACCOUNTS_CAN_LOG_IN = DEBUG
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Each role lands on its own « À faire » page.
+LOGIN_REDIRECT_URL = "todo"
 LOGOUT_REDIRECT_URL = "home"
+
+# Password reset links (Django's views) and account invitations expire.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
+ACCOUNT_INVITATION_VALIDITY_DAYS = env_int("ACCOUNT_INVITATION_VALIDITY_DAYS", 7, minimum=1)
+# Password reset requests, per e-mail address and per IP address within an hour.
+PASSWORD_RESET_MAX_PER_EMAIL = env_int("PASSWORD_RESET_MAX_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_MAX_PER_IP = env_int("PASSWORD_RESET_MAX_PER_IP", 20, minimum=1)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -171,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.reminders_run",
         "schedule": float(env_int("REMINDERS_SCHEDULE_SECONDS", 3600, minimum=1)),
     },
+    "personal-data-retention": {"task": "partnership.tasks.personal_data_apply_retention", "schedule": 86400.0},
 }
 
 # E-mail: console unless an SMTP host is given.
@@ -192,6 +203,8 @@ LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# A few of Django's French strings corrected (elisions); see locale/fr/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -280,6 +293,21 @@ REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 600, 
 # The statistics dashboard's figures are recomputed at most this often (0: on every request).
 STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300, minimum=0)
 STATS_EXPORT_CLAIM_TIMEOUT_SECONDS = env_int("STATS_EXPORT_CLAIM_TIMEOUT_SECONDS", 900, minimum=1)
+
+# Personal data of event registrants and trained agents is anonymised this long after the event or
+# session ended (« Données personnelles » page); the statistics keep counting them.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=1)
+# Legal pages: who publishes and hosts the service, whom to write to about it and about personal data.
+LEGAL_PUBLISHER = env_str(
+    "LEGAL_PUBLISHER", "Centre national de la fonction publique territoriale (CNFPT), 80 rue de Reuilly, 75012 Paris"
+)
+LEGAL_PUBLICATION_DIRECTOR = env_str("LEGAL_PUBLICATION_DIRECTOR", "le président du CNFPT")
+LEGAL_HOST = env_str("LEGAL_HOST", "le CNFPT, sur ses propres serveurs")
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "partenariat-amf@cnfpt.example")
+DPO_EMAIL = env_str("DPO_EMAIL", "dpo@cnfpt.example")
+# « À faire »: signature links expiring within this many days, internships and studies due within this horizon.
+SIGNATURE_EXPIRY_WARNING_DAYS = env_int("SIGNATURE_EXPIRY_WARNING_DAYS", 7, minimum=1)
+AXIS5_DUE_HORIZON_DAYS = env_int("AXIS5_DUE_HORIZON_DAYS", 30, minimum=1)
 
 # Online signing.
 SIGNATURE_LINK_VALIDITY_DAYS = env_int("SIGNATURE_LINK_VALIDITY_DAYS", 30, minimum=1)

@@ -44,3 +44,32 @@ _OF_BY_LIAISON = {
 def name_with_of(name: str, liaison_type: int) -> str:
     """``"Ain"``, 5 → ``"de l'Ain"``; ``"Rhône"``, 2 → ``"du Rhône"``."""
     return f"{_OF_BY_LIAISON.get(liaison_type, 'de ')}{name}"
+
+
+def french_date(value, fmt: str = "j F Y") -> str:
+    """``date_format`` with French typography: « 1er janvier 2026 », never « 1 janvier 2026 ».
+
+    Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
+    """
+    from django.utils.formats import date_format
+
+    if value in (None, ""):
+        return ""
+    if getattr(value, "day", None) == 1:
+        fmt = fmt.replace("j F", r"j\e\r F")
+    return date_format(value, fmt)
+
+
+def duration_label(days: int) -> str:
+    """« 3 ans », « 18 mois », « 45 jours »: a period as people say it."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} an{'s' if years > 1 else ''}"
+    if days % 30 == 0:
+        return f"{days // 30} mois"
+    return f"{days} jour{'s' if days > 1 else ''}"
+
+
+def count_label(count, singular: str, plural: str | None = None) -> str:
+    """« 1 inscription annulée », « 3 inscriptions annulées », « 0 place »: French puts 0 and 1 in the singular."""
+    return f"{count} {singular if abs(count) < 2 else (plural or singular + 's')}"

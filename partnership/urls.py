@@ -4,7 +4,16 @@ from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
-from .views import AboutView, HomeView, collectivity_search, robots_txt
+from .views import (
+    AboutView,
+    AccessibilityView,
+    HomeView,
+    LegalNoticeView,
+    PersonalDataView,
+    TodoView,
+    collectivity_search,
+    robots_txt,
+)
 
 admin.site.site_header = "Administration du partenariat CNFPT – AMF"
 admin.site.site_title = "Partenariat CNFPT – AMF"
@@ -13,6 +22,11 @@ admin.site.index_title = "Accord-cadre, événements, intervenants et statistiqu
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("a-propos/", AboutView.as_view(), name="about"),
+    path("a-faire/", TodoView.as_view(), name="todo"),
+    path("mentions-legales/", LegalNoticeView.as_view(), name="legal_notice"),
+    path("donnees-personnelles/", PersonalDataView.as_view(), name="personal_data"),
+    path("accessibilite/", AccessibilityView.as_view(), name="accessibility"),
+    path("compte/", include("partnership.account_urls")),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("collectivites/recherche/", collectivity_search, name="collectivity_search"),

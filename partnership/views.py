@@ -1,3 +1,4 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -10,6 +11,7 @@ from .forms import collectivity_label
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
 from .selectors import collectivities_search
 from .services import NOT_COVERED_LABEL
+from .text import duration_label
 
 
 class HomeView(TemplateView):
@@ -21,6 +23,49 @@ class HomeView(TemplateView):
         context["territory"] = _territory_counts()
         context["workspace"] = _workspace(self.request.user)
         return context
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """« À faire »: where each role lands after logging in, the work that waits for it."""
+
+    template_name = "partnership/todo.html"
+
+    def get_context_data(self, **kwargs):
+        from .selectors import todo_blocks
+
+        return super().get_context_data(**kwargs, blocks=todo_blocks(self.request.user))
+
+
+class LegalPageView(TemplateView):
+    """A legal page: its facts come from the settings (publisher, host, contacts, retention)."""
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            **kwargs,
+            legal={
+                "publisher": settings.LEGAL_PUBLISHER,
+                "director": settings.LEGAL_PUBLICATION_DIRECTOR,
+                "host": settings.LEGAL_HOST,
+                "contact_email": settings.CONTACT_EMAIL,
+                "dpo_email": settings.DPO_EMAIL,
+                "retention_years": duration_label(settings.PERSONAL_DATA_RETENTION_DAYS),
+                "site_url": settings.SITE_URL,
+            },
+        )
+
+
+class LegalNoticeView(LegalPageView):
+    template_name = "partnership/legal_notice.html"
+
+
+class PersonalDataView(LegalPageView):
+    template_name = "partnership/personal_data.html"
+
+
+class AccessibilityView(LegalPageView):
+    template_name = "partnership/accessibility.html"
 
 
 class AboutView(TemplateView):

@@ -67,7 +67,13 @@ class TrainingAction(models.Model):
     objectives = models.TextField("objectifs", blank=True)
     duration_days = models.DecimalField("durée (jours)", max_digits=4, decimal_places=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="créée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -184,11 +190,18 @@ class Registration(models.Model):
     )
     status = models.CharField("statut", max_length=20, choices=RegistrationStatus.choices, db_index=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inscrit par",
     )
     created_at = models.DateTimeField("inscrit(e) le", auto_now_add=True)
     confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "inscription"
@@ -231,7 +244,12 @@ class Attendance(models.Model):
     )
     status = models.CharField("présence", max_length=10, choices=AttendanceStatus.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisie par",
     )
     recorded_at = models.DateTimeField("saisie le", auto_now=True)
 

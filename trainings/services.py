@@ -25,6 +25,7 @@ from partnership.enums import CollectivityUse
 from partnership.models import Collectivity
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
+from partnership.text import count_label
 
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
@@ -185,7 +186,7 @@ def session_update(
     if capacity < confirmed:
         raise ValidationError(
             {
-                "capacity": f"Impossible de réduire à {capacity} place(s) : {confirmed} inscriptions sont déjà "
+                "capacity": f"Impossible de réduire à {count_label(capacity, 'place')} : {confirmed} inscriptions sont déjà "
                 "confirmées. Annulez d'abord des inscriptions."
             }
         )
@@ -679,7 +680,9 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(CSV_COLUMNS):
-            errors.append(f"Ligne {number} : {len(CSV_COLUMNS)} colonnes attendues, {len(row)} trouvée(s).")
+            errors.append(
+                f"Ligne {number} : {len(CSV_COLUMNS)} colonnes attendues, {count_label(len(row), 'trouvée')}."
+            )
             continue
         email, day_text, period_text, status_text = (cell.strip() for cell in row)
         problems = []

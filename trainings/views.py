@@ -20,6 +20,7 @@ from django.views import View
 from partnership import permissions
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
+from partnership.text import count_label
 from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation
 
 from . import selectors, services
@@ -518,7 +519,7 @@ class AttendanceView(WorkspaceView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Feuille d'émargement enregistrée ({changed} modification(s)).")
+                messages.success(request, f"Feuille d'émargement enregistrée ({count_label(changed, 'modification')}).")
                 return redirect("trainings:attendance", pk=session.pk)
         return self._render(request, session, form)
 
@@ -559,7 +560,10 @@ class AttendanceImportView(WorkspaceView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Import réussi : {changed} présence(s) enregistrée(s) ou modifiée(s).")
+                messages.success(
+                    request,
+                    f"Import réussi : {count_label(changed, 'présence enregistrée', 'présences enregistrées')} ou modifiée{'s' if changed > 1 else ''}.",
+                )
                 return redirect("trainings:attendance", pk=session.pk)
         return render(request, self.template_name, {"session": session, "form": form})
 

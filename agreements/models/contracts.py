@@ -67,7 +67,12 @@ class PartnershipContract(models.Model):
     )
     version = models.PositiveIntegerField("version", default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name="créé par",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -114,7 +119,9 @@ class PartnershipContract(models.Model):
 class ContractParty(models.Model):
     """A collectivité party to a contract, with the elected official who signs for it."""
 
-    contract = models.ForeignKey(PartnershipContract, on_delete=models.CASCADE, related_name="parties")
+    contract = models.ForeignKey(
+        PartnershipContract, on_delete=models.CASCADE, related_name="parties", verbose_name="contrat"
+    )
     collectivity = models.ForeignKey(
         "partnership.Collectivity",
         on_delete=models.PROTECT,
@@ -142,7 +149,9 @@ class ContractParty(models.Model):
 class ProgrammeLine(models.Model):
     """One planned action of a contract's yearly programme."""
 
-    contract = models.ForeignKey(PartnershipContract, on_delete=models.CASCADE, related_name="programme_lines")
+    contract = models.ForeignKey(
+        PartnershipContract, on_delete=models.CASCADE, related_name="programme_lines", verbose_name="contrat"
+    )
     year = models.PositiveSmallIntegerField("année")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="programme_lines", verbose_name="thème")
     title = models.CharField("action prévue", max_length=255)
@@ -169,11 +178,18 @@ class ProgrammeLine(models.Model):
 class ContractTransition(models.Model):
     """Append-only history of a contract's states: who, when, from, to, why."""
 
-    contract = models.ForeignKey(PartnershipContract, on_delete=models.CASCADE, related_name="transitions")
+    contract = models.ForeignKey(
+        PartnershipContract, on_delete=models.CASCADE, related_name="transitions", verbose_name="contrat"
+    )
     from_status = models.CharField("de", max_length=30, choices=ContractStatus.choices, blank=True)
     to_status = models.CharField("vers", max_length=30, choices=ContractStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
     )
     actor_label = models.CharField("par", max_length=200)
     at = models.DateTimeField("le", auto_now_add=True)
@@ -198,13 +214,17 @@ class ContractTransition(models.Model):
 class ContractDocument(models.Model):
     """A file of a contract: the exact PDF presented for signature, the signed PDF, or an attachment."""
 
-    contract = models.ForeignKey(PartnershipContract, on_delete=models.CASCADE, related_name="documents")
+    contract = models.ForeignKey(
+        PartnershipContract, on_delete=models.CASCADE, related_name="documents", verbose_name="contrat"
+    )
     kind = models.CharField("nature", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("titre", max_length=200)
     file = models.FileField("fichier", upload_to="contracts/%Y/")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     size = models.PositiveIntegerField("taille (octets)")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="déposé par"
+    )
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
 
     class Meta:
@@ -220,13 +240,17 @@ class ContractDocument(models.Model):
 class ContractAmendment(models.Model):
     """An avenant to a signed contract: the contract itself is never edited in place."""
 
-    contract = models.ForeignKey(PartnershipContract, on_delete=models.CASCADE, related_name="amendments")
+    contract = models.ForeignKey(
+        PartnershipContract, on_delete=models.CASCADE, related_name="amendments", verbose_name="contrat"
+    )
     number = models.PositiveSmallIntegerField("numéro")
     title = models.CharField("objet", max_length=255)
     summary = models.TextField("contenu")
     new_end_date = models.DateField("nouvelle date de fin", null=True, blank=True)
     signed_on = models.DateField("signé le", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créé par"
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
@@ -242,11 +266,12 @@ class ContractAmendment(models.Model):
 class ReferenceCounter(models.Model):
     """The last sequence number given for a (year, département); locked while numbering."""
 
-    year = models.PositiveSmallIntegerField()
-    department_code = models.CharField(max_length=3)
-    last_value = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField("année")
+    department_code = models.CharField(max_length=3, verbose_name="code du département")
+    last_value = models.PositiveIntegerField(default=0, verbose_name="dernier numéro attribué")
 
     class Meta:
+        verbose_name = "compteur de références"
         constraints = [
             models.UniqueConstraint(fields=["year", "department_code"], name="reference_counter_unique"),
         ]

@@ -135,7 +135,12 @@ class Study(models.Model):
         "livrable", upload_to="agreements/studies/", blank=True, validators=[DocumentValidator(what="le livrable")]
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
     )
 
     class Meta:

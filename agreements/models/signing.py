@@ -14,15 +14,26 @@ class SignatureRequest(models.Model):
     """
 
     contract = models.ForeignKey(
-        "agreements.PartnershipContract", on_delete=models.CASCADE, related_name="signature_requests"
+        "agreements.PartnershipContract",
+        on_delete=models.CASCADE,
+        related_name="signature_requests",
+        verbose_name="contrat",
     )
     document = models.ForeignKey(
-        "agreements.ContractDocument", on_delete=models.PROTECT, related_name="signature_requests"
+        "agreements.ContractDocument",
+        on_delete=models.PROTECT,
+        related_name="signature_requests",
+        verbose_name="document signé",
     )
     role = models.CharField("rôle", max_length=20, choices=SignerRole.choices)
     step = models.PositiveSmallIntegerField("étape")
     party = models.ForeignKey(
-        "agreements.ContractParty", on_delete=models.CASCADE, null=True, blank=True, related_name="signature_requests"
+        "agreements.ContractParty",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signature_requests",
+        verbose_name="collectivité partie",
     )
     signer_name = models.CharField("signataire", max_length=150)
     signer_email = models.EmailField("e-mail du signataire")
@@ -30,17 +41,19 @@ class SignatureRequest(models.Model):
     status = models.CharField(
         "statut", max_length=20, choices=SignatureRequestStatus.choices, default=SignatureRequestStatus.WAITING
     )
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, verbose_name="empreinte du jeton"
+    )
     expires_at = models.DateTimeField("expire le", null=True, blank=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
     last_reminded_at = models.DateTimeField("dernière relance", null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField("relances", default=0)
-    code_hash = models.CharField(max_length=64, blank=True, editable=False)
-    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    codes_sent = models.PositiveSmallIntegerField(default=0, editable=False)
-    code_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False, verbose_name="empreinte du code")
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name="code valable jusqu'au")
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="codes essayés")
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name="code envoyé le")
+    codes_sent = models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="codes envoyés")
+    code_verified_at = models.DateTimeField(null=True, blank=True, editable=False, verbose_name="code vérifié le")
     locked_at = models.DateTimeField("bloquée le", null=True, blank=True)
     signed_at = models.DateTimeField("signée le", null=True, blank=True)
     signed_name = models.CharField("nom saisi", max_length=150, blank=True)
@@ -49,9 +62,9 @@ class SignatureRequest(models.Model):
     signed_user_agent = models.CharField("navigateur", max_length=500, blank=True)
     decline_reason = models.TextField("motif du refus", blank=True)
     replaced_by = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces", verbose_name="remplacée par"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
 
     class Meta:
         verbose_name = "demande de signature"
@@ -82,12 +95,17 @@ class AuditEvent(models.Model):
     ``sequence`` is contiguous; ``AuditChainHead`` holds the last hash, so a deleted tail shows too.
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True)
+    sequence = models.PositiveBigIntegerField(unique=True, verbose_name="numéro d'ordre")
     contract = models.ForeignKey(
-        "agreements.PartnershipContract", on_delete=models.PROTECT, related_name="audit_events"
+        "agreements.PartnershipContract", on_delete=models.PROTECT, related_name="audit_events", verbose_name="contrat"
     )
     request = models.ForeignKey(
-        SignatureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+        SignatureRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name="demande de signature",
     )
     kind = models.CharField("événement", max_length=20, choices=AuditEventKind.choices)
     at = models.DateTimeField("date et heure")
@@ -96,8 +114,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField("navigateur", max_length=500, blank=True)
     document_sha256 = models.CharField("empreinte du document", max_length=64, blank=True)
     detail = models.JSONField("détail", default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, verbose_name="empreinte précédente")
+    hash = models.CharField(max_length=64, unique=True, verbose_name="empreinte")
 
     class Meta:
         verbose_name = "événement de la piste d'audit"
@@ -119,11 +137,12 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """The single row locked while appending to the audit chain: it serialises writers."""
 
-    singleton = models.BooleanField(default=True, unique=True)
-    last_sequence = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    singleton = models.BooleanField(default=True, unique=True, verbose_name="unique")
+    last_sequence = models.PositiveBigIntegerField(default=0, verbose_name="dernier numéro d'ordre")
+    last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name="dernière empreinte")
 
     class Meta:
+        verbose_name = "tête de la piste d'audit"
         constraints = [models.CheckConstraint(condition=Q(singleton=True), name="audit_head_singleton")]
 
     def __str__(self):

@@ -126,6 +126,9 @@ class Journey:
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state("load")
         assert "/connexion/" not in page.url, f"échec de connexion de {user.email}"
+        if path == "/connexion/":
+            # Every role starts from its « À faire » page.
+            assert page.url == self.url + "/a-faire/", page.url
         return page
 
     def close(self):

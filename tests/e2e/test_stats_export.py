@@ -13,6 +13,7 @@ def test_export_requested_emailed_and_downloaded(journey, delegation_staff, tmp_
     run = journey("e-export-statistiques")
 
     page = run.login(delegation_staff)
+    run.step(page, "a faire")
     run.goto(page, "/statistiques/")
     run.step(page, "tableau de bord")
     run.goto(page, "/statistiques/exports/")

@@ -38,7 +38,7 @@ def test_event_page_anonymous_sees_published_with_programme(client, event):
     assert event.title in content
     assert "Ouverture" in content
     assert "Paul Durand (AMF)" in content
-    assert "Il reste 2 place(s)." in content
+    assert "Il reste 2 places." in content
 
 
 @pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.CANCELLED])
@@ -344,7 +344,7 @@ def test_check_in_one_form_for_the_list(client, delegation_staff, delegation, co
 
     response = client.post(f"/evenements/gestion/{today.pk}/pointage/", {"present": [present.pk]}, follow=True)
 
-    assert "Présences enregistrées : 1 participant(s) présent(s)." in response.content.decode()
+    assert "Présences enregistrées : 1 participant présent." in response.content.decode()
     present.refresh_from_db()
     absent.refresh_from_db()
     assert present.checked_in_at is not None

@@ -6,7 +6,7 @@ from tests.factories import DEFAULT_PASSWORD
 def test_login_with_email_and_password(client, delegation_staff):
     response = client.post("/connexion/", {"username": delegation_staff.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/a-faire/"
     assert client.session["_auth_user_id"] == str(delegation_staff.pk)
 
 

@@ -445,6 +445,68 @@ CHECKS = [
     ),
 ]
 
+# --- « À faire », legal pages, accounts ------------------------------------------------------------------
+
+
+def _managed_account(world):
+    """An invited HR contact of ``commune`` (delegation staff of ``delegation`` manage it)."""
+    from partnership.enums import Role
+    from partnership.models import User
+
+    collectivity = world.contract.parties.get().collectivity
+    user, created = User.objects.get_or_create(
+        email="invite-matrice@example.fr",
+        defaults={"first_name": "Inès", "last_name": "Invitée", "role": Role.HR_CONTACT, "collectivity": collectivity},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+ACCOUNTS_PAGE = logged_in(403, N=200, D=200, OD=200)
+ACCOUNT_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
+CHECKS += [
+    c("a-faire/", lambda w: "/a-faire/", logged_in(200)),
+    c("mentions-legales/", lambda w: "/mentions-legales/", EVERYONE),
+    c("donnees-personnelles/", lambda w: "/donnees-personnelles/", EVERYONE),
+    c("accessibilite/", lambda w: "/accessibilite/", EVERYONE),
+    c("compte/", lambda w: "/compte/", logged_in(200)),
+    c("compte/mot-de-passe/", lambda w: "/compte/mot-de-passe/", logged_in(200)),
+    c("compte/mot-de-passe/modifie/", lambda w: "/compte/mot-de-passe/modifie/", logged_in(200)),
+    c("compte/mot-de-passe-oublie/", lambda w: "/compte/mot-de-passe-oublie/", EVERYONE),
+    c("compte/mot-de-passe-oublie/", lambda w: "/compte/mot-de-passe-oublie/", EVERYONE, "POST"),  # the form's errors
+    c("compte/mot-de-passe-oublie/envoye/", lambda w: "/compte/mot-de-passe-oublie/envoye/", EVERYONE),
+    # A link that does not check out: the page says so (200), whoever asks.
+    c("compte/reinitialisation/<uidb64>/<token>/", lambda w: "/compte/reinitialisation/MQ/faux-jeton/", EVERYONE),
+    c("compte/reinitialisation/terminee/", lambda w: "/compte/reinitialisation/terminee/", EVERYONE),
+    c("compte/invitation/<uidb64>/<token>/", lambda w: "/compte/invitation/MQ/faux-jeton/", EVERYONE),
+    c("compte/comptes/", lambda w: "/compte/comptes/", ACCOUNTS_PAGE),
+    c("compte/comptes/inviter/", lambda w: "/compte/comptes/inviter/", ACCOUNTS_PAGE),
+    c("compte/comptes/inviter/", lambda w: "/compte/comptes/inviter/", ACCOUNTS_PAGE, "POST"),  # the form's errors
+    c(
+        "compte/comptes/<int:pk>/desactiver/",
+        lambda w: f"/compte/comptes/{_managed_account(w).pk}/desactiver/",
+        ACCOUNT_ACTION,
+        "POST",
+        True,
+    ),
+    c(
+        "compte/comptes/<int:pk>/reactiver/",
+        lambda w: f"/compte/comptes/{_managed_account(w).pk}/reactiver/",
+        ACCOUNT_ACTION,  # already active: refused with a message, back to the list
+        "POST",
+        True,
+    ),
+    c(
+        "compte/comptes/<int:pk>/renvoyer-invitation/",
+        lambda w: f"/compte/comptes/{_managed_account(w).pk}/renvoyer-invitation/",
+        ACCOUNT_ACTION,
+        "POST",
+        True,
+    ),
+]
+
 # --- Statistics: dashboards, exports (each user's own) and the open API ---------------------------
 STATS_CHECKS = [
     c("statistiques/", lambda w: "/statistiques/", EVERYONE),

@@ -65,7 +65,7 @@ def test_login_with_csrf_token_succeeds(csrf_client, delegation_staff):
         "/connexion/",
         {"username": delegation_staff.email, "password": DEFAULT_PASSWORD, "csrfmiddlewaretoken": token},
     )
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/a-faire/")
 
 
 def test_state_changes_without_csrf_token_are_refused(csrf_client, world, delegation_staff):

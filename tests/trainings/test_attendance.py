@@ -115,7 +115,7 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
         "Ligne 3 : aucune inscription confirmée pour « inconnu@ville.fr » à cette session.",
         "Ligne 4 : date « 31/02/2026 » invalide (format JJ/MM/AAAA) ; demi-journée « soir » inconnue "
         "(matin ou après-midi) ; statut « peut-être » inconnu (présent, absent ou excusé).",
-        "Ligne 5 : 4 colonnes attendues, 2 trouvée(s).",
+        "Ligne 5 : 4 colonnes attendues, 2 trouvées.",
     ]
     assert "Rien n'a été importé" in response.content.decode()
     assert Attendance.objects.count() == 0

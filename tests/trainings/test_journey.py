@@ -61,7 +61,7 @@ def test_training_journey(
     statuses = list(Registration.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     page = client.get(f"/formations/sessions/{session.pk}/").content.decode()
-    assert "2 confirmée(s) sur 2 · 2 en liste d'attente" in page
+    assert "2 confirmées sur 2 · 2 en liste d'attente" in page
 
     # A cancellation promotes the first waiting agent, who is told by e-mail.
     mail.outbox.clear()

@@ -56,7 +56,7 @@ def test_hr_contact_sees_only_own_agents_and_counts(
     content = client.get(f"/formations/sessions/{session.pk}/").content.decode()
     assert own.email in content
     assert other.email not in content and "Durand" not in content
-    assert "2 confirmée(s) sur 2" in content
+    assert "2 confirmées sur 2" in content
 
 
 def test_hr_contact_cannot_cancel_other_communes_agent(client, other_hr_contact, session, commune):
@@ -133,6 +133,6 @@ def test_capacity_below_confirmed_shows_french_error(client, delegation_staff, s
         {"half_days": f"{session.start_date:%d/%m/%Y} journée", "venue": session.venue.code, "capacity": "1"},
     )
     assert response.status_code == 200
-    assert "Impossible de réduire à 1 place(s) : 2 inscriptions sont déjà confirmées." in response.content.decode()
+    assert "Impossible de réduire à 1 place : 2 inscriptions sont déjà confirmées." in response.content.decode()
     session.refresh_from_db()
     assert session.capacity == 2

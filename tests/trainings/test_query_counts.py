@@ -101,12 +101,13 @@ def test_calendar_query_count(client, delegation_staff, action, commune, size, d
 
 
 # Including the login session, the user and the scope shown in the page header.
+# Pages seen by delegation staff include one query for the menu's « À faire » counter.
 QUERIES = {
-    "session_list": 5,
-    "session_detail": 8,
+    "session_list": 6,
+    "session_detail": 9,
     "registration_list": 6,
     "registration_list_filtered": 7,
     "registration_batch": 4,
-    "attendance": 8,
-    "calendar": 5,
+    "attendance": 9,
+    "calendar": 6,
 }

@@ -102,7 +102,7 @@ def test_session_update_refuses_capacity_below_confirmed(delegation_staff, sessi
         services.session_update(actor=delegation_staff, session=session, capacity=1, venue=session.venue)
     assert excinfo.value.message_dict == {
         "capacity": [
-            "Impossible de réduire à 1 place(s) : 2 inscriptions sont déjà confirmées. Annulez d'abord des inscriptions."
+            "Impossible de réduire à 1 place : 2 inscriptions sont déjà confirmées. Annulez d'abord des inscriptions."
         ]
     }
     session.refresh_from_db()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.audit import verify_chain
+from partnership.text import count_label
 
 
 class Command(BaseCommand):
@@ -12,5 +13,11 @@ class Command(BaseCommand):
             for problem in problems:
                 where = f"événement n° {problem.sequence}" if problem.sequence is not None else "chaîne"
                 self.stderr.write(f"{where} : {problem.message}")
-            raise CommandError(f"Piste d'audit ALTÉRÉE : {len(problems)} anomalie(s) sur {checked} événement(s).")
-        self.stdout.write(self.style.SUCCESS(f"Piste d'audit intègre : {checked} événement(s) vérifié(s)."))
+            raise CommandError(
+                f"Piste d'audit ALTÉRÉE : {count_label(len(problems), 'anomalie')} sur {count_label(checked, 'événement')}."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Piste d'audit intègre : {count_label(checked, 'événement vérifié', 'événements vérifiés')}."
+            )
+        )

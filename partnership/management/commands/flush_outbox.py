@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from partnership.dispatch import flush_outbox
 from partnership.models import OutboxTask
+from partnership.text import count_label
 
 
 class Command(BaseCommand):
@@ -9,4 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = flush_outbox()
-        self.stdout.write(f"{sent} tâche(s) envoyée(s), {OutboxTask.objects.count()} en attente.")
+        self.stdout.write(
+            f"{count_label(sent, 'tâche envoyée', 'tâches envoyées')}, {OutboxTask.objects.count()} en attente."
+        )

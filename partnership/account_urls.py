@@ -1,0 +1,28 @@
+"""Everything under /compte/: one's own account, passwords, invitations, and the staff's accounts page.
+
+Pages about the user's own account (notification preferences…) belong here too.
+"""
+
+from django.urls import path
+
+from . import account_views as views
+
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/modifie/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reinitialisation/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reinitialisation/terminee/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="account_invitation"),
+    path("comptes/", views.account_list, name="account_list"),
+    path("comptes/inviter/", views.account_invite, name="account_invite"),
+    path("comptes/<int:pk>/desactiver/", views.account_deactivate, name="account_deactivate"),
+    path("comptes/<int:pk>/reactiver/", views.account_reactivate, name="account_reactivate"),
+    path("comptes/<int:pk>/renvoyer-invitation/", views.account_resend_invitation, name="account_resend_invitation"),
+]

@@ -1,0 +1,166 @@
+"""Accounts: one's own account, password change and reset, invitations, and the staff's accounts page.
+
+Password change and reset are Django's views with French templates; the reset e-mail leaves through
+a Celery task (``ThrottledPasswordResetForm``). An invitation is a reset link of its own kind
+(``partnership.tokens``): the invited person chooses a password and is logged in.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from . import permissions, services
+from .emails import SITE_NAME
+from .forms import AccountInviteForm, ThrottledPasswordResetForm
+from .selectors import accounts_manageable_by
+from .text import normalize_search
+from .tokens import invitation_tokens
+from .viewutils import add_service_errors, requires
+
+
+@login_required
+def account(request):
+    return render(request, "partnership/account.html", {"account": request.user})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+    # Django puts the host in ``site_name``; the page shows the application's name.
+    extra_context = {"site_name": SITE_NAME}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class _ActiveAccountLinkMixin:
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A link e-mailed before the account was deactivated must not open it.
+        return user if user is not None and user.is_active else None
+
+
+class PasswordResetConfirmView(_ActiveAccountLinkMixin, auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConfirmView):
+    template_name = "partnership/invitation_accept.html"
+    token_generator = invitation_tokens
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("todo")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe est enregistré : bienvenue.")
+        return response
+
+
+# --- The staff's accounts page ---------------------------------------------------------------
+
+
+@requires(permissions.can_manage_accounts)
+def account_list(request):
+    query = request.GET.get("q", "").strip()
+    accounts = accounts_manageable_by(request.user).order_by("last_name", "first_name", "pk")
+    if query:
+        folded = normalize_search(query)
+        accounts = accounts.filter(
+            Q(email__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(collectivity__search_name__contains=folded or query)
+        )
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    rows = [(user, services.is_invitation_pending(user)) for user in page.object_list]
+    return render(
+        request,
+        "partnership/account_list.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "query": query,
+            "query_string": f"q={query}" if query else "",
+        },
+    )
+
+
+@requires(permissions.can_manage_accounts)
+def account_invite(request):
+    form = AccountInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_invite(
+                actor=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                collectivity=data["collectivity"],
+                function=data["function"],
+                phone=data["phone"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation envoyée à {user.email}.")
+            return redirect("account_list")
+    return render(request, "partnership/account_invite.html", {"form": form})
+
+
+def _account_action(request, pk: int, action, done: str):
+    account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
+    try:
+        action(actor=request.user, user=account)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done.format(name=account.get_full_name() or account.email))
+    return redirect("account_list")
+
+
+@require_POST
+@requires(permissions.can_manage_accounts)
+def account_deactivate(request, pk: int):
+    return _account_action(request, pk, services.user_deactivate, "Le compte de {name} est désactivé.")
+
+
+@require_POST
+@requires(permissions.can_manage_accounts)
+def account_reactivate(request, pk: int):
+    return _account_action(request, pk, services.user_reactivate, "Le compte de {name} est réactivé.")
+
+
+@require_POST
+@requires(permissions.can_manage_accounts)
+def account_resend_invitation(request, pk: int):
+    return _account_action(request, pk, services.user_invitation_resend, "Invitation renvoyée à {name}.")

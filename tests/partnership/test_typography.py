@@ -1,0 +1,93 @@
+"""French typography where users read: « 1er janvier », real plurals, « Ko », elisions, French labels."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from agreements.models import ContractDocument, ContractParty, PartnershipContract, SignatureRequest
+from partnership.text import count_label, french_date
+from trainings.models import Registration
+
+
+def _render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "expected"),
+    [
+        (datetime.date(2026, 1, 1), "j F Y", "1er janvier 2026"),
+        (datetime.date(2026, 1, 2), "j F Y", "2 janvier 2026"),
+        (datetime.date(2026, 10, 1), "l j F Y", "jeudi 1er octobre 2026"),
+        (datetime.date(2026, 1, 1), "d/m/Y", "01/01/2026"),
+        (datetime.datetime(2026, 5, 1, 9, 30), "j F Y à H:i", "1er mai 2026 à 09:30"),
+    ],
+)
+def test_french_date(value, fmt, expected):
+    assert french_date(value, fmt) == expected
+
+
+def test_date_fr_filter_is_available_in_every_template():
+    assert _render('{{ day|date_fr:"j F Y" }}', day=datetime.date(2027, 3, 1)) == "1er mars 2027"
+    assert _render("{{ day|date_fr }}", day=None) == ""
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 inscrit"), (1, "1 inscrit"), (2, "2 inscrits")])
+def test_plural_fr_filter_puts_zero_and_one_in_the_singular(count, expected):
+    assert _render("{{ n }} inscrit{{ n|plural_fr }}", n=count) == expected
+
+
+def test_plural_fr_filter_with_irregular_endings_and_decimals():
+    assert _render('{{ n }} journ{{ n|plural_fr:"al,aux" }}', n=3) == "3 journaux"
+    assert _render("{{ n }} jour{{ n|plural_fr }}", n=1.5) == "1,5 jour"
+
+
+def test_count_label():
+    assert [count_label(n, "place") for n in (0, 1, 4)] == ["0 place", "1 place", "4 places"]
+    assert count_label(3, "inscription annulée", "inscriptions annulées") == "3 inscriptions annulées"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"), [(1, "1\xa0octet"), (820, "820\xa0octets"), (2048, "2,0\xa0Ko"), (1468006, "1,4\xa0Mo")]
+)
+def test_file_sizes_in_ko(size, expected):
+    with translation.override("fr"):
+        assert _render("{{ size|size_fr }}", size=size) == expected
+
+
+def test_admin_labels_are_french():
+    labels = {
+        (model.__name__, name): str(model._meta.get_field(name).verbose_name)
+        for model, name in [
+            (PartnershipContract, "created_by"),
+            (ContractParty, "contract"),
+            (ContractDocument, "uploaded_by"),
+            (SignatureRequest, "created_at"),
+            (Registration, "registered_by"),
+        ]
+    }
+    assert labels == {
+        ("PartnershipContract", "created_by"): "créé par",
+        ("ContractParty", "contract"): "contrat",
+        ("ContractDocument", "uploaded_by"): "déposé par",
+        ("SignatureRequest", "created_at"): "créée le",
+        ("Registration", "registered_by"): "inscrit par",
+    }
+
+
+def test_admin_titles_need_no_elision():
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        assert gettext("Add %s") % "événement" == "Ajouter\xa0: événement"
+        assert gettext("Change %s") % "intervenant" == "Modifier\xa0: intervenant"
+
+
+@pytest.mark.django_db
+def test_admin_add_page_title(client, amf_staff):
+    client.force_login(amf_staff)
+    content = client.get("/admin/events/event/add/").content.decode()
+    assert "<title>Ajouter\xa0: événement" in content
+    assert "Ajout de événement" not in content
