@@ -73,7 +73,7 @@ class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConf
     template_name = "partnership/invitation_accept.html"
     token_generator = invitation_tokens
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "partnership.auth.AccountBackend"
     success_url = reverse_lazy("todo")
 
     def form_valid(self, form):

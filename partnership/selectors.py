@@ -270,9 +270,10 @@ def _signed_item(contract) -> TodoItem:
 
 
 def _countersign_queryset(user):
-    from agreements.selectors import contracts_awaiting_countersignature, parties_prefetch
+    from agreements.selectors import contracts_awaiting_countersignature
 
-    return contracts_awaiting_countersignature(user).prefetch_related(parties_prefetch()).order_by("pk")
+    # Already with its parties, the longest waiting first.
+    return contracts_awaiting_countersignature(user)
 
 
 def _countersign_item(contract) -> TodoItem:

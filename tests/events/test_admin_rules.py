@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core import mail
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, TimeSlot
+from partnership.text import french_date
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory
 from tests.helpers import admin_confirmation, admin_messages, confirm_admin_action, run_admin_action
 
@@ -206,8 +206,8 @@ def test_a_time_slot_outside_its_event_is_refused(django_app, amf_staff, full_ev
         li.get_text(strip=True)
         for li in response.html.select(".errornote ~ .errorlist li, form .errorlist.nonfield li")
     ] == [
-        f"Le créneau doit se tenir pendant l'événement, entre le {date_format(starts, 'j F Y H:i')} "
-        f"et le {date_format(ends, 'j F Y H:i')}."
+        f"Le créneau doit se tenir pendant l'événement, entre le {french_date(starts, 'j F Y à H:i')} "
+        f"et le {french_date(ends, 'j F Y à H:i')}."
     ]
     assert response.forms["timeslot_form"]["title"].value == "Table ronde"
     assert TimeSlot.objects.count() == 0

@@ -23,6 +23,8 @@ from agreements.models import (
     Study,
 )
 from events.models import EventFeedback
+from notifications.enums import ReminderStatus
+from notifications.models import ReminderLog, ReminderOptOut
 from partnership.admin_site import ScopedModelAdmin
 from partnership.enums import Role
 from partnership.models import MayorsAssociation
@@ -70,6 +72,8 @@ CHANGE = {
     "events.eventregistration": EVERYONE,
     "events.eventfeedback": NOBODY,
     "events.speaker": EVERYONE,
+    "notifications.reminderlog": NOBODY,
+    "notifications.reminderoptout": NOBODY,
 }
 
 # Who is offered each action (model label, action name → roles).
@@ -84,6 +88,7 @@ ACTIONS = {
     ("events.event", "cancel_events"): EVERYONE,
     ("events.eventregistration", "cancel_registrations"): EVERYONE,
     ("events.speaker", "erase_speakers"): EVERYONE,
+    ("notifications.reminderlog", "resend"): EVERYONE,
 }
 
 # Written by the save itself, not by the person submitting the form.
@@ -166,6 +171,16 @@ def world(delegation, commune, delegation_staff):
         "events.eventregistration": registration,
         "events.eventfeedback": EventFeedback.objects.create(registration=registration, rating=4),
         "events.speaker": SpeakerFactory(),
+        "notifications.reminderlog": ReminderLog.objects.create(
+            kind="session_trainers",
+            object_id=session.pk,
+            due_on=datetime.date(2026, 12, 1),
+            recipient="formateur@example.fr",
+            status=ReminderStatus.FAILED,
+        ),
+        "notifications.reminderoptout": ReminderOptOut.objects.create(
+            email="agent@example.fr", kind="session_participants"
+        ),
     }
     return objects
 

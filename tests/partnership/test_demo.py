@@ -113,7 +113,7 @@ def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
     assert moments == sorted(moments)
     out = io.StringIO()
     call_command("verify_audit_trail", stdout=out)
-    assert f"Piste d'audit intègre : {len(moments)} événement(s) vérifié(s)." in out.getvalue()
+    assert f"Piste d'audit intègre : {len(moments)} événements vérifiés." in out.getvalue()
 
     # The public verification page recognises the demo's sealed PDFs.
     final = expired.documents.get(kind=DocumentKind.SIGNED)

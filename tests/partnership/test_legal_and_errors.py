@@ -9,6 +9,7 @@ from tests.trainings.factories import SessionFactory, TrainingActionFactory
 pytestmark = pytest.mark.django_db
 
 FOOTER = [
+    ("Vérifier un contrat signé", "/verification/"),
     ("À propos et sources des données", "/a-propos/"),
     ("Mentions légales", "/mentions-legales/"),
     ("Données personnelles", "/donnees-personnelles/"),

@@ -292,7 +292,9 @@ def test_an_elected_official_of_paris_registers_to_an_event(django_app, paris):
 def test_the_benchmark_dataset_never_makes_paris_a_party(delegation, paris, commune, settings):
     settings.DEBUG = True
     ThemeFactory()
-    call_command("generate_dataset", contracts=12, stdout=io.StringIO())
+    call_command(
+        "generate_dataset", contracts=12, sessions=24, registrations=96, events=2, speakers=4, stdout=io.StringIO()
+    )
     assert set(ContractParty.objects.values_list("collectivity__name", flat=True)) == {commune.name}
 
 

@@ -293,7 +293,7 @@ class Generator:
             [
                 Speaker.regions.through(speaker_id=speaker.pk, region_id=region)
                 for speaker in speakers
-                for region in rng.sample(regions, k=rng.randint(1, 2))
+                for region in rng.sample(regions, k=min(len(regions), rng.randint(1, 2)))
             ]
         )
         self.speaker_ids = [speaker.pk for speaker in speakers]
