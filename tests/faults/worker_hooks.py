@@ -1,6 +1,6 @@
 """Loaded into the Celery worker of the fault tests (``celery worker -I tests.faults.worker_hooks``).
 
-While the marker file exists, an export's rendering is slowed down once, so that the test can kill
+While the marker file exists, the writing of an export's file is slowed down once, so that the test can kill
 the worker in the middle of it. Production code is untouched.
 """
 
@@ -17,12 +17,12 @@ def _slow_first_export(sender=None, **kwargs):
         return
     from stats import services
 
-    render = services._render
+    write = services._write
 
-    def slow_render(export):
+    def slow_write(export, out):
         if os.path.exists(marker):
             os.remove(marker)
             time.sleep(60)  # the test kills the worker during this sleep
-        return render(export)
+        return write(export, out)
 
-    services._render = slow_render
+    services._write = slow_write
