@@ -202,7 +202,7 @@ def main():
             ("accueil (anonyme)", "/", None),
             ("liste des contrats (délégation)", "/contrats/", staff),
             ("liste des contrats (national, tout)", "/contrats/", national),
-            ("recherche « saint etienne »", "/contrats/collectivites/?q=saint%20etienne", staff),
+            ("recherche « saint etienne »", "/collectivites/recherche/?q=saint%20etienne", staff),
             ("fiche contrat", f"/contrats/{contract}/", staff),
             ("sessions de formation", "/formations/", staff),
             ("événements (public)", "/evenements/", None),
