@@ -5,13 +5,12 @@ what the rollup must always equal: the tests compare both after random series of
 benchmark (``scripts/bench_stats.py``) prints how much faster the rollup is. Pages never call them.
 """
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
-from agreements.models import ProgrammeLine, Theme
 from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
 from trainings.models import HALF_DAY, Attendance, Registration, SessionHalfDay, TrainingScheme
 
-from .selectors import COMMITTED_STATUSES, _days, _share
+from .selectors import COMMITTED_STATUSES, _days, _share, planned_by_theme, theme_rows
 
 
 def _present(delegation_id: int | None) -> QuerySet[Attendance]:
@@ -33,16 +32,6 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     - catalogue: half-days attended × 0.5 in open catalogue actions (no programme line), by action theme.
     Only themes with a figure are listed.
     """
-    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
-    if delegation_id is not None:
-        lines = lines.filter(contract__delegation_id=delegation_id)
-    planned = dict(
-        lines.values_list("theme_id")
-        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
-        .values_list("theme_id", "total")
-    )
-    delivered: dict[int, int] = {}
-    catalogue: dict[int, int] = {}
     rows = (
         _present(delegation_id)
         .filter(
@@ -52,30 +41,7 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
         .values_list("half_day__session__action__programme_line__theme_id", "half_day__session__action__theme_id")
         .annotate(n=Count("pk"))
     )
-    for line_theme_id, action_theme_id, n in rows:
-        if line_theme_id is None:
-            catalogue[action_theme_id] = catalogue.get(action_theme_id, 0) + n
-        else:
-            delivered[line_theme_id] = delivered.get(line_theme_id, 0) + n
-    wanted = set(planned) | set(delivered) | set(catalogue)
-    # All themes (a short list) rather than ``pk__in=wanted``: an empty ``IN`` skips the query, and
-    # the number of queries must not depend on the data.
-    themes = [theme for theme in Theme.objects.order_by("family", "position", "label") if theme.pk in wanted]
-    result = []
-    for theme in themes:
-        planned_days = _days(planned.get(theme.pk))
-        delivered_days = _days(delivered.get(theme.pk, 0) * HALF_DAY)
-        result.append(
-            {
-                "theme": theme.label,
-                "family": theme.get_family_display(),
-                "planned_trainee_days": planned_days,
-                "delivered_trainee_days": delivered_days,
-                "catalogue_trainee_days": _days(catalogue.get(theme.pk, 0) * HALF_DAY),
-                "completion": _share(delivered_days, planned_days),
-            }
-        )
-    return result
+    return theme_rows(planned_by_theme(delegation_id), rows)
 
 
 def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:

@@ -267,16 +267,6 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     - catalogue: half-days attended × 0.5 in open catalogue actions (no programme line), by action theme.
     Only themes with a figure are listed.
     """
-    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
-    if delegation_id is not None:
-        lines = lines.filter(contract__delegation_id=delegation_id)
-    planned = dict(
-        lines.values_list("theme_id")
-        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
-        .values_list("theme_id", "total")
-    )
-    delivered: dict[int, int] = {}
-    catalogue: dict[int, int] = {}
     rows = (
         _tallies(delegation_id)
         .filter(
@@ -285,7 +275,30 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
         .values_list("action__programme_line__theme_id", "action__theme_id")
         .annotate(n=Sum("present_half_days"))
     )
-    for line_theme_id, action_theme_id, n in rows:
+    return theme_rows(planned_by_theme(delegation_id), rows)
+
+
+def planned_by_theme(delegation_id: int | None) -> dict[int, Decimal]:
+    """Planned trainee-days of the committed contracts' programme lines, by theme: ``{theme_id: days}``."""
+    lines = ProgrammeLine.objects.filter(contract__status__in=COMMITTED_STATUSES).order_by()
+    if delegation_id is not None:
+        lines = lines.filter(contract__delegation_id=delegation_id)
+    return dict(
+        lines.values_list("theme_id")
+        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
+        .values_list("theme_id", "total")
+    )
+
+
+def theme_rows(planned: dict[int, Decimal], attended) -> list[dict]:
+    """The rows of « jours-stagiaires par thème » from the planned days and the attended half-days.
+
+    ``attended`` yields ``(programme line's theme id or None, action's theme id, half-days present)``:
+    under a programme line they count as delivered, in the open catalogue as catalogue days.
+    """
+    delivered: dict[int, int] = {}
+    catalogue: dict[int, int] = {}
+    for line_theme_id, action_theme_id, n in attended:
         if line_theme_id is None:
             catalogue[action_theme_id] = catalogue.get(action_theme_id, 0) + n
         else:
