@@ -16,11 +16,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from partnership import permissions
-from partnership.auth import client_ip
-from partnership.ratelimit import allow
 
 from . import selectors, signing
-from .portal_views import SESSION_KEY, CodeForm, SignForm, _client
+from .portal_views import SESSION_KEY, CodeForm, SignForm, _client, send_code_step, verify_code_step
 
 
 class CountersignForm(SignForm):
@@ -102,41 +100,15 @@ class CountersignView(CountersignMixin, View):
 class CountersignSendCodeView(CountersignMixin, View):
     def post(self, request, pk):
         self.load()
-        if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
-            messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
-            return self.back()
-        try:
-            signing.signature_request_send_code(request=self.signature_request, client=self.client())
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request, f"Un code à 6 chiffres vient d'être envoyé à {self.signature_request.signer_email}."
-            )
+        send_code_step(request, self.signature_request, self.client())
         return self.back()
 
 
 class CountersignVerifyCodeView(CountersignMixin, View):
     def post(self, request, pk):
         self.load()
-        form = CodeForm(request.POST)
-        if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
-            messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
-            return self.back()
-        if not form.is_valid():
-            messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
-            return self.back()
-        problem = signing.signature_request_verify_code(
-            request=self.signature_request, code=form.cleaned_data["code"], client=self.client()
-        )
-        if problem:
-            messages.error(request, problem)
-            return self.back()
-        self.signature_request.refresh_from_db()
-        request.session[SESSION_KEY.format(pk=self.signature_request.pk)] = (
-            self.signature_request.code_verified_at.isoformat()
-        )
-        messages.success(request, "Identité confirmée. Relisez le contrat, puis contresignez-le.")
+        if verify_code_step(request, self.signature_request, self.client()):
+            messages.success(request, "Identité confirmée. Relisez le contrat, puis contresignez-le.")
         return self.back()
 
 

@@ -113,43 +113,53 @@ class PortalView(PortalMixin, View):
         )
 
 
+def send_code_step(request, signature_request, client: signing.Client) -> None:
+    """The « recevoir un code » step of both doors (portal link, countersigning in the application):
+    rate-limited per address, the outcome told in a message."""
+    if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
+        messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
+        return
+    try:
+        signing.signature_request_send_code(request=signature_request, client=client)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Un code à 6 chiffres vient d'être envoyé à {signature_request.signer_email}.")
+
+
+def verify_code_step(request, signature_request, client: signing.Client) -> bool:
+    """The code step of both doors; ``True`` once the code is confirmed, which this browser session
+    remembers (``SESSION_KEY``). A refusal is told in a message."""
+    form = CodeForm(request.POST)
+    if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
+        messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
+        return False
+    if not form.is_valid():
+        messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
+        return False
+    problem = signing.signature_request_verify_code(
+        request=signature_request, code=form.cleaned_data["code"], client=client
+    )
+    if problem:
+        messages.error(request, problem)
+        return False
+    signature_request.refresh_from_db()
+    request.session[SESSION_KEY.format(pk=signature_request.pk)] = signature_request.code_verified_at.isoformat()
+    return True
+
+
 class SendCodeView(PortalMixin, View):
     def post(self, request, token):
-        if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
-            messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
-            return self.back()
-        try:
-            signing.signature_request_send_code(request=self.signature_request, client=_client(request))
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request, f"Un code à 6 chiffres vient d'être envoyé à {self.signature_request.signer_email}."
-            )
+        send_code_step(request, self.signature_request, _client(request))
         return self.back()
 
 
 class VerifyCodeView(PortalMixin, View):
     def post(self, request, token):
-        form = CodeForm(request.POST)
-        if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
-            messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
-            return self.back()
-        if not form.is_valid():
-            messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
-            return self.back()
-        problem = signing.signature_request_verify_code(
-            request=self.signature_request, code=form.cleaned_data["code"], client=_client(request)
-        )
-        if problem:
-            messages.error(request, problem)
-            return self.back()
-        self.signature_request.refresh_from_db()
-        request.session.cycle_key()
-        request.session[SESSION_KEY.format(pk=self.signature_request.pk)] = (
-            self.signature_request.code_verified_at.isoformat()
-        )
-        messages.success(request, "Identité confirmée. Lisez le contrat, puis signez-le ou refusez-le.")
+        if verify_code_step(request, self.signature_request, _client(request)):
+            # A new session key once the identity is proven, as at login.
+            request.session.cycle_key()
+            messages.success(request, "Identité confirmée. Lisez le contrat, puis signez-le ou refusez-le.")
         return self.back()
 
 
