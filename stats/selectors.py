@@ -487,7 +487,9 @@ def _interventions_by_region(delegation_id: int | None) -> tuple[dict, dict]:
     return events, trainings
 
 
-def speakers_by_region(*, delegation_id: int | None = None, interventions: tuple[dict, dict] | None = None) -> list[dict]:
+def speakers_by_region(
+    *, delegation_id: int | None = None, interventions: tuple[dict, dict] | None = None
+) -> list[dict]:
     """Per region: active speakers who work there, and interventions held there. 4 queries.
 
     - event interventions: speakers of the time slots of published events whose venue is in the
