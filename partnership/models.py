@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .enums import CollectivityKind, EpciType, Role, SignatoryFunction, Zone
-from .text import name_with_of, normalize_search
+from .text import epci_designation, name_with_of, normalize_search, place_with_of
 
 
 class Region(models.Model):
@@ -129,6 +129,14 @@ class Collectivity(models.Model):
     @property
     def signatory_function(self) -> str:
         return SignatoryFunction.MAYOR if self.is_commune else SignatoryFunction.PRESIDENT
+
+    @property
+    def designation(self) -> str:
+        """How a sentence names it after « au nom de »: « la commune d'Arles », « la communauté de communes
+        du Pays de Fayence »."""
+        if self.is_commune:
+            return f"la commune {place_with_of(self.name)}"
+        return epci_designation(self.name)
 
 
 class CommuneManager(models.Manager.from_queryset(CollectivityQuerySet)):
