@@ -36,7 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("formations/", include("trainings.urls")),
     path("contrats/", include("agreements.urls")),
-    path("", include("agreements.signing_urls")),
+    path("", include("agreements.signing.urls")),
     path("evenements/", include("events.urls")),
     path("stages-etudes/", include("agreements.axis5_urls")),
     path("statistiques/", include("stats.urls")),

@@ -1,3 +1,7 @@
+"""The models of the ``agreements`` app. Those of its sub-domains live in their packages
+(``agreements/signing/models.py``) and are imported here, so that the app registry finds them."""
+
+from ..signing.models import AuditChainHead, AuditEvent, SignatureRequest
 from .contracts import (
     ContractAmendment,
     ContractDocument,
@@ -9,7 +13,6 @@ from .contracts import (
     Theme,
 )
 from .framework import Amendment, CollaborationAxis, FrameworkAgreement, Internship, Study
-from .signing import AuditChainHead, AuditEvent, SignatureRequest
 
 __all__ = [
     "Amendment",
