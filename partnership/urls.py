@@ -38,7 +38,7 @@ urlpatterns = [
     path("contrats/", include("agreements.urls")),
     path("", include("agreements.signing.urls")),
     path("evenements/", include("events.urls")),
-    path("stages-etudes/", include("agreements.axis5_urls")),
+    path("stages-etudes/", include("agreements.axis5.urls")),
     path("statistiques/", include("stats.urls")),
     path("api/", include("stats.api_urls")),
     path("", include("notifications.urls")),

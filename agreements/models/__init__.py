@@ -1,6 +1,7 @@
 """The models of the ``agreements`` app. Those of its sub-domains live in their packages
-(``agreements/signing/models.py``) and are imported here, so that the app registry finds them."""
+(``agreements/signing/models.py``, ``agreements/axis5/models.py``) and are imported here, so that the app registry finds them."""
 
+from ..axis5.models import Internship, Study
 from ..signing.models import AuditChainHead, AuditEvent, SignatureRequest
 from .contracts import (
     ContractAmendment,
@@ -12,7 +13,7 @@ from .contracts import (
     ReferenceCounter,
     Theme,
 )
-from .framework import Amendment, CollaborationAxis, FrameworkAgreement, Internship, Study
+from .framework import Amendment, CollaborationAxis, FrameworkAgreement
 
 __all__ = [
     "Amendment",
