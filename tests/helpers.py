@@ -27,7 +27,8 @@ def run_admin_action(django_app, changelist_url: str, *, user, action: str, sele
 
 def form_to(page, action: str):
     """The form of ``page`` (a django-webtest response) that posts to ``action``."""
-    forms = [form for form in page.forms.values() if form.action == action]
+    # ``page.forms`` names each form by its index and, if it has one, by its id: count each once.
+    forms = list({id(form): form for form in page.forms.values() if form.action == action}.values())
     assert len(forms) == 1, f"{len(forms)} formulaire(s) vers {action}"
     return forms[0]
 

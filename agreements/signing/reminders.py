@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, register
+from partnership.text import french_date
 
 from ..enums import SignatureRequestStatus
 from ..selectors import delegation_recipients
-from .emails import portal_url
+from .emails import LAST_REMINDER, REMINDER, portal_url, signature_link_subject
 from .models import SignatureRequest
+from .wording import contract_subject
 
 SIGNER, DELEGATION = "signer", "delegation"
 
@@ -80,11 +82,13 @@ def _signature_message(log, *, expiring: bool) -> Message | None:
     contract = request.contract
     expires_on = timezone.localdate(request.expires_at)
     if log.audience == DELEGATION:
-        subject = f"Contrat {contract.reference} : le lien de signature de {request.signer_name} expire le {expires_on:%d/%m/%Y}"
+        subject = contract_subject(
+            contract, f"le lien de signature de {request.signer_name} expire le {french_date(expires_on)}"
+        )
     elif expiring:
-        subject = f"Dernier rappel : contrat {contract.reference} à signer avant le {expires_on:%d/%m/%Y}"
+        subject = signature_link_subject(request, prefix=LAST_REMINDER, until=expires_on)
     else:
-        subject = f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
+        subject = signature_link_subject(request, prefix=REMINDER)
     return Message(
         subject=subject,
         url=url,

@@ -44,6 +44,7 @@ from ..pdf import render_contract_pdf
 from .audit import audit_record
 from .models import SignatureRequest
 from .selectors import contracts_missing_final_document
+from .wording import consent_statement
 
 Status = SignatureRequestStatus
 
@@ -343,7 +344,8 @@ def signature_request_sign(
 ) -> SignatureRequest:
     """Record the signature. Exactly one of several simultaneous submissions wins.
 
-    Side effects: when every collectivité has signed, the contract moves on and the délégué is
+    Side effects: a ``signed`` audit event with the consent sentence the signer ticked
+    (``wording.consent_statement``); when every collectivité has signed, the contract moves on and the délégué is
     asked to countersign; when the délégué has signed, the contract is signed and the final sealed
     PDF is produced and e-mailed (after commit).
     """
@@ -370,7 +372,12 @@ def signature_request_sign(
         raise ValidationError("Cette signature a déjà été enregistrée.")
     request.refresh_from_db()
     _audit(
-        request, AuditEventKind.SIGNED, client, typed_name=request.signed_name, typed_function=request.signed_function
+        request,
+        AuditEventKind.SIGNED,
+        client,
+        typed_name=request.signed_name,
+        typed_function=request.signed_function,
+        consent=consent_statement(request),
     )
     _advance(contract, request)
     return request

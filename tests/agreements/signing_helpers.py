@@ -70,3 +70,9 @@ def collectivities_sign(contract, capture) -> None:
         for request in contract.signature_requests.filter(step=1):
             sign_request(request, name=request.signer_name)
     contract.refresh_from_db()
+
+
+def contract_named(contract) -> str:
+    """How every signing e-mail's subject names ``contract`` (one collectivité), before « : what »."""
+    party = contract.parties.get()
+    return f"Contrat {contract.reference} «\u00a0{contract.title}\u00a0» – {party.collectivity.name}"

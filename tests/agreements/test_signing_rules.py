@@ -13,7 +13,15 @@ from agreements.models import AuditEvent, SignatureRequest
 from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
 from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal, sign, verify_identity
+from tests.agreements.signing_helpers import (
+    CODE,
+    contract_named,
+    last_mail_to,
+    link_token_for,
+    portal,
+    sign,
+    verify_identity,
+)
 from tests.helpers import text
 
 
@@ -62,7 +70,9 @@ def test_wrong_codes_lock_the_link_after_five_attempts(
     # Even the right code no longer works, and the delegation has been told.
     response = client.post(portal(token, "verify_code"), {"code": real}, follow=True)
     assert "Ce lien est bloqué" in text(response)
-    assert last_mail_to(delegation_staff.email).subject == f"Lien de signature bloqué – contrat {sent.reference}"
+    assert last_mail_to(delegation_staff.email).subject == (
+        f"{contract_named(sent)}\u00a0: lien de signature de Marie Martin bloqué"
+    )
     request = sent.signature_requests.get(step=1)
     assert request.locked_at is not None and request.code_attempts == 5
 
@@ -83,7 +93,7 @@ def test_code_requests_are_rate_limited(client, sent, mayor_email, django_captur
         client.post(portal(token, "send_code"))
         response = client.post(portal(token, "send_code"), follow=True)
     assert "Patientez une minute" in text(response)
-    assert len([m for m in mail.outbox if m.subject == "Votre code de signature"]) == 1
+    assert len([m for m in mail.outbox if m.subject == f"{contract_named(sent)}\u00a0: votre code de signature"]) == 1
 
 
 def test_expired_link_is_refused(client, sent, mayor_email):
@@ -141,7 +151,7 @@ def test_decline_needs_reason_and_returns_contract_to_draft(
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.DECLINED
     assert sent.signature_requests.get(step=2).status == SignatureRequestStatus.CANCELLED
     notice = last_mail_to(delegation_staff.email)
-    assert notice.subject == f"Refus de signature du contrat {sent.reference}"
+    assert notice.subject == f"{contract_named(sent)}\u00a0: refus de signature de Marie Martin"
     assert "Le programme 2028 ne convient pas" in notice.body
     assert "Refus de signature" in sent.transitions.last().comment
 
@@ -207,7 +217,7 @@ def test_expiry_tells_the_delegation_once(sent, delegation_staff, django_capture
         assert signing.signatures_expire(now=request.expires_at + datetime.timedelta(days=1)) == {"expired": 0}
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.EXPIRED
     assert [m.subject for m in mail.outbox if delegation_staff.email in m.to] == [
-        f"Lien de signature expiré – contrat {sent.reference}"
+        f"{contract_named(sent)}\u00a0: lien de signature de Marie Martin expiré"
     ]
 
 

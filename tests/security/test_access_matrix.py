@@ -190,10 +190,14 @@ CHECKS = [
     c("signature/<str:token>/", lambda w: f"/signature/{w.token}/", EVERYONE),
     c("signature/<str:token>/code/", lambda w: f"/signature/{w.token}/code/", expect(REDIRECT), "POST"),
     c("signature/<str:token>/verifier/", lambda w: f"/signature/{w.token}/verifier/", expect(REDIRECT), "POST"),
-    # Only once the code is typed in this browser session, whoever is logged in.
+    # Only once the code is typed in this browser session, whoever is logged in; the sealed PDF only once
+    # this link's signer has signed and the contract is sealed.
     c("signature/<str:token>/document.pdf", lambda w: f"/signature/{w.token}/document.pdf", expect(404)),
-    c("signature/<str:token>/page-<int:number>.png", lambda w: f"/signature/{w.token}/page-1.png", expect(404)),
+    c("signature/<str:token>/contrat-signe.pdf", lambda w: f"/signature/{w.token}/contrat-signe.pdf", expect(404)),
+    # Steps 3 and refusal: back to the link's page until the code is confirmed in this browser session.
+    c("signature/<str:token>/signer/", lambda w: f"/signature/{w.token}/signer/", expect(REDIRECT)),
     c("signature/<str:token>/signer/", lambda w: f"/signature/{w.token}/signer/", expect(REDIRECT), "POST"),
+    c("signature/<str:token>/refuser/", lambda w: f"/signature/{w.token}/refuser/", expect(REDIRECT)),
     c("signature/<str:token>/refuser/", lambda w: f"/signature/{w.token}/refuser/", expect(REDIRECT), "POST"),
     c("verification/", lambda w: "/verification/", EVERYONE),
     c("verification/", lambda w: "/verification/", expect(400), "POST"),
