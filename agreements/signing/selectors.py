@@ -21,6 +21,7 @@ from ..enums import (
 from ..models import ContractDocument, PartnershipContract
 from ..selectors import contracts_manageable_by, parties_prefetch
 from .models import SignatureRequest
+from .wording import signer_capacity
 
 
 def current_document_for_signature(contract: PartnershipContract) -> ContractDocument | None:
@@ -119,6 +120,7 @@ class AfterSigning:
 
     is_countersignature: bool
     other_signers_pending: list[str]
+    other_signers_done: list[str]
     countersigner_name: str
     countersigner_function: str
     countersigned: bool
@@ -145,6 +147,15 @@ def signed_documents_available(request: SignatureRequest, *, now=None) -> bool:
     return until is not None and (now or timezone.now()) < until
 
 
+def _collectivities(round_: list[SignatureRequest], request: SignatureRequest, status: str) -> list[str]:
+    """The collectivités of the round, other than ``request``'s, whose request is in ``status``."""
+    return [
+        other.party.collectivity.name if other.party_id else other.signer_name
+        for other in round_
+        if other.step == 1 and other.pk != request.pk and other.status == status
+    ]
+
+
 def after_signing(request: SignatureRequest) -> AfterSigning:
     """What happens next for the contract ``request`` (signed) belongs to: the other collectivités, the
     countersignature, the sealed final PDF; or why the signing stopped."""
@@ -169,13 +180,10 @@ def after_signing(request: SignatureRequest) -> AfterSigning:
             interrupted = "la délégation l'a retiré de la signature"
     return AfterSigning(
         is_countersignature=request.role == SignerRole.DELEGATION,
-        other_signers_pending=[
-            other.party.collectivity.name if other.party_id else other.signer_name
-            for other in round_
-            if other.step == 1 and other.pk != request.pk and other.status == SignatureRequestStatus.SENT
-        ],
+        other_signers_pending=_collectivities(round_, request, SignatureRequestStatus.SENT),
+        other_signers_done=_collectivities(round_, request, SignatureRequestStatus.SIGNED),
         countersigner_name=countersignature.signer_name if countersignature else "",
-        countersigner_function=countersignature.signer_function if countersignature else "",
+        countersigner_function=signer_capacity(countersignature) if countersignature else "",
         countersigned=countersigned,
         interrupted=interrupted,
         final_document=final_document_of(request.contract) if countersigned else None,

@@ -29,6 +29,8 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e-screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +87,16 @@ class Journey:
         self.contexts = []
         self.violations: list[str] = []
 
-    def new_page(self):
+    def new_page(self, *, phone: bool = False):
+        """A fresh browser context: a desktop window, or with ``phone`` a 390 × 844 touch screen (iPhone 12–15)."""
+        size = PHONE if phone else DESKTOP
         context = self.browser.new_context(
-            locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=size,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)

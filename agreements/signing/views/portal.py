@@ -17,7 +17,7 @@ from partnership.auth import client_ip
 from partnership.ratelimit import allow
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
-from ...enums import DocumentKind
+from ...enums import DocumentKind, SignerRole
 from ...models import ContractDocument
 from ...pdf import contract_pdf_context
 from .. import selectors
@@ -60,6 +60,7 @@ class PortalMixin:
             "signature_request": signature_request,
             "contract": signature_request.contract,
             "sender": signature_request.contract.delegation,
+            "countersigning": signature_request.role == SignerRole.DELEGATION,
             "token": self.token,
             **extra,
         }
