@@ -144,7 +144,8 @@ def test_declining_to_sign_asks_first(django_app, sent, django_capture_on_commit
     confirmation = form.submit()
 
     assert confirmation_of(confirmation) == [
-        f"Vous refusez de signer le contrat {sent.reference} (« {sent.title} ») au nom de {party.collectivity}.",
+        f"Vous refusez de signer le contrat {sent.reference} (« {sent.title} ») au nom de la commune "
+        f"de {party.collectivity.name}.",
         "La délégation recevra votre motif : « Le programme 2028 ne convient pas ».",
         "La signature s'arrête pour tous les signataires : le contrat retourne à la délégation, qui pourra le "
         "modifier puis l'envoyer de nouveau à la signature.",

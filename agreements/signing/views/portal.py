@@ -24,6 +24,7 @@ from .. import selectors
 from .. import services as signing
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
 from ..sealing import SealState, inspect_seal
+from ..wording import on_behalf_of
 
 SESSION_KEY = "signature-verified-{pk}"
 
@@ -228,7 +229,7 @@ class DeclineView(PortalMixin, View):
     def confirmation(self, reason: str) -> Confirmation:
         signature_request = self.signature_request
         contract = signature_request.contract
-        on_behalf = f" au nom de {signature_request.party.collectivity}" if signature_request.party_id else ""
+        on_behalf = f" au nom {on_behalf_of(signature_request)}"
         return Confirmation(
             title="Refuser de signer ?",
             consequences=[
