@@ -3,7 +3,7 @@
 A union of two communes: the mayor of the first signs on a phone (code read from the e-mail sent, the
 contract's text read on the page, the signed document downloaded); the mayor of the second opens the refusal
 form on a desktop, goes back and signs; the délégué countersigns from the e-mailed link on a phone; the first
-mayor's link then hands out the sealed final PDF. Every phone step: no horizontal scrolling, no text under
+mayor's link then hands out the sealed final PDF, which the verification page calls authentic. Every phone step: no horizontal scrolling, no text under
 16 CSS px, the step indicator, axe-core without serious or critical violations.
 """
 
@@ -217,4 +217,14 @@ def test_signing_portal_on_a_phone_and_a_desktop(journey, delegation, delegation
     assert_fits_a_phone(mayor)
     run.step(mayor, "telephone contrat scelle")
     assert download(mayor, "Le contrat signé par toutes les parties et scellé", tmp_path) == sealed
+
+    # The verification page, from the portal's footer, on the phone too.
+    mayor.locator("footer").get_by_role("link", name="Vérifier un contrat signé").click()
+    mayor.get_by_role("heading", name="Vérifier un contrat signé").wait_for()
+    (tmp_path / "contrat.pdf").write_bytes(sealed)
+    mayor.get_by_label(re.compile("Contrat au format PDF")).set_input_files(str(tmp_path / "contrat.pdf"))
+    mayor.get_by_role("button", name="Vérifier").click()
+    mayor.get_by_text("Document authentique").wait_for()
+    assert_fits_a_phone(mayor)
+    run.step(mayor, "telephone verification")
     run.assert_accessible()
