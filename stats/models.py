@@ -69,6 +69,19 @@ class ExportRequest(models.Model):
     def is_done(self) -> bool:
         return self.status == ExportStatus.DONE
 
+    @property
+    def is_running(self) -> bool:
+        return self.status == ExportStatus.RUNNING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Pending or running: its page keeps asking for news until it is done or failed."""
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
 
 class TrainingTally(models.Model):
     """Registrations and attendance summed per (training action, agent category): the rollup of the indicators.

@@ -512,6 +512,8 @@ STATS_CHECKS = [
     c("statistiques/", lambda w: "/statistiques/", EVERYONE),
     c("statistiques/exports/", lambda w: "/statistiques/exports/", logged_in(200)),
     c("statistiques/exports/demander/", lambda w: "/statistiques/exports/demander/", logged_in(REDIRECT), "POST"),
+    # The table of « Mes exports » alone, polled by the page: each user's own exports (tests/stats/test_export_progress.py).
+    c("statistiques/exports/etat/", lambda w: f"/statistiques/exports/etat/?en_attente={w.export.pk}", logged_in(200)),
     c(
         "statistiques/exports/<int:pk>/telecharger/",
         lambda w: f"/statistiques/exports/{w.export.pk}/telecharger/",

@@ -210,7 +210,11 @@ def test_generation_error_fails_visibly_without_email(delegation_staff, django_c
         export = services.export_request_create(user=delegation_staff, dataset="contracts_by_status", format="csv")
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
-    assert export.error == "RuntimeError: disque plein"
+    # In French for the « Mes exports » page; the exception's text (« disque plein ») stays in the log.
+    assert export.error == (
+        "Le fichier n'a pas pu être produit. Demandez un nouvel export\u00a0; si l'échec se répète, "
+        f"signalez l'export n°\u00a0{export.pk} (erreur technique\u00a0: RuntimeError)."
+    )
     assert export.finished_at is not None
     assert mail.outbox == []
 
