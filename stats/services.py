@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,16 +25,16 @@ from partnership.models import Delegation, User
 
 from . import emails, tasks
 from .enums import ExportFormat, ExportStatus
-from .files import write_csv, write_xlsx
+from .files import copy_csv, write_csv, write_xlsx
 from .models import ExportRequest
-from .registry import DATASETS
+from .registry import DATASETS, Dataset
 
 logger = logging.getLogger(__name__)
 
-# A running export records how many rows it has written, for « Mes exports », at most this often
-# (the page asks every 2 s) and only between chunks of rows, so the row loop itself pays nothing:
-# measured at 42 ns a row for the chunking against about 50 µs a row for a real export (0.1 %),
-# plus one UPDATE by primary key per interval.
+# A streamed export records how many rows it has written, for « Mes exports », at most this often
+# (the page asks every 2 s) and only between chunks of rows, so the row loop itself pays nothing
+# measurable: 42 ns a row for the chunking against about 50 µs a row for a streamed export
+# (BENCHMARKS.md, 0.1 %), plus one UPDATE by primary key per interval.
 PROGRESS_CHUNK_ROWS = 1000
 PROGRESS_INTERVAL_SECONDS = 2.0
 
@@ -101,19 +101,46 @@ def _claim(export: ExportRequest):
 
 
 def _write(export: ExportRequest, out) -> int:
-    """Stream the export's rows into the binary file ``out``; return their number.
+    """Write the export's file into the binary file ``out``; return its number of rows.
 
-    While it writes, ``row_count`` holds the rows written so far (see ``PROGRESS_INTERVAL_SECONDS``),
-    updated only while this call's claim holds.
+    While rows are streamed, ``row_count`` holds the rows written so far (see
+    ``PROGRESS_INTERVAL_SECONDS``), updated only while this call's claim holds. A file that
+    PostgreSQL writes in one ``COPY`` has no progress to tell: its page shows « En cours » alone.
     """
-    dataset = DATASETS[export.dataset]
-    rows = _reporting_progress(
-        dataset.iter_tuples(user=export.requested_by, delegation_id=export.parameters.get("delegation_id")),
-        lambda written: _claim(export).update(row_count=written),
+    return write_dataset(
+        out,
+        DATASETS[export.dataset],
+        export.format,
+        user=export.requested_by,
+        delegation_id=export.parameters.get("delegation_id"),
+        progress=lambda written: _claim(export).update(row_count=written),
     )
-    if export.format == ExportFormat.XLSX:
+
+
+def write_dataset(
+    out,
+    dataset: Dataset,
+    format: str,
+    *,
+    user,
+    delegation_id: int | None,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write ``dataset`` as ``user`` sees it into the binary file ``out``, in ``format``; return the rows.
+
+    A CSV of a queryset dataset on PostgreSQL is written by the server (``COPY``); every other file
+    is streamed row by row, calling ``progress(rows written so far)`` now and then (see
+    ``_reporting_progress``). Either way memory stays constant.
+    """
+    types = [column.schema_type for column in dataset.columns]
+    if format == ExportFormat.CSV and dataset.queryset is not None and connection.vendor == "postgresql":
+        return copy_csv(out, dataset.header, dataset.queryset(user=user, delegation_id=delegation_id), types=types)
+    rows = dataset.iter_tuples(user=user, delegation_id=delegation_id)
+    if progress is not None:
+        rows = _reporting_progress(rows, progress)
+    if format == ExportFormat.XLSX:
         return write_xlsx(out, dataset.header, rows, title=dataset.label)
-    return write_csv(out, dataset.header, rows, types=[column.schema_type for column in dataset.columns])
+    return write_csv(out, dataset.header, rows, types=types)
 
 
 def export_generate(*, export_id: int) -> bool:
