@@ -12,6 +12,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -19,6 +20,7 @@ from django.utils.formats import number_format
 from stats import services, views
 from stats.enums import ExportStatus
 from stats.models import ExportRequest
+from stats.registry import DATASETS
 
 pytestmark = pytest.mark.django_db
 
@@ -345,6 +347,21 @@ def test_running_export_records_the_rows_written_so_far(world, delegation_staff,
     ]  # fmt: skip
     export.refresh_from_db()
     assert (export.status, export.row_count) == (ExportStatus.DONE, 6)
+
+
+@pytest.mark.parametrize(("key", "format"), [("contracts_by_status", "xlsx"), ("anonymised_registrations", "csv")])
+def test_streamed_files_report_progress_and_copied_ones_do_not(world, national_staff, monkeypatch, key, format):
+    monkeypatch.setattr(services, "PROGRESS_CHUNK_ROWS", 1)
+    monkeypatch.setattr(services, "PROGRESS_INTERVAL_SECONDS", 0)
+    reports = []
+    dataset = DATASETS[key]
+    rows = services.write_dataset(
+        io.BytesIO(), dataset, format, user=national_staff, delegation_id=None, progress=reports.append
+    )
+    assert rows > 1
+    copied = format == "csv" and dataset.queryset is not None and connection.vendor == "postgresql"
+    # PostgreSQL writes a COPY in one statement: nothing to tell until it is done (« En cours » alone).
+    assert reports == ([] if copied else list(range(1, rows + 1)))
 
 
 def test_progress_of_a_claim_taken_over_is_not_recorded(delegation_staff, monkeypatch):
