@@ -20,7 +20,7 @@ from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 from partnership.text import french_date
 
-from . import tasks
+from . import task_names
 from .enums import EventStatus, RegistrationStatus
 from .models import (
     ANONYMISED_SPEAKER_NAME,
@@ -144,7 +144,7 @@ def event_cancel(*, event: Event, actor: User) -> None:
         status=EventStatus.CANCELLED, updated_at=timezone.now()
     ):
         raise ValidationError("Cet événement est déjà annulé.")
-    enqueue(tasks.send_event_cancelled_emails, event.pk)
+    enqueue(task_names.SEND_EVENT_CANCELLED_EMAILS, event.pk)
 
 
 @transaction.atomic
@@ -262,7 +262,7 @@ def registration_create(
             registration.save()
     except IntegrityError as exc:
         raise duplicate_error from exc
-    enqueue(tasks.send_registration_email, registration.pk)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration.pk)
     return registration
 
 
@@ -299,7 +299,7 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        enqueue(tasks.send_promotion_email, registration.pk)
+        enqueue(task_names.SEND_PROMOTION_EMAIL, registration.pk)
     return promoted
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from partnership.dispatch import enqueue
 
-from . import registry
+from . import registry, task_names
 from .enums import ReminderStatus
 from .models import ReminderLog, ReminderOptOut
 from .registry import Message, ReminderKind
@@ -104,15 +104,13 @@ def _claim(rows: list[ReminderLog]) -> int:
     A concurrent run inserting the same key makes this INSERT wait for its commit, then skip the row:
     each reminder belongs to exactly one run, which alone enqueues its sending (after commit).
     """
-    from .tasks import reminder_send
-
     batch = uuid.uuid4()
     for row in rows:
         row.batch = batch
     ReminderLog.objects.bulk_create(rows, ignore_conflicts=True)
     won = list(ReminderLog.objects.filter(batch=batch).values_list("pk", flat=True))
     for log_id in won:
-        enqueue(reminder_send, log_id)
+        enqueue(task_names.REMINDER_SEND, log_id)
     return len(won)
 
 
@@ -195,14 +193,12 @@ def reminder_resend(*, log_ids: Iterable[int]) -> int:
     Only ``failed`` rows move (a conditional UPDATE each), so a double click sends nothing twice.
     Side effects: rows back to ``pending`` with their attempts reset; ``tasks.reminder_send`` enqueued.
     """
-    from .tasks import reminder_send
-
     count = 0
     for log_id in log_ids:
         if ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.FAILED).update(
             status=ReminderStatus.PENDING, attempts=0, claimed_at=None
         ):
-            enqueue(reminder_send, log_id)
+            enqueue(task_names.REMINDER_SEND, log_id)
             count += 1
     return count
 

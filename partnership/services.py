@@ -16,7 +16,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from . import permissions
+from . import permissions, task_names
 from .dispatch import enqueue
 from .enums import CollectivityUse, Role
 from .models import Collectivity, User
@@ -115,9 +115,7 @@ def user_invite(
     except IntegrityError as exc:
         # Two invitations for the same address at once: the unique constraint decides.
         raise ValidationError({"email": "Un compte existe déjà avec cette adresse e-mail."}) from exc
-    from .tasks import account_invitation_send
-
-    enqueue(account_invitation_send, user.pk)
+    enqueue(task_names.ACCOUNT_INVITATION_SEND, user.pk)
     logger.info("account %s invited by user %s", user.pk, actor.pk)
     return user
 
@@ -139,9 +137,7 @@ def user_invitation_resend(*, actor: User, user: User) -> None:
         raise ValidationError("Ce compte est désactivé : réactivez-le avant de renvoyer l'invitation.")
     if not is_invitation_pending(user):
         raise ValidationError("Cette personne a déjà choisi son mot de passe.")
-    from .tasks import account_invitation_send
-
-    enqueue(account_invitation_send, user.pk)
+    enqueue(task_names.ACCOUNT_INVITATION_SEND, user.pk)
 
 
 @transaction.atomic

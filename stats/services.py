@@ -19,7 +19,7 @@ from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.models import Delegation, User
 
-from . import emails, tasks
+from . import emails, task_names
 from .enums import ExportFormat, ExportStatus
 from .files import copy_csv, write_csv, write_xlsx
 from .models import ExportRequest
@@ -62,7 +62,7 @@ def export_request_create(*, user: User, dataset: str, format: str, delegation_i
     export = ExportRequest.objects.create(
         requested_by=user, dataset=dataset, format=format, parameters={"delegation_id": delegation_id}
     )
-    enqueue(tasks.export_generate, export.pk)
+    enqueue(task_names.EXPORT_GENERATE, export.pk)
     return export
 
 
@@ -121,7 +121,7 @@ def export_generate(*, export_id: int) -> bool:
     with transaction.atomic():
         done = mine.update(status=ExportStatus.DONE, file=name, row_count=row_count, finished_at=timezone.now())
         if done:
-            enqueue(tasks.export_notify, export_id)
+            enqueue(task_names.EXPORT_NOTIFY, export_id)
     if not done:
         # Our claim went stale and another worker took the export over: its file wins.
         export.file.storage.delete(name)

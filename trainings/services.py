@@ -27,6 +27,7 @@ from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label
 
+from . import task_names
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
 from .selectors import sessions_visible_to, trainer_user_ids, waiting_list
@@ -37,9 +38,7 @@ DUPLICATE_AGENT = "Cet agent (même adresse e-mail) est déjà inscrit à cette 
 
 
 def _queue_email(registration_id: int, kind: str) -> None:
-    from .tasks import send_registration_email
-
-    enqueue(send_registration_email, registration_id, kind)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration_id, kind)
 
 
 def _format_date(value: date) -> str:

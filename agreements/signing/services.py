@@ -16,6 +16,7 @@ then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
@@ -41,9 +42,14 @@ from ..enums import (
 )
 from ..models import ContractDocument, PartnershipContract
 from ..pdf import render_contract_pdf
+from . import sealing, task_names
 from .audit import audit_record
+from .emails import send_signature_code
+from .final_document import build_final_pdf
 from .models import SignatureRequest
 from .selectors import contracts_missing_final_document
+
+logger = logging.getLogger(__name__)
 
 Status = SignatureRequestStatus
 
@@ -148,9 +154,7 @@ def contract_render_document_for_signature(*, contract: PartnershipContract, act
 
 
 def _schedule_link(request: SignatureRequest, *, reminder: bool = False) -> None:
-    from .tasks import signature_request_send_link
-
-    enqueue(signature_request_send_link, request.pk, reminder)
+    enqueue(task_names.SIGNATURE_REQUEST_SEND_LINK, request.pk, reminder)
 
 
 @transaction.atomic
@@ -252,8 +256,6 @@ def signature_request_open(*, request: SignatureRequest, client: Client) -> None
 
 
 def _email_code(request: SignatureRequest, code: str) -> None:
-    from .emails import send_signature_code
-
     # Sent in the request, not queued: the signer is waiting for it on the page.
     transaction.on_commit(lambda: send_signature_code(request, code))
 
@@ -318,9 +320,7 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         fields.append("locked_at")
         request.save(update_fields=fields)
         _audit(request, AuditEventKind.LOCKED, client)
-        from .tasks import signature_notify_delegation
-
-        enqueue(signature_notify_delegation, request.pk, "locked")
+        enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "locked")
         return refusal_reason(request)
     request.save(update_fields=fields)
     left = settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts
@@ -400,9 +400,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
             document_sha256=signed.document.sha256,
             detail={"signers": [r.signer_email for r in requests if r.status == Status.SIGNED]},
         )
-        from .tasks import contract_finalize
-
-        enqueue(contract_finalize, contract.pk)
+        enqueue(task_names.CONTRACT_FINALIZE, contract.pk)
 
 
 @transaction.atomic
@@ -425,9 +423,7 @@ def signature_request_decline(*, request: SignatureRequest, reason: str, client:
     contract_services.contract_return_to_draft(
         contract=contract, actor=None, reason=f"Refus de signature de {request.signer_name} : {request.decline_reason}"
     )
-    from .tasks import signature_notify_delegation
-
-    enqueue(signature_notify_delegation, request.pk, "declined")
+    enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "declined")
 
 
 # --- The delegation's side ----------------------------------------------------------------------
@@ -514,9 +510,7 @@ def signatures_expire(*, now=None) -> dict[str, int]:
         with transaction.atomic():
             if SignatureRequest.objects.filter(pk=request.pk, status=Status.SENT).update(status=Status.EXPIRED):
                 _audit(request, AuditEventKind.EXPIRED, actor="Plateforme")
-                from .tasks import signature_notify_delegation
-
-                enqueue(signature_notify_delegation, request.pk, "expired")
+                enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "expired")
                 counts["expired"] += 1
     return counts
 
@@ -556,11 +550,8 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
 
 
 def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
-    from .final_document import build_final_pdf
-    from .sealing import seal_pdf
-
     # Built and sealed outside the transaction: it takes seconds, and the row lock is not needed yet.
-    sealed = seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
+    sealed = sealing.seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
     with transaction.atomic():
         contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
         if _sealed(contract.pk):
@@ -580,9 +571,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
             sealing_error="",
         )
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
-        from .tasks import contract_send_final_document
-
-        enqueue(contract_send_final_document, contract.pk)
+        enqueue(task_names.CONTRACT_SEND_FINAL_DOCUMENT, contract.pk)
     return document
 
 
@@ -591,15 +580,13 @@ def contract_sealing_failed(*, contract_id: int) -> bool:
 
     The hourly sweep (``contracts_finalize_missing``) keeps trying; a success clears the state.
     """
-    import logging
-
     marked = (
         PartnershipContract.objects.filter(pk=contract_id)
         .exclude(sealing_status=SealingStatus.SEALED)
         .update(sealing_status=SealingStatus.FAILED)
     )
     if marked:
-        logging.getLogger(__name__).error("Sealing the final PDF of contract %s keeps failing.", contract_id)
+        logger.error("Sealing the final PDF of contract %s keeps failing.", contract_id)
     return bool(marked)
 
 
@@ -610,10 +597,6 @@ def contracts_finalize_missing(*, now=None) -> int:
     ``FINALIZE_SWEEP_GRACE``; each is claimed by a conditional UPDATE of ``sealing_attempted_at``,
     so two overlapping sweeps dispatch it once. Returns how many were dispatched.
     """
-    from django.db.models import Q
-
-    from .tasks import contract_finalize as finalize_task
-
     now = now or timezone.now()
     stale = now - FINALIZE_SWEEP_GRACE
     due = contracts_missing_final_document().filter(
@@ -629,6 +612,6 @@ def contracts_finalize_missing(*, now=None) -> int:
                 PartnershipContract.objects.filter(pk=pk, sealing_status="").update(
                     sealing_status=SealingStatus.PENDING
                 )
-                enqueue(finalize_task, pk)
+                enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
     return dispatched
