@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from partnership import permissions
 from partnership.enums import Role
+from partnership.text import normalize_search
 
 from .enums import ContractStatus
 from .models import ContractParty, PartnershipContract
@@ -43,8 +44,6 @@ def contract_list(user, *, search: str = "", status: str = "", department: str =
     """The filtered contract list of the workspace, ready to render in a constant number of queries."""
     contracts = contracts_visible_to(user)
     if search:
-        from partnership.text import normalize_search
-
         folded = normalize_search(search)
         matching = Q(reference__icontains=search.strip()) | Q(title__icontains=search.strip())
         if folded:

@@ -5,13 +5,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
+from trainings.selectors import delivered_trainee_days_by_line
 
 from . import selectors, services
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
@@ -28,6 +29,7 @@ from .forms import (
     party_initial,
 )
 from .models import Theme
+from .pdf import render_contract_pdf
 from .signing import selectors as signing_selectors
 from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
@@ -137,8 +139,6 @@ class ContractFormMixin:
         )
 
     def render_forms(self, form, parties, lines, *, contract=None, status=200):
-        from django.shortcuts import render
-
         return render(
             self.request,
             self.template_name,
@@ -227,7 +227,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         can_manage = permissions.can_manage_delegation(user, contract.delegation_id)
         lines = list(contract.programme_lines.all())
-        delivered = _delivered_by_line(contract)
+        delivered = delivered_trainee_days_by_line(contract)
         for line in lines:
             line.delivered_trainee_days = delivered.get(line.pk, 0)
         documents = list(contract.documents.all())
@@ -253,15 +253,6 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
             }
         )
         return context
-
-
-def _delivered_by_line(contract) -> dict:
-    """Trainee-days delivered per programme line, once the trainings app provides them."""
-    try:
-        from trainings.selectors import delivered_trainee_days_by_line
-    except ImportError:
-        return {}
-    return delivered_trainee_days_by_line(contract)
 
 
 class ContractPdfView(LoginRequiredMixin, View):
@@ -300,7 +291,6 @@ class ContractPdfView(LoginRequiredMixin, View):
             request.user, contract.delegation_id
         ) and not permissions.can_read_everything(request.user):
             raise Http404
-        from .pdf import render_contract_pdf
 
         response = HttpResponse(render_contract_pdf(contract), content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="contrat-brouillon.pdf"'

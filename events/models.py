@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+
+from partnership.text import french_date as date_format
 
 from .enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality, RegistrationStatus
 
@@ -155,10 +158,6 @@ class Event(models.Model):
     @property
     def period_display(self) -> str:
         """« le lundi 7 décembre 2026, de 09:30 à 17:00 », or « du … au … » over several days (Paris time)."""
-        from django.utils import timezone
-
-        from partnership.text import french_date as date_format
-
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         if start.date() == end.date():
             return f"le {date_format(start, 'l j F Y')}, de {start:%H:%M} à {end:%H:%M}"

@@ -31,6 +31,7 @@ from . import registry, task_names
 from .enums import ReminderStatus
 from .models import ReminderLog, ReminderOptOut
 from .registry import Message, ReminderKind
+from .selectors import optional_kinds_for
 
 logger = logging.getLogger(__name__)
 
@@ -277,8 +278,6 @@ def reminder_preferences_update(*, user, enabled: Iterable[str]) -> None:
     Reminders a process depends on (signature, attendance) are not optional and never turned off;
     kinds listed for other roles are left as they are. Side effects: ``ReminderOptOut`` rows created or deleted for ``user.email``.
     """
-    from .selectors import optional_kinds_for
-
     email = normalise_email(user.email)
     enabled = set(enabled)
     # Only the kinds the page showed: a kind meant for another role keeps its current setting.

@@ -10,12 +10,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts
 from .ratelimit import increment
 
 
 def is_demo_account(user) -> bool:
-    from .demo import DEMO_ACCOUNTS
-
     return (user.email or "").strip().lower() in {account.email for account in DEMO_ACCOUNTS}
 
 
@@ -28,8 +27,6 @@ class AccountBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from .demo import DEMO_PASSWORD
-
         if not settings.DEMO_ACCOUNTS_CAN_LOG_IN and password and constant_time_compare(password, DEMO_PASSWORD):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -98,7 +95,5 @@ class ThrottledLoginView(LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if settings.SHOW_DEMO_ACCOUNTS:
-            from .demo import demo_accounts
-
             context["demo_accounts"] = demo_accounts()
         return context

@@ -11,10 +11,10 @@ from django.utils.html import format_html
 from . import task_names
 from .auth import client_ip
 from .dispatch import enqueue
-from .enums import CollectivityUse, Role
+from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
 from .ratelimit import allow
-from .selectors import INVITABLE_ROLES, collectivity_lookup
+from .selectors import collectivity_lookup
 from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage, user_check_collectivity
 
 

@@ -18,13 +18,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
+from agreements.models import Internship, SignatureRequest, Study
+from agreements.selectors import contracts_manageable_by, contracts_visible_to, parties_prefetch
+from agreements.services import readiness_problems
+from agreements.signing.selectors import contracts_awaiting_countersignature
+from stats.enums import ExportStatus
+from stats.selectors import dashboard_cached, exports_of
+from trainings.enums import AttendanceStatus, RegistrationStatus, SessionStatus
+from trainings.models import Attendance, Registration, SessionHalfDay
+from trainings.selectors import registrations_visible_to, sessions_visible_to, with_counts
+
 from . import permissions
-from .enums import Role
+from .enums import INVITABLE_ROLES
 from .models import Collectivity, User
 from .text import french_date, normalize_search
 
@@ -143,9 +155,6 @@ def _today() -> datetime.date:
 
 def drafts_to_complete(user) -> QuerySet:
     """Draft contracts ``user`` may change, with what ``readiness_problems`` reads joined in."""
-    from agreements.enums import ContractStatus
-    from agreements.selectors import contracts_manageable_by, parties_prefetch
-
     return (
         contracts_manageable_by(user)
         .filter(status=ContractStatus.DRAFT)
@@ -158,10 +167,6 @@ def signature_requests_needing_attention(user, *, now=None) -> QuerySet:
     """Requests of a signing still in progress that the delegation must act on: link blocked after
     wrong codes, link expired or about to expire, or refused (the contract went back to draft and was
     not sent again since)."""
-    from agreements.enums import ContractStatus, SignatureRequestStatus
-    from agreements.models import SignatureRequest
-    from agreements.selectors import contracts_manageable_by
-
     now = now or timezone.now()
     soon = now + datetime.timedelta(days=settings.SIGNATURE_EXPIRY_WARNING_DAYS)
     in_progress = Q(contract__status__in=(ContractStatus.READY_FOR_SIGNATURE, ContractStatus.SIGNED_BY_COLLECTIVITY))
@@ -183,8 +188,6 @@ def signature_requests_needing_attention(user, *, now=None) -> QuerySet:
 
 
 def _signature_problem(request, now) -> tuple[str, bool]:
-    from agreements.enums import SignatureRequestStatus
-
     if request.status == SignatureRequestStatus.DECLINED:
         return f"Refusée : « {request.decline_reason} »", True
     if request.status == SignatureRequestStatus.EXPIRED:
@@ -198,10 +201,6 @@ def _signature_problem(request, now) -> tuple[str, bool]:
 
 def contracts_to_sign(user) -> QuerySet:
     """Contracts a signatory's collectivité has to sign now (its request is sent, not yet signed)."""
-    from agreements.enums import ContractStatus, SignatureRequestStatus
-    from agreements.models import SignatureRequest
-    from agreements.selectors import contracts_visible_to, parties_prefetch
-
     if not permissions.is_signatory(user):
         return contracts_visible_to(user).none()
     waiting = SignatureRequest.objects.filter(
@@ -217,8 +216,6 @@ def contracts_to_sign(user) -> QuerySet:
 
 def signed_contracts(user) -> QuerySet:
     """Contracts ``user`` may read that every party has signed, most recent first."""
-    from agreements.selectors import contracts_visible_to, parties_prefetch
-
     return (
         contracts_visible_to(user)
         .filter(signed_at__isnull=False)
@@ -239,8 +236,6 @@ def _contract_url(contract) -> str:
 
 
 def _draft_item(contract) -> TodoItem:
-    from agreements.services import readiness_problems
-
     problems = readiness_problems(contract)
     notes = [f"À compléter : {problem}" for problem in problems] or ["Prêt : il peut être envoyé à la signature."]
     return TodoItem(_contract_label(contract), _contract_url(contract), notes)
@@ -270,8 +265,6 @@ def _signed_item(contract) -> TodoItem:
 
 
 def _countersign_queryset(user):
-    from agreements.signing.selectors import contracts_awaiting_countersignature
-
     # Already with its parties, the longest waiting first.
     return contracts_awaiting_countersignature(user)
 
@@ -294,9 +287,6 @@ def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def sessions_this_week(user, *, today=None) -> QuerySet:
     """Planned sessions ``user`` may see that take place, even partly, this week (Monday to Sunday)."""
-    from trainings.enums import SessionStatus
-    from trainings.selectors import sessions_visible_to, with_counts
-
     monday, sunday = _week(today or _today())
     sessions = sessions_visible_to(user).filter(
         status=SessionStatus.PLANNED, start_date__lte=sunday, end_date__gte=monday
@@ -315,10 +305,6 @@ def sessions_awaiting_attendance(user, *, today=None) -> QuerySet:
 
     Missing marks = confirmed agents × past half-days − marks recorded for them on those half-days.
     """
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.models import Attendance, Registration, SessionHalfDay
-    from trainings.selectors import sessions_visible_to
-
     today = today or _today()
     if not (permissions.is_cnfpt_staff(user) or permissions.is_speaker(user)):
         return sessions_visible_to(user).none()
@@ -375,9 +361,6 @@ def _attendance_item(session) -> TodoItem:
 
 def agents_coming_sessions(user, *, today=None) -> QuerySet:
     """Confirmed registrations of an HR contact's agents to sessions not over yet."""
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.selectors import registrations_visible_to
-
     return (
         registrations_visible_to(user)
         .filter(
@@ -395,10 +378,6 @@ def agents_waiting_list(user, *, today=None) -> QuerySet:
 
     The queue is the order promotions follow (``trainings.services``): created_at, then pk.
     """
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.models import Registration
-    from trainings.selectors import registrations_visible_to
-
     ahead = Registration.objects.filter(session=OuterRef("session"), status=RegistrationStatus.WAITLISTED).filter(
         Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
     )
@@ -417,10 +396,6 @@ def agents_waiting_list(user, *, today=None) -> QuerySet:
 
 def agents_certificates(user) -> QuerySet:
     """Registrations of an HR contact's agents who attended at least one half-day: a certificate exists."""
-    from trainings.enums import AttendanceStatus, RegistrationStatus
-    from trainings.models import Attendance
-    from trainings.selectors import registrations_visible_to
-
     attended = Attendance.objects.filter(status=AttendanceStatus.PRESENT).values("registration_id")
     return (
         registrations_visible_to(user)
@@ -464,9 +439,6 @@ def _certificate_item(registration) -> TodoItem:
 
 def speaker_coming_sessions(user, *, today=None) -> QuerySet:
     """Sessions a speaker trains that are not over yet."""
-    from trainings.enums import SessionStatus
-    from trainings.selectors import sessions_visible_to, with_counts
-
     if not permissions.is_speaker(user):
         return sessions_visible_to(user).none()
     sessions = sessions_visible_to(user).filter(status=SessionStatus.PLANNED, end_date__gte=today or _today())
@@ -478,9 +450,6 @@ def speaker_coming_sessions(user, *, today=None) -> QuerySet:
 
 def exports_ready(user, *, now=None) -> QuerySet:
     """The user's exports finished within the last week, ready to download."""
-    from stats.enums import ExportStatus
-    from stats.selectors import exports_of
-
     since = (now or timezone.now()) - datetime.timedelta(days=7)
     return exports_of(user).filter(status=ExportStatus.DONE, finished_at__gte=since).order_by("-finished_at", "-pk")
 
@@ -495,9 +464,6 @@ def _export_item(export) -> TodoItem:
 
 def internships_due(user, *, today=None) -> QuerySet:
     """INET internships starting within the horizon (still planned) or ending within it (still running)."""
-    from agreements.enums import InternshipStatus
-    from agreements.models import Internship
-
     if not permissions.can_view_axis5(user):
         return Internship.objects.none()
     horizon = (today or _today()) + datetime.timedelta(days=settings.AXIS5_DUE_HORIZON_DAYS)
@@ -509,9 +475,6 @@ def internships_due(user, *, today=None) -> QuerySet:
 
 def studies_due(user, *, today=None) -> QuerySet:
     """AMF studies not delivered whose due date falls within the horizon, or has passed."""
-    from agreements.enums import StudyStatus
-    from agreements.models import Study
-
     if not permissions.can_view_axis5(user):
         return Study.objects.none()
     horizon = (today or _today()) + datetime.timedelta(days=settings.AXIS5_DUE_HORIZON_DAYS)
@@ -521,8 +484,6 @@ def studies_due(user, *, today=None) -> QuerySet:
 
 
 def _internship_item(internship) -> TodoItem:
-    from agreements.enums import InternshipStatus
-
     today = _today()
     if internship.status == InternshipStatus.PLANNED:
         late = internship.start_date < today
@@ -546,10 +507,6 @@ def _study_item(study) -> TodoItem:
 
 def national_figures() -> list[tuple[str, str]]:
     """The headline figures of the statistics dashboard (the same cached computation)."""
-    from django.contrib.humanize.templatetags.humanize import intcomma
-
-    from stats.selectors import dashboard_cached
-
     totals = dashboard_cached()["totals"]
     return [
         ("contrats en vigueur", intcomma(totals["active_contracts"])),
@@ -765,9 +722,6 @@ def todo_count(user) -> int:
 
 
 # --- Accounts ------------------------------------------------------------------------------------
-
-# Roles staff may invite: the people of a collectivité.
-INVITABLE_ROLES = (Role.HR_CONTACT, Role.SIGNATORY)
 
 
 def accounts_manageable_by(user) -> QuerySet[User]:

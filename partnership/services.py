@@ -16,11 +16,13 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from events.models import EventFeedback, EventRegistration
+from trainings.models import Registration
+
 from . import permissions, task_names
 from .dispatch import enqueue
-from .enums import CollectivityUse, Role
+from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
-from .selectors import INVITABLE_ROLES
 
 NOT_COVERED_LABEL = "non couverte par le CNFPT"
 
@@ -212,9 +214,6 @@ def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> di
     employer, status, attendance, quality, collectivité, rating. Idempotent: a row is anonymised
     once (``anonymised_at``). Side effects: the UPDATEs, nothing else (no e-mail).
     """
-    from events.models import EventFeedback, EventRegistration
-    from trainings.models import Registration
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     trained = _anonymise_in_batches(

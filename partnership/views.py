@@ -1,15 +1,19 @@
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from agreements.enums import ContractStatus
 from agreements.models import FrameworkAgreement
+from agreements.selectors import contracts_visible_to
 
+from . import permissions
 from .enums import CollectivityKind
 from .forms import collectivity_label
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
-from .selectors import collectivities_search
+from .selectors import collectivities_search, todo_blocks
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
 
@@ -31,8 +35,6 @@ class TodoView(LoginRequiredMixin, TemplateView):
     template_name = "partnership/todo.html"
 
     def get_context_data(self, **kwargs):
-        from .selectors import todo_blocks
-
         return super().get_context_data(**kwargs, blocks=todo_blocks(self.request.user))
 
 
@@ -40,8 +42,6 @@ class LegalPageView(TemplateView):
     """A legal page: its facts come from the settings (publisher, host, contacts, retention)."""
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         return super().get_context_data(
             **kwargs,
             legal={
@@ -83,11 +83,6 @@ class AboutView(TemplateView):
 
 def _workspace(user) -> dict | None:
     """What the home page shows a logged-in user about their own work."""
-    from agreements.enums import ContractStatus
-    from agreements.selectors import contracts_visible_to
-
-    from . import permissions
-
     if not user.is_authenticated:
         return None
     workspace = {}

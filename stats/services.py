@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from partnership import permissions
 from partnership.dispatch import enqueue
@@ -157,8 +158,6 @@ def api_token_regenerate(*, user: User) -> str:
 
     Side effects: deletes the user's ``rest_framework.authtoken`` token and creates another.
     """
-    from rest_framework.authtoken.models import Token
-
     if not (user and user.is_authenticated and user.is_active):
         raise ValidationError("Connectez-vous pour obtenir un jeton d'API.")
     Token.objects.filter(user=user).delete()

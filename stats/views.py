@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.authtoken.models import Token
 
 from . import maps, presentation, selectors, services
 from .enums import ExportStatus
@@ -103,8 +104,6 @@ def export_download(request, pk: int):
 @login_required
 def api_token(request):
     """The user's token for the detailed API: shown once, right after it is (re)generated."""
-    from rest_framework.authtoken.models import Token
-
     new_key = None
     if request.method == "POST":
         new_key = services.api_token_regenerate(user=request.user)

@@ -15,6 +15,7 @@ from ..enums import SignatureRequestStatus
 from ..selectors import delegation_recipients
 from .emails import portal_url
 from .models import SignatureRequest
+from .services import signature_request_issue_link, signature_request_link_delivered
 
 SIGNER, DELEGATION = "signer", "delegation"
 
@@ -63,8 +64,6 @@ def signature_expiring_due(today: datetime.date):
 
 
 def _signature_message(log, *, expiring: bool) -> Message | None:
-    from .services import signature_request_issue_link
-
     if log.audience == SIGNER:
         # The link is stored hashed: the reminder carries a fresh one (the previous link stops working).
         issued = signature_request_issue_link(request_id=log.object_id, reminder=True)
@@ -93,8 +92,6 @@ def _signature_message(log, *, expiring: bool) -> Message | None:
 
 
 def _signature_reminded(log) -> None:
-    from .services import signature_request_link_delivered
-
     if log.audience == SIGNER:
         signature_request_link_delivered(request=SignatureRequest.objects.get(pk=log.object_id), reminder=True)
 

@@ -36,9 +36,7 @@ def signature_request_send_link(request_id: int, reminder: bool = False) -> bool
     return True
 
 
-@shared_task(
-    name=task_names.SIGNATURE_NOTIFY_DELEGATION, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
-)
+@shared_task(name=task_names.SIGNATURE_NOTIFY_DELEGATION, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
 def signature_notify_delegation(request_id: int, kind: str) -> None:
     request = SignatureRequest.objects.select_related("contract__delegation").get(pk=request_id)
     send_delegation_notice(request, kind)
@@ -85,9 +83,7 @@ def contracts_finalize_missing() -> int:
     return services.contracts_finalize_missing()
 
 
-@shared_task(
-    name=task_names.CONTRACT_SEND_FINAL_DOCUMENT, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
-)
+@shared_task(name=task_names.CONTRACT_SEND_FINAL_DOCUMENT, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
 def contract_send_final_document(contract_id: int) -> None:
     contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
     document = final_document_of(contract)

@@ -1,15 +1,18 @@
 """Each way a signature must be refused, and the evidence kept about it."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
-from agreements.models import AuditEvent, SignatureRequest
+from agreements.models import AuditChainHead, AuditEvent, SignatureRequest
 from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
 from tests.agreements.factories import make_contract
@@ -227,9 +230,6 @@ def test_audit_trail_detects_alteration_insertion_and_deletion(sent, mayor_email
     assert verify_chain()[1] == []
 
     # Inserted row, even linked and hashed the way an outsider would (no key), head updated too.
-    import hashlib
-
-    from agreements.models import AuditChainHead
 
     head = AuditChainHead.objects.get()
     forged = AuditEvent(
@@ -270,14 +270,10 @@ def test_audit_trail_detects_deleted_tail(sent, mayor_email, client):
 
 
 def test_verify_audit_trail_command_fails_on_tampering(sent):
-    from django.core.management import CommandError, call_command
-
     AuditEvent.objects.filter(pk=AuditEvent.objects.first().pk).update(document_sha256="f" * 64)
     with pytest.raises(CommandError, match="Piste d'audit ALTÉRÉE"):
         call_command("verify_audit_trail")
 
 
 def connection_cursor():
-    from django.db import connection
-
     return connection.cursor()

@@ -141,7 +141,9 @@ def test_the_scan_reports_a_misspelt_or_unresolvable_name(call):
 
 
 def test_the_scan_resolves_a_constant_of_the_module_s_own_task_names():
-    source = "from partnership.dispatch import enqueue\nfrom . import task_names\n\nenqueue(task_names.EXPORT_NOTIFY, 1)\n"
+    source = (
+        "from partnership.dispatch import enqueue\nfrom . import task_names\n\nenqueue(task_names.EXPORT_NOTIFY, 1)\n"
+    )
     assert enqueued_names(source, "stats.services") == [(4, "stats.tasks.export_notify")]
 
 
@@ -174,7 +176,7 @@ def test_a_fresh_process_registers_every_published_task():
         "from partnership.celery import app; app.loader.import_default_modules(); "
         "print(json.dumps(sorted(app.tasks)))"
     )
-    result = subprocess.run(  # noqa: S603 - the interpreter running the tests, a fixed script
+    result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "partnership.settings"},
