@@ -24,6 +24,7 @@ from django.utils import timezone
 from partnership import permissions
 from partnership.enums import CollectivityUse
 from partnership.models import Collectivity, Delegation
+from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
 
@@ -314,12 +315,7 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
         if pk is None:
             new_rows.append(model(contract=contract, **values))
             continue
-        row = current[pk]
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        for name in changed:
-            setattr(row, name, values[name])
-        if changed:
-            row.save(update_fields=changed)
+        model_update(instance=current[pk], fields=values, data=values, clean=False)
     model.objects.bulk_create(new_rows)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
+from partnership.models_utils import model_update
 from partnership.text import french_date
 
 from . import task_names
@@ -79,10 +80,12 @@ def event_create(
 ) -> Event:
     """Create a draft event; ``fields`` holds the values of ``EVENT_FIELDS``."""
     _check_organiser(actor=actor, delegation=delegation)
-    event = Event(delegation=delegation, created_by=actor, status=EventStatus.DRAFT)
-    for name in EVENT_FIELDS:
-        if name in fields:
-            setattr(event, name, fields[name])
+    event = Event(
+        delegation=delegation,
+        created_by=actor,
+        status=EventStatus.DRAFT,
+        **{name: fields[name] for name in EVENT_FIELDS if name in fields},
+    )
     event.full_clean()
     event.save()
     event.mayors_associations.set(mayors_associations)
@@ -109,14 +112,7 @@ def event_update(
         raise ValidationError(
             {"capacity": f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés ({confirmed})."}
         )
-    changed = []
-    for name in EVENT_FIELDS:
-        if name in fields and getattr(locked, name) != fields[name]:
-            setattr(locked, name, fields[name])
-            changed.append(name)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
+    model_update(instance=locked, fields=EVENT_FIELDS, data=fields)
     locked.mayors_associations.set(mayors_associations)
     _promote_from_waitlist(locked)
     return locked
