@@ -3,20 +3,14 @@
 Every object a view shows comes from a queryset here: out of scope means not found (404).
 """
 
-import hashlib
-
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.tokens import token_hash
 
 from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
 from .models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 # --- Events -------------------------------------------------------------------------------------
 

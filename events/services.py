@@ -20,6 +20,7 @@ from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 from partnership.models_utils import model_update
 from partnership.text import french_date
+from partnership.tokens import token_hash
 
 from . import task_names
 from .enums import EventStatus, RegistrationStatus
@@ -33,7 +34,7 @@ from .models import (
     SpeakerExpertise,
     TimeSlot,
 )
-from .selectors import registration_is_open, token_hash, waiting_list
+from .selectors import registration_is_open, waiting_list
 
 logger = logging.getLogger(__name__)
 

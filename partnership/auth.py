@@ -1,7 +1,5 @@
 """Login with throttling of failed attempts, per e-mail address and per IP address."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
 from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts
-from .ratelimit import increment
+from .ratelimit import email_key, increment
 
 
 def is_demo_account(user) -> bool:
@@ -47,8 +45,7 @@ def client_ip(request) -> str:
 
 
 def _keys(request, email: str) -> list[str]:
-    email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return [f"login-failures:email:{email_digest}", f"login-failures:ip:{client_ip(request)}"]
+    return [email_key("login-failures", email), f"login-failures:ip:{client_ip(request)}"]
 
 
 def too_many_failures(request, email: str) -> bool:

@@ -1,5 +1,3 @@
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
@@ -13,7 +11,7 @@ from .auth import client_ip
 from .dispatch import enqueue
 from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
-from .ratelimit import allow
+from .ratelimit import allow, email_key
 from .selectors import collectivity_lookup
 from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage, user_check_collectivity
 
@@ -181,9 +179,8 @@ class ThrottledPasswordResetForm(forms.Form):
 
     def save(self, **kwargs) -> None:
         email = self.cleaned_data["email"].strip().lower()
-        digest = hashlib.sha256(email.encode()).hexdigest()
         if not allow(
-            f"password-reset:email:{digest}", limit=settings.PASSWORD_RESET_MAX_PER_EMAIL, window_seconds=3600
+            email_key("password-reset", email), limit=settings.PASSWORD_RESET_MAX_PER_EMAIL, window_seconds=3600
         ):
             return
         for user in User.objects.filter(email__iexact=email, is_active=True):

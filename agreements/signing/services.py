@@ -29,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.tokens import token_hash
 
 from .. import services as contract_services
 from ..enums import (
@@ -68,10 +69,6 @@ class Client:
 
 
 PLATFORM = Client()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _hash_code(request: SignatureRequest, code: str) -> str:
@@ -173,7 +170,7 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
     if request.status != Status.SENT or request.locked_at is not None:
         return None
     token = secrets.token_urlsafe(32)
-    request.token_hash = hash_token(token)
+    request.token_hash = token_hash(token)
     update = ["token_hash"]
     if not reminder:
         now = timezone.now()
@@ -208,7 +205,7 @@ def signature_request_for_token(token: str) -> SignatureRequest | None:
         return None
     return (
         SignatureRequest.objects.select_related("contract__delegation", "document", "party__collectivity")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
 

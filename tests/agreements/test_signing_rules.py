@@ -15,6 +15,7 @@ from agreements.enums import ContractStatus, SignatureRequestStatus
 from agreements.models import AuditChainHead, AuditEvent, SignatureRequest
 from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
+from partnership.tokens import token_hash
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal, sign, verify_identity
 from tests.helpers import text
@@ -44,7 +45,7 @@ def test_token_is_stored_only_as_hash(sent, mayor_email):
     token = link_token_for(mayor_email)
     request = sent.signature_requests.get(step=1)
     assert len(token) >= 43  # 32 random bytes, base64
-    assert request.token_hash == signing.hash_token(token)
+    assert request.token_hash == token_hash(token)
     assert not SignatureRequest.objects.filter(token_hash=token).exists()
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, EventFeedback
-from events.selectors import token_hash
 from partnership.forms import collectivity_label
 from partnership.ratelimit import allow
+from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
 
 pytestmark = pytest.mark.django_db

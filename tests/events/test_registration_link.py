@@ -7,10 +7,10 @@ from django.core import mail
 
 from events.enums import RegistrationStatus
 from events.models import EventRegistration
-from events.selectors import token_hash
 from events.tasks import send_registration_email
 from partnership.celery import app
 from partnership.models import OutboxTask
+from partnership.tokens import token_hash
 from tests.events.conftest import personal_link_token
 
 pytestmark = pytest.mark.django_db

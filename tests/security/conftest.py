@@ -12,7 +12,7 @@ from agreements.enums import DocumentKind
 from agreements.models import Internship, Study
 from agreements.signing import services as signing
 from events.models import Speaker
-from events.selectors import token_hash
+from partnership.tokens import token_hash
 from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import link_token_for
