@@ -12,6 +12,18 @@ from .enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality, R
 # Version of the consent text a speaker accepts (templates/events/includes/speaker_consent.html).
 SPEAKER_CONSENT_VERSION = "2026-01"
 ANONYMISED_SPEAKER_NAME = "Intervenant anonymisé"
+# A speaker's personal fields, listed once, with their key in the personal-data export: the profile form
+# edits them, the erasure empties them (the name becomes ``ANONYMISED_SPEAKER_NAME``), the export gives them.
+SPEAKER_PERSONAL_FIELDS = {
+    "first_name": "prenom",
+    "last_name": "nom",
+    "email": "email",
+    "phone": "telephone",
+    "organisation": "organisme",
+    "job_title": "fonction",
+    "availability": "disponibilites",
+    "bio": "presentation",
+}
 
 
 class Speaker(models.Model):

@@ -27,6 +27,7 @@ from .enums import EventStatus, RegistrationStatus
 from .models import (
     ANONYMISED_SPEAKER_NAME,
     SPEAKER_CONSENT_VERSION,
+    SPEAKER_PERSONAL_FIELDS,
     Event,
     EventFeedback,
     EventRegistration,
@@ -362,17 +363,6 @@ def feedback_submit(*, registration: EventRegistration, rating: int, comment: st
 
 # --- Speakers -----------------------------------------------------------------------------------
 
-SPEAKER_PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "organisation",
-    "job_title",
-    "availability",
-    "bio",
-)
-
 
 def _set_expertises(speaker: Speaker, themes: list[str]) -> None:
     speaker.expertises.exclude(theme__in=themes).delete()
@@ -404,7 +394,7 @@ def speaker_profile_save(
     needs_consent = speaker.consent_text_version != SPEAKER_CONSENT_VERSION
     if needs_consent and not consent:
         raise ValidationError({"consent": "Votre consentement est nécessaire pour figurer dans le réseau."})
-    for name in SPEAKER_PROFILE_FIELDS:
+    for name in SPEAKER_PERSONAL_FIELDS:
         if name in fields:
             setattr(speaker, name, fields[name])
     speaker.email = (speaker.email or user.email).strip().lower()
@@ -434,29 +424,14 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
     locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if locked.is_anonymised:
         raise ValidationError("Les données de cet intervenant ont déjà été effacées.")
-    for name in ("first_name", "email", "phone", "organisation", "job_title", "availability", "bio"):
+    for name in SPEAKER_PERSONAL_FIELDS:
         setattr(locked, name, "")
     locked.last_name = ANONYMISED_SPEAKER_NAME
     locked.is_active = False
     locked.anonymised_at = timezone.now()
     user = locked.user
     locked.user = None
-    locked.save(
-        update_fields=[
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "organisation",
-            "job_title",
-            "availability",
-            "bio",
-            "is_active",
-            "anonymised_at",
-            "user",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=[*SPEAKER_PERSONAL_FIELDS, "is_active", "anonymised_at", "user", "updated_at"])
     if user is not None:
         # The account goes too: no name or address of the person may remain.
         user.is_active = False
