@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -378,7 +377,7 @@ class ContractReturnToDraftView(ContractActionView):
             title=f"Retirer le contrat {contract.reference} de la signature ?",
             consequences=consequences,
             confirm_label="Oui, retirer de la signature",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 
@@ -402,7 +401,7 @@ class ContractTerminateView(ContractActionView):
                 "ni remis en vigueur.",
             ],
             confirm_label="Oui, résilier le contrat",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 
@@ -461,7 +460,7 @@ class SignatureReplaceView(ContractActionView):
                 arrival,
             ],
             confirm_label="Oui, remplacer le signataire",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.text import french_date as date_format
@@ -68,6 +69,9 @@ class Speaker(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:speaker_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:
@@ -162,6 +166,9 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

@@ -232,7 +232,7 @@ def _contract_label(contract) -> str:
 
 
 def _contract_url(contract) -> str:
-    return reverse("agreements:contract_detail", args=[contract.pk])
+    return contract.get_absolute_url()
 
 
 def _draft_item(contract) -> TodoItem:
@@ -346,7 +346,7 @@ def _session_week_item(session) -> TodoItem:
         f"{_plural(session.confirmed_count, 'inscrit confirmé', 'inscrits confirmés')} sur "
         f"{_plural(session.capacity, 'place', 'places')}",
     ]
-    return TodoItem(session.action.title, reverse("trainings:session_detail", args=[session.pk]), notes)
+    return TodoItem(session.action.title, session.get_absolute_url(), notes)
 
 
 def _attendance_item(session) -> TodoItem:
@@ -413,7 +413,7 @@ def _coming_item(registration) -> TodoItem:
     session = registration.session
     return TodoItem(
         _registration_label(registration),
-        reverse("trainings:session_detail", args=[session.pk]),
+        session.get_absolute_url(),
         [f"{_session_dates(session)}, {session.venue.name}"],
     )
 
@@ -424,7 +424,7 @@ def _waiting_item(registration) -> TodoItem:
     rank = "1re" if position == 1 else f"{position}e"
     return TodoItem(
         _registration_label(registration),
-        reverse("trainings:session_detail", args=[session.pk]),
+        session.get_absolute_url(),
         [f"{rank} place sur la liste d'attente", _session_dates(session)],
     )
 
@@ -457,7 +457,7 @@ def exports_ready(user, *, now=None) -> QuerySet:
 def _export_item(export) -> TodoItem:
     return TodoItem(
         f"{export.dataset_label} ({export.get_format_display()})",
-        reverse("stats:export_download", args=[export.pk]),
+        export.get_absolute_url(),
         [f"Prêt depuis le {french_date(timezone.localtime(export.finished_at), 'j F Y à H:i')}"],
     )
 
@@ -493,7 +493,7 @@ def _internship_item(internship) -> TodoItem:
         note = f"Stage {'terminé' if late else 'se terminant'} le {french_date(internship.end_date)} : à clôturer"
     return TodoItem(
         f"Stage INET – {internship.student_name} : {internship.subject}",
-        reverse("axis5:internship_detail", args=[internship.pk]),
+        internship.get_absolute_url(),
         [note],
         warning=late,
     )
@@ -502,7 +502,7 @@ def _internship_item(internship) -> TodoItem:
 def _study_item(study) -> TodoItem:
     late = study.due_on < _today()
     note = f"{'En retard : échéance' if late else 'Échéance'} le {french_date(study.due_on)}"
-    return TodoItem(f"Étude – {study.subject}", reverse("axis5:study_detail", args=[study.pk]), [note], warning=late)
+    return TodoItem(f"Étude – {study.subject}", study.get_absolute_url(), [note], warning=late)
 
 
 def national_figures() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .enums import ExportFormat, ExportStatus
 
@@ -58,6 +59,9 @@ class ExportRequest(models.Model):
 
     def __str__(self):
         return f"{self.dataset}.{self.format} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stats:export_download", args=[self.pk])
 
     @property
     def dataset_label(self) -> str:

@@ -298,7 +298,7 @@ class SessionCancelView(WorkspaceView):
                         "Une session annulée ne peut pas être rouverte.",
                     ],
                     confirm_label="Oui, annuler la session",
-                    cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+                    cancel_url=session.get_absolute_url(),
                 ),
             )
         try:
@@ -446,7 +446,7 @@ class RegistrationCancelView(WorkspaceView):
             title=f"Annuler l'inscription de {registration.full_name} ?",
             consequences=consequences,
             confirm_label="Oui, annuler l'inscription",
-            cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+            cancel_url=session.get_absolute_url(),
         )
 
     def post(self, request, pk):

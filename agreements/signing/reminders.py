@@ -6,7 +6,6 @@ Registered through ``agreements.reminders``, the module the engine discovers.
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, register
@@ -75,7 +74,7 @@ def _signature_message(log, *, expiring: bool) -> Message | None:
         request = SignatureRequest.objects.select_related("contract__delegation").get(pk=log.object_id)
         if request.status != SignatureRequestStatus.SENT:
             return None
-        url = settings.SITE_URL + reverse("agreements:contract_detail", args=[request.contract_id])
+        url = settings.SITE_URL + request.contract.get_absolute_url()
     contract = request.contract
     expires_on = timezone.localdate(request.expires_at)
     if log.audience == DELEGATION:
