@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -27,7 +26,6 @@ from .forms import (
     line_initial,
     party_initial,
 )
-from .models import Theme
 from .pdf import render_contract_pdf
 from .signing import selectors as signing_selectors
 from .signing import services as signing
@@ -116,12 +114,7 @@ class ContractFormMixin:
                 "specific_clauses": contract.specific_clauses,
                 "version": contract.version,
             }
-        themes = Theme.objects.filter(is_active=True)
-        if contract is not None:
-            # A theme retired since keeps its existing lines: offered again, else they would come back blank.
-            themes = Theme.objects.filter(
-                Q(is_active=True) | Q(pk__in=contract.programme_lines.values("theme_id"))
-            ).order_by("family", "position", "label")
+        themes = selectors.themes_offered(contract)
         # The rows come from the database only to render the page. A submission stands on its own: its
         # rows carry their ids, and the database may have changed since the page was rendered (the
         # service then refuses the stale version rather than mistake a blank extra row for a changed one).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +36,8 @@ from trainings.models import Attendance, Registration, SessionHalfDay
 from trainings.selectors import registrations_visible_to, sessions_visible_to, with_counts
 
 from . import permissions
-from .enums import INVITABLE_ROLES
-from .models import Collectivity, User
+from .enums import INVITABLE_ROLES, CollectivityKind
+from .models import Collectivity, Delegation, Department, MayorsAssociation, Region, User
 from .text import french_date, normalize_search
 
 SEARCH_LIMIT = 20
@@ -105,6 +105,36 @@ def collectivity_lookup(text: str) -> Lookup:
     if len(candidates) == 1:
         return Lookup(found=candidates[0])
     return Lookup(candidates=candidates)
+
+
+def territory_counts() -> dict:
+    """The directory in figures (regions, départements, communes, EPCIs, population, delegations, associations
+    of mayors), as the home and « À propos » pages show them. Seven queries, whatever the size of the directory."""
+    by_kind = dict(Collectivity.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    population = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).aggregate(total=Sum("population"))["total"]
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "communes": by_kind.get(CollectivityKind.COMMUNE, 0),
+        "epcis": by_kind.get(CollectivityKind.EPCI, 0),
+        "population": population or 0,
+        "delegations": Delegation.objects.count(),
+        "mayors_associations": MayorsAssociation.objects.exclude(department=None).count(),
+    }
+
+
+def delegation_by_code(code: str) -> Delegation | None:
+    """The delegation of ``code`` (« 11 », « 2A »…), or ``None``; a code that no delegation could bear finds none."""
+    return Delegation.objects.filter(code=code).first() if code.isascii() and code else None
+
+
+def delegations_by_name() -> QuerySet[Delegation]:
+    return Delegation.objects.order_by("name")
+
+
+def delegations_with_department_counts() -> QuerySet[Delegation]:
+    """Every regional delegation with its region and ``department_count``."""
+    return Delegation.objects.select_related("region").annotate(department_count=Count("departments"))
 
 
 # Items shown per block; the block's link leads to the complete list.

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from rest_framework.authtoken.models import Token
 
 from agreements.enums import ContractStatus, InternshipStatus, StudyStatus
 from agreements.models import ContractParty, Internship, PartnershipContract, ProgrammeLine, Study, Theme
@@ -596,6 +597,11 @@ def exports_of(user) -> QuerySet[ExportRequest]:
     if not (user and user.is_authenticated):
         return ExportRequest.objects.none()
     return ExportRequest.objects.filter(requested_by=user)
+
+
+def api_token_of(user) -> Token | None:
+    """``user``'s token for the detailed API, if they made one."""
+    return Token.objects.filter(user=user).first()
 
 
 def delegation_choices(user) -> list[tuple[int, str]]:

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.authtoken.models import Token
 
 from . import maps, presentation, selectors, services
 from .enums import ExportStatus
@@ -109,5 +108,5 @@ def api_token(request):
         new_key = services.api_token_regenerate(user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    token = Token.objects.filter(user=request.user).first()
+    token = selectors.api_token_of(request.user)
     return render(request, "stats/api_token.html", {"token": token, "new_key": new_key})
