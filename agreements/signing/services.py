@@ -14,6 +14,7 @@ then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
 """
 
 import datetime
+import enum
 import hashlib
 import hmac
 import logging
@@ -48,7 +49,7 @@ from .audit import audit_record
 from .emails import send_signature_code
 from .final_document import build_final_pdf
 from .models import SignatureRequest
-from .selectors import contracts_missing_final_document
+from .selectors import contracts_missing_final_document, signed_document_with_digest
 
 logger = logging.getLogger(__name__)
 
@@ -612,3 +613,61 @@ def contracts_finalize_missing(*, now=None) -> int:
                 enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
     return dispatched
+
+
+# --- Verification (the public « Vérifier un contrat signé » page) ------------------------------
+
+
+class VerdictKind(enum.StrEnum):
+    GENUINE = "genuine"  # byte for byte the sealed copy of a contract signed here
+    ALTERED = "altered"  # it bears the platform's seal, yet it is no signed copy: changed since
+    UNREADABLE = "unreadable"  # not a readable PDF: damaged, or not a contract of the platform
+    UNKNOWN = "unknown"  # a PDF the platform neither signed nor sealed
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the verification page says of a file: its kind and, when genuine, which contract and who signed."""
+
+    kind: VerdictKind
+    sha256: str
+    document: ContractDocument | None = None
+    parties: tuple = ()
+    signers: tuple = ()
+
+    @property
+    def contract(self) -> PartnershipContract | None:
+        return self.document.contract if self.document is not None else None
+
+
+def document_verify(*, content: bytes) -> Verdict:
+    """Is ``content`` a contract signed on this platform, unmodified since? Side effects: none (nothing is kept).
+
+    Genuine means: the SHA-256 of the file is that of a sealed final PDF the platform stored. Otherwise the
+    seal is inspected to tell a sealed file changed since (altered) from a file that cannot be read and from
+    a file the platform never sealed (unknown); an intact seal over a file the platform did not store is
+    taken as altered, since only stored copies are genuine.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    document = signed_document_with_digest(digest)
+    if document is not None:
+        contract = document.contract
+        return Verdict(
+            kind=VerdictKind.GENUINE,
+            sha256=digest,
+            document=document,
+            parties=tuple(contract.parties.select_related("collectivity")),
+            signers=tuple(
+                contract.signature_requests.filter(document__contract=contract, status=Status.SIGNED).order_by(
+                    "step", "signed_at"
+                )
+            ),
+        )
+    state = sealing.inspect_seal(content).state
+    if state in (sealing.SealState.MODIFIED, sealing.SealState.INTACT):
+        kind = VerdictKind.ALTERED
+    elif state == sealing.SealState.UNREADABLE:
+        kind = VerdictKind.UNREADABLE
+    else:
+        kind = VerdictKind.UNKNOWN
+    return Verdict(kind=kind, sha256=digest)
