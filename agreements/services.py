@@ -22,8 +22,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from partnership import permissions
-from partnership.enums import CollectivityUse
-from partnership.models import Collectivity, Delegation
+from partnership.enums import CollectivityUse, Role
+from partnership.models import Collectivity, Delegation, User
 from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
@@ -76,8 +76,21 @@ class LineData:
 
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
-    """The end of a contract of the default duration (three years) starting on ``start_date``."""
+    """The end of a contract of the default duration (three years) starting on ``start_date``.
+
+    The one place this is decided: the services apply it to a contract created or changed without an end
+    date, and the demonstration and the measurement dataset call it.
+    """
     return start_date + relativedelta(years=settings.CONTRACT_DEFAULT_DURATION_YEARS) - datetime.timedelta(days=1)
+
+
+def default_delegate(delegation: Delegation) -> User | None:
+    """The countersignatory a contract of ``delegation`` proposes: its délégué régional, the active agent of the
+    delegation whose function starts with « Délégué »; ``None`` when it has none. The form proposes it, the
+    user may choose another agent of the delegation."""
+    return User.objects.filter(
+        role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True, function__istartswith="délégué"
+    ).first()
 
 
 def _actor_label(actor) -> str:
@@ -380,7 +393,7 @@ def contract_update(
     expected_version: int,
     title: str,
     start_date: datetime.date,
-    end_date: datetime.date,
+    end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
     delegate=None,
@@ -399,10 +412,13 @@ def contract_update(
     Rows keep their ids, hence what hangs from them (training actions under a programme line, the
     signature requests of a party).
 
+    Without ``end_date``, the contract ends after the default duration (``default_end_date``).
+
     Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
     """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_dates(start_date, end_date)
+    end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
     # version, so the rows read below are the ones this change replaces; any refusal rolls it back.

@@ -190,7 +190,6 @@ class ContractUpdateView(ManageMixin, ContractFormMixin, View):
         if not (form.is_valid() and parties.is_valid() and lines.is_valid()):
             return self.render_forms(form, parties, lines, contract=contract, status=400)
         kwargs = self.service_kwargs(form, parties, lines)
-        kwargs["end_date"] = kwargs["end_date"] or services.default_end_date(kwargs["start_date"])
         try:
             services.contract_update(
                 contract=contract,
