@@ -9,7 +9,7 @@ recorded in the append-only ``ContractTransition`` history.
 
 import datetime
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -136,7 +137,7 @@ def _transition(contract: PartnershipContract, *, to_status: str, actor, comment
 # --- Validation ---------------------------------------------------------------------------------
 
 
-def delegation_check_can_manage_contracts(*, actor, delegation: Delegation) -> None:
+def delegation_check_can_manage_contracts(*, actor: User, delegation: Delegation) -> None:
     """Refuse ``actor`` unless they may manage the contracts of ``delegation`` (signing asks too)."""
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
@@ -338,15 +339,15 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
 @transaction.atomic
 def contract_create(
     *,
-    actor,
+    actor: User,
     delegation: Delegation,
     title: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
 ) -> PartnershipContract:
@@ -389,15 +390,15 @@ def contract_create(
 def contract_update(
     *,
     contract: PartnershipContract,
-    actor,
+    actor: User,
     expected_version: int,
     title: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
     removed_parties: Collection[int] = (),
@@ -512,7 +513,9 @@ def readiness_problems(contract: PartnershipContract) -> list[str]:
 
 
 @transaction.atomic
-def contract_submit_for_signature(*, contract: PartnershipContract, actor, comment: str = "") -> PartnershipContract:
+def contract_submit_for_signature(
+    *, contract: PartnershipContract, actor: User, comment: str = ""
+) -> PartnershipContract:
     """Draft → ready for signature: the contract's own checks, its reference, its transition.
 
     The first step of ``agreements.signing.services.contract_send_for_signature``, which then
@@ -546,7 +549,9 @@ def contract_submit_for_signature(*, contract: PartnershipContract, actor, comme
     return contract
 
 
-def contract_document_store(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+def contract_document_store(
+    *, contract: PartnershipContract, kind: str, title: str, filename: str, content: bytes, actor: User | None
+) -> ContractDocument:
     """Store ``content`` as a document of ``contract`` with its SHA-256 and size, as given, byte for byte.
 
     The one way a contract document is written: attachments here, the document presented for
@@ -567,7 +572,7 @@ def contract_document_store(*, contract, kind, title, filename, content: bytes, 
 
 
 @transaction.atomic
-def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+def contract_return_to_draft(*, contract: PartnershipContract, actor: User | None, reason: str) -> PartnershipContract:
     """Ready for signature (or signed by the collectivité only) → draft, e.g. after a refusal.
 
     The reference is kept; the next submission renders a new document to sign.
@@ -582,7 +587,9 @@ def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: st
 
 
 @transaction.atomic
-def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor=None, comment: str = ""):
+def contract_mark_signed_by_collectivity(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = ""
+) -> PartnershipContract:
     """Every collectivité has signed: ready for signature → signed by the collectivité."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED_BY_COLLECTIVITY, actor=actor, comment=comment)
@@ -590,7 +597,9 @@ def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor
 
 
 @transaction.atomic
-def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: str = "", today=None):
+def contract_mark_signed(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = "", today: datetime.date | None = None
+) -> PartnershipContract:
     """The delegation countersigned: → signed, then active at once if its start date has come."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED, actor=actor, comment=comment, signed_at=timezone.now())
@@ -601,7 +610,9 @@ def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: 
 
 
 @transaction.atomic
-def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_date: datetime.date | None = None):
+def contract_terminate(
+    *, contract: PartnershipContract, actor: User, reason: str, on_date: datetime.date | None = None
+) -> PartnershipContract:
     """Signed or active → terminated (résiliation), with its date and mandatory reason."""
     contract = _lock(contract)
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
@@ -648,7 +659,7 @@ def contracts_update_periods(
 
 @transaction.atomic
 def contract_add_amendment(
-    *, contract: PartnershipContract, actor, title: str, summary: str, new_end_date: datetime.date | None = None
+    *, contract: PartnershipContract, actor: User, title: str, summary: str, new_end_date: datetime.date | None = None
 ) -> ContractAmendment:
     """Record an avenant to a signed or active contract: the contract is never edited in place.
 
@@ -685,7 +696,9 @@ def _check_attachment(uploaded_file) -> None:
 
 
 @transaction.atomic
-def contract_attach_document(*, contract: PartnershipContract, actor, title: str, uploaded_file) -> ContractDocument:
+def contract_attach_document(
+    *, contract: PartnershipContract, actor: User, title: str, uploaded_file: UploadedFile
+) -> ContractDocument:
     """Attach a document (délibération, annex…) to a contract, whatever its state."""
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_attachment(uploaded_file)

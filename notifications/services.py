@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.models import User
 
 from . import registry, task_names
 from .enums import ReminderStatus
@@ -272,7 +273,7 @@ def reminder_unsubscribe(*, token: str) -> tuple[str, ReminderKind]:
 
 
 @transaction.atomic
-def reminder_preferences_update(*, user, enabled: Iterable[str]) -> None:
+def reminder_preferences_update(*, user: User, enabled: Iterable[str]) -> None:
     """Keep the optional kinds in ``enabled`` on for the user's address and turn the others off.
 
     Reminders a process depends on (signature, attendance) are not optional and never turned off;

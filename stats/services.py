@@ -7,6 +7,7 @@ delivered twice (Celery ``acks_late``) or run by two workers produces one file a
 import logging
 import tempfile
 from datetime import timedelta
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -75,7 +76,7 @@ def _write(export: ExportRequest, out) -> int:
     )
 
 
-def write_dataset(out, dataset: Dataset, format: str, *, user, delegation_id: int | None) -> int:
+def write_dataset(out: BinaryIO, dataset: Dataset, format: str, *, user: User, delegation_id: int | None) -> int:
     """Write ``dataset`` as ``user`` sees it into the binary file ``out``, in ``format``; return the rows.
 
     A CSV of a queryset dataset on PostgreSQL is written by the server (``COPY``); every other file

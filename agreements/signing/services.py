@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.models import User
 from partnership.tokens import token_hash
 
 from .. import services as contract_services
@@ -98,7 +99,7 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
 
 
 @transaction.atomic
-def contract_send_for_signature(*, contract: PartnershipContract, actor) -> PartnershipContract:
+def contract_send_for_signature(*, contract: PartnershipContract, actor: User) -> PartnershipContract:
     """Draft → ready for signature, then one request per collectivité signatory, e-mailed at once.
 
     Side effects: reference and transition (``contract_services.contract_submit_for_signature``);
@@ -134,7 +135,7 @@ def contract_send_for_signature(*, contract: PartnershipContract, actor) -> Part
     return contract
 
 
-def contract_render_document_for_signature(*, contract: PartnershipContract, actor) -> ContractDocument:
+def contract_render_document_for_signature(*, contract: PartnershipContract, actor: User) -> ContractDocument:
     """Render the contract PDF and keep its exact bytes and SHA-256 as the document to sign.
 
     Every request points at this document; the signers read these bytes, and the final PDF starts
@@ -211,7 +212,7 @@ def signature_request_for_token(token: str) -> SignatureRequest | None:
     )
 
 
-def refusal_reason(request: SignatureRequest, *, now=None) -> str | None:
+def refusal_reason(request: SignatureRequest, *, now: datetime.datetime | None = None) -> str | None:
     """Why this link cannot be used now, in French; ``None`` when the signer may proceed."""
     now = now or timezone.now()
     if request.status == Status.SIGNED:
@@ -444,7 +445,7 @@ def _open_request_of(contract, request_id: int) -> SignatureRequest:
 
 
 @transaction.atomic
-def signature_process_cancel(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+def signature_process_cancel(*, contract: PartnershipContract, actor: User, reason: str) -> PartnershipContract:
     """The delegation withdraws the contract from signature: pending requests are cancelled, back to draft."""
     contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
     contract_services.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
@@ -453,7 +454,7 @@ def signature_process_cancel(*, contract: PartnershipContract, actor, reason: st
 
 
 @transaction.atomic
-def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor) -> SignatureRequest:
+def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor: User) -> SignatureRequest:
     """Send a new link (and a new validity period) to a signer who has not signed; unlocks a locked link."""
     contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     request = _open_request_of(contract, request_id)
@@ -468,7 +469,7 @@ def signature_request_resend(*, contract: PartnershipContract, request_id: int, 
 
 @transaction.atomic
 def signature_request_replace_signer(
-    *, contract: PartnershipContract, request_id: int, actor, name: str, email: str, function: str
+    *, contract: PartnershipContract, request_id: int, actor: User, name: str, email: str, function: str
 ) -> SignatureRequest:
     """Hand a pending request over to another person (e.g. the mayor's deputy with delegation of signature)."""
     contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
@@ -493,7 +494,7 @@ def signature_request_replace_signer(
     return new
 
 
-def signatures_expire(*, now=None) -> dict[str, int]:
+def signatures_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Periodic: expire links past their validity and tell the delegation.
 
     Reminders before that (every N days, then before expiry) are the reminders engine's
@@ -588,7 +589,7 @@ def contract_sealing_failed(*, contract_id: int) -> bool:
     return bool(marked)
 
 
-def contracts_finalize_missing(*, now=None) -> int:
+def contracts_finalize_missing(*, now: datetime.datetime | None = None) -> int:
     """Periodic: dispatch the finalisation again for countersigned contracts still without their sealed PDF.
 
     Picks those whose last attempt (or countersignature, if none) is older than
