@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from itertools import islice
+from typing import BinaryIO
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -18,12 +19,13 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.models import Delegation, User
 
-from . import emails, tasks
+from . import emails, task_names
 from .enums import ExportFormat, ExportStatus
 from .files import copy_csv, write_csv, write_xlsx
 from .models import ExportRequest
@@ -73,7 +75,7 @@ def export_request_create(*, user: User, dataset: str, format: str, delegation_i
     export = ExportRequest.objects.create(
         requested_by=user, dataset=dataset, format=format, parameters={"delegation_id": delegation_id}
     )
-    enqueue(tasks.export_generate, export.pk)
+    enqueue(task_names.EXPORT_GENERATE, export.pk)
     return export
 
 
@@ -118,11 +120,11 @@ def _write(export: ExportRequest, out) -> int:
 
 
 def write_dataset(
-    out,
+    out: BinaryIO,
     dataset: Dataset,
     format: str,
     *,
-    user,
+    user: User,
     delegation_id: int | None,
     progress: Callable[[int], object] | None = None,
 ) -> int:
@@ -177,7 +179,7 @@ def export_generate(*, export_id: int) -> bool:
     with transaction.atomic():
         done = mine.update(status=ExportStatus.DONE, file=name, row_count=row_count, finished_at=timezone.now())
         if done:
-            enqueue(tasks.export_notify, export_id)
+            enqueue(task_names.EXPORT_NOTIFY, export_id)
     if not done:
         # Our claim went stale and another worker took the export over: its file wins.
         export.file.storage.delete(name)
@@ -226,8 +228,6 @@ def api_token_regenerate(*, user: User) -> str:
 
     Side effects: deletes the user's ``rest_framework.authtoken`` token and creates another.
     """
-    from rest_framework.authtoken.models import Token
-
     if not (user and user.is_authenticated and user.is_active):
         raise ValidationError("Connectez-vous pour obtenir un jeton d'API.")
     Token.objects.filter(user=user).delete()

@@ -161,12 +161,10 @@ def export_download(request, pk: int):
 @login_required
 def api_token(request):
     """The user's token for the detailed API: shown once, right after it is (re)generated."""
-    from rest_framework.authtoken.models import Token
-
     new_key = None
     if request.method == "POST":
         new_key = services.api_token_regenerate(user=request.user)
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    token = Token.objects.filter(user=request.user).first()
+    token = selectors.api_token_of(request.user)
     return render(request, "stats/api_token.html", {"token": token, "new_key": new_key})

@@ -57,7 +57,7 @@ def send_delegation_notice(request, kind: str) -> None:
         "locked": f"Lien de signature bloqué – contrat {contract.reference}",
         "expired": f"Lien de signature expiré – contrat {contract.reference}",
     }
-    url = settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk])
+    url = settings.SITE_URL + contract.get_absolute_url()
     _send(
         subjects[kind],
         "agreements/emails/delegation_notice.txt",
@@ -78,7 +78,7 @@ def send_final_document(contract, document) -> None:
             "contract": contract,
             "document": document,
             "verification_url": settings.SITE_URL + reverse("signing:verify"),
-            "contract_url": settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk]),
+            "contract_url": settings.SITE_URL + contract.get_absolute_url(),
         },
         sorted(recipients),
         attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],

@@ -1,5 +1,7 @@
 """Page images of a contract document, so that it reads on any screen (phones show no PDF in a page)."""
 
+import io
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -7,7 +9,7 @@ PREVIEW_SCALE = 1.6  # about 115 dpi: legible on a phone, light enough to load
 
 
 def page_count(document) -> int:
-    import pypdfium2
+    import pypdfium2  # noqa: PLC0415 — native library, loaded by the pages that show a document
 
     with document.file.open("rb") as handle:
         pdf = pypdfium2.PdfDocument(handle.read())
@@ -19,9 +21,7 @@ def page_count(document) -> int:
 
 def page_png(document, number: int) -> bytes | None:
     """PNG of page ``number`` (1-based), rendered once and kept in storage beside the document."""
-    import io
-
-    import pypdfium2
+    import pypdfium2  # noqa: PLC0415 — native library, loaded by the pages that show a document
 
     path = f"contracts/previews/{document.sha256}/{number}.png"
     if default_storage.exists(path):

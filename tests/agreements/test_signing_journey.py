@@ -3,13 +3,22 @@
 import io
 
 import pytest
+from asn1crypto import pem, x509
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
 
 from agreements.enums import ContractStatus, DocumentKind, SignatureRequestStatus
 from agreements.models import AuditEvent
+from agreements.pdf import render_contract_pdf
+from agreements.signing.sealing import platform_certificate_pem
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import link_token_for, portal, sign, verify_identity
 from tests.factories import UserFactory
@@ -59,7 +68,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     shown = b"".join(mayor.get(portal(token, "document")).streaming_content)
     assert shown == document.file.read()
     # Every page is also shown as an image, for screens that show no PDF.
-    from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(shown)).pages)
     assert page.count('class="document-page"') == pages
@@ -87,7 +95,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
     # The public verification page recognises it...
     anonymous = Client()
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = anonymous.post(reverse("signing:verify"), {"file": SimpleUploadedFile("contrat.pdf", final_bytes)})
     page = text(response)
@@ -103,13 +110,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     assert "Document altéré" in page
 
     # The seal validates in pyHanko against the platform certificate.
-    from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    from agreements.signing.sealing import platform_certificate_pem
 
     root = x509.Certificate.load(pem.unarmor(platform_certificate_pem())[2])
     signature = PdfFileReader(io.BytesIO(final_bytes)).embedded_signatures[0]
@@ -126,9 +126,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
 
 def test_unsigned_pdf_is_unknown_and_garbage_is_unreadable(client, delegation_staff, commune):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from agreements.pdf import render_contract_pdf
 
     unsigned = render_contract_pdf(make_contract(actor=delegation_staff, collectivities=[commune]))
     response = client.post(reverse("signing:verify"), {"file": SimpleUploadedFile("x.pdf", unsigned)})
