@@ -9,7 +9,7 @@ recorded in the append-only ``ContractTransition`` history.
 
 import datetime
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -17,13 +17,15 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from partnership import permissions
-from partnership.enums import CollectivityUse
-from partnership.models import Collectivity, Delegation
+from partnership.enums import CollectivityUse, Role
+from partnership.models import Collectivity, Delegation, User
+from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
 
@@ -75,8 +77,21 @@ class LineData:
 
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
-    """The end of a contract of the default duration (three years) starting on ``start_date``."""
+    """The end of a contract of the default duration (three years) starting on ``start_date``.
+
+    The one place this is decided: the services apply it to a contract created or changed without an end
+    date, and the demonstration and the measurement dataset call it.
+    """
     return start_date + relativedelta(years=settings.CONTRACT_DEFAULT_DURATION_YEARS) - datetime.timedelta(days=1)
+
+
+def default_delegate(delegation: Delegation) -> User | None:
+    """The countersignatory a contract of ``delegation`` proposes: its délégué régional, the active agent of the
+    delegation whose function starts with « Délégué »; ``None`` when it has none. The form proposes it, the
+    user may choose another agent of the delegation."""
+    return User.objects.filter(
+        role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True, function__istartswith="délégué"
+    ).first()
 
 
 def _actor_label(actor) -> str:
@@ -122,7 +137,7 @@ def _transition(contract: PartnershipContract, *, to_status: str, actor, comment
 # --- Validation ---------------------------------------------------------------------------------
 
 
-def delegation_check_can_manage_contracts(*, actor, delegation: Delegation) -> None:
+def delegation_check_can_manage_contracts(*, actor: User, delegation: Delegation) -> None:
     """Refuse ``actor`` unless they may manage the contracts of ``delegation`` (signing asks too)."""
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
@@ -314,12 +329,7 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
         if pk is None:
             new_rows.append(model(contract=contract, **values))
             continue
-        row = current[pk]
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        for name in changed:
-            setattr(row, name, values[name])
-        if changed:
-            row.save(update_fields=changed)
+        model_update(instance=current[pk], fields=values, data=values, clean=False)
     model.objects.bulk_create(new_rows)
 
 
@@ -329,15 +339,15 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
 @transaction.atomic
 def contract_create(
     *,
-    actor,
+    actor: User,
     delegation: Delegation,
     title: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
 ) -> PartnershipContract:
@@ -380,15 +390,15 @@ def contract_create(
 def contract_update(
     *,
     contract: PartnershipContract,
-    actor,
+    actor: User,
     expected_version: int,
     title: str,
     start_date: datetime.date,
-    end_date: datetime.date,
+    end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
     removed_parties: Collection[int] = (),
@@ -403,10 +413,13 @@ def contract_update(
     Rows keep their ids, hence what hangs from them (training actions under a programme line, the
     signature requests of a party).
 
+    Without ``end_date``, the contract ends after the default duration (``default_end_date``).
+
     Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
     """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_dates(start_date, end_date)
+    end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
     # version, so the rows read below are the ones this change replaces; any refusal rolls it back.
@@ -500,7 +513,9 @@ def readiness_problems(contract: PartnershipContract) -> list[str]:
 
 
 @transaction.atomic
-def contract_submit_for_signature(*, contract: PartnershipContract, actor, comment: str = "") -> PartnershipContract:
+def contract_submit_for_signature(
+    *, contract: PartnershipContract, actor: User, comment: str = ""
+) -> PartnershipContract:
     """Draft → ready for signature: the contract's own checks, its reference, its transition.
 
     The first step of ``agreements.signing.services.contract_send_for_signature``, which then
@@ -534,7 +549,9 @@ def contract_submit_for_signature(*, contract: PartnershipContract, actor, comme
     return contract
 
 
-def contract_document_store(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+def contract_document_store(
+    *, contract: PartnershipContract, kind: str, title: str, filename: str, content: bytes, actor: User | None
+) -> ContractDocument:
     """Store ``content`` as a document of ``contract`` with its SHA-256 and size, as given, byte for byte.
 
     The one way a contract document is written: attachments here, the document presented for
@@ -555,7 +572,7 @@ def contract_document_store(*, contract, kind, title, filename, content: bytes, 
 
 
 @transaction.atomic
-def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+def contract_return_to_draft(*, contract: PartnershipContract, actor: User | None, reason: str) -> PartnershipContract:
     """Ready for signature (or signed by the collectivité only) → draft, e.g. after a refusal.
 
     The reference is kept; the next submission renders a new document to sign.
@@ -570,7 +587,9 @@ def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: st
 
 
 @transaction.atomic
-def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor=None, comment: str = ""):
+def contract_mark_signed_by_collectivity(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = ""
+) -> PartnershipContract:
     """Every collectivité has signed: ready for signature → signed by the collectivité."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED_BY_COLLECTIVITY, actor=actor, comment=comment)
@@ -578,7 +597,9 @@ def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor
 
 
 @transaction.atomic
-def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: str = "", today=None):
+def contract_mark_signed(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = "", today: datetime.date | None = None
+) -> PartnershipContract:
     """The delegation countersigned: → signed, then active at once if its start date has come."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED, actor=actor, comment=comment, signed_at=timezone.now())
@@ -589,7 +610,9 @@ def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: 
 
 
 @transaction.atomic
-def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_date: datetime.date | None = None):
+def contract_terminate(
+    *, contract: PartnershipContract, actor: User, reason: str, on_date: datetime.date | None = None
+) -> PartnershipContract:
     """Signed or active → terminated (résiliation), with its date and mandatory reason."""
     contract = _lock(contract)
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
@@ -636,7 +659,7 @@ def contracts_update_periods(
 
 @transaction.atomic
 def contract_add_amendment(
-    *, contract: PartnershipContract, actor, title: str, summary: str, new_end_date: datetime.date | None = None
+    *, contract: PartnershipContract, actor: User, title: str, summary: str, new_end_date: datetime.date | None = None
 ) -> ContractAmendment:
     """Record an avenant to a signed or active contract: the contract is never edited in place.
 
@@ -673,7 +696,9 @@ def _check_attachment(uploaded_file) -> None:
 
 
 @transaction.atomic
-def contract_attach_document(*, contract: PartnershipContract, actor, title: str, uploaded_file) -> ContractDocument:
+def contract_attach_document(
+    *, contract: PartnershipContract, actor: User, title: str, uploaded_file: UploadedFile
+) -> ContractDocument:
     """Attach a document (délibération, annex…) to a contract, whatever its state."""
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_attachment(uploaded_file)

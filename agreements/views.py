@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
+from trainings.selectors import delivered_trainee_days_by_line
 
 from . import selectors, services
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
@@ -27,7 +26,7 @@ from .forms import (
     line_initial,
     party_initial,
 )
-from .models import Theme
+from .pdf import render_contract_pdf
 from .signing import selectors as signing_selectors
 from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
@@ -115,12 +114,7 @@ class ContractFormMixin:
                 "specific_clauses": contract.specific_clauses,
                 "version": contract.version,
             }
-        themes = Theme.objects.filter(is_active=True)
-        if contract is not None:
-            # A theme retired since keeps its existing lines: offered again, else they would come back blank.
-            themes = Theme.objects.filter(
-                Q(is_active=True) | Q(pk__in=contract.programme_lines.values("theme_id"))
-            ).order_by("family", "position", "label")
+        themes = selectors.themes_offered(contract)
         # The rows come from the database only to render the page. A submission stands on its own: its
         # rows carry their ids, and the database may have changed since the page was rendered (the
         # service then refuses the stale version rather than mistake a blank extra row for a changed one).
@@ -137,8 +131,6 @@ class ContractFormMixin:
         )
 
     def render_forms(self, form, parties, lines, *, contract=None, status=200):
-        from django.shortcuts import render
-
         return render(
             self.request,
             self.template_name,
@@ -198,7 +190,6 @@ class ContractUpdateView(ManageMixin, ContractFormMixin, View):
         if not (form.is_valid() and parties.is_valid() and lines.is_valid()):
             return self.render_forms(form, parties, lines, contract=contract, status=400)
         kwargs = self.service_kwargs(form, parties, lines)
-        kwargs["end_date"] = kwargs["end_date"] or services.default_end_date(kwargs["start_date"])
         try:
             services.contract_update(
                 contract=contract,
@@ -227,7 +218,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         can_manage = permissions.can_manage_delegation(user, contract.delegation_id)
         lines = list(contract.programme_lines.all())
-        delivered = _delivered_by_line(contract)
+        delivered = delivered_trainee_days_by_line(contract)
         for line in lines:
             line.delivered_trainee_days = delivered.get(line.pk, 0)
         documents = list(contract.documents.all())
@@ -253,15 +244,6 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
             }
         )
         return context
-
-
-def _delivered_by_line(contract) -> dict:
-    """Trainee-days delivered per programme line, once the trainings app provides them."""
-    try:
-        from trainings.selectors import delivered_trainee_days_by_line
-    except ImportError:
-        return {}
-    return delivered_trainee_days_by_line(contract)
 
 
 class ContractPdfView(LoginRequiredMixin, View):
@@ -300,7 +282,6 @@ class ContractPdfView(LoginRequiredMixin, View):
             request.user, contract.delegation_id
         ) and not permissions.can_read_everything(request.user):
             raise Http404
-        from .pdf import render_contract_pdf
 
         response = HttpResponse(render_contract_pdf(contract), content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="contrat-brouillon.pdf"'
@@ -388,7 +369,7 @@ class ContractReturnToDraftView(ContractActionView):
             title=f"Retirer le contrat {contract.reference} de la signature ?",
             consequences=consequences,
             confirm_label="Oui, retirer de la signature",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 
@@ -412,7 +393,7 @@ class ContractTerminateView(ContractActionView):
                 "ni remis en vigueur.",
             ],
             confirm_label="Oui, résilier le contrat",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 
@@ -471,7 +452,7 @@ class SignatureReplaceView(ContractActionView):
                 arrival,
             ],
             confirm_label="Oui, remplacer le signataire",
-            cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+            cancel_url=contract.get_absolute_url(),
         )
 
 

@@ -18,13 +18,16 @@ from django.utils import timezone
 from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
+from partnership.models_utils import model_update
 from partnership.text import french_date
+from partnership.tokens import token_hash
 
-from . import tasks
+from . import task_names
 from .enums import EventStatus, RegistrationStatus
 from .models import (
     ANONYMISED_SPEAKER_NAME,
     SPEAKER_CONSENT_VERSION,
+    SPEAKER_PERSONAL_FIELDS,
     Event,
     EventFeedback,
     EventRegistration,
@@ -32,7 +35,7 @@ from .models import (
     SpeakerExpertise,
     TimeSlot,
 )
-from .selectors import registration_is_open, token_hash, waiting_list
+from .selectors import registration_is_open, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +82,12 @@ def event_create(
 ) -> Event:
     """Create a draft event; ``fields`` holds the values of ``EVENT_FIELDS``."""
     _check_organiser(actor=actor, delegation=delegation)
-    event = Event(delegation=delegation, created_by=actor, status=EventStatus.DRAFT)
-    for name in EVENT_FIELDS:
-        if name in fields:
-            setattr(event, name, fields[name])
+    event = Event(
+        delegation=delegation,
+        created_by=actor,
+        status=EventStatus.DRAFT,
+        **{name: fields[name] for name in EVENT_FIELDS if name in fields},
+    )
     event.full_clean()
     event.save()
     event.mayors_associations.set(mayors_associations)
@@ -109,14 +114,7 @@ def event_update(
         raise ValidationError(
             {"capacity": f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés ({confirmed})."}
         )
-    changed = []
-    for name in EVENT_FIELDS:
-        if name in fields and getattr(locked, name) != fields[name]:
-            setattr(locked, name, fields[name])
-            changed.append(name)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
+    model_update(instance=locked, fields=EVENT_FIELDS, data=fields)
     locked.mayors_associations.set(mayors_associations)
     _promote_from_waitlist(locked)
     return locked
@@ -144,7 +142,7 @@ def event_cancel(*, event: Event, actor: User) -> None:
         status=EventStatus.CANCELLED, updated_at=timezone.now()
     ):
         raise ValidationError("Cet événement est déjà annulé.")
-    enqueue(tasks.send_event_cancelled_emails, event.pk)
+    enqueue(task_names.SEND_EVENT_CANCELLED_EMAILS, event.pk)
 
 
 @transaction.atomic
@@ -262,7 +260,7 @@ def registration_create(
             registration.save()
     except IntegrityError as exc:
         raise duplicate_error from exc
-    enqueue(tasks.send_registration_email, registration.pk)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration.pk)
     return registration
 
 
@@ -299,7 +297,7 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        enqueue(tasks.send_promotion_email, registration.pk)
+        enqueue(task_names.SEND_PROMOTION_EMAIL, registration.pk)
     return promoted
 
 
@@ -365,17 +363,6 @@ def feedback_submit(*, registration: EventRegistration, rating: int, comment: st
 
 # --- Speakers -----------------------------------------------------------------------------------
 
-SPEAKER_PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "organisation",
-    "job_title",
-    "availability",
-    "bio",
-)
-
 
 def _set_expertises(speaker: Speaker, themes: list[str]) -> None:
     speaker.expertises.exclude(theme__in=themes).delete()
@@ -407,7 +394,7 @@ def speaker_profile_save(
     needs_consent = speaker.consent_text_version != SPEAKER_CONSENT_VERSION
     if needs_consent and not consent:
         raise ValidationError({"consent": "Votre consentement est nécessaire pour figurer dans le réseau."})
-    for name in SPEAKER_PROFILE_FIELDS:
+    for name in SPEAKER_PERSONAL_FIELDS:
         if name in fields:
             setattr(speaker, name, fields[name])
     speaker.email = (speaker.email or user.email).strip().lower()
@@ -437,29 +424,14 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
     locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if locked.is_anonymised:
         raise ValidationError("Les données de cet intervenant ont déjà été effacées.")
-    for name in ("first_name", "email", "phone", "organisation", "job_title", "availability", "bio"):
+    for name in SPEAKER_PERSONAL_FIELDS:
         setattr(locked, name, "")
     locked.last_name = ANONYMISED_SPEAKER_NAME
     locked.is_active = False
     locked.anonymised_at = timezone.now()
     user = locked.user
     locked.user = None
-    locked.save(
-        update_fields=[
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "organisation",
-            "job_title",
-            "availability",
-            "bio",
-            "is_active",
-            "anonymised_at",
-            "user",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=[*SPEAKER_PERSONAL_FIELDS, "is_active", "anonymised_at", "user", "updated_at"])
     if user is not None:
         # The account goes too: no name or address of the person may remain.
         user.is_active = False

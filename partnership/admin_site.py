@@ -13,9 +13,11 @@ from .viewutils import CONFIRM_FIELD, add_service_errors
 
 
 class PartnershipAdminSite(admin.AdminSite):
+    """``admin.site``: its titles are set here and nowhere else."""
+
     site_header = "Administration du partenariat CNFPT – AMF"
     site_title = "Partenariat CNFPT – AMF"
-    index_title = "Accord-cadre, contrats, événements, intervenants"
+    index_title = "Accord-cadre, événements, intervenants et statistiques"
 
     def has_permission(self, request):
         return permissions.can_use_admin(request.user)

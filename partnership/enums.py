@@ -10,6 +10,10 @@ class Role(models.TextChoices):
     SPEAKER = "speaker", "Intervenant"
 
 
+# Roles staff may invite: the people of a collectivité.
+INVITABLE_ROLES = (Role.HR_CONTACT, Role.SIGNATORY)
+
+
 class SignatoryFunction(models.TextChoices):
     MAYOR = "maire", "Maire"
     PRESIDENT = "president", "Président(e)"

@@ -7,6 +7,8 @@ Object-level reads go through the selectors, which build on the scope functions 
 an object out of scope is simply not found (404), never "forbidden".
 """
 
+from django.urls import NoReverseMatch, reverse
+
 from .enums import Role
 
 # Models AMF staff may change in the admin (app_label.model_name); every other model is read-only.
@@ -118,8 +120,6 @@ def admin_can_change(user, opts) -> bool:
 
 def navigation_for(user) -> list[tuple[str, str]]:
     """(url name, label) of the main menu entries ``user`` may follow, in display order."""
-    from django.urls import NoReverseMatch, reverse
-
     candidates: list[tuple[str, str, bool]] = [
         ("home", "Accueil", True),
         ("todo", "À faire", _active(user)),

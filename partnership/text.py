@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.formats import date_format
 from unidecode import unidecode
 
 # Elided articles glue to their word, as people type them both ways: « L'Haÿ » is « lhay » and « l hay ».
@@ -51,8 +52,6 @@ def french_date(value, fmt: str = "j F Y") -> str:
 
     Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
     """
-    from django.utils.formats import date_format
-
     if value in (None, ""):
         return ""
     if getattr(value, "day", None) == 1:

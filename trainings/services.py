@@ -19,16 +19,27 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from agreements.models import ProgrammeLine, Theme
 from partnership import permissions
 from partnership.dispatch import enqueue
 from partnership.enums import CollectivityUse
-from partnership.models import Collectivity
+from partnership.models import Collectivity, Delegation, User
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label
 
+from . import task_names
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
-from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
+from .models import (
+    Attendance,
+    CalendarFeed,
+    Registration,
+    Session,
+    SessionHalfDay,
+    TrainingAction,
+    TrainingScheme,
+    _new_token,
+)
 from .selectors import sessions_visible_to, trainer_user_ids, waiting_list
 
 logger = logging.getLogger(__name__)
@@ -37,9 +48,7 @@ DUPLICATE_AGENT = "Cet agent (même adresse e-mail) est déjà inscrit à cette 
 
 
 def _queue_email(registration_id: int, kind: str) -> None:
-    from .tasks import send_registration_email
-
-    enqueue(send_registration_email, registration_id, kind)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration_id, kind)
 
 
 def _format_date(value: date) -> str:
@@ -52,16 +61,16 @@ def _format_date(value: date) -> str:
 @transaction.atomic
 def training_action_create(
     *,
-    actor,
-    delegation,
+    actor: User,
+    delegation: Delegation,
     title: str,
-    scheme,
-    theme,
+    scheme: TrainingScheme,
+    theme: Theme,
     mode: str,
     audience: Iterable[str],
     duration_days: Decimal,
     objectives: str = "",
-    programme_line=None,
+    programme_line: ProgrammeLine | None = None,
 ) -> TrainingAction:
     """Create a training action of ``delegation``, under ``programme_line`` or in the catalogue.
 
@@ -122,10 +131,10 @@ def _check_venue(venue) -> None:
 @transaction.atomic
 def session_create(
     *,
-    actor,
+    actor: User,
     action: TrainingAction,
     half_days: Iterable[tuple[date, str]],
-    venue,
+    venue: Collectivity,
     capacity: int,
     address: str = "",
     trainers: Iterable = (),
@@ -162,10 +171,10 @@ def session_create(
 @transaction.atomic
 def session_update(
     *,
-    actor,
+    actor: User,
     session: Session,
     capacity: int,
-    venue,
+    venue: Collectivity,
     address: str = "",
     half_days: Iterable[tuple[date, str]] | None = None,
     trainers: Iterable | None = None,
@@ -220,7 +229,7 @@ def session_update(
 
 
 @transaction.atomic
-def session_cancel(*, actor, session: Session) -> Session:
+def session_cancel(*, actor: User, session: Session) -> Session:
     """Cancel a session that has not started.
 
     Side effects: cancels its confirmed and waiting registrations and e-mails those agents.
@@ -271,14 +280,14 @@ def _fill_from_waiting_list(session: Session) -> list[int]:
 @transaction.atomic
 def registration_create(
     *,
-    actor,
+    actor: User,
     session: Session,
     first_name: str,
     last_name: str,
     email: str,
     category: str,
     job: str = "",
-    employer=None,
+    employer: Collectivity | None = None,
 ) -> Registration:
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
@@ -380,7 +389,7 @@ def _row_message(error: ValidationError) -> str:
 
 
 @transaction.atomic
-def registration_create_many(*, actor, session: Session, agents: list[AgentRow]) -> list[Registration]:
+def registration_create_many(*, actor: User, session: Session, agents: list[AgentRow]) -> list[Registration]:
     """Register several agents of ``session`` at once: all of them or none.
 
     Each row goes through ``registration_create`` (same scope, capacity and employer rules), in the
@@ -437,7 +446,7 @@ def _header_key(cell: str) -> str:
     return cell.strip().lower().replace("é", "e").replace("-", "").replace(" ", "")
 
 
-def registration_csv_columns(actor) -> list[str]:
+def registration_csv_columns(actor: User) -> list[str]:
     """The columns of the agents file: CNFPT staff also name each agent's employer (INSEE or SIREN)."""
     if permissions.is_hr_contact(actor):
         return REGISTRATION_CSV_COLUMNS
@@ -445,7 +454,7 @@ def registration_csv_columns(actor) -> list[str]:
 
 
 @transaction.atomic
-def registration_import_csv(*, actor, session: Session, content: bytes) -> list[Registration]:
+def registration_import_csv(*, actor: User, session: Session, content: bytes) -> list[Registration]:
     """Register the agents listed in a CSV file (``;``-separated, UTF-8 with or without BOM).
 
     The header line names the columns of ``registration_csv_columns``; line numbers in the errors
@@ -503,7 +512,7 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
 
 
 @transaction.atomic
-def registration_cancel(*, actor, registration: Registration) -> list[int]:
+def registration_cancel(*, actor: User, registration: Registration) -> list[int]:
     """Cancel a registration before the session starts; returns the ids of the promoted agents.
 
     Side effects: locks the session row; e-mails the cancelled agent; when a confirmed place frees,
@@ -600,7 +609,7 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
 
 
 @transaction.atomic
-def attendance_record(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
+def attendance_record(*, actor: User, session: Session, marks: dict[tuple[int, int], str]) -> int:
     """Record the feuille d'émargement of a session for the whole group at once.
 
     ``marks`` maps (registration id, half-day id) to a status (or "" to erase it). All or nothing:
@@ -646,7 +655,7 @@ def _parse_date(value: str) -> date | None:
 
 
 @transaction.atomic
-def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
+def attendance_import_csv(*, actor: User, session: Session, content: bytes) -> int:
     """Import attendance from a CSV file ``email;date;demi-journee;statut`` (header line first).
 
     All or nothing: every faulty line is reported by its number and nothing is imported.
@@ -722,7 +731,7 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
 
 
 @transaction.atomic
-def calendar_feed_regenerate(*, actor, delegation) -> CalendarFeed:
+def calendar_feed_regenerate(*, actor: User, delegation: Delegation) -> CalendarFeed:
     """Give ``delegation``'s iCalendar feed a new secret token (the old link stops working).
 
     Side effects: every subscribed calendar must use the new link.
@@ -737,7 +746,7 @@ def calendar_feed_regenerate(*, actor, delegation) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_get_or_create(*, delegation) -> CalendarFeed:
+def calendar_feed_get_or_create(*, delegation: Delegation) -> CalendarFeed:
     """The feed of ``delegation``, created on first use. Side effects: may create the token row."""
     feed, _created = CalendarFeed.objects.get_or_create(delegation=delegation)
     return feed

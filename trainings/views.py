@@ -5,7 +5,6 @@ Objects are always fetched through the selectors: what is out of the user's scop
 
 import calendar
 import datetime
-import hmac
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,6 +19,7 @@ from django.views import View
 from partnership import permissions
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
+from partnership.selectors import delegation_by_code, delegations_by_name
 from partnership.text import count_label
 from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation
 
@@ -35,7 +35,6 @@ from .forms import (
     TrainingActionForm,
     format_half_days,
 )
-from .models import CalendarFeed, SessionHalfDay
 
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -90,12 +89,7 @@ class WorkspaceView(LoginRequiredMixin, View):
 class SessionListView(WorkspaceView):
     def get(self, request):
         past = request.GET.get("periode") == "passees"
-        today = timezone.localdate()
-        sessions = selectors.with_counts(selectors.sessions_visible_to(request.user))
-        if past:
-            sessions = sessions.filter(end_date__lt=today).order_by("-start_date", "-pk")
-        else:
-            sessions = sessions.filter(end_date__gte=today).order_by("start_date", "pk")
+        sessions = selectors.session_list(request.user, past=past, today=timezone.localdate())
         page = Paginator(sessions, 50).get_page(request.GET.get("page"))
         return render(
             request,
@@ -122,15 +116,7 @@ class SessionCalendarView(WorkspaceView):
         except ValueError:
             first = today.replace(day=1)
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-        half_days = (
-            SessionHalfDay.objects.filter(
-                session__in=selectors.sessions_visible_to(request.user).values("pk"),
-                date__gte=weeks[0][0],
-                date__lte=weeks[-1][-1],
-            )
-            .select_related("session__action", "session__venue")
-            .order_by("date", "period", "session__action__title")
-        )
+        half_days = selectors.calendar_half_days(request.user, first=weeks[0][0], last=weeks[-1][-1])
         by_day: dict = {}
         for half_day in half_days:
             by_day.setdefault(half_day.date, []).append(half_day)
@@ -298,7 +284,7 @@ class SessionCancelView(WorkspaceView):
                         "Une session annulée ne peut pas être rouverte.",
                     ],
                     confirm_label="Oui, annuler la session",
-                    cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+                    cancel_url=session.get_absolute_url(),
                 ),
             )
         try:
@@ -335,13 +321,11 @@ class ActionCreateView(WorkspaceView):
             return request.user.delegation
         if permissions.is_national_staff(request.user):
             code = request.GET.get("delegation", "")
-            return Delegation.objects.filter(code=code).first() if code.isascii() and code else None
+            return delegation_by_code(code)
         raise Http404
 
     def _choose_delegation(self, request):
-        return render(
-            request, "trainings/action_choose_delegation.html", {"delegations": Delegation.objects.order_by("name")}
-        )
+        return render(request, "trainings/action_choose_delegation.html", {"delegations": delegations_by_name()})
 
     def get(self, request):
         delegation = self._delegation(request)
@@ -446,7 +430,7 @@ class RegistrationCancelView(WorkspaceView):
             title=f"Annuler l'inscription de {registration.full_name} ?",
             consequences=consequences,
             confirm_label="Oui, annuler l'inscription",
-            cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+            cancel_url=session.get_absolute_url(),
         )
 
     def post(self, request, pk):
@@ -573,17 +557,10 @@ class AttendanceImportView(WorkspaceView):
 
 def calendar_feed_view(request, code):
     """The iCalendar feed of a delegation, for calendar apps: the secret token replaces a login."""
-    delegation = get_object_or_404(Delegation, code=code)
-    feed = CalendarFeed.objects.filter(delegation=delegation).first()
-    token = request.GET.get("jeton", "")
-    if feed is None or not hmac.compare_digest(feed.token.encode(), token.encode()):
+    delegation = selectors.calendar_feed_delegation(code=code, token=request.GET.get("jeton", ""))
+    if delegation is None:
         raise Http404
-    since = timezone.localdate() - datetime.timedelta(days=365)
-    half_days = (
-        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=since)
-        .select_related("session__action", "session__venue")
-        .order_by("date", "period")
-    )
+    half_days = selectors.calendar_feed_half_days(delegation, today=timezone.localdate())
     response = HttpResponse(calendar_feed(delegation, half_days), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="formations-{delegation.code}.ics"'
     return response

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from partnership import permissions
 from partnership.models import User
+from partnership.models_utils import model_update
 
 from ..enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
@@ -47,23 +48,13 @@ def _sources(transitions: dict, target: str) -> set[str]:
     return {source for source, targets in transitions.items() if target in targets}
 
 
-def _apply(instance, fields: dict[str, Any], names: tuple[str, ...]) -> list[str]:
-    changed = []
-    for name in names:
-        if name in fields and getattr(instance, name) != fields[name]:
-            setattr(instance, name, fields[name])
-            changed.append(name)
-    return changed
-
-
 # --- Internships --------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def internship_create(*, actor: User, fields: dict[str, Any]) -> Internship:
     _require_change(actor)
-    internship = Internship(status=InternshipStatus.PLANNED)
-    _apply(internship, fields, INTERNSHIP_FIELDS)
+    internship = Internship(status=InternshipStatus.PLANNED, **{n: fields[n] for n in INTERNSHIP_FIELDS if n in fields})
     internship.full_clean()
     internship.save()
     return internship
@@ -75,10 +66,7 @@ def internship_update(*, internship: Internship, actor: User, fields: dict[str, 
     locked = Internship.objects.select_for_update().get(pk=internship.pk)
     if locked.status == InternshipStatus.CANCELLED:
         raise ValidationError("Un stage annulé ne peut plus être modifié.")
-    changed = _apply(locked, fields, INTERNSHIP_FIELDS)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=changed)
+    model_update(instance=locked, fields=INTERNSHIP_FIELDS, data=fields)
     return locked
 
 
@@ -107,8 +95,7 @@ def internship_transition(*, internship: Internship, actor: User, target: str) -
 @transaction.atomic
 def study_create(*, actor: User, fields: dict[str, Any]) -> Study:
     _require_change(actor)
-    study = Study(status=StudyStatus.REQUESTED, created_by=actor)
-    _apply(study, fields, STUDY_FIELDS)
+    study = Study(status=StudyStatus.REQUESTED, created_by=actor, **{n: fields[n] for n in STUDY_FIELDS if n in fields})
     study.full_clean()
     study.save()
     return study
@@ -120,10 +107,7 @@ def study_update(*, study: Study, actor: User, fields: dict[str, Any]) -> Study:
     locked = Study.objects.select_for_update().get(pk=study.pk)
     if locked.status in (StudyStatus.DELIVERED, StudyStatus.CANCELLED):
         raise ValidationError("Une étude livrée ou abandonnée ne peut plus être modifiée.")
-    changed = _apply(locked, fields, STUDY_FIELDS)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=changed)
+    model_update(instance=locked, fields=STUDY_FIELDS, data=fields)
     return locked
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
@@ -26,8 +27,9 @@ from .models import Internship, Study
 from .services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
 
 
-def _edit(request, form, *, save, detail_url: str, title: str, success: str):
-    """Render the create/edit form; on a valid POST call ``save(cleaned_data)`` (a service) and redirect."""
+def _edit(request, form, *, save, list_url: str, title: str, success: str):
+    """Render the create/edit form; on a valid POST call ``save(cleaned_data)`` (a service) and redirect to the
+    object's page. « Annuler » goes back to the object's page when editing, to ``list_url`` when creating."""
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form.cleaned_data)
@@ -35,8 +37,10 @@ def _edit(request, form, *, save, detail_url: str, title: str, success: str):
             add_service_errors(form, exc)
         else:
             messages.success(request, success)
-            return redirect(detail_url, pk=obj.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": title})
+            return redirect(obj)
+    instance = form.instance
+    cancel_url = instance.get_absolute_url() if instance.pk else reverse(list_url)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 def _list(request, queryset, template, statuses):
@@ -89,7 +93,7 @@ def internship_create(request):
         request,
         InternshipForm(request.POST or None),
         save=lambda fields: services.internship_create(actor=request.user, fields=fields),
-        detail_url="axis5:internship_detail",
+        list_url="axis5:internship_list",
         title="Nouveau stage INET",
         success="Stage enregistré.",
     )
@@ -102,7 +106,7 @@ def internship_edit(request, pk: int):
         request,
         InternshipForm(request.POST or None, instance=internship),
         save=lambda fields: services.internship_update(internship=internship, actor=request.user, fields=fields),
-        detail_url="axis5:internship_detail",
+        list_url="axis5:internship_list",
         title=f"Modifier le stage : {internship}",
         success="Stage enregistré.",
     )
@@ -175,7 +179,7 @@ def study_create(request):
         request,
         StudyForm(request.POST or None),
         save=lambda fields: services.study_create(actor=request.user, fields=fields),
-        detail_url="axis5:study_detail",
+        list_url="axis5:study_list",
         title="Nouvelle étude pour l'AMF",
         success="Étude enregistrée.",
     )
@@ -188,7 +192,7 @@ def study_edit(request, pk: int):
         request,
         StudyForm(request.POST or None, instance=study),
         save=lambda fields: services.study_update(study=study, actor=request.user, fields=fields),
-        detail_url="axis5:study_detail",
+        list_url="axis5:study_list",
         title=f"Modifier l'étude : {study}",
         success="Étude enregistrée.",
     )

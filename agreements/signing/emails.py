@@ -71,7 +71,7 @@ def send_delegation_notice(request, kind: str) -> None:
         "locked": f"lien de signature de {request.signer_name} bloqué",
         "expired": f"lien de signature de {request.signer_name} expiré",
     }
-    url = settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk])
+    url = settings.SITE_URL + contract.get_absolute_url()
     _send(
         contract_subject(contract, subjects[kind]),
         "agreements/emails/delegation_notice.txt",
@@ -92,7 +92,7 @@ def send_final_document(contract, document) -> None:
             "contract": contract,
             "document": document,
             "verification_url": settings.SITE_URL + reverse("signing:verify"),
-            "contract_url": settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk]),
+            "contract_url": settings.SITE_URL + contract.get_absolute_url(),
         },
         sorted(recipients),
         attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],

@@ -2,6 +2,7 @@
 countersignature (the same form), and the delegation's replacement of a signer."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .wording import consent_statement
 
@@ -38,7 +39,16 @@ class DeclineForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
+    # A contract of the platform weighs a few hundred kilobytes: a larger file is not read at all.
+    MAX_BYTES = 20 * 1024 * 1024
+
     file = forms.FileField(label="Contrat au format PDF")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("Le fichier dépasse 20 Mo : ce n'est pas un contrat de la plateforme.")
+        return upload
 
 
 class ReplaceSignerForm(forms.Form):

@@ -34,6 +34,15 @@ def final_document_of(contract: PartnershipContract):
     return contract.documents.filter(kind=DocumentKind.SIGNED).order_by("-pk").first()
 
 
+def signed_document_with_digest(sha256: str) -> ContractDocument | None:
+    """The sealed final PDF whose SHA-256 is ``sha256``, with its contract and delegation; ``None`` if none is."""
+    return (
+        ContractDocument.objects.filter(kind=DocumentKind.SIGNED, sha256=sha256)
+        .select_related("contract__delegation")
+        .first()
+    )
+
+
 def signature_requests_of(contract: PartnershipContract) -> list[SignatureRequest]:
     return list(contract.signature_requests.order_by("step", "pk"))
 

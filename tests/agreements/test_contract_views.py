@@ -2,6 +2,8 @@ import datetime
 import html
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.enums import ContractStatus
@@ -215,9 +217,6 @@ def _make_many(delegation_staff, delegation, count):
 
 
 def test_contract_list_query_count_is_constant(client, delegation_staff, delegation, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(delegation_staff)
     url = reverse("agreements:contract_list")
     _make_many(delegation_staff, delegation, 1)
@@ -231,9 +230,6 @@ def test_contract_list_query_count_is_constant(client, delegation_staff, delegat
 
 
 def test_contract_page_query_count_is_constant(client, delegation_staff, delegation):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     department = delegation.departments.first()
     small = make_contract(actor=delegation_staff, collectivities=[CommuneFactory(department=department)], title="Petit")
     communes = [CommuneFactory(department=department) for _ in range(50)]

@@ -3,13 +3,21 @@
 import io
 
 import pytest
+from asn1crypto import pem, x509
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from agreements.enums import ContractStatus, DocumentKind, SignatureRequestStatus
 from agreements.models import AuditEvent
+from agreements.pdf import render_contract_pdf
+from agreements.signing.sealing import platform_certificate_pem
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import contract_named, link_token_for, portal, sign, verify_identity
 from tests.factories import UserFactory
@@ -81,7 +89,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
     # The public verification page recognises it...
     anonymous = Client()
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = anonymous.post(reverse("signing:verify"), {"file": SimpleUploadedFile("contrat.pdf", final_bytes)})
     page = text(response)
@@ -97,13 +104,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     assert "Document altéré" in page
 
     # The seal validates in pyHanko against the platform certificate.
-    from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    from agreements.signing.sealing import platform_certificate_pem
 
     root = x509.Certificate.load(pem.unarmor(platform_certificate_pem())[2])
     signature = PdfFileReader(io.BytesIO(final_bytes)).embedded_signatures[0]
@@ -120,9 +120,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
 
 def test_unsigned_pdf_is_unknown_and_garbage_is_unreadable(client, delegation_staff, commune):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from agreements.pdf import render_contract_pdf
 
     unsigned = render_contract_pdf(make_contract(actor=delegation_staff, collectivities=[commune]))
     response = client.post(reverse("signing:verify"), {"file": SimpleUploadedFile("x.pdf", unsigned)})

@@ -1,17 +1,21 @@
 """Each way a signature must be refused, and the evidence kept about it."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
-from agreements.models import AuditEvent, SignatureRequest
+from agreements.models import AuditChainHead, AuditEvent, SignatureRequest
 from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
+from partnership.tokens import token_hash
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import (
     CODE,
@@ -49,7 +53,7 @@ def test_token_is_stored_only_as_hash(sent, mayor_email):
     token = link_token_for(mayor_email)
     request = sent.signature_requests.get(step=1)
     assert len(token) >= 43  # 32 random bytes, base64
-    assert request.token_hash == signing.hash_token(token)
+    assert request.token_hash == token_hash(token)
     assert not SignatureRequest.objects.filter(token_hash=token).exists()
 
 
@@ -237,9 +241,6 @@ def test_audit_trail_detects_alteration_insertion_and_deletion(sent, mayor_email
     assert verify_chain()[1] == []
 
     # Inserted row, even linked and hashed the way an outsider would (no key), head updated too.
-    import hashlib
-
-    from agreements.models import AuditChainHead
 
     head = AuditChainHead.objects.get()
     forged = AuditEvent(
@@ -280,14 +281,10 @@ def test_audit_trail_detects_deleted_tail(sent, mayor_email, client):
 
 
 def test_verify_audit_trail_command_fails_on_tampering(sent):
-    from django.core.management import CommandError, call_command
-
     AuditEvent.objects.filter(pk=AuditEvent.objects.first().pk).update(document_sha256="f" * 64)
     with pytest.raises(CommandError, match="Piste d'audit ALTÉRÉE"):
         call_command("verify_audit_trail")
 
 
 def connection_cursor():
-    from django.db import connection
-
     return connection.cursor()

@@ -2,6 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -17,9 +20,6 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 def keep_test_connection():
     """Requests made straight through the WSGI app would close the test's database connection at the
     end of each request, as in production; Django's test client disconnects that handler, do the same."""
-    from django.core import signals
-    from django.db import close_old_connections
-
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
@@ -32,8 +32,6 @@ def keep_test_connection():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_schema(case):
-    from django.core.cache import cache
-
     cache.clear()  # the anonymous throttle would answer 429 to a long fuzzing run
     response = case.call()
     case.validate_response(response, checks=(not_a_server_error, response_schema_conformance))

@@ -10,7 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
 from tests.factories import DEFAULT_PASSWORD
 
@@ -40,7 +42,6 @@ def browser():
             f"Chromium introuvable ({CHROMIUM}) : installez-le avec « sudo apt-get install chromium » "
             "ou indiquez son chemin dans E2E_CHROMIUM"
         )
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM calls
     # from a thread with a running loop. Only while the browser lives: a subprocess started by
@@ -75,8 +76,6 @@ class Journey:
     """Screenshots and accessibility checks, numbered in the order of the journey's steps."""
 
     def __init__(self, browser, live_server, name: str):
-        from axe_playwright_python.sync_playwright import Axe
-
         self.browser = browser
         self.url = live_server.url
         self.directory = SCREENSHOTS / name

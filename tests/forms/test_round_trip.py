@@ -19,6 +19,7 @@ from tests.forms.admin_objects import ADMIN_OBJECTS
 from tests.forms.browser import browser_form
 from tests.forms.edit_forms import CHANGED, EDIT_FORMS
 from tests.forms.snapshot import diff, label_of, snapshot
+from tests.security.test_access_matrix import CHECKS, COLUMNS
 
 
 def _submit_unchanged(django_app, target, form_id):
@@ -107,8 +108,6 @@ def prefilled_fields(html: str) -> list[str]:
 def test_every_edit_form_is_declared(world, persona):
     """Each page of the access matrix, opened by the first persona it answers 200 to: one whose POST
     form shows stored values is an edit form, and must be in ``EDIT_FORMS`` (or explained above)."""
-    from tests.security.test_access_matrix import CHECKS, COLUMNS
-
     declared = {edit.route for edit in EDIT_FORMS} | set(NOT_EDIT_FORMS)
     undeclared = {}
     for check in CHECKS:

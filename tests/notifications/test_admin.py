@@ -1,5 +1,7 @@
 """Failures are visible: staff list the reminders in the admin and send failed ones again."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.enums import ReminderStatus
@@ -69,9 +71,6 @@ def test_the_log_is_read_only_and_closed_to_delegation_staff(django_app, amf_sta
 
 
 def test_the_log_list_costs_the_same_queries_with_one_row_or_many(client, amf_staff, event_in_a_week):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(amf_staff)
     _failed(event_in_a_week, "agent0@mairie.example.fr")
     with CaptureQueriesContext(connection) as one:

@@ -1,7 +1,10 @@
 """Each role sees its own navigation; the admin is reserved to AMF (and national) staff."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from agreements.models import CollaborationAxis
+from partnership.demo import seed_framework_agreement
 from partnership.permissions import navigation_for
 
 
@@ -25,8 +28,6 @@ def test_admin_entry_only_for_amf_staff(persona, name, expected_admin):
 
 
 def test_anonymous_navigation(db):
-    from django.contrib.auth.models import AnonymousUser
-
     labels = _labels(AnonymousUser())
     assert labels[0] == "Accueil"
     assert "Administration" not in labels
@@ -71,9 +72,6 @@ def test_admin_amf_staff_reads_directory_but_cannot_change_it(client, amf_staff,
 
 
 def test_admin_amf_staff_changes_axes(client, amf_staff):
-    from agreements.models import CollaborationAxis
-    from partnership.demo import seed_framework_agreement
-
     agreement = seed_framework_agreement()
     axis = agreement.axes.get(number=3)
     client.force_login(amf_staff)

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -213,8 +214,6 @@ def test_delegation_staff_sees_sessions_of_the_week_and_attendance_to_take(deleg
 
 
 def test_delegation_staff_sees_exports_ready_this_week(delegation_staff, tmp_path):
-    from django.core.files.base import ContentFile
-
     export = ExportRequest(
         requested_by=delegation_staff,
         dataset="contracts",

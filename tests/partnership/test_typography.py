@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.translation import gettext
 
 from agreements.models import ContractDocument, ContractParty, PartnershipContract, SignatureRequest
 from partnership.text import count_label, epci_designation, french_date, lower_first, place_with_of
@@ -78,8 +79,6 @@ def test_admin_labels_are_french():
 
 
 def test_admin_titles_need_no_elision():
-    from django.utils.translation import gettext
-
     with translation.override("fr"):
         assert gettext("Add %s") % "événement" == "Ajouter\xa0: événement"
         assert gettext("Change %s") % "intervenant" == "Modifier\xa0: intervenant"

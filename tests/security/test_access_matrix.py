@@ -17,6 +17,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from notifications.services import unsubscribe_token
+from partnership.enums import Role
+from partnership.models import User
 from tests.conftest import PERSONAS
 from tests.security.conftest import EVENT_TOKEN
 
@@ -454,9 +457,6 @@ CHECKS = [
 
 def _managed_account(world):
     """An invited HR contact of ``commune`` (delegation staff of ``delegation`` manage it)."""
-    from partnership.enums import Role
-    from partnership.models import User
-
     collectivity = world.contract.parties.get().collectivity
     user, created = User.objects.get_or_create(
         email="invite-matrice@example.fr",
@@ -516,6 +516,8 @@ STATS_CHECKS = [
     c("statistiques/", lambda w: "/statistiques/", EVERYONE),
     c("statistiques/exports/", lambda w: "/statistiques/exports/", logged_in(200)),
     c("statistiques/exports/demander/", lambda w: "/statistiques/exports/demander/", logged_in(REDIRECT), "POST"),
+    # The table of « Mes exports » alone, polled by the page: each user's own exports (tests/stats/test_export_progress.py).
+    c("statistiques/exports/etat/", lambda w: f"/statistiques/exports/etat/?en_attente={w.export.pk}", logged_in(200)),
     c(
         "statistiques/exports/<int:pk>/telecharger/",
         lambda w: f"/statistiques/exports/{w.export.pk}/telecharger/",
@@ -556,8 +558,6 @@ CHECKS += STATS_CHECKS
 
 # --- Reminders: each person's choices; the signed unsubscribe link replaces a login (RFC 8058) --------
 def _unsubscribe(w) -> str:
-    from notifications.services import unsubscribe_token
-
     return f"/notifications/desabonnement/{unsubscribe_token(email='agent@mairie.example.fr', kind='event_upcoming')}/"
 
 

@@ -86,8 +86,6 @@ def test_action_pages_404_for_hr_contact_and_other_delegation(client, hr_contact
 
 
 def test_national_staff_choose_the_delegation_then_create_an_action(client, national_staff, delegation, programme_line):
-    from trainings.models import TrainingScheme
-
     client.force_login(national_staff)
     chooser = client.get("/formations/actions/nouvelle/").content.decode()
     assert f'href="?delegation={delegation.code}"' in chooser

@@ -1,7 +1,5 @@
 """The signing portal (no account: a personal link and a one-time code) and the public verification page."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,13 +15,11 @@ from partnership.auth import client_ip
 from partnership.ratelimit import allow
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
-from ...enums import DocumentKind, SignerRole
-from ...models import ContractDocument
+from ...enums import SignerRole
 from ...pdf import contract_pdf_context
 from .. import selectors
 from .. import services as signing
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
-from ..sealing import SealState, inspect_seal
 from ..wording import on_behalf_of
 
 SESSION_KEY = "signature-verified-{pk}"
@@ -277,7 +273,6 @@ class VerificationView(View):
     """Public: is this PDF a genuine, unmodified contract signed on this platform?"""
 
     template_name = "agreements/portal/verification.html"
-    max_bytes = 20 * 1024 * 1024
 
     def get(self, request):
         return render(request, self.template_name, {"form": VerificationForm()})
@@ -289,39 +284,7 @@ class VerificationView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
-        if upload.size > self.max_bytes:
-            form.add_error("file", "Le fichier dépasse 20 Mo : ce n'est pas un contrat de la plateforme.")
-            return render(request, self.template_name, {"form": form}, status=400)
-        content = upload.read()
-        digest = hashlib.sha256(content).hexdigest()
-        document = (
-            ContractDocument.objects.filter(kind=DocumentKind.SIGNED, sha256=digest)
-            .select_related("contract__delegation")
-            .first()
+        verdict = signing.document_verify(content=upload.read())
+        return render(
+            request, self.template_name, {"form": VerificationForm(), "verdict": verdict, "file_name": upload.name}
         )
-        context = {"form": VerificationForm(), "digest": digest, "file_name": upload.name}
-        if document is not None:
-            contract = document.contract
-            context.update(
-                {
-                    "verdict": "genuine",
-                    "document": document,
-                    "contract": contract,
-                    "parties": list(contract.parties.select_related("collectivity")),
-                    "signers": list(
-                        contract.signature_requests.filter(document__contract=contract, status="signed").order_by(
-                            "step", "signed_at"
-                        )
-                    ),
-                }
-            )
-        else:
-            state = inspect_seal(content).state
-            context["verdict"] = (
-                "altered"
-                if state in (SealState.MODIFIED, SealState.INTACT)
-                else "unreadable"
-                if state == SealState.UNREADABLE
-                else "unknown"
-            )
-        return render(request, self.template_name, context)
