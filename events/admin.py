@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from partnership.admin_site import (
+    HistoryAdminMixin,
     ReadOnlyInline,
     ReadOnlyModelAdmin,
     ScopedInline,
@@ -29,7 +30,7 @@ class TimeSlotInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceModelAdmin):
+class EventAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Saved by ``event_create``/``event_update``: a capacity below the confirmed registrations is refused,
     a larger one promotes from the waiting list. The status moves only by the publish and cancel actions."""
 
@@ -236,7 +237,7 @@ class SpeakerExpertiseInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ScopedModelAdmin):
+class SpeakerAdmin(HistoryAdminMixin, ScopedModelAdmin):
     """The consent is the speaker's own act (their profile page): shown here, never set."""
 
     list_display = ["last_name", "first_name", "organisation", "email", "is_active", "consent_given_at"]
