@@ -563,7 +563,7 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
     locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if locked.is_anonymised:
         raise ValidationError("Les données de cet intervenant ont déjà été effacées.")
-    name = locked.full_name
+    full_name = locked.full_name
     for name in ("first_name", "email", "phone", "organisation", "job_title", "availability", "bio"):
         setattr(locked, name, "")
     locked.last_name = ANONYMISED_SPEAKER_NAME
@@ -600,7 +600,7 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
     history.erase_person(
         obj=locked,
         user=user,
-        name=name,
+        name=full_name,
         replacement=ANONYMISED_SPEAKER_NAME,
         listed_in=("events.event", "trainings.session"),
         list_labels=SPEAKER_LIST_LABELS,

@@ -679,6 +679,7 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     if errors:
         raise ValidationError(sorted(set(errors)))
     existing = {(a.registration_id, a.half_day_id): a for a in Attendance.objects.filter(half_day__session=session)}
+    before = {key: attendance.status for key, attendance in existing.items()}
     now = timezone.now()
     to_create, to_update, to_delete = [], [], []
     for key, status in marks.items():
@@ -694,7 +695,6 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status", "recorded_by", "recorded_at"])
     Attendance.objects.filter(pk__in=to_delete).delete()
-    before = {key: attendance.status for key, attendance in existing.items()}
     after = {**before, **{key: status for key, status in marks.items() if status}}
     for key, status in marks.items():
         if not status:
