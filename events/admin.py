@@ -237,8 +237,8 @@ class SpeakerExpertiseInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(HistoryAdminMixin, ScopedModelAdmin):
-    """The consent is the speaker's own act (their profile page): shown here, never set."""
+class SpeakerAdmin(HistoryAdminMixin, ServiceModelAdmin):
+    """Saved by ``speaker_save``. The consent is the speaker's own act (their profile page): shown here, never set."""
 
     list_display = ["last_name", "first_name", "organisation", "email", "is_active", "consent_given_at"]
     list_filter = ["is_active", "expertises__theme", "regions"]
@@ -259,6 +259,15 @@ class SpeakerAdmin(HistoryAdminMixin, ScopedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting would take the speaker's interventions out of the statistics: erasure (RGPD) keeps them.
         return False
+
+    def save_through_service(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.SPEAKER_STAFF_FIELDS if name in form.cleaned_data}
+        return services.speaker_save(
+            actor=request.user,
+            speaker=obj if change else None,
+            fields=fields,
+            regions=form.cleaned_data.get("regions", []),
+        )
 
     @admin.action(
         description="Effacer les données personnelles (RGPD) des intervenants sélectionnés", permissions=["change"]

@@ -482,7 +482,7 @@ SPEAKER_PROFILE_FIELDS = (
 
 
 # What the action log keeps of a speaker's profile (erased with the profile, see ``speaker_erase``).
-SPEAKER_HISTORY_FIELDS = (*SPEAKER_PROFILE_FIELDS, "regions", "consent_given_at")
+SPEAKER_HISTORY_FIELDS = ("user", *SPEAKER_PROFILE_FIELDS, "regions", "is_active", "consent_given_at")
 EXPERTISES_LABEL = "Thèmes d'expertise"
 # The labels under which the history of events and sessions lists speakers by name.
 SPEAKER_LIST_LABELS = ("Intervenants", "Formateurs")
@@ -549,6 +549,47 @@ def speaker_profile_save(
         after=_speaker_history(speaker),
     )
     return speaker
+
+
+# What staff change of a speaker in the admin: the profile, the linked account and whether the speaker is
+# still in the network. The consent is never theirs to set.
+SPEAKER_STAFF_FIELDS = ("user", *SPEAKER_PROFILE_FIELDS, "is_active")
+
+
+@transaction.atomic
+def speaker_save(*, actor: User, speaker: Speaker | None, fields: dict[str, Any], regions) -> Speaker:
+    """Staff (AMF, national) add a speaker to the network or change one (the admin's door).
+
+    Side effects: a history entry with what changed (none when nothing did).
+    """
+    if not permissions.can_manage_speakers(actor):
+        raise ValidationError("Vous ne pouvez pas modifier les intervenants du réseau.")
+    if speaker is not None and speaker.pk:
+        locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if locked.is_anonymised:
+            raise ValidationError("Les données de cet intervenant ont été effacées : elles ne peuvent plus changer.")
+        before = _speaker_history(locked)
+    else:
+        locked, before = Speaker(), None
+    for name in SPEAKER_STAFF_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.email = (locked.email or "").strip().lower()
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError as exc:
+        raise ValidationError("Un autre intervenant utilise déjà cette adresse e-mail ou ce compte.") from exc
+    locked.regions.set(regions)
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.CREATED if before is None else HistoryAction.UPDATED,
+        before=before,
+        after=_speaker_history(locked),
+    )
+    return locked
 
 
 @transaction.atomic

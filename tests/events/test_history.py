@@ -8,7 +8,7 @@ from events.models import ANONYMISED_SPEAKER_NAME, Event
 from partnership.enums import HistoryAction
 from partnership.history import ERASED_VALUE
 from partnership.models import ActionLogEntry
-from tests.events.factories import EventRegistrationFactory
+from tests.events.factories import EventRegistrationFactory, SpeakerFactory
 from tests.forms.browser import browser_form
 from tests.forms.edit_forms import managed_event, speaker_profile
 from tests.helpers import form_to, history_rows, text
@@ -160,5 +160,23 @@ def test_an_event_changed_in_the_admin_shows_its_history_beneath_the_form(django
             f"{amf_staff.get_full_name()} (Agent AMF)",
             "Modification",
             "Adresse : Salle des fêtes, place de la République → devient Mairie, salle du conseil",
+        )
+    ]
+
+
+def test_a_speaker_changed_in_the_admin_goes_through_the_service_and_its_history(django_app, amf_staff):
+    speaker = SpeakerFactory(first_name="Paul", last_name="Orateur", organisation="Cabinet Conseil")
+    form = django_app.get(f"/admin/events/speaker/{speaker.pk}/change/", user=amf_staff).forms["speaker_form"]
+    form["organisation"] = "Centre de gestion"
+    form["is_active"] = False
+    form.submit("_save").follow()
+
+    page = django_app.get(f"/admin/events/speaker/{speaker.pk}/change/", user=amf_staff)
+
+    assert history_rows(page) == [
+        (
+            f"{amf_staff.get_full_name()} (Agent AMF)",
+            "Modification",
+            "Organisme : Cabinet Conseil → devient Centre de gestion Actif : oui → devient non",
         )
     ]
