@@ -8,16 +8,29 @@ from django.utils.html import format_html
 from .enums import CollectivityUse
 from .models import Collectivity, User
 from .selectors import collectivity_lookup
-from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage
+from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage, user_check_collectivity
 
 
-class UserCreationForm(BaseUserCreationForm):
+class UserScopeMixin:
+    """The user admin's forms refuse what the invitation refuses: a signatory or HR contact of Paris."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "role" in cleaned_data and "collectivity" in cleaned_data:
+            try:
+                user_check_collectivity(role=cleaned_data["role"], collectivity=cleaned_data["collectivity"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
+class UserCreationForm(UserScopeMixin, BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "first_name", "last_name", "role", "delegation", "collectivity"]
 
 
-class UserChangeForm(BaseUserChangeForm):
+class UserChangeForm(UserScopeMixin, BaseUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

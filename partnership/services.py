@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from . import history, permissions
 from .dispatch import enqueue
-from .enums import CollectivityUse
+from .enums import CollectivityUse, Role
 from .models import Collectivity, User
 from .selectors import INVITABLE_ROLES
 
@@ -45,6 +45,25 @@ def collectivity_check_covered_by_cnfpt(*, collectivity: Collectivity | None, us
     if collectivity is None or collectivity.is_covered_by_cnfpt or not collectivity_requires_coverage(use):
         return
     raise ValidationError(_NOT_COVERED_MESSAGES[use].format(name=collectivity.name), code="not_covered_by_cnfpt")
+
+
+# The accounts of a collectivité's people exist for the partnership's two doors Paris may not use.
+_ROLE_USES = {Role.SIGNATORY: CollectivityUse.CONTRACT_PARTY, Role.HR_CONTACT: CollectivityUse.EMPLOYER}
+
+
+def user_check_collectivity(*, role: str, collectivity: Collectivity | None) -> None:
+    """Refuse a signatory or an HR contact of Paris: ``ValidationError`` on ``collectivity``, in French.
+
+    A signatory signs contracts and an HR contact registers agents, both closed to Paris; the
+    invitation service and the user admin's forms call this check.
+    """
+    use = _ROLE_USES.get(role)
+    if use is None:
+        return
+    try:
+        collectivity_check_covered_by_cnfpt(collectivity=collectivity, use=use)
+    except ValidationError as error:
+        raise ValidationError({"collectivity": error.messages}) from error
 
 
 logger = logging.getLogger(__name__)
@@ -75,6 +94,7 @@ def user_invite(
         raise ValidationError({"role": "On ne peut inviter qu'un référent RH ou un signataire de collectivité."})
     if not permissions.can_invite_for(actor, collectivity):
         raise ValidationError({"collectivity": "Cette collectivité n'est pas dans le périmètre de votre délégation."})
+    user_check_collectivity(role=role, collectivity=collectivity)
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Un compte existe déjà avec cette adresse e-mail."})

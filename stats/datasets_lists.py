@@ -143,11 +143,6 @@ def anonymised_queryset(*, user, delegation_id: int | None = None):
     )
 
 
-def anonymised_registration_tuples(*, user, delegation_id: int | None = None) -> Iterator[tuple]:
-    # Larger fetches than the other lists: fewer round trips for a million small tuples.
-    return anonymised_queryset(user=user, delegation_id=delegation_id).iterator(chunk_size=10 * CHUNK)
-
-
 def anonymised_registration_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
     """One row per registration, without the person: what the AMF may cross with its members' data.
 

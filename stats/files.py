@@ -97,6 +97,49 @@ def write_csv(out, header: Sequence[str], rows: Iterable[Sequence], *, types: Se
     return count
 
 
+# The conversions of ``CSV_CONVERTERS``, written in SQL for PostgreSQL's ``COPY`` (``{0}``: the column).
+# An empty text becomes NULL, which ``COPY`` writes as an empty field, as the csv module does.
+_TRIGGERS_SQL = "'=', '+', '-', '@', E'\\t', E'\\r'"
+COPY_CONVERTERS = {
+    "string": (
+        "NULLIF(CASE WHEN left({0}::text, 1) IN (" + _TRIGGERS_SQL + ") THEN '''' || {0}::text ELSE {0}::text END, '')"
+    ),
+    "date": "to_char({0}, 'DD/MM/YYYY')",
+    "number": "replace({0}::text, '.', ',')",
+    "integer": "{0}",
+    "year": "{0}",
+}
+
+
+def copy_csv(out, header: Sequence[str], queryset, *, types: Sequence[str]) -> int:
+    """``write_csv`` of a queryset of tuples, on PostgreSQL: the server writes the rows with ``COPY``.
+
+    The same cells as ``write_csv`` (BOM, ``;``, dates and decimals in French, formulas
+    neutralised), at the speed of the database: a million-row export no longer builds a Python
+    tuple per row. Lines end with ``\\n``, as ``COPY`` writes them. ``queryset`` yields its values in
+    the order of ``types``; the number of rows written is returned.
+    """
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    names = [f"c{index}" for index in range(len(types))]
+    cells = ", ".join(COPY_CONVERTERS[kind].format(name) for kind, name in zip(types, names, strict=True))
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    text.write("\ufeff")
+    csv.writer(text, delimiter=";", lineterminator="\n").writerow([_csv_value(name) for name in header])
+    text.detach()
+    with connections[queryset.db].cursor() as cursor:
+        # COPY takes no bound parameters: the driver quotes them into the statement, as it would on execute.
+        # The rest is the ORM's SQL and this module's constant conversions: no user text is spliced in.
+        statement = cursor.cursor.mogrify(sql, params).decode()
+        cursor.cursor.copy_expert(
+            f"COPY (SELECT {cells} FROM ({statement}) AS export_rows({', '.join(names)})) "  # noqa: S608
+            "TO STDOUT WITH (FORMAT csv, DELIMITER ';')",
+            out,
+        )
+        return cursor.cursor.rowcount
+
+
 def render_csv(header, rows) -> bytes:
     buffer = io.BytesIO()
     write_csv(buffer, header, rows)

@@ -14,6 +14,8 @@ Two kinds of datasets:
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from partnership import permissions
 
 from . import datasets_lists, selectors
@@ -61,8 +63,9 @@ class Dataset:
     caption: str = ""
     # Lists: who may request the export (the rows are scoped by the interface's selectors anyway).
     allowed: Callable[..., bool] | None = None
-    # For the largest lists: tuples already in the columns' order, skipping a dict per row.
-    tuples: Callable[..., Iterable[tuple]] | None = None
+    # For the largest lists: a queryset of tuples in the columns' order (``user=``, ``delegation_id=``),
+    # read without a dict per row, and written by PostgreSQL's ``COPY`` in CSV.
+    queryset: Callable[..., QuerySet] | None = None
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -87,8 +90,9 @@ class Dataset:
         return self.rows(delegation_id=delegation_id)
 
     def iter_tuples(self, *, user=None, delegation_id: int | None = None) -> Iterable[tuple]:
-        if self.tuples is not None:
-            yield from self.tuples(user=user, delegation_id=delegation_id)
+        if self.queryset is not None:
+            # Larger fetches than the pages': fewer round trips for a million small tuples.
+            yield from self.queryset(user=user, delegation_id=delegation_id).iterator(chunk_size=20_000)
             return
         keys = self.keys
         for row in self.iter_rows(user=user, delegation_id=delegation_id):
@@ -527,7 +531,7 @@ LISTS: tuple[Dataset, ...] = (
         datasets_lists.anonymised_registration_rows,
         scoped_by_user=True,
         allowed=_staff,
-        tuples=datasets_lists.anonymised_registration_tuples,
+        queryset=datasets_lists.anonymised_queryset,
     ),
 )
 

@@ -19,7 +19,7 @@ from agreements.models import ContractParty, PartnershipContract
 from events.models import EventRegistration
 from partnership.enums import CollectivityUse, Role
 from partnership.forms import collectivity_label
-from partnership.models import Collectivity
+from partnership.models import Collectivity, User
 from partnership.services import collectivity_check_covered_by_cnfpt
 from tests.agreements.factories import make_contract, party
 from tests.events.factories import EventFactory
@@ -320,3 +320,41 @@ def test_attendance_import_refuses_the_lines_of_a_paris_agent(django_app, delega
     response = form.submit()
     assert list(response.context["form"].non_field_errors()) == [f"Ligne 3 : {EMPLOYER_MESSAGE}"]
     assert Attendance.objects.count() == 0
+
+
+# --- Accounts of a collectivité's people --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "message"), [(Role.SIGNATORY, PARTY_MESSAGE), (Role.HR_CONTACT, EMPLOYER_MESSAGE)])
+def test_staff_cannot_invite_a_signatory_or_hr_contact_of_paris(django_app, delegation_staff, paris, role, message):
+    page = django_app.get(reverse("account_list"), user=delegation_staff).click(
+        "Inviter un référent RH ou un signataire"
+    )
+    form = page.forms["account-invite-form"]
+    form["role"] = role
+    form["collectivity"] = collectivity_label(paris)
+    form["first_name"], form["last_name"], form["email"] = "Anne", "Hidalgo", "anne@paris.example.fr"
+    response = form.submit()
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert not User.objects.filter(email="anne@paris.example.fr").exists()
+
+
+@pytest.mark.parametrize(("role", "message"), [(Role.SIGNATORY, PARTY_MESSAGE), (Role.HR_CONTACT, EMPLOYER_MESSAGE)])
+def test_user_admin_refuses_a_signatory_or_hr_contact_of_paris(django_app, superuser, paris, commune, role, message):
+    page = django_app.get(reverse("admin:partnership_user_add"), user=superuser)
+    form = page.forms["user_form"]
+    form["email"], form["first_name"], form["last_name"] = "anne@paris.example.fr", "Anne", "Hidalgo"
+    form["role"] = role
+    form["collectivity"].force_value(paris.pk)
+    form["password1"] = form["password2"] = "Un-mot-de-passe-solide-42"
+    response = form.submit()
+    assert response.status_code == 200
+    assert message in html.unescape(response.text)
+    assert not User.objects.filter(email="anne@paris.example.fr").exists()
+    # The same account for a covered commune is created: only Paris is refused.
+    form = response.forms["user_form"]
+    form["collectivity"].force_value(commune.pk)
+    form["password1"] = form["password2"] = "Un-mot-de-passe-solide-42"
+    assert form.submit().status_code == 302
+    assert User.objects.get(email="anne@paris.example.fr").collectivity == commune

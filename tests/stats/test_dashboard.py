@@ -86,10 +86,10 @@ def _count(client, url, **params) -> int:
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(client, world, grow, django_assert_num_queries):
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(23):
         client.get(URL)
     grow(world, 4)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(23):
         client.get(URL)
 
 
