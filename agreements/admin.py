@@ -11,7 +11,8 @@ from partnership.admin_site import (
 )
 from partnership.text import count_label
 
-from . import axis5_services, services
+from . import services
+from .axis5 import services as axis5
 from .enums import InternshipStatus, StudyStatus
 from .models import (
     Amendment,
@@ -79,24 +80,20 @@ class InternshipAdmin(ServiceModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_through_service(self, request, obj, form, change):
-        fields = {
-            name: form.cleaned_data[name] for name in axis5_services.INTERNSHIP_FIELDS if name in form.cleaned_data
-        }
+        fields = {name: form.cleaned_data[name] for name in axis5.INTERNSHIP_FIELDS if name in form.cleaned_data}
         if "report" in form.changed_data:
             # The clear checkbox gives False: no report.
             fields["report"] = form.cleaned_data["report"] or ""
         if change:
-            return axis5_services.internship_update(internship=obj, actor=request.user, fields=fields)
-        return axis5_services.internship_create(actor=request.user, fields=fields)
+            return axis5.internship_update(internship=obj, actor=request.user, fields=fields)
+        return axis5.internship_create(actor=request.user, fields=fields)
 
     def _transition(self, request, queryset, target, done):
         apply_to_selected(
             self,
             request,
             queryset,
-            lambda internship: axis5_services.internship_transition(
-                internship=internship, actor=request.user, target=target
-            ),
+            lambda internship: axis5.internship_transition(internship=internship, actor=request.user, target=target),
             done=done,
         )
 
@@ -137,17 +134,17 @@ class StudyAdmin(ServiceModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_through_service(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in axis5_services.STUDY_FIELDS if name in form.cleaned_data}
+        fields = {name: form.cleaned_data[name] for name in axis5.STUDY_FIELDS if name in form.cleaned_data}
         if change:
-            return axis5_services.study_update(study=obj, actor=request.user, fields=fields)
-        return axis5_services.study_create(actor=request.user, fields=fields)
+            return axis5.study_update(study=obj, actor=request.user, fields=fields)
+        return axis5.study_create(actor=request.user, fields=fields)
 
     def _transition(self, request, queryset, target, done):
         apply_to_selected(
             self,
             request,
             queryset,
-            lambda study: axis5_services.study_transition(study=study, actor=request.user, target=target),
+            lambda study: axis5.study_transition(study=study, actor=request.user, target=target),
             done=done,
         )
 

@@ -6,4 +6,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Accord-cadre et contrats"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from .signing import checks  # noqa: F401 (registers the deployment checks of the seal)

@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from partnership.models import Collectivity
 
-from . import selectors, services, signing
+from . import services
 from .enums import ContractStatus
 from .models import PartnershipContract, SignatureRequest, Theme
+from .signing import selectors as signing_selectors
+from .signing import services as signing
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -209,7 +211,7 @@ def _collectivities_sign(contract: PartnershipContract, names: dict[str, str]) -
 
 
 def _delegate_countersigns(contract: PartnershipContract, delegate) -> None:
-    request = selectors.countersignature_request_for(delegate, contract)
+    request = signing_selectors.countersignature_request_for(delegate, contract)
     _open_link(request)
     client = signing.Client(ip_address=DEMO_CLIENT.ip_address, user_agent=DEMO_CLIENT.user_agent, account=delegate)
     _sign(request, name=delegate.get_full_name(), function=delegate.function or "Délégué régional", client=client)

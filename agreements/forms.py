@@ -271,11 +271,3 @@ class AmendmentForm(forms.Form):
 class AttachmentForm(forms.Form):
     title = forms.CharField(label="Titre du document", max_length=200)
     file = forms.FileField(label="Fichier (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG ; 10 Mo au plus)")
-
-
-class ReplaceSignerForm(forms.Form):
-    name = forms.CharField(label="Nom du nouveau signataire", max_length=150)
-    email = forms.EmailField(label="Son e-mail")
-    function = forms.CharField(
-        label="Sa fonction", max_length=150, help_text="Par exemple : premier adjoint, par délégation du maire."
-    )

@@ -1,11 +1,12 @@
 """Permission-aware reads of contracts."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
 from partnership import permissions
+from partnership.enums import Role
 
-from .enums import ContractStatus, DocumentKind, SignatureRequestStatus, SignerRole
-from .models import ContractParty, PartnershipContract, SignatureRequest
+from .enums import ContractStatus
+from .models import ContractParty, PartnershipContract
 
 
 def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
@@ -78,64 +79,12 @@ def contract_detail_queryset(user) -> QuerySet[PartnershipContract]:
     )
 
 
-def _countersignatures_of(user) -> QuerySet[SignatureRequest]:
-    # The délégué's request is addressed by e-mail, as the e-mailed link is: a request handed over to
-    # another person (``signature_request_replace_signer``) follows that person's account.
-    return SignatureRequest.objects.filter(
-        role=SignerRole.DELEGATION,
-        status=SignatureRequestStatus.SENT,
-        signer_email__iexact=user.email,
-        contract__status=ContractStatus.SIGNED_BY_COLLECTIVITY,
-    )
-
-
-def contracts_awaiting_countersignature(user) -> QuerySet[PartnershipContract]:
-    """Contracts every collectivité has signed that now wait for ``user``'s countersignature.
-
-    Each carries ``collectivities_signed_at``, the moment the last collectivité signed.
-    """
-    if not permissions.is_cnfpt_staff(user) or not user.email:
-        return PartnershipContract.objects.none()
-    last_collectivity_signature = (
-        SignatureRequest.objects.filter(contract=OuterRef("pk"), step=1, status=SignatureRequestStatus.SIGNED)
-        .order_by("-signed_at")
-        .values("signed_at")[:1]
-    )
-    return (
-        contracts_manageable_by(user)
-        .filter(Exists(_countersignatures_of(user).filter(contract=OuterRef("pk"))))
-        .annotate(collectivities_signed_at=Subquery(last_collectivity_signature))
-        .select_related("delegation")
-        .prefetch_related(parties_prefetch())
-        .order_by("collectivities_signed_at", "pk")
-    )
-
-
-def contracts_countersigned_by(user) -> QuerySet[PartnershipContract]:
-    """Contracts ``user`` has countersigned (within the contracts they may manage)."""
-    if not permissions.is_cnfpt_staff(user) or not user.email:
-        return PartnershipContract.objects.none()
-    signed = SignatureRequest.objects.filter(
-        contract=OuterRef("pk"),
-        role=SignerRole.DELEGATION,
-        status=SignatureRequestStatus.SIGNED,
-        signer_email__iexact=user.email,
-    )
-    return contracts_manageable_by(user).filter(Exists(signed))
-
-
-def countersignature_request_for(user, contract: PartnershipContract) -> SignatureRequest | None:
-    """The open countersignature request of ``contract`` addressed to ``user``, if any."""
-    if not permissions.is_cnfpt_staff(user) or not user.email:
-        return None
-    return (
-        _countersignatures_of(user)
-        .filter(contract=contract)
-        .select_related("contract__delegation", "document", "party__collectivity")
-        .first()
-    )
-
-
-def final_document_of(contract: PartnershipContract):
-    """The sealed final PDF of ``contract`` (``None`` until the worker has produced it)."""
-    return contract.documents.filter(kind=DocumentKind.SIGNED).order_by("-pk").first()
+def delegation_recipients(contract) -> list[str]:
+    """The people of the delegation who follow this contract."""
+    emails = {u.email for u in contract.advisers.all()}
+    for user in (contract.created_by, contract.delegate):
+        if user is not None and user.role == Role.DELEGATION_STAFF:
+            emails.add(user.email)
+    if contract.delegation.email:
+        emails.add(contract.delegation.email)
+    return sorted(emails)

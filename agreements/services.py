@@ -122,7 +122,8 @@ def _transition(contract: PartnershipContract, *, to_status: str, actor, comment
 # --- Validation ---------------------------------------------------------------------------------
 
 
-def _check_can_manage(actor, delegation: Delegation) -> None:
+def delegation_check_can_manage_contracts(*, actor, delegation: Delegation) -> None:
+    """Refuse ``actor`` unless they may manage the contracts of ``delegation`` (signing asks too)."""
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
 
@@ -344,7 +345,7 @@ def contract_create(
 
     Side effects: one ``ContractTransition`` (creation, → draft).
     """
-    _check_can_manage(actor, delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=delegation)
     _check_dates(start_date, end_date)
     end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
@@ -404,7 +405,7 @@ def contract_update(
 
     Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
     """
-    _check_can_manage(actor, contract.delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_dates(start_date, end_date)
     _check_period(start_date, end_date)
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
@@ -500,14 +501,15 @@ def readiness_problems(contract: PartnershipContract) -> list[str]:
 
 @transaction.atomic
 def contract_submit_for_signature(*, contract: PartnershipContract, actor, comment: str = "") -> PartnershipContract:
-    """Draft → ready for signature.
+    """Draft → ready for signature: the contract's own checks, its reference, its transition.
 
-    Side effects: gives the contract its reference (first submission only), renders the PDF and
-    stores its exact bytes with their SHA-256 as the document presented for signature, records
-    the transition.
+    The first step of ``agreements.signing.services.contract_send_for_signature``, which then
+    renders the document presented for signature and asks each signer, in the same transaction.
+
+    Side effects: gives the contract its reference (first submission only), records the transition.
     """
     contract = _lock(contract)
-    _check_can_manage(actor, contract.delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError("Seul un brouillon peut être envoyé à la signature.", code="illegal_transition")
     problems = readiness_problems(contract)
@@ -529,26 +531,16 @@ def contract_submit_for_signature(*, contract: PartnershipContract, actor, comme
         year = timezone.localdate().year
         fields["reference"] = _next_reference(year=year, department_code=lead.collectivity.department.code)
     _transition(contract, to_status=ContractStatus.READY_FOR_SIGNATURE, actor=actor, comment=comment, **fields)
-    contract_render_document_for_signature(contract=contract, actor=actor)
     return contract
 
 
-def contract_render_document_for_signature(*, contract: PartnershipContract, actor) -> ContractDocument:
-    """Render the contract PDF and keep its exact bytes and SHA-256 as the document to sign."""
-    from .pdf import render_contract_pdf
+def contract_document_store(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+    """Store ``content`` as a document of ``contract`` with its SHA-256 and size, as given, byte for byte.
 
-    pdf_bytes = render_contract_pdf(contract)
-    return _store_document(
-        contract=contract,
-        kind=DocumentKind.FOR_SIGNATURE,
-        title=f"Contrat {contract.reference} – version soumise à signature",
-        filename=f"{contract.reference}.pdf",
-        content=pdf_bytes,
-        actor=actor,
-    )
-
-
-def _store_document(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+    The one way a contract document is written: attachments here, the document presented for
+    signature and the sealed final PDF in ``agreements.signing.services``. Checks none of its input:
+    its callers do.
+    """
     document = ContractDocument(
         contract=contract,
         kind=kind,
@@ -562,10 +554,6 @@ def _store_document(*, contract, kind, title, filename, content: bytes, actor) -
     return document
 
 
-def current_document_for_signature(contract: PartnershipContract) -> ContractDocument | None:
-    return contract.documents.filter(kind=DocumentKind.FOR_SIGNATURE).order_by("-created_at", "-pk").first()
-
-
 @transaction.atomic
 def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
     """Ready for signature (or signed by the collectivité only) → draft, e.g. after a refusal.
@@ -574,7 +562,7 @@ def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: st
     """
     contract = _lock(contract)
     if actor is not None:
-        _check_can_manage(actor, contract.delegation)
+        delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif du retour en brouillon."})
     _transition(contract, to_status=ContractStatus.DRAFT, actor=actor, comment=reason.strip())
@@ -604,7 +592,7 @@ def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: 
 def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_date: datetime.date | None = None):
     """Signed or active → terminated (résiliation), with its date and mandatory reason."""
     contract = _lock(contract)
-    _check_can_manage(actor, contract.delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif de la résiliation."})
     on_date = on_date or timezone.localdate()
@@ -655,7 +643,7 @@ def contract_add_amendment(
     Side effects: extends the contract's end date when the amendment says so.
     """
     contract = _lock(contract)
-    _check_can_manage(actor, contract.delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     if contract.status not in (ContractStatus.SIGNED, ContractStatus.ACTIVE):
         raise ValidationError("Seul un contrat signé ou en vigueur peut faire l'objet d'un avenant.", code="not_signed")
     if new_end_date is not None and new_end_date <= contract.start_date:
@@ -687,10 +675,10 @@ def _check_attachment(uploaded_file) -> None:
 @transaction.atomic
 def contract_attach_document(*, contract: PartnershipContract, actor, title: str, uploaded_file) -> ContractDocument:
     """Attach a document (délibération, annex…) to a contract, whatever its state."""
-    _check_can_manage(actor, contract.delegation)
+    delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_attachment(uploaded_file)
     content = uploaded_file.read()
-    return _store_document(
+    return contract_document_store(
         contract=contract,
         kind=DocumentKind.ATTACHMENT,
         title=title,

@@ -1,89 +1,7 @@
-"""Thin Celery adapters: take ids, re-fetch, call one service. Dispatched with transaction.on_commit."""
+"""Thin Celery adapters of contracts: take ids, re-fetch, call one service. The signing tasks live in
+``agreements.signing.tasks``."""
 
-import smtplib
-
-from celery import Task, shared_task
-
-# Transient delivery problems are retried with backoff; anything else fails visibly.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
-
-
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, retry_backoff_max=1800, max_retries=8)
-def signature_request_send_link(request_id: int, reminder: bool = False) -> bool:
-    from .emails import send_signature_link
-    from .signing import signature_request_issue_link, signature_request_link_delivered
-
-    issued = signature_request_issue_link(request_id=request_id, reminder=reminder)
-    if issued is None:
-        return False
-    request, token = issued
-    # If sending fails, the retry issues a fresh link: the one in a lost e-mail never works.
-    send_signature_link(request, token, reminder=reminder)
-    signature_request_link_delivered(request=request, reminder=reminder)
-    return True
-
-
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
-def signature_notify_delegation(request_id: int, kind: str) -> None:
-    from .emails import send_delegation_notice
-    from .models import SignatureRequest
-
-    request = SignatureRequest.objects.select_related("contract__delegation").get(pk=request_id)
-    send_delegation_notice(request, kind)
-
-
-# Sealing fails for reasons that pass (storage, database, a worker short of memory) and for reasons
-# someone must fix (the seal's certificate): retried after 1, 2, 4, 8 then 16 minutes, after which
-# the contract shows the failure and the periodic sweep takes over.
-FINALIZE_MAX_RETRIES = 5
-FINALIZE_BACKOFF_SECONDS = 60
-FINALIZE_BACKOFF_MAX_SECONDS = 3600
-
-
-class FinalizeTask(Task):
-    def apply(self, *args, throw=None, **kwargs):
-        # Eager mode (development without Redis, tests): Celery replays a retry in-process only when
-        # the retry is not propagated as an error; propagated, it would reach the délégué's page
-        # as a server error although the countersignature is recorded.
-        return super().apply(*args, throw=False if throw is None else throw, **kwargs)
-
-
-@shared_task(base=FinalizeTask, bind=True, acks_late=True, max_retries=FINALIZE_MAX_RETRIES)
-def contract_finalize(self, contract_id: int) -> bool:
-    from celery.utils.time import get_exponential_backoff_interval
-
-    from .signing import contract_finalize as finalize
-    from .signing import contract_sealing_failed
-
-    try:
-        return finalize(contract_id=contract_id) is not None
-    except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            contract_sealing_failed(contract_id=contract_id)
-            return False
-        countdown = get_exponential_backoff_interval(
-            FINALIZE_BACKOFF_SECONDS, self.request.retries, FINALIZE_BACKOFF_MAX_SECONDS, full_jitter=False
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
-
-
-@shared_task
-def contracts_finalize_missing() -> int:
-    from .signing import contracts_finalize_missing as sweep
-
-    return sweep()
-
-
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
-def contract_send_final_document(contract_id: int) -> None:
-    from .emails import send_final_document
-    from .models import PartnershipContract
-    from .selectors import final_document_of
-
-    contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
-    document = final_document_of(contract)
-    if document is not None:
-        send_final_document(contract, document)
+from celery import shared_task
 
 
 @shared_task
@@ -91,10 +9,3 @@ def contracts_update_periods() -> dict:
     from .services import contracts_update_periods as update
 
     return update()
-
-
-@shared_task
-def signatures_expire() -> dict:
-    from .signing import signatures_expire as run
-
-    return run()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import countersign_views, views
+from . import views
+from .signing.views import countersign
 
 app_name = "agreements"
 
@@ -8,7 +9,7 @@ urlpatterns = [
     path("", views.ContractListView.as_view(), name="contract_list"),
     path("nouveau/", views.ContractCreateView.as_view(), name="contract_create"),
     path("mes-contrats/", views.MyContractsView.as_view(), name="my_contracts"),
-    path("a-contresigner/", countersign_views.CountersignListView.as_view(), name="countersign_list"),
+    path("a-contresigner/", countersign.CountersignListView.as_view(), name="countersign_list"),
     path("<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
     path("<int:pk>/modifier/", views.ContractUpdateView.as_view(), name="contract_update"),
     path("<int:pk>/pdf/", views.ContractPdfView.as_view(), name="contract_pdf"),
@@ -26,14 +27,12 @@ urlpatterns = [
         name="signature_replace",
     ),
     path("<int:pk>/documents/<int:document_pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
-    path("<int:pk>/contresigner/", countersign_views.CountersignView.as_view(), name="countersign"),
-    path(
-        "<int:pk>/contresigner/code/", countersign_views.CountersignSendCodeView.as_view(), name="countersign_send_code"
-    ),
+    path("<int:pk>/contresigner/", countersign.CountersignView.as_view(), name="countersign"),
+    path("<int:pk>/contresigner/code/", countersign.CountersignSendCodeView.as_view(), name="countersign_send_code"),
     path(
         "<int:pk>/contresigner/verifier/",
-        countersign_views.CountersignVerifyCodeView.as_view(),
+        countersign.CountersignVerifyCodeView.as_view(),
         name="countersign_verify_code",
     ),
-    path("<int:pk>/contresigner/signer/", countersign_views.CountersignSignView.as_view(), name="countersign_sign"),
+    path("<int:pk>/contresigner/signer/", countersign.CountersignSignView.as_view(), name="countersign_sign"),
 ]

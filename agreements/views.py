@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from partnership import permissions
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
-from . import selectors, services, signing
+from . import selectors, services
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
     AmendmentForm,
@@ -23,12 +23,14 @@ from .forms import (
     LineFormSet,
     PartyFormSet,
     ReasonForm,
-    ReplaceSignerForm,
     TerminateForm,
     line_initial,
     party_initial,
 )
 from .models import Theme
+from .signing import selectors as signing_selectors
+from .signing import services as signing
+from .signing.forms import ReplaceSignerForm
 
 
 class WorkspaceMixin(LoginRequiredMixin):
@@ -84,7 +86,9 @@ class ContractListView(WorkspaceMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
         context["can_create"] = permissions.is_cnfpt_staff(self.request.user)
-        context["awaiting_countersignature"] = selectors.contracts_awaiting_countersignature(self.request.user).count()
+        context["awaiting_countersignature"] = signing_selectors.contracts_awaiting_countersignature(
+            self.request.user
+        ).count()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -232,7 +236,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
                 "can_manage": can_manage,
                 "countersigned": contract.status in COUNTERSIGNED_STATUSES,
                 "final_document": next((d for d in reversed(documents) if d.kind == DocumentKind.SIGNED), None),
-                "my_countersignature": selectors.countersignature_request_for(user, contract),
+                "my_countersignature": signing_selectors.countersignature_request_for(user, contract),
                 "lines": lines,
                 "documents": documents,
                 "signature_document": next(
@@ -244,7 +248,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
                 "amendment_form": AmendmentForm(),
                 "attachment_form": AttachmentForm(),
                 "Status": ContractStatus,
-                "signature_requests": signing.signature_requests_of(contract),
+                "signature_requests": signing_selectors.signature_requests_of(contract),
                 "replace_form": ReplaceSignerForm(),
             }
         )
@@ -270,7 +274,7 @@ class ContractPdfView(LoginRequiredMixin, View):
     def get(self, request, pk):
         contract = get_object_or_404(selectors.contracts_visible_to(request.user).select_related("delegation"), pk=pk)
         if contract.status in COUNTERSIGNED_STATUSES:
-            final = selectors.final_document_of(contract)
+            final = signing_selectors.final_document_of(contract)
             if final is None:
                 messages.info(
                     request,
@@ -284,7 +288,7 @@ class ContractPdfView(LoginRequiredMixin, View):
                 as_attachment=True,
                 filename=f"{contract.reference}-signe.pdf",
             )
-        document = services.current_document_for_signature(contract)
+        document = signing_selectors.current_document_for_signature(contract)
         if document is not None and not contract.is_draft:
             return FileResponse(
                 document.file.open("rb"),

@@ -11,3 +11,5 @@ class PartnershipConfig(AppConfig):
         from .celery import app
 
         app.autodiscover_tasks(force=True)
+        # Celery looks for ``<app>.tasks`` only: name the packages of an app that hold their own.
+        app.autodiscover_tasks(["agreements.signing"], force=True)

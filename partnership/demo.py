@@ -16,9 +16,9 @@ from .models import Collectivity, Delegation, User
 
 DEMO_PASSWORD = "demo-partenariat-2026"  # noqa: S105 (public demo accounts, refused when DEBUG is off)
 
-# Later features add "<app>.demo" modules exposing ``seed(accounts: dict[str, User])``.
+# Later features add "<app>.demo" modules (axis 5: "agreements.axis5.demo") exposing ``seed(accounts: dict[str, User])``.
 # Events before trainings: the sessions' trainers are speakers of the events' demo.
-DEMO_SEEDERS = ["agreements.demo", "events.demo", "trainings.demo"]
+DEMO_SEEDERS = ["agreements.demo", "events.demo", "agreements.axis5.demo", "trainings.demo"]
 
 # The five axes, word for word as in the seed document (accord-cadre-cnfpt-amf.txt).
 AXES = [

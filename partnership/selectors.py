@@ -270,7 +270,7 @@ def _signed_item(contract) -> TodoItem:
 
 
 def _countersign_queryset(user):
-    from agreements.selectors import contracts_awaiting_countersignature
+    from agreements.signing.selectors import contracts_awaiting_countersignature
 
     # Already with its parties, the longest waiting first.
     return contracts_awaiting_countersignature(user)

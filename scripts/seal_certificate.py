@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def make(directory: Path) -> tuple[Path, Path]:
-    from agreements.sealing import _create_development_certificate
+    from agreements.signing.sealing import _create_development_certificate
 
     key_path, cert_path = directory / "seal.key.pem", directory / "seal.cert.pem"
     if not (key_path.exists() and cert_path.exists()):

@@ -1,3 +1,8 @@
+"""The models of the ``agreements`` app. Those of its sub-domains live in their packages
+(``agreements/signing/models.py``, ``agreements/axis5/models.py``) and are imported here, so that the app registry finds them."""
+
+from ..axis5.models import Internship, Study
+from ..signing.models import AuditChainHead, AuditEvent, SignatureRequest
 from .contracts import (
     ContractAmendment,
     ContractDocument,
@@ -8,8 +13,7 @@ from .contracts import (
     ReferenceCounter,
     Theme,
 )
-from .framework import Amendment, CollaborationAxis, FrameworkAgreement, Internship, Study
-from .signing import AuditChainHead, AuditEvent, SignatureRequest
+from .framework import Amendment, CollaborationAxis, FrameworkAgreement
 
 __all__ = [
     "Amendment",

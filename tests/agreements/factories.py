@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from agreements import services
 from agreements.enums import ContractStatus
+from agreements.signing import services as signing
 from tests.factories import ThemeFactory
 
 
@@ -54,7 +55,9 @@ def make_contract(
     )
     if status == ContractStatus.DRAFT:
         return contract
+    # Sent for signature without the requests: the reference and the document presented for signature.
     services.contract_submit_for_signature(contract=contract, actor=actor)
+    signing.contract_render_document_for_signature(contract=contract, actor=actor)
     contract.refresh_from_db()
     if status == ContractStatus.READY_FOR_SIGNATURE:
         return contract

@@ -43,7 +43,7 @@ def sign(client, token: str, contract, *, name="Signataire", function="Maire", c
 
 def sign_request(request, *, name: str, function: str = "Maire", client=None) -> None:
     """A signer's whole part through the signing services: code (read as the signer would), consent, signature."""
-    from agreements import signing
+    from agreements.signing import services as signing
 
     client = client or signing.Client(ip_address="192.0.2.1", user_agent="tests")
     codes = []
@@ -62,7 +62,7 @@ def sign_request(request, *, name: str, function: str = "Maire", client=None) ->
 
 def collectivities_sign(contract, capture) -> None:
     """Send ``contract`` for signature (it must be a draft) and have every collectivité sign it."""
-    from agreements import signing
+    from agreements.signing import services as signing
 
     with capture(execute=True):
         signing.contract_send_for_signature(contract=contract, actor=contract.created_by)

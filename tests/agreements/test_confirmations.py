@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from agreements import signing
 from agreements.enums import ContractStatus, SignatureRequestStatus
+from agreements.signing import services as signing
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal
 from tests.helpers import confirmation_of, form_to, text

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from agreements import services
 from agreements.enums import ContractStatus
 from agreements.models import PartnershipContract
+from agreements.signing import services as signing
 from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory
@@ -33,7 +34,7 @@ def test_double_submission_of_one_contract_records_one_transition(delegation_sta
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
 
     def submit():
-        return services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+        return signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
 
     _results, errors = run_concurrently([submit, submit, submit])
     assert sum(1 for e in errors if e is None) == 1

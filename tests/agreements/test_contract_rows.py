@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import services, signing
+from agreements import services
 from agreements.models import SignatureRequest
+from agreements.signing import services as signing
 from tests.agreements.factories import line, make_programmed_draft, party
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from agreements import services
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import ContractTransition, PartnershipContract
+from agreements.signing import services as signing
 from tests.agreements.factories import line, make_contract, party
 from tests.factories import CommuneFactory
 
@@ -74,9 +75,9 @@ def test_programme_line_outside_period_is_refused(delegation_staff, commune):
         )
 
 
-def test_submit_gives_reference_and_freezes_pdf(delegation_staff, commune):
+def test_send_for_signature_gives_reference_and_freezes_pdf(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
-    services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     year = datetime.date.today().year % 100
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
@@ -86,6 +87,7 @@ def test_submit_gives_reference_and_freezes_pdf(delegation_staff, commune):
     assert content.startswith(b"%PDF-")
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert document.size == len(content)
+    assert {request.document_id for request in contract.signature_requests.all()} == {document.pk}
 
 
 def test_reference_sequence_per_department_and_year(delegation_staff, commune, other_commune):
@@ -239,7 +241,7 @@ def test_return_to_draft_keeps_reference(delegation_staff, commune):
     contract.refresh_from_db()
     assert contract.status == ContractStatus.DRAFT
     assert contract.reference == reference
-    services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     assert contract.reference == reference
     assert contract.documents.filter(kind=DocumentKind.FOR_SIGNATURE).count() == 2

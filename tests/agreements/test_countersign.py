@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import selectors, signing
 from agreements.enums import AuditEventKind, ContractStatus, DocumentKind, SealingStatus, SignatureRequestStatus
 from agreements.models import AuditEvent
+from agreements.signing import selectors
+from agreements.signing import services as signing
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import (
     CODE,

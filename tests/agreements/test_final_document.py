@@ -8,9 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import sealing, signing, tasks
 from agreements.enums import ContractStatus, DocumentKind, SealingStatus
 from agreements.models import AuditEvent, PartnershipContract
+from agreements.signing import sealing, tasks
+from agreements.signing import services as signing
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import collectivities_sign, sign_request
 

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements import signing
 from agreements.enums import ContractStatus, SignatureRequestStatus
 from agreements.models import AuditEvent
+from agreements.signing import services as signing
 from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory

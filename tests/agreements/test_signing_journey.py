@@ -109,7 +109,7 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    from agreements.sealing import platform_certificate_pem
+    from agreements.signing.sealing import platform_certificate_pem
 
     root = x509.Certificate.load(pem.unarmor(platform_certificate_pem())[2])
     signature = PdfFileReader(io.BytesIO(final_bytes)).embedded_signatures[0]

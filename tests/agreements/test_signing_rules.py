@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import signing
-from agreements.audit import verify_chain
 from agreements.enums import ContractStatus, SignatureRequestStatus
 from agreements.models import AuditEvent, SignatureRequest
+from agreements.signing import services as signing
+from agreements.signing.audit import verify_chain
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal, sign, verify_identity
 from tests.helpers import text

@@ -5,8 +5,8 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
-from agreements import signing
 from agreements.models import AuditEvent
+from agreements.signing import services as signing
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog
 from notifications.services import reminders_run

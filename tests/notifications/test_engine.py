@@ -66,7 +66,7 @@ def test_optional_reminder_is_html_and_text_with_one_click_unsubscribe(
 def test_a_reminder_a_process_depends_on_has_no_unsubscribe(
     delegation_staff, commune, smtp, settings, django_capture_on_commit_callbacks
 ):
-    from agreements import signing
+    from agreements.signing import services as signing
     from tests.agreements.factories import make_contract
 
     contract = make_contract(actor=delegation_staff, collectivities=[commune])

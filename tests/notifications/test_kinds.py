@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements import signing
 from agreements.enums import ContractStatus, StudyStatus
 from agreements.models import AuditEvent, Study
+from agreements.signing import services as signing
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog

@@ -82,8 +82,8 @@ def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
 
     from agreements.enums import COUNTERSIGNED_STATUSES, DocumentKind, SealingStatus
     from agreements.models import AuditEvent
-    from agreements.sealing import SealState, inspect_seal
-    from agreements.selectors import contracts_awaiting_countersignature
+    from agreements.signing.sealing import SealState, inspect_seal
+    from agreements.signing.selectors import contracts_awaiting_countersignature
 
     countersigned = PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES).order_by("signed_at")
     assert sorted(countersigned.values_list("status", flat=True)) == sorted(

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from agreements import signing
 from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
 from agreements.models import Internship, PartnershipContract, SignatureRequest, Study
+from agreements.signing import services as signing
 from partnership.selectors import todo_blocks, todo_count
 from stats.enums import ExportFormat, ExportStatus
 from stats.models import ExportRequest

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from agreements import signing
 from agreements.enums import DocumentKind
 from agreements.models import Internship, Study
+from agreements.signing import services as signing
 from events.models import Speaker
 from events.selectors import token_hash
 from tests.agreements.factories import make_contract

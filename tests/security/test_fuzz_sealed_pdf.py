@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webtest import Upload
 
-from agreements.sealing import seal_pdf
+from agreements.signing.sealing import seal_pdf
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from webtest import Upload
 
 from agreements.models import PartnershipContract, ProgrammeLine
-from agreements.sealing import seal_pdf
+from agreements.signing.sealing import seal_pdf
 from tests.factories import CommuneFactory, ThemeFactory
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.audit import verify_chain
+from agreements.signing.audit import verify_chain
 from partnership.text import count_label
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from partnership import permissions
 from partnership.models import User
 
-from .enums import InternshipStatus, StudyStatus
+from ..enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
 
 INTERNSHIP_TRANSITIONS = {

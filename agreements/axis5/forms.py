@@ -2,7 +2,7 @@ from django import forms
 
 from partnership.uploads import check_document
 
-from .enums import InternshipStatus, StudyStatus
+from ..enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

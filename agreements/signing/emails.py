@@ -6,9 +6,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from partnership.enums import Role
-
-from .enums import SignerRole
+from ..enums import SignerRole
+from ..selectors import delegation_recipients
 
 
 def _send(subject: str, template: str, context: dict, to: list[str], attachments=()) -> None:
@@ -49,17 +48,6 @@ def send_signature_code(request, code: str) -> None:
         {"request": request, "code": code, "minutes": settings.SIGNATURE_CODE_VALIDITY_MINUTES},
         [request.signer_email],
     )
-
-
-def delegation_recipients(contract) -> list[str]:
-    """The people of the delegation who follow this contract."""
-    emails = {u.email for u in contract.advisers.all()}
-    for user in (contract.created_by, contract.delegate):
-        if user is not None and user.role == Role.DELEGATION_STAFF:
-            emails.add(user.email)
-    if contract.delegation.email:
-        emails.add(contract.delegation.email)
-    return sorted(emails)
 
 
 def send_delegation_notice(request, kind: str) -> None:

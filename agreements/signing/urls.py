@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal_views as views
+from .views import portal as views
 
 app_name = "signing"
 

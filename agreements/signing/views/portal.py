@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,48 +15,19 @@ from partnership.auth import client_ip
 from partnership.ratelimit import allow
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
-from . import signing
-from .enums import DocumentKind
-from .models import ContractDocument
-from .previews import page_count, page_png
-from .sealing import SealState, inspect_seal
+from ...enums import DocumentKind
+from ...models import ContractDocument
+from .. import services as signing
+from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
+from ..previews import page_count, page_png
+from ..sealing import SealState, inspect_seal
 
 SESSION_KEY = "signature-verified-{pk}"
 
 
-def _client(request) -> signing.Client:
+def request_client(request) -> signing.Client:
+    """Who is at the other end of this HTTP request, for the audit trail."""
     return signing.Client(ip_address=client_ip(request) or None, user_agent=request.headers.get("User-Agent", "")[:500])
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code reçu par e-mail",
-        max_length=7,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}),
-    )
-
-
-class SignForm(forms.Form):
-    consent = forms.BooleanField(
-        label="J'ai lu le contrat ci-dessus et j'accepte de le signer électroniquement au nom de ma collectivité.",
-        error_messages={"required": "Cochez la case pour confirmer votre accord."},
-    )
-    name = forms.CharField(label="Vos prénom et nom", max_length=150)
-    function = forms.CharField(label="Votre fonction", max_length=150)
-    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif du refus",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Indiquez le motif de votre refus."},
-    )
-
-
-class VerificationForm(forms.Form):
-    file = forms.FileField(label="Contrat au format PDF")
 
 
 class PortalMixin:
@@ -91,7 +61,7 @@ class PortalView(PortalMixin, View):
         opened_key = f"signature-opened-{signature_request.pk}"
         if not request.session.get(opened_key):
             # One "opened" event per browser session, not one per page load.
-            signing.signature_request_open(request=signature_request, client=_client(request))
+            signing.signature_request_open(request=signature_request, client=request_client(request))
             request.session[opened_key] = True
         if not self.is_verified():
             return render(request, "agreements/portal/identify.html", {**context, "code_form": CodeForm()})
@@ -150,13 +120,13 @@ def verify_code_step(request, signature_request, client: signing.Client) -> bool
 
 class SendCodeView(PortalMixin, View):
     def post(self, request, token):
-        send_code_step(request, self.signature_request, _client(request))
+        send_code_step(request, self.signature_request, request_client(request))
         return self.back()
 
 
 class VerifyCodeView(PortalMixin, View):
     def post(self, request, token):
-        if verify_code_step(request, self.signature_request, _client(request)):
+        if verify_code_step(request, self.signature_request, request_client(request)):
             # A new session key once the identity is proven, as at login.
             request.session.cycle_key()
             messages.success(request, "Identité confirmée. Lisez le contrat, puis signez-le ou refusez-le.")
@@ -203,7 +173,9 @@ class SignView(PortalMixin, View):
                     messages.error(request, message)
             return self.back()
         try:
-            signing.signature_request_sign(request=self.signature_request, client=_client(request), **form.cleaned_data)
+            signing.signature_request_sign(
+                request=self.signature_request, client=request_client(request), **form.cleaned_data
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return self.back()
@@ -241,7 +213,7 @@ class DeclineView(PortalMixin, View):
             return render_confirmation(request, self.confirmation(form.cleaned_data["reason"]))
         try:
             signing.signature_request_decline(
-                request=self.signature_request, reason=form.cleaned_data["reason"], client=_client(request)
+                request=self.signature_request, reason=form.cleaned_data["reason"], client=request_client(request)
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])

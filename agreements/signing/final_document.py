@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from partnership.pdf import render_pdf
 
-from .enums import SignatureRequestStatus
-from .models import PartnershipContract
-from .services import current_document_for_signature
+from ..enums import SignatureRequestStatus
+from ..models import PartnershipContract
+from .selectors import current_document_for_signature
 
 
 def _annex_pdf(contract: PartnershipContract, document) -> bytes:

@@ -1,4 +1,4 @@
-"""Axis 5: INET internships and AMF studies (pages in agreements/axis5_*)."""
+"""Axis 5: INET internships and AMF studies (pages in agreements/axis5/)."""
 
 from datetime import date
 

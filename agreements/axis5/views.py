@@ -13,17 +13,17 @@ from django.views.decorators.http import require_GET, require_POST
 from partnership import permissions
 from partnership.viewutils import add_service_errors, requires
 
-from . import axis5_services as services
-from .axis5_forms import (
+from ..enums import InternshipStatus, StudyStatus
+from . import services
+from .forms import (
     InternshipForm,
     InternshipTransitionForm,
     StudyDeliverForm,
     StudyForm,
     StudyTransitionForm,
 )
-from .axis5_services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
-from .enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
+from .services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
 
 
 def _edit(request, form, *, save, detail_url: str, title: str, success: str):

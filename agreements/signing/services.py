@@ -4,8 +4,13 @@ Order: every collectivité party signs first, in parallel (step 1); then the dé
 countersigns (step 2). Each signer reaches the portal through a personal link whose random token
 (256 bits) is stored only as a SHA-256 hash, confirms their identity with a 6-digit code sent by
 e-mail, reads the exact PDF and signs. Every event goes to the hash-chained audit trail
-(``agreements.audit``). State changes are conditional UPDATEs, so a double submission records one
-signature.
+(``agreements.signing.audit``). State changes are conditional UPDATEs, so a double submission records
+one signature.
+
+The flow reads top to bottom: « envoyer à la signature » (``contract_send_for_signature``: the
+contract's own checks and reference, then the document presented for signature, rendered and frozen
+here, then the requests), the links, the portal (code, signature or refusal), the delegation's side,
+then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
 """
 
 import datetime
@@ -24,10 +29,8 @@ from django.utils import timezone
 
 from partnership.dispatch import enqueue
 
-from . import services
-from .audit import audit_record
-from .enums import (
-    COUNTERSIGNED_STATUSES,
+from .. import services as contract_services
+from ..enums import (
     OPEN_REQUEST_STATUSES,
     AuditEventKind,
     ContractStatus,
@@ -36,7 +39,11 @@ from .enums import (
     SignatureRequestStatus,
     SignerRole,
 )
-from .models import ContractDocument, PartnershipContract, SignatureRequest
+from ..models import ContractDocument, PartnershipContract
+from ..pdf import render_contract_pdf
+from .audit import audit_record
+from .models import SignatureRequest
+from .selectors import contracts_missing_final_document
 
 Status = SignatureRequestStatus
 
@@ -83,18 +90,19 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
     )
 
 
-# --- Creating requests --------------------------------------------------------------------------
+# --- Sending for signature ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def contract_send_for_signature(*, contract: PartnershipContract, actor) -> PartnershipContract:
     """Draft → ready for signature, then one request per collectivité signatory, e-mailed at once.
 
-    Side effects: reference, frozen PDF (``services.contract_submit_for_signature``); signature
+    Side effects: reference and transition (``contract_services.contract_submit_for_signature``);
+    the document presented for signature (``contract_render_document_for_signature``); signature
     requests; audit events; e-mails with the personal links (after commit).
     """
-    contract = services.contract_submit_for_signature(contract=contract, actor=actor)
-    document = services.current_document_for_signature(contract)
+    contract = contract_services.contract_submit_for_signature(contract=contract, actor=actor)
+    document = contract_render_document_for_signature(contract=contract, actor=actor)
     for party in contract.parties.select_related("collectivity"):
         request = SignatureRequest.objects.create(
             contract=contract,
@@ -120,6 +128,23 @@ def contract_send_for_signature(*, contract: PartnershipContract, actor) -> Part
         status=Status.WAITING,
     )
     return contract
+
+
+def contract_render_document_for_signature(*, contract: PartnershipContract, actor) -> ContractDocument:
+    """Render the contract PDF and keep its exact bytes and SHA-256 as the document to sign.
+
+    Every request points at this document; the signers read these bytes, and the final PDF starts
+    with them. A new submission after a return to draft renders a new one
+    (``current_document_for_signature`` finds the latest).
+    """
+    return contract_services.contract_document_store(
+        contract=contract,
+        kind=DocumentKind.FOR_SIGNATURE,
+        title=f"Contrat {contract.reference} – version soumise à signature",
+        filename=f"{contract.reference}.pdf",
+        content=render_contract_pdf(contract),
+        actor=actor,
+    )
 
 
 def _schedule_link(request: SignatureRequest, *, reminder: bool = False) -> None:
@@ -356,13 +381,15 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
     requests = list(contract.signature_requests.filter(document=signed.document))
     step_one_done = all(r.status == Status.SIGNED for r in requests if r.step == 1)
     if signed.step == 1 and step_one_done:
-        services.contract_mark_signed_by_collectivity(contract=contract, comment="Signé par toutes les collectivités")
+        contract_services.contract_mark_signed_by_collectivity(
+            contract=contract, comment="Signé par toutes les collectivités"
+        )
         for countersign in (r for r in requests if r.step == 2 and r.status == Status.WAITING):
             countersign.status = Status.SENT
             countersign.save(update_fields=["status"])
             _schedule_link(countersign)
     elif signed.step == 2:
-        services.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
+        contract_services.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
         PartnershipContract.objects.filter(pk=contract.pk).update(
             sealing_status=SealingStatus.PENDING, sealing_attempts=0, sealing_attempted_at=None, sealing_error=""
         )
@@ -395,7 +422,7 @@ def signature_request_decline(*, request: SignatureRequest, reason: str, client:
     request.refresh_from_db()
     _audit(request, AuditEventKind.DECLINED, client, reason=request.decline_reason)
     _cancel_open_requests(contract, reason="Refus d'un autre signataire")
-    services.contract_return_to_draft(
+    contract_services.contract_return_to_draft(
         contract=contract, actor=None, reason=f"Refus de signature de {request.signer_name} : {request.decline_reason}"
     )
     from .tasks import signature_notify_delegation
@@ -426,7 +453,7 @@ def _open_request_of(contract, request_id: int) -> SignatureRequest:
 def signature_process_cancel(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
     """The delegation withdraws the contract from signature: pending requests are cancelled, back to draft."""
     contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
-    services.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
+    contract_services.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
     _cancel_open_requests(contract, reason=reason.strip(), actor_label=f"{actor.get_full_name()} (délégation)")
     return contract
 
@@ -434,7 +461,7 @@ def signature_process_cancel(*, contract: PartnershipContract, actor, reason: st
 @transaction.atomic
 def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor) -> SignatureRequest:
     """Send a new link (and a new validity period) to a signer who has not signed; unlocks a locked link."""
-    services._check_can_manage(actor, contract.delegation)
+    contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     request = _open_request_of(contract, request_id)
     if request.status != Status.SENT:
         raise ValidationError("Ce signataire n'a pas encore à signer : le lien lui sera envoyé à son tour.")
@@ -450,7 +477,7 @@ def signature_request_replace_signer(
     *, contract: PartnershipContract, request_id: int, actor, name: str, email: str, function: str
 ) -> SignatureRequest:
     """Hand a pending request over to another person (e.g. the mayor's deputy with delegation of signature)."""
-    services._check_can_manage(actor, contract.delegation)
+    contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     old = _open_request_of(contract, request_id)
     new = SignatureRequest.objects.create(
         contract=old.contract,
@@ -476,7 +503,7 @@ def signatures_expire(*, now=None) -> dict[str, int]:
     """Periodic: expire links past their validity and tell the delegation.
 
     Reminders before that (every N days, then before expiry) are the reminders engine's
-    (``agreements.reminders``). Each expiry is a conditional UPDATE: two runs expire a request once.
+    (``agreements.signing.reminders``). Each expiry is a conditional UPDATE: two runs expire a request once.
     """
     now = now or timezone.now()
     counts = {"expired": 0}
@@ -538,7 +565,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
         contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
         if _sealed(contract.pk):
             return None
-        document = services._store_document(
+        document = contract_services.contract_document_store(
             contract=contract,
             kind=DocumentKind.SIGNED,
             title=f"Contrat {contract.reference} signé et scellé",
@@ -576,23 +603,6 @@ def contract_sealing_failed(*, contract_id: int) -> bool:
     return bool(marked)
 
 
-def contracts_missing_final_document():
-    """Contracts countersigned on the platform whose sealed final PDF does not exist (yet)."""
-    from django.db.models import Exists, OuterRef
-
-    return (
-        PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES, signed_at__isnull=False)
-        .filter(
-            Exists(
-                SignatureRequest.objects.filter(
-                    contract=OuterRef("pk"), role=SignerRole.DELEGATION, status=Status.SIGNED
-                )
-            )
-        )
-        .exclude(Exists(ContractDocument.objects.filter(contract=OuterRef("pk"), kind=DocumentKind.SIGNED)))
-    )
-
-
 def contracts_finalize_missing(*, now=None) -> int:
     """Periodic: dispatch the finalisation again for countersigned contracts still without their sealed PDF.
 
@@ -622,7 +632,3 @@ def contracts_finalize_missing(*, now=None) -> int:
                 enqueue(finalize_task, pk)
                 dispatched += 1
     return dispatched
-
-
-def signature_requests_of(contract) -> list[SignatureRequest]:
-    return list(contract.signature_requests.order_by("step", "pk"))

@@ -1,12 +1,11 @@
 """Countersigning from the application: the délégué(e), logged in, confirms their identity with a
 one-time code sent by e-mail, reads the exact document and signs.
 
-A second door onto the portal's services (``agreements.signing``): the same request, the same code,
+A second door onto the portal's services (``agreements.signing.services``): the same request, the same code,
 consent and signature rules, the same audit events and the same guard against double submission.
 Only the way in differs: the account instead of the e-mailed link, which keeps working.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,15 +16,10 @@ from django.views.generic import TemplateView
 
 from partnership import permissions
 
-from . import selectors, signing
-from .portal_views import SESSION_KEY, CodeForm, SignForm, _client, send_code_step, verify_code_step
-
-
-class CountersignForm(SignForm):
-    consent = forms.BooleanField(
-        label="J'ai lu le contrat et j'accepte de le contresigner électroniquement au nom du CNFPT.",
-        error_messages={"required": "Cochez la case pour confirmer votre accord."},
-    )
+from .. import selectors
+from .. import services as signing
+from ..forms import CodeForm, CountersignForm
+from .portal import SESSION_KEY, request_client, send_code_step, verify_code_step
 
 
 class CountersignMixin(LoginRequiredMixin):
@@ -45,7 +39,7 @@ class CountersignMixin(LoginRequiredMixin):
             raise Http404
 
     def client(self) -> signing.Client:
-        return signing.Client(**{**_client(self.request).__dict__, "account": self.request.user})
+        return signing.Client(**{**request_client(self.request).__dict__, "account": self.request.user})
 
     def is_verified(self) -> bool:
         verified_at = self.signature_request.code_verified_at

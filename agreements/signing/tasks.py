@@ -1,0 +1,112 @@
+"""Thin Celery adapters of signing: take ids, re-fetch, call one service. Dispatched with transaction.on_commit.
+
+Each keeps the name it had when it lived in ``agreements/tasks.py`` (``name=``): tasks already queued,
+kept in the outbox or scheduled by beat (``CELERY_BEAT_SCHEDULE``) find it under that name."""
+
+import smtplib
+
+from celery import Task, shared_task
+
+# Transient delivery problems are retried with backoff; anything else fails visibly.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@shared_task(
+    name="agreements.tasks.signature_request_send_link",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def signature_request_send_link(request_id: int, reminder: bool = False) -> bool:
+    from .emails import send_signature_link
+    from .services import signature_request_issue_link, signature_request_link_delivered
+
+    issued = signature_request_issue_link(request_id=request_id, reminder=reminder)
+    if issued is None:
+        return False
+    request, token = issued
+    # If sending fails, the retry issues a fresh link: the one in a lost e-mail never works.
+    send_signature_link(request, token, reminder=reminder)
+    signature_request_link_delivered(request=request, reminder=reminder)
+    return True
+
+
+@shared_task(
+    name="agreements.tasks.signature_notify_delegation", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
+)
+def signature_notify_delegation(request_id: int, kind: str) -> None:
+    from .emails import send_delegation_notice
+    from .models import SignatureRequest
+
+    request = SignatureRequest.objects.select_related("contract__delegation").get(pk=request_id)
+    send_delegation_notice(request, kind)
+
+
+# Sealing fails for reasons that pass (storage, database, a worker short of memory) and for reasons
+# someone must fix (the seal's certificate): retried after 1, 2, 4, 8 then 16 minutes, after which
+# the contract shows the failure and the periodic sweep takes over.
+FINALIZE_MAX_RETRIES = 5
+FINALIZE_BACKOFF_SECONDS = 60
+FINALIZE_BACKOFF_MAX_SECONDS = 3600
+
+
+class FinalizeTask(Task):
+    def apply(self, *args, throw=None, **kwargs):
+        # Eager mode (development without Redis, tests): Celery replays a retry in-process only when
+        # the retry is not propagated as an error; propagated, it would reach the délégué's page
+        # as a server error although the countersignature is recorded.
+        return super().apply(*args, throw=False if throw is None else throw, **kwargs)
+
+
+@shared_task(
+    name="agreements.tasks.contract_finalize",
+    base=FinalizeTask,
+    bind=True,
+    acks_late=True,
+    max_retries=FINALIZE_MAX_RETRIES,
+)
+def contract_finalize(self, contract_id: int) -> bool:
+    from celery.utils.time import get_exponential_backoff_interval
+
+    from .services import contract_finalize as finalize
+    from .services import contract_sealing_failed
+
+    try:
+        return finalize(contract_id=contract_id) is not None
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            contract_sealing_failed(contract_id=contract_id)
+            return False
+        countdown = get_exponential_backoff_interval(
+            FINALIZE_BACKOFF_SECONDS, self.request.retries, FINALIZE_BACKOFF_MAX_SECONDS, full_jitter=False
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="agreements.tasks.contracts_finalize_missing")
+def contracts_finalize_missing() -> int:
+    from .services import contracts_finalize_missing as sweep
+
+    return sweep()
+
+
+@shared_task(
+    name="agreements.tasks.contract_send_final_document", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
+)
+def contract_send_final_document(contract_id: int) -> None:
+    from ..models import PartnershipContract
+    from .emails import send_final_document
+    from .selectors import final_document_of
+
+    contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
+    document = final_document_of(contract)
+    if document is not None:
+        send_final_document(contract, document)
+
+
+@shared_task(name="agreements.tasks.signatures_expire")
+def signatures_expire() -> dict:
+    from .services import signatures_expire as run
+
+    return run()
