@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.viewutils import add_service_errors, requires
 
 from ..enums import InternshipStatus, StudyStatus
@@ -79,6 +80,7 @@ def internship_detail(request, pk: int):
             "internship": internship,
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in InternshipStatus.choices if value in targets],
+            "history": history_for(internship, user=request.user),
         },
     )
 
@@ -146,6 +148,7 @@ def _study_detail(request, study, deliver_form=None, status=200):
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in StudyStatus.choices if value in targets],
             "deliver_form": deliver_form or StudyDeliverForm(),
+            "history": history_for(study, user=request.user),
         },
         status=status,
     )
