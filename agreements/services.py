@@ -4,7 +4,9 @@ The lifecycle (DESIGN.md): draft → ready for signature → signed by the colle
 active (from its start date) → expired or terminated. A contract may go back to draft while
 signatures are pending (a signer declined, or the delegation withdraws it). Each change of state
 is a conditional UPDATE on the expected state, so two concurrent actors cannot both win, and is
-recorded in the append-only ``ContractTransition`` history.
+recorded in the append-only ``ContractTransition`` history. Edits of a draft (its fields, parties
+and programme lines), amendments that move the end date and attachments go in the action log
+(``partnership.history``), which the contract page shows beside its transitions.
 """
 
 import datetime
@@ -22,8 +24,8 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from partnership import permissions
-from partnership.enums import CollectivityUse, Role
+from partnership import history, permissions
+from partnership.enums import CollectivityUse, HistoryAction, Role
 from partnership.models import Collectivity, Delegation, User
 from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
@@ -239,6 +241,41 @@ def _check_no_overlap(*, delegation_id, collectivity_ids, start_date, end_date, 
 
 PARTY_FIELDS = ("collectivity", "signatory_name", "signatory_function", "signatory_email", "deliberation_date")
 LINE_FIELDS = ("year", "theme", "title", "planned_days", "planned_trainees")
+# What the action log keeps of a draft's own fields (parties and lines: ``PARTY_FIELDS``, ``LINE_FIELDS``).
+CONTRACT_HISTORY_FIELDS = ("title", "start_date", "end_date", "objectives", "specific_clauses", "delegate", "advisers")
+
+
+def _rows_history(contract) -> dict[tuple[str, int], tuple[str, dict[str, history.Value]]]:
+    """Each party and programme line of ``contract``: (kind, pk) → (what the history calls it, its values)."""
+    rows = {}
+    for party in contract.parties.select_related("collectivity"):
+        rows["party", party.pk] = (f"Partie\u00a0: {party.collectivity}", history.values_of(party, PARTY_FIELDS))
+    for line in contract.programme_lines.select_related("theme"):
+        rows["line", line.pk] = (
+            f"Ligne de programme «\u00a0{line.title}\u00a0» ({line.year})",
+            history.values_of(line, LINE_FIELDS),
+        )
+    return rows
+
+
+def _record_rows(*, actor, contract, before: dict, after: dict) -> None:
+    """One entry per party or programme line added, changed or removed, the contract's own fields last."""
+    for key in [*after, *(key for key in before if key not in after)]:
+        if key not in after:
+            subject, values = before[key]
+            history.record(actor=actor, obj=contract, action=HistoryAction.REMOVED, subject=subject, before=values)
+        elif key not in before:
+            subject, values = after[key]
+            history.record(actor=actor, obj=contract, action=HistoryAction.ADDED, subject=subject, after=values)
+        else:
+            history.record(
+                actor=actor,
+                obj=contract,
+                action=HistoryAction.UPDATED,
+                subject=after[key][0],
+                before=before[key][1],
+                after=after[key][1],
+            )
 
 
 @dataclass
@@ -415,12 +452,17 @@ def contract_update(
 
     Without ``end_date``, the contract ends after the default duration (``default_end_date``).
 
-    Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
+    Side effects: updates, adds and deletes parties and programme lines; bumps ``version``; one history
+    entry per row changed and one for the contract's own fields (none for what did not change).
     """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_dates(start_date, end_date)
     end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
+    # The values this change replaces, read before the claim below writes them: if the version read
+    # here is not the one claimed, the claim fails and nothing is recorded.
+    replaced = PartnershipContract.objects.filter(pk=contract.pk, version=expected_version).first()
+    fields_before = history.values_of(replaced, CONTRACT_HISTORY_FIELDS) if replaced is not None else {}
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
     # version, so the rows read below are the ones this change replaces; any refusal rolls it back.
     updated = PartnershipContract.objects.filter(
@@ -447,6 +489,7 @@ def contract_update(
             "dernière version ; vos saisies n'ont pas été enregistrées.",
             code="stale",
         )
+    rows_before = _rows_history(contract)
     party_plan = _plan_parties(contract, parties, removed_parties)
     line_plan = _plan_lines(contract, list(lines), removed_lines)
     final_parties = [data for _pk, data in party_plan.rows]
@@ -463,6 +506,14 @@ def contract_update(
     contract.advisers.set(advisers)
     _write_rows(ContractParty, contract, party_plan, PARTY_FIELDS, ordered=True)
     _write_rows(ProgrammeLine, contract, line_plan, LINE_FIELDS, ordered=False)
+    _record_rows(actor=actor, contract=contract, before=rows_before, after=_rows_history(contract))
+    history.record(
+        actor=actor,
+        obj=contract,
+        action=HistoryAction.UPDATED,
+        before=fields_before,
+        after=history.values_of(contract, CONTRACT_HISTORY_FIELDS),
+    )
     return contract
 
 
@@ -676,8 +727,18 @@ def contract_add_amendment(
         contract=contract, number=number, title=title, summary=summary, new_end_date=new_end_date, created_by=actor
     )
     if new_end_date is not None:
+        before = history.values_of(contract, ("end_date",))
         contract.end_date = new_end_date
         contract.save(update_fields=["end_date", "updated_at"])
+        # The amendment itself is a transition (below); the log keeps what it changed in the contract.
+        history.record(
+            actor=actor,
+            obj=contract,
+            action=HistoryAction.UPDATED,
+            subject=f"Avenant n°\u00a0{number}",
+            before=before,
+            after=history.values_of(contract, ("end_date",)),
+        )
     _record_transition(
         contract,
         from_status=contract.status,
@@ -699,11 +760,14 @@ def _check_attachment(uploaded_file) -> None:
 def contract_attach_document(
     *, contract: PartnershipContract, actor: User, title: str, uploaded_file: UploadedFile
 ) -> ContractDocument:
-    """Attach a document (délibération, annex…) to a contract, whatever its state."""
+    """Attach a document (délibération, annex…) to a contract, whatever its state.
+
+    Side effects: the stored file and a history entry on the contract.
+    """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_attachment(uploaded_file)
     content = uploaded_file.read()
-    return contract_document_store(
+    document = contract_document_store(
         contract=contract,
         kind=DocumentKind.ATTACHMENT,
         title=title,
@@ -711,3 +775,11 @@ def contract_attach_document(
         content=content,
         actor=actor,
     )
+    history.record(
+        actor=actor,
+        obj=contract,
+        action=HistoryAction.ATTACHED,
+        subject=f"Document «\u00a0{title}\u00a0»",
+        after={"Fichier": uploaded_file.name, "Empreinte SHA-256": document.sha256},
+    )
+    return document

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 from trainings.selectors import delivered_trainee_days_by_line
 
@@ -241,6 +242,7 @@ class ContractDetailView(LoginRequiredMixin, DetailView):
                 "Status": ContractStatus,
                 "signature_requests": signing_selectors.signature_requests_of(contract),
                 "replace_form": ReplaceSignerForm(),
+                "history": history_for(contract, user=user),
             }
         )
         return context

@@ -85,6 +85,20 @@ class ScopedInline:
         return permissions.admin_can_change(request.user, self.parent_model._meta)
 
 
+class HistoryAdminMixin:
+    """The object's action log (``partnership.history``) beneath its change form, as on its page."""
+
+    change_form_template = "admin/partnership/change_form_history.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Imported here: this module is loaded with the admin's AppConfig, before the models exist.
+        from .history import history_for  # noqa: PLC0415 — loaded with the admin AppConfig, before the models
+
+        if obj is not None:
+            context["history"] = history_for(obj, user=request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
 class ReadOnlyModelAdmin(ScopedModelAdmin):
     """Shown to every admin user, changed by nobody: these objects have their own doors, where the rules live."""
 

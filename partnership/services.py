@@ -16,10 +16,10 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from events.models import EventFeedback, EventRegistration
-from trainings.models import Registration
+from events.models import Event, EventFeedback, EventRegistration
+from trainings.models import Registration, Session
 
-from . import permissions, task_names
+from . import history, permissions, task_names
 from .dispatch import enqueue
 from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
@@ -212,7 +212,8 @@ def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> di
     Names, e-mail addresses and jobs of trained agents, and of event registrants with their
     satisfaction comments, are replaced in place. What the statistics count stays: category,
     employer, status, attendance, quality, collectivité, rating. Idempotent: a row is anonymised
-    once (``anonymised_at``). Side effects: the UPDATEs, nothing else (no e-mail).
+    once (``anonymised_at``). The action log of those sessions and events stops naming them.
+    Side effects: the UPDATEs, nothing else (no e-mail).
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
@@ -237,6 +238,12 @@ def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> di
         },
         after_batch=lambda batch: EventFeedback.objects.filter(registration_id__in=batch).update(comment=""),
     )
+    # The history of those sessions and events named the people registered: it stops too.
+    history_subject = f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}"
+    history.anonymise_people(
+        objects=Session.objects.filter(end_date__lt=timezone.localdate(cutoff)), replacement=history_subject
+    )
+    history.anonymise_people(objects=Event.objects.filter(ends_at__lt=cutoff), replacement=history_subject)
     if trained or registrants:
         logger.info("retention: %s trained agents and %s event registrants anonymised", trained, registrants)
     return {"trained_agents": trained, "event_registrants": registrants}

@@ -8,6 +8,7 @@ the first and goes to the waiting list once the session is full.
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,9 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agreements.models import ProgrammeLine, Theme
-from partnership import permissions
+from partnership import history, permissions
 from partnership.dispatch import enqueue
-from partnership.enums import CollectivityUse
+from partnership.enums import CollectivityUse, HistoryAction
 from partnership.models import Collectivity, Delegation, User
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
@@ -55,6 +56,52 @@ def _format_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+# What the action log keeps of an action and of a session (its half-days under ``HALF_DAYS_LABEL``).
+ACTION_HISTORY_FIELDS = (
+    "delegation",
+    "programme_line",
+    "title",
+    "scheme",
+    "theme",
+    "mode",
+    "for_category_a",
+    "for_category_b",
+    "for_category_c",
+    "duration_days",
+    "objectives",
+)
+SESSION_HISTORY_FIELDS = ("venue", "address", "capacity", "trainers")
+HALF_DAYS_LABEL = "Demi-journées"
+
+
+def _session_history(session: Session) -> dict[str, history.Value]:
+    values = history.values_of(session, SESSION_HISTORY_FIELDS)
+    half_days = session.half_days.order_by("date", "period")
+    # In calendar order, not alphabetical: « 02/03 matin, 02/03 après-midi, 10/03 matin ».
+    values[HALF_DAYS_LABEL] = [str(half_day) for half_day in half_days] or None
+    return values
+
+
+def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+    """An entry on the session's history; the agent is named in the subject only (see ``partnership.history``)."""
+    values_before = {"Statut": RegistrationStatus(before).label} if before else None
+    values_after = {"Statut": RegistrationStatus(after).label}
+    if action == HistoryAction.REGISTERED:
+        values_after |= {
+            "Catégorie": registration.get_category_display(),
+            "Collectivité employeur": str(registration.employer),
+        }
+    history.record(
+        actor=actor,
+        obj=registration.session,
+        action=action,
+        subject=f"Inscription de {registration.full_name}",
+        subject_is_person=True,
+        before=values_before,
+        after=values_after,
+    )
+
+
 # --- Actions ------------------------------------------------------------------------------------
 
 
@@ -74,7 +121,7 @@ def training_action_create(
 ) -> TrainingAction:
     """Create a training action of ``delegation``, under ``programme_line`` or in the catalogue.
 
-    Side effects: none beyond the new row.
+    Side effects: the new row and its history entry.
     """
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise PermissionDenied
@@ -108,6 +155,9 @@ def training_action_create(
     )
     action.full_clean()
     action.save()
+    history.record(
+        actor=actor, obj=action, action=HistoryAction.CREATED, after=history.values_of(action, ACTION_HISTORY_FIELDS)
+    )
     return action
 
 
@@ -165,6 +215,7 @@ def session_create(
     trainers = list(trainers)
     if trainers:
         session.trainers.set(trainers)
+    history.record(actor=actor, obj=session, action=HistoryAction.CREATED, after=_session_history(session))
     return session
 
 
@@ -189,6 +240,7 @@ def session_update(
         raise PermissionDenied
     session = Session.objects.select_for_update().get(pk=session.pk)
     _check_venue(venue)
+    before = _session_history(session)
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if capacity is None or capacity < 1:
         raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
@@ -223,8 +275,11 @@ def session_update(
     session.save(update_fields=fields)
     if trainers is not None:
         session.trainers.set(list(trainers))
+    history.record(
+        actor=actor, obj=session, action=HistoryAction.UPDATED, before=before, after=_session_history(session)
+    )
     if session.start_date > timezone.localdate():
-        _fill_from_waiting_list(session)
+        _fill_from_waiting_list(session, actor=actor)
     return session
 
 
@@ -245,6 +300,13 @@ def session_cancel(*, actor: User, session: Session) -> Session:
     session.save(update_fields=["status", "updated_at"])
     active = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list("pk", flat=True))
     Registration.objects.filter(pk__in=active).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+    history.record(
+        actor=actor,
+        obj=session,
+        action=HistoryAction.CANCELLED,
+        before={"Statut": SessionStatus.PLANNED.label, "Inscriptions en cours": str(len(active))},
+        after={"Statut": SessionStatus.CANCELLED.label, "Inscriptions en cours": "0"},
+    )
     for registration_id in active:
         _queue_email(registration_id, RegistrationEmail.CANCELLED)
     return session
@@ -262,18 +324,26 @@ def _check_open_for_registration(session: Session) -> None:
         )
 
 
-def _fill_from_waiting_list(session: Session) -> list[int]:
-    """Confirm waiting agents, first registered first, while places are free (session row locked)."""
+def _fill_from_waiting_list(session: Session, *, actor) -> list[int]:
+    """Confirm waiting agents, first registered first, while places are free (session row locked).
+
+    Each promotion goes in the session's history, signed by ``actor``, whose change freed the place.
+    """
     free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if free <= 0:
         return []
-    promoted = list(waiting_list(session).values_list("pk", flat=True)[:free])
+    waiting = list(waiting_list(session).only("pk", "session", "first_name", "last_name")[:free])
+    promoted = [registration.pk for registration in waiting]
     if promoted:
         Registration.objects.filter(pk__in=promoted, status=RegistrationStatus.WAITLISTED).update(
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
         )
-        for registration_id in promoted:
-            _queue_email(registration_id, RegistrationEmail.PROMOTED)
+        for registration in waiting:
+            registration.session = session
+            _record_registration(
+                actor, registration, HistoryAction.PROMOTED, RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED
+            )
+            _queue_email(registration.pk, RegistrationEmail.PROMOTED)
     return promoted
 
 
@@ -338,6 +408,7 @@ def registration_create(
     except IntegrityError as exc:
         # The lock makes this unreachable in practice; the constraint stays the last word.
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
+    _record_registration(actor, registration, HistoryAction.REGISTERED, None, registration.status)
     _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
     return registration
 
@@ -529,11 +600,14 @@ def registration_cancel(*, actor: User, registration: Registration) -> list[int]
         raise ValidationError("Cette inscription est déjà annulée.")
     if session.start_date <= timezone.localdate():
         raise ValidationError("La session a commencé : l'inscription ne peut plus être annulée.")
+    previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    registration.session = session
+    _record_registration(actor, registration, HistoryAction.REGISTRATION_CANCELLED, previous, registration.status)
     _queue_email(registration.pk, RegistrationEmail.CANCELLED)
-    return _fill_from_waiting_list(session)
+    return _fill_from_waiting_list(session, actor=actor)
 
 
 def registration_send_email(*, registration_id: int, kind: str) -> bool:
@@ -572,8 +646,32 @@ def _check_can_take_attendance(actor, session: Session) -> None:
         raise PermissionDenied
 
 
-def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
-    """Upsert (registration id, half-day id) → status; an empty status erases the mark."""
+_ATTENDANCE_WORDS = {
+    AttendanceStatus.PRESENT: ("présent", "présents"),
+    AttendanceStatus.ABSENT: ("absent", "absents"),
+    AttendanceStatus.EXCUSED: ("excusé", "excusés"),
+}
+
+
+def _attendance_summary(half_days: dict, statuses: dict[tuple[int, int], str]) -> dict[str, history.Value]:
+    """« 3 présents, 1 absent » per half-day: counts, for the history names staff, not agents."""
+    counts = Counter((half_day_id, status) for (_registration_id, half_day_id), status in statuses.items())
+    summary = {}
+    for half_day_id, half_day in sorted(half_days.items(), key=lambda item: (item[1].date, item[1].period)):
+        parts = [
+            count_label(counts[half_day_id, status], *words)
+            for status, words in _ATTENDANCE_WORDS.items()
+            if counts[half_day_id, status]
+        ]
+        summary[f"Demi-journée du {half_day}"] = ", ".join(parts) or None
+    return summary
+
+
+def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], str], subject: str = "") -> int:
+    """Upsert (registration id, half-day id) → status; an empty status erases the mark.
+
+    Side effects: one history entry on the session, with the counts of each half-day that changed.
+    """
     registrations = set(session.registrations.filter(status=RegistrationStatus.CONFIRMED).values_list("pk", flat=True))
     half_days = {h.pk: h for h in session.half_days.all()}
     today = timezone.localdate()
@@ -590,6 +688,7 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     if errors:
         raise ValidationError(sorted(set(errors)))
     existing = {(a.registration_id, a.half_day_id): a for a in Attendance.objects.filter(half_day__session=session)}
+    before = {key: attendance.status for key, attendance in existing.items()}
     now = timezone.now()
     to_create, to_update, to_delete = [], [], []
     for key, status in marks.items():
@@ -605,6 +704,18 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status", "recorded_by", "recorded_at"])
     Attendance.objects.filter(pk__in=to_delete).delete()
+    after = {**before, **{key: status for key, status in marks.items() if status}}
+    for key, status in marks.items():
+        if not status:
+            after.pop(key, None)
+    history.record(
+        actor=actor,
+        obj=session,
+        action=HistoryAction.ATTENDANCE,
+        subject=subject,
+        before=_attendance_summary(half_days, before),
+        after=_attendance_summary(half_days, after),
+    )
     return len(to_create) + len(to_update) + len(to_delete)
 
 
@@ -614,7 +725,7 @@ def attendance_record(*, actor: User, session: Session, marks: dict[tuple[int, i
 
     ``marks`` maps (registration id, half-day id) to a status (or "" to erase it). All or nothing:
     one unknown registration or half-day, and nothing is written. Returns the number of changes.
-    Side effects: none beyond the attendance rows.
+    Side effects: the attendance rows and a history entry on the session.
     """
     _check_can_take_attendance(actor, session)
     return _write_attendance(actor=actor, session=session, marks=marks)
@@ -659,7 +770,7 @@ def attendance_import_csv(*, actor: User, session: Session, content: bytes) -> i
     """Import attendance from a CSV file ``email;date;demi-journee;statut`` (header line first).
 
     All or nothing: every faulty line is reported by its number and nothing is imported.
-    Returns the number of changes. Side effects: none beyond the attendance rows.
+    Returns the number of changes. Side effects: the attendance rows and a history entry on the session.
     """
     _check_can_take_attendance(actor, session)
     text = _decode(content)
@@ -724,7 +835,7 @@ def attendance_import_csv(*, actor: User, session: Session, content: bytes) -> i
         raise ValidationError(errors)
     if not marks:
         raise ValidationError("Le fichier ne contient aucune ligne de présence.")
-    return _write_attendance(actor=actor, session=session, marks=marks)
+    return _write_attendance(actor=actor, session=session, marks=marks, subject="Import d'un fichier CSV")
 
 
 # --- Calendar feed ------------------------------------------------------------------------------

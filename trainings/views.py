@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views import View
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
 from partnership.selectors import delegation_by_code, delegations_by_name
@@ -174,6 +175,7 @@ class SessionDetailView(WorkspaceView):
                 ),
                 "is_hr_contact": permissions.is_hr_contact(user),
                 "RegistrationStatus": RegistrationStatus,
+                "history": history_for(session, user=user),
             },
         )
 
@@ -363,6 +365,7 @@ class ActionDetailView(WorkspaceView):
                 "action": action,
                 "sessions": list(sessions),
                 "can_manage": permissions.can_manage_delegation(request.user, action.delegation_id),
+                "history": history_for(action, user=request.user),
             },
         )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.viewutils import add_service_errors, requires
 
 from ..enums import InternshipStatus, StudyStatus
@@ -83,6 +84,7 @@ def internship_detail(request, pk: int):
             "internship": internship,
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in InternshipStatus.choices if value in targets],
+            "history": history_for(internship, user=request.user),
         },
     )
 
@@ -150,6 +152,7 @@ def _study_detail(request, study, deliver_form=None, status=200):
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in StudyStatus.choices if value in targets],
             "deliver_form": deliver_form or StudyDeliverForm(),
+            "history": history_for(study, user=request.user),
         },
         status=status,
     )
