@@ -194,9 +194,9 @@ def test_a_time_slot_outside_its_event_is_refused(django_app, amf_staff, full_ev
     form["event"].force_value(str(event.pk))
     form["title"] = "Table ronde"
     late = timezone.localtime(event.ends_at) + datetime.timedelta(hours=1)
-    form["starts_at_0"] = form["ends_at_0"] = late.strftime("%d/%m/%Y")
-    form["starts_at_1"] = late.strftime("%H:%M:%S")
-    form["ends_at_1"] = (late + datetime.timedelta(hours=1)).strftime("%H:%M:%S")
+    later = late + datetime.timedelta(hours=1)  # maybe the next day: the test runs at any hour
+    form["starts_at_0"], form["starts_at_1"] = late.strftime("%d/%m/%Y"), late.strftime("%H:%M:%S")
+    form["ends_at_0"], form["ends_at_1"] = later.strftime("%d/%m/%Y"), later.strftime("%H:%M:%S")
 
     response = form.submit("_save")
 
