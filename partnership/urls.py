@@ -10,9 +10,9 @@ from .views import (
     HomeView,
     LegalNoticeView,
     PersonalDataView,
-    TodoView,
     collectivity_search,
     robots_txt,
+    todo,
 )
 
 admin.site.site_header = "Administration du partenariat CNFPT – AMF"
@@ -22,7 +22,7 @@ admin.site.index_title = "Accord-cadre, événements, intervenants et statistiqu
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("a-propos/", AboutView.as_view(), name="about"),
-    path("a-faire/", TodoView.as_view(), name="todo"),
+    path("a-faire/", todo, name="todo"),
     path("mentions-legales/", LegalNoticeView.as_view(), name="legal_notice"),
     path("donnees-personnelles/", PersonalDataView.as_view(), name="personal_data"),
     path("accessibilite/", AccessibilityView.as_view(), name="accessibility"),

@@ -1,17 +1,19 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Sum
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from agreements.models import FrameworkAgreement
 
+from . import permissions
 from .enums import CollectivityKind
 from .forms import collectivity_label
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
-from .selectors import collectivities_search
+from .selectors import collectivities_search, todo_blocks
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
+from .viewutils import gate
 
 
 class HomeView(TemplateView):
@@ -25,15 +27,11 @@ class HomeView(TemplateView):
         return context
 
 
-class TodoView(LoginRequiredMixin, TemplateView):
+@require_GET
+@gate(permissions.is_logged_in)
+def todo(request):
     """« À faire »: where each role lands after logging in, the work that waits for it."""
-
-    template_name = "partnership/todo.html"
-
-    def get_context_data(self, **kwargs):
-        from .selectors import todo_blocks
-
-        return super().get_context_data(**kwargs, blocks=todo_blocks(self.request.user))
+    return render(request, "partnership/todo.html", {"blocks": todo_blocks(request.user)})
 
 
 class LegalPageView(TemplateView):
