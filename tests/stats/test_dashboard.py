@@ -98,7 +98,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, world, grow):
 def test_dashboard_query_count_for_delegation_staff(client, world, grow, delegation_staff):
     client.force_login(delegation_staff)
     url = f"{URL}?delegation={world.delegation.pk}"
-    shown = assert_constant_queries(client, url, lambda: grow(world, 4), rows=_participants)
+    assert_constant_queries(client, url, lambda: grow(world, 4), rows=_participants)
 
 
 def test_dashboard_figures_are_cached_for_a_while(client, world, settings):
