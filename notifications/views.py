@@ -39,7 +39,9 @@ def unsubscribe(request, token: str):
     try:
         email, kind = services.unsubscribe_target(token)
     except ValidationError as exc:
-        return render(request, "notifications/unsubscribe.html", {"error": " ".join(service_error_messages(exc))}, status=400)
+        return render(
+            request, "notifications/unsubscribe.html", {"error": " ".join(service_error_messages(exc))}, status=400
+        )
     done = False
     if request.method == "POST":
         services.reminder_unsubscribe(token=token)

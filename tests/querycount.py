@@ -51,6 +51,6 @@ def assert_constant_queries(client, url: str, grow: Callable[[], object], *, row
 
 def _difference(first: list[str], second: list[str]) -> str:
     only_second = [sql for sql in second if sql not in first]
-    return (
-        f"{len(first)} requêtes avec peu de lignes, {len(second)} avec beaucoup ; en plus :\n" + "\n".join(only_second)
+    return f"{len(first)} requêtes avec peu de lignes, {len(second)} avec beaucoup ; en plus :\n" + "\n".join(
+        only_second
     )
