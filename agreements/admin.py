@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from partnership import permissions
 from partnership.admin_site import (
+    HistoryAdminMixin,
     ReadOnlyInline,
     ReadOnlyModelAdmin,
     ScopedInline,
@@ -64,7 +65,7 @@ class AmendmentAdmin(ScopedModelAdmin):
 
 
 @admin.register(Internship)
-class InternshipAdmin(ServiceModelAdmin):
+class InternshipAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Saved through the axis 5 services; the status moves only by the actions (its transitions)."""
 
     list_display = ["student_name", "promotion", "subject", "tutor", "start_date", "end_date", "status"]
@@ -117,7 +118,7 @@ class InternshipAdmin(ServiceModelAdmin):
 
 
 @admin.register(Study)
-class StudyAdmin(ServiceModelAdmin):
+class StudyAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Saved through the axis 5 services; the status moves by the actions, delivery (with its file) in the workspace."""
 
     list_display = ["subject", "requester", "requested_on", "due_on", "status"]
@@ -209,7 +210,7 @@ class ThemeAdmin(ScopedModelAdmin):
 
 
 @admin.register(PartnershipContract)
-class PartnershipContractAdmin(ScopedModelAdmin):
+class PartnershipContractAdmin(HistoryAdminMixin, ScopedModelAdmin):
     """Contracts are read here and changed in the workspace, where the contract services check every rule.
 
     A draft's parties and programme carry the territory rule (and Paris's exclusion), its period the

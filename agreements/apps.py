@@ -6,4 +6,5 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Accord-cadre et contrats"
 
     def ready(self):
-        from .signing import checks  # noqa: F401 (registers the deployment checks of the seal)
+        # Registers the deployment checks of the seal, once the models are loaded.
+        from .signing import checks  # noqa: F401, PLC0415 — app-loading order

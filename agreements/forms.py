@@ -14,7 +14,7 @@ from partnership.models import Delegation, User
 
 from .enums import ContractStatus
 from .models import Theme
-from .services import PLANNED_TRAINEES_MAX, LineData, PartyData, validate_contract_date
+from .services import PLANNED_TRAINEES_MAX, LineData, PartyData, default_delegate, validate_contract_date
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,9 +63,9 @@ class ContractForm(forms.Form):
             named = Q(pk=contract.delegate_id) | Q(pk__in=contract.advisers.values("pk"))
             self.fields["delegate"].queryset = User.objects.filter(current | named).select_related("delegation")
             self.fields["advisers"].queryset = self.fields["delegate"].queryset
-        if not self.is_bound and not self.initial.get("delegate"):
+        if not self.is_bound and not self.initial.get("delegate") and delegation is not None:
             # The délégué régional is the usual countersignatory: propose them.
-            delegate = staff.filter(function__istartswith="délégué").first()
+            delegate = default_delegate(delegation)
             if delegate is not None:
                 self.initial["delegate"] = delegate.pk
         self.helper = FormHelper()

@@ -1,12 +1,13 @@
 """Permission-aware reads of contracts."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from partnership import permissions
 from partnership.enums import Role
+from partnership.text import normalize_search
 
 from .enums import ContractStatus
-from .models import ContractParty, PartnershipContract
+from .models import ContractParty, FrameworkAgreement, PartnershipContract, Theme
 
 
 def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
@@ -20,6 +21,32 @@ def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
         # A signatory sees their collectivité's contracts once the delegation has sent them.
         return contracts.filter(parties__collectivity_id=user.collectivity_id).exclude(status=ContractStatus.DRAFT)
     return contracts.none()
+
+
+def contract_status_counts(user) -> list[dict]:
+    """The statuses of the contracts ``user`` may read, each with its label and count, in the statuses' order;
+    statuses without a contract are left out. One query."""
+    counts = dict(contracts_visible_to(user).order_by().values_list("status").annotate(n=Count("id")))
+    return [
+        {"status": status, "label": label, "count": counts[status]}
+        for status, label in ContractStatus.choices
+        if counts.get(status)
+    ]
+
+
+def themes_offered(contract: PartnershipContract | None = None) -> QuerySet[Theme]:
+    """The themes a programme line may take: the active ones and, for ``contract``, those its lines already
+    have (a theme retired since keeps its existing lines: offered again, else they would come back blank)."""
+    if contract is None:
+        return Theme.objects.filter(is_active=True)
+    return Theme.objects.filter(Q(is_active=True) | Q(pk__in=contract.programme_lines.values("theme_id"))).order_by(
+        "family", "position", "label"
+    )
+
+
+def framework_agreement_current() -> FrameworkAgreement | None:
+    """The framework agreement signed last, with its axes (the home and « À propos » pages show it)."""
+    return FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
 
 
 def contracts_manageable_by(user) -> QuerySet[PartnershipContract]:
@@ -43,8 +70,6 @@ def contract_list(user, *, search: str = "", status: str = "", department: str =
     """The filtered contract list of the workspace, ready to render in a constant number of queries."""
     contracts = contracts_visible_to(user)
     if search:
-        from partnership.text import normalize_search
-
         folded = normalize_search(search)
         matching = Q(reference__icontains=search.strip()) | Q(title__icontains=search.strip())
         if folded:

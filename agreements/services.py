@@ -4,12 +4,14 @@ The lifecycle (DESIGN.md): draft → ready for signature → signed by the colle
 active (from its start date) → expired or terminated. A contract may go back to draft while
 signatures are pending (a signer declined, or the delegation withdraws it). Each change of state
 is a conditional UPDATE on the expected state, so two concurrent actors cannot both win, and is
-recorded in the append-only ``ContractTransition`` history.
+recorded in the append-only ``ContractTransition`` history. Edits of a draft (its fields, parties
+and programme lines), amendments that move the end date and attachments go in the action log
+(``partnership.history``), which the contract page shows beside its transitions.
 """
 
 import datetime
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -17,13 +19,15 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from partnership import permissions
-from partnership.enums import CollectivityUse
-from partnership.models import Collectivity, Delegation
+from partnership import history, permissions
+from partnership.enums import CollectivityUse, HistoryAction, Role
+from partnership.models import Collectivity, Delegation, User
+from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
 
@@ -75,8 +79,21 @@ class LineData:
 
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
-    """The end of a contract of the default duration (three years) starting on ``start_date``."""
+    """The end of a contract of the default duration (three years) starting on ``start_date``.
+
+    The one place this is decided: the services apply it to a contract created or changed without an end
+    date, and the demonstration and the measurement dataset call it.
+    """
     return start_date + relativedelta(years=settings.CONTRACT_DEFAULT_DURATION_YEARS) - datetime.timedelta(days=1)
+
+
+def default_delegate(delegation: Delegation) -> User | None:
+    """The countersignatory a contract of ``delegation`` proposes: its délégué régional, the active agent of the
+    delegation whose function starts with « Délégué »; ``None`` when it has none. The form proposes it, the
+    user may choose another agent of the delegation."""
+    return User.objects.filter(
+        role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True, function__istartswith="délégué"
+    ).first()
 
 
 def _actor_label(actor) -> str:
@@ -122,7 +139,7 @@ def _transition(contract: PartnershipContract, *, to_status: str, actor, comment
 # --- Validation ---------------------------------------------------------------------------------
 
 
-def delegation_check_can_manage_contracts(*, actor, delegation: Delegation) -> None:
+def delegation_check_can_manage_contracts(*, actor: User, delegation: Delegation) -> None:
     """Refuse ``actor`` unless they may manage the contracts of ``delegation`` (signing asks too)."""
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise ValidationError("Vous ne pouvez pas gérer les contrats de cette délégation.", code="forbidden")
@@ -224,6 +241,41 @@ def _check_no_overlap(*, delegation_id, collectivity_ids, start_date, end_date, 
 
 PARTY_FIELDS = ("collectivity", "signatory_name", "signatory_function", "signatory_email", "deliberation_date")
 LINE_FIELDS = ("year", "theme", "title", "planned_days", "planned_trainees")
+# What the action log keeps of a draft's own fields (parties and lines: ``PARTY_FIELDS``, ``LINE_FIELDS``).
+CONTRACT_HISTORY_FIELDS = ("title", "start_date", "end_date", "objectives", "specific_clauses", "delegate", "advisers")
+
+
+def _rows_history(contract) -> dict[tuple[str, int], tuple[str, dict[str, history.Value]]]:
+    """Each party and programme line of ``contract``: (kind, pk) → (what the history calls it, its values)."""
+    rows = {}
+    for party in contract.parties.select_related("collectivity"):
+        rows["party", party.pk] = (f"Partie\u00a0: {party.collectivity}", history.values_of(party, PARTY_FIELDS))
+    for line in contract.programme_lines.select_related("theme"):
+        rows["line", line.pk] = (
+            f"Ligne de programme «\u00a0{line.title}\u00a0» ({line.year})",
+            history.values_of(line, LINE_FIELDS),
+        )
+    return rows
+
+
+def _record_rows(*, actor, contract, before: dict, after: dict) -> None:
+    """One entry per party or programme line added, changed or removed, the contract's own fields last."""
+    for key in [*after, *(key for key in before if key not in after)]:
+        if key not in after:
+            subject, values = before[key]
+            history.record(actor=actor, obj=contract, action=HistoryAction.REMOVED, subject=subject, before=values)
+        elif key not in before:
+            subject, values = after[key]
+            history.record(actor=actor, obj=contract, action=HistoryAction.ADDED, subject=subject, after=values)
+        else:
+            history.record(
+                actor=actor,
+                obj=contract,
+                action=HistoryAction.UPDATED,
+                subject=after[key][0],
+                before=before[key][1],
+                after=after[key][1],
+            )
 
 
 @dataclass
@@ -314,12 +366,7 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
         if pk is None:
             new_rows.append(model(contract=contract, **values))
             continue
-        row = current[pk]
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        for name in changed:
-            setattr(row, name, values[name])
-        if changed:
-            row.save(update_fields=changed)
+        model_update(instance=current[pk], fields=values, data=values, clean=False)
     model.objects.bulk_create(new_rows)
 
 
@@ -329,15 +376,15 @@ def _write_rows(model, contract, plan: _RowPlan, fields, *, ordered: bool) -> No
 @transaction.atomic
 def contract_create(
     *,
-    actor,
+    actor: User,
     delegation: Delegation,
     title: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
 ) -> PartnershipContract:
@@ -380,15 +427,15 @@ def contract_create(
 def contract_update(
     *,
     contract: PartnershipContract,
-    actor,
+    actor: User,
     expected_version: int,
     title: str,
     start_date: datetime.date,
-    end_date: datetime.date,
+    end_date: datetime.date | None = None,
     objectives: str = "",
     specific_clauses: str = "",
-    delegate=None,
-    advisers=(),
+    delegate: User | None = None,
+    advisers: Iterable[User] = (),
     parties: list[PartyData],
     lines: list[LineData] = (),
     removed_parties: Collection[int] = (),
@@ -403,11 +450,19 @@ def contract_update(
     Rows keep their ids, hence what hangs from them (training actions under a programme line, the
     signature requests of a party).
 
-    Side effects: updates, adds and deletes parties and programme lines; bumps ``version``.
+    Without ``end_date``, the contract ends after the default duration (``default_end_date``).
+
+    Side effects: updates, adds and deletes parties and programme lines; bumps ``version``; one history
+    entry per row changed and one for the contract's own fields (none for what did not change).
     """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_dates(start_date, end_date)
+    end_date = end_date or default_end_date(start_date)
     _check_period(start_date, end_date)
+    # The values this change replaces, read before the claim below writes them: if the version read
+    # here is not the one claimed, the claim fails and nothing is recorded.
+    replaced = PartnershipContract.objects.filter(pk=contract.pk, version=expected_version).first()
+    fields_before = history.values_of(replaced, CONTRACT_HISTORY_FIELDS) if replaced is not None else {}
     # Claim the draft first: the row lock this takes makes concurrent editors wait, then fail on the
     # version, so the rows read below are the ones this change replaces; any refusal rolls it back.
     updated = PartnershipContract.objects.filter(
@@ -434,6 +489,7 @@ def contract_update(
             "dernière version ; vos saisies n'ont pas été enregistrées.",
             code="stale",
         )
+    rows_before = _rows_history(contract)
     party_plan = _plan_parties(contract, parties, removed_parties)
     line_plan = _plan_lines(contract, list(lines), removed_lines)
     final_parties = [data for _pk, data in party_plan.rows]
@@ -450,6 +506,14 @@ def contract_update(
     contract.advisers.set(advisers)
     _write_rows(ContractParty, contract, party_plan, PARTY_FIELDS, ordered=True)
     _write_rows(ProgrammeLine, contract, line_plan, LINE_FIELDS, ordered=False)
+    _record_rows(actor=actor, contract=contract, before=rows_before, after=_rows_history(contract))
+    history.record(
+        actor=actor,
+        obj=contract,
+        action=HistoryAction.UPDATED,
+        before=fields_before,
+        after=history.values_of(contract, CONTRACT_HISTORY_FIELDS),
+    )
     return contract
 
 
@@ -500,7 +564,9 @@ def readiness_problems(contract: PartnershipContract) -> list[str]:
 
 
 @transaction.atomic
-def contract_submit_for_signature(*, contract: PartnershipContract, actor, comment: str = "") -> PartnershipContract:
+def contract_submit_for_signature(
+    *, contract: PartnershipContract, actor: User, comment: str = ""
+) -> PartnershipContract:
     """Draft → ready for signature: the contract's own checks, its reference, its transition.
 
     The first step of ``agreements.signing.services.contract_send_for_signature``, which then
@@ -534,7 +600,9 @@ def contract_submit_for_signature(*, contract: PartnershipContract, actor, comme
     return contract
 
 
-def contract_document_store(*, contract, kind, title, filename, content: bytes, actor) -> ContractDocument:
+def contract_document_store(
+    *, contract: PartnershipContract, kind: str, title: str, filename: str, content: bytes, actor: User | None
+) -> ContractDocument:
     """Store ``content`` as a document of ``contract`` with its SHA-256 and size, as given, byte for byte.
 
     The one way a contract document is written: attachments here, the document presented for
@@ -555,7 +623,7 @@ def contract_document_store(*, contract, kind, title, filename, content: bytes, 
 
 
 @transaction.atomic
-def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+def contract_return_to_draft(*, contract: PartnershipContract, actor: User | None, reason: str) -> PartnershipContract:
     """Ready for signature (or signed by the collectivité only) → draft, e.g. after a refusal.
 
     The reference is kept; the next submission renders a new document to sign.
@@ -570,7 +638,9 @@ def contract_return_to_draft(*, contract: PartnershipContract, actor, reason: st
 
 
 @transaction.atomic
-def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor=None, comment: str = ""):
+def contract_mark_signed_by_collectivity(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = ""
+) -> PartnershipContract:
     """Every collectivité has signed: ready for signature → signed by the collectivité."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED_BY_COLLECTIVITY, actor=actor, comment=comment)
@@ -578,7 +648,9 @@ def contract_mark_signed_by_collectivity(*, contract: PartnershipContract, actor
 
 
 @transaction.atomic
-def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: str = "", today=None):
+def contract_mark_signed(
+    *, contract: PartnershipContract, actor: User | None = None, comment: str = "", today: datetime.date | None = None
+) -> PartnershipContract:
     """The delegation countersigned: → signed, then active at once if its start date has come."""
     contract = _lock(contract)
     _transition(contract, to_status=ContractStatus.SIGNED, actor=actor, comment=comment, signed_at=timezone.now())
@@ -589,7 +661,9 @@ def contract_mark_signed(*, contract: PartnershipContract, actor=None, comment: 
 
 
 @transaction.atomic
-def contract_terminate(*, contract: PartnershipContract, actor, reason: str, on_date: datetime.date | None = None):
+def contract_terminate(
+    *, contract: PartnershipContract, actor: User, reason: str, on_date: datetime.date | None = None
+) -> PartnershipContract:
     """Signed or active → terminated (résiliation), with its date and mandatory reason."""
     contract = _lock(contract)
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
@@ -636,7 +710,7 @@ def contracts_update_periods(
 
 @transaction.atomic
 def contract_add_amendment(
-    *, contract: PartnershipContract, actor, title: str, summary: str, new_end_date: datetime.date | None = None
+    *, contract: PartnershipContract, actor: User, title: str, summary: str, new_end_date: datetime.date | None = None
 ) -> ContractAmendment:
     """Record an avenant to a signed or active contract: the contract is never edited in place.
 
@@ -653,8 +727,18 @@ def contract_add_amendment(
         contract=contract, number=number, title=title, summary=summary, new_end_date=new_end_date, created_by=actor
     )
     if new_end_date is not None:
+        before = history.values_of(contract, ("end_date",))
         contract.end_date = new_end_date
         contract.save(update_fields=["end_date", "updated_at"])
+        # The amendment itself is a transition (below); the log keeps what it changed in the contract.
+        history.record(
+            actor=actor,
+            obj=contract,
+            action=HistoryAction.UPDATED,
+            subject=f"Avenant n°\u00a0{number}",
+            before=before,
+            after=history.values_of(contract, ("end_date",)),
+        )
     _record_transition(
         contract,
         from_status=contract.status,
@@ -673,12 +757,17 @@ def _check_attachment(uploaded_file) -> None:
 
 
 @transaction.atomic
-def contract_attach_document(*, contract: PartnershipContract, actor, title: str, uploaded_file) -> ContractDocument:
-    """Attach a document (délibération, annex…) to a contract, whatever its state."""
+def contract_attach_document(
+    *, contract: PartnershipContract, actor: User, title: str, uploaded_file: UploadedFile
+) -> ContractDocument:
+    """Attach a document (délibération, annex…) to a contract, whatever its state.
+
+    Side effects: the stored file and a history entry on the contract.
+    """
     delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     _check_attachment(uploaded_file)
     content = uploaded_file.read()
-    return contract_document_store(
+    document = contract_document_store(
         contract=contract,
         kind=DocumentKind.ATTACHMENT,
         title=title,
@@ -686,3 +775,11 @@ def contract_attach_document(*, contract: PartnershipContract, actor, title: str
         content=content,
         actor=actor,
     )
+    history.record(
+        actor=actor,
+        obj=contract,
+        action=HistoryAction.ATTACHED,
+        subject=f"Document «\u00a0{title}\u00a0»",
+        after={"Fichier": uploaded_file.name, "Empreinte SHA-256": document.sha256},
+    )
+    return document

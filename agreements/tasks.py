@@ -1,11 +1,11 @@
-"""Thin Celery adapters of contracts: take ids, re-fetch, call one service. The signing tasks live in
-``agreements.signing.tasks``."""
+"""Thin Celery adapters of contracts: take ids, re-fetch, call one service. Names in ``agreements.task_names``;
+the signing tasks live in ``agreements.signing.tasks``."""
 
 from celery import shared_task
 
+from . import services, task_names
 
-@shared_task
+
+@shared_task(name=task_names.CONTRACTS_UPDATE_PERIODS)
 def contracts_update_periods() -> dict:
-    from .services import contracts_update_periods as update
-
-    return update()
+    return services.contracts_update_periods()

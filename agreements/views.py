@@ -6,13 +6,12 @@ to the contract with a message, or the page again with the form's errors.
 """
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.viewutils import (
     Confirmation,
     add_error_messages,
@@ -39,7 +38,6 @@ from .forms import (
     line_initial,
     party_initial,
 )
-from .models import Theme
 from .pdf import render_contract_pdf
 from .signing import selectors as signing_selectors
 from .signing import services as signing
@@ -54,7 +52,7 @@ def _managed_contract(request, pk: int):
 
 
 def _back_to(contract):
-    return redirect("agreements:contract_detail", pk=contract.pk)
+    return redirect(contract)
 
 
 # --- Lists --------------------------------------------------------------------------------------
@@ -119,12 +117,7 @@ def _contract_forms(request, data=None, *, contract=None):
             "specific_clauses": contract.specific_clauses,
             "version": contract.version,
         }
-    themes = Theme.objects.filter(is_active=True)
-    if contract is not None:
-        # A theme retired since keeps its existing lines: offered again, else they would come back blank.
-        themes = Theme.objects.filter(
-            Q(is_active=True) | Q(pk__in=contract.programme_lines.values("theme_id"))
-        ).order_by("family", "position", "label")
+    themes = selectors.themes_offered(contract)
     # The rows come from the database only to render the page. A submission stands on its own: its
     # rows carry their ids, and the database may have changed since the page was rendered (the
     # service then refuses the stale version rather than mistake a blank extra row for a changed one).
@@ -198,7 +191,6 @@ def contract_update(request, pk: int):
     if not (form.is_valid() and parties.is_valid() and lines.is_valid()):
         return _render_contract_form(request, form, parties, lines, contract=contract, status=400)
     fields = _contract_fields(request, form, parties, lines)
-    fields["end_date"] = fields["end_date"] or services.default_end_date(fields["start_date"])
     call = run_service(
         request,
         services.contract_update,
@@ -248,6 +240,7 @@ def contract_detail(request, pk: int):
             "Status": ContractStatus,
             "signature_requests": signing_selectors.signature_requests_of(contract),
             "replace_form": ReplaceSignerForm(),
+            "history": history_for(contract, user=user),
         },
     )
 
@@ -342,7 +335,7 @@ def _return_to_draft_confirmation(contract, reason: str) -> Confirmation:
         title=f"Retirer le contrat {contract.reference} de la signature ?",
         consequences=consequences,
         confirm_label="Oui, retirer de la signature",
-        cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+        cancel_url=contract.get_absolute_url(),
     )
 
 
@@ -375,7 +368,7 @@ def _terminate_confirmation(contract, data) -> Confirmation:
             "ni remis en vigueur.",
         ],
         confirm_label="Oui, résilier le contrat",
-        cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+        cancel_url=contract.get_absolute_url(),
     )
 
 
@@ -462,7 +455,7 @@ def _replace_signer_confirmation(contract, request_pk: int, data) -> Confirmatio
             arrival,
         ],
         confirm_label="Oui, remplacer le signataire",
-        cancel_url=reverse("agreements:contract_detail", args=[contract.pk]),
+        cancel_url=contract.get_absolute_url(),
     )
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from partnership.admin_site import (
+    HistoryAdminMixin,
     ReadOnlyInline,
     ReadOnlyModelAdmin,
     ScopedInline,
@@ -29,7 +30,7 @@ class TimeSlotInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceModelAdmin):
+class EventAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Saved by ``event_create``/``event_update``: a capacity below the confirmed registrations is refused,
     a larger one promotes from the waiting list. The status moves only by the publish and cancel actions."""
 
@@ -236,8 +237,8 @@ class SpeakerExpertiseInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ScopedModelAdmin):
-    """The consent is the speaker's own act (their profile page): shown here, never set."""
+class SpeakerAdmin(HistoryAdminMixin, ServiceModelAdmin):
+    """Saved by ``speaker_save``. The consent is the speaker's own act (their profile page): shown here, never set."""
 
     list_display = ["last_name", "first_name", "organisation", "email", "is_active", "consent_given_at"]
     list_filter = ["is_active", "expertises__theme", "regions"]
@@ -258,6 +259,15 @@ class SpeakerAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting would take the speaker's interventions out of the statistics: erasure (RGPD) keeps them.
         return False
+
+    def save_through_service(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.SPEAKER_STAFF_FIELDS if name in form.cleaned_data}
+        return services.speaker_save(
+            actor=request.user,
+            speaker=obj if change else None,
+            fields=fields,
+            regions=form.cleaned_data.get("regions", []),
+        )
 
     @admin.action(
         description="Effacer les données personnelles (RGPD) des intervenants sélectionnés", permissions=["change"]

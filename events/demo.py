@@ -3,12 +3,12 @@
 Idempotent: every row is looked up by a natural key before being created.
 """
 
-import hashlib
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from partnership.models import Collectivity, MayorsAssociation, Region, User
+from partnership.tokens import token_hash
 
 from .enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality, RegistrationStatus
 from .models import SPEAKER_CONSENT_VERSION, Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
@@ -124,7 +124,7 @@ def seed_events(accounts: dict[str, User], speakers: list[Speaker]) -> None:
                 job_title="Secrétaire de mairie" if quality == ParticipantQuality.AGENT else "Adjoint(e) au maire",
                 status=status,
                 # Demo rows have no personal link: a hash no token can match.
-                token_hash=hashlib.sha256(f"demo-{seminar.pk}-{index}".encode()).hexdigest(),
+                token_hash=token_hash(f"demo-{seminar.pk}-{index}"),
             )
     webinar, created = Event.objects.get_or_create(
         title="Webinaire : élaborer le plan de formation de sa collectivité",
@@ -177,7 +177,7 @@ def seed_events(accounts: dict[str, User], speakers: list[Speaker]) -> None:
                 quality=ParticipantQuality.AGENT,
                 collectivity=accounts["signatory"].collectivity,
                 status=RegistrationStatus.CONFIRMED,
-                token_hash=hashlib.sha256(f"demo-{soon.pk}-{index}".encode()).hexdigest(),
+                token_hash=token_hash(f"demo-{soon.pk}-{index}"),
             )
     Event.objects.get_or_create(
         title="Colloque égalité des chances (brouillon)",

@@ -21,7 +21,7 @@ def _send(*, registration: EventRegistration, subject: str, template: str, conte
         {
             "registration": registration,
             "event": event,
-            "event_url": settings.SITE_URL + reverse("events:event_detail", args=[event.pk]),
+            "event_url": settings.SITE_URL + event.get_absolute_url(),
             **context,
         },
     )

@@ -7,7 +7,7 @@ from partnership.forms import CollectivityField, IdMultipleChoiceField
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region
 
 from .enums import ExpertiseTheme, ParticipantQuality
-from .models import Event, EventFeedback, Speaker
+from .models import SPEAKER_PERSONAL_FIELDS, Event, EventFeedback, Speaker
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -205,17 +205,9 @@ class SpeakerProfileForm(forms.ModelForm):
 
     class Meta:
         model = Speaker
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "organisation",
-            "job_title",
-            "regions",
-            "availability",
-            "bio",
-        ]
+        # The personal fields, the regions before the availability as on the page since the start.
+        fields = [*SPEAKER_PERSONAL_FIELDS]
+        fields.insert(fields.index("availability"), "regions")
         widgets = {
             "regions": forms.CheckboxSelectMultiple,
             "availability": forms.Textarea(attrs={"rows": 3}),
@@ -232,5 +224,4 @@ class SpeakerProfileForm(forms.ModelForm):
         pass
 
     def profile_fields(self) -> dict:
-        names = ["first_name", "last_name", "email", "phone", "organisation", "job_title", "availability", "bio"]
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in SPEAKER_PERSONAL_FIELDS}

@@ -1,7 +1,6 @@
 """The iCalendar (RFC 5545) file attached to confirmation e-mails, written with ``icalendar``."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -29,7 +28,7 @@ def event_ics(event: Event) -> bytes:
     entry.add("summary", event.title)
     entry.add("description", f"{event.get_kind_display()} – {event.topic}")
     entry.add("location", event_location(event))
-    entry.add("url", settings.SITE_URL + reverse("events:event_detail", args=[event.pk]))
+    entry.add("url", settings.SITE_URL + event.get_absolute_url())
     entry.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     calendar.add_component(entry)
     return calendar.to_ical()

@@ -3,12 +3,28 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.text import french_date as date_format
 
 from .enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality, RegistrationStatus
 
 # Version of the consent text a speaker accepts (templates/events/includes/speaker_consent.html).
 SPEAKER_CONSENT_VERSION = "2026-01"
 ANONYMISED_SPEAKER_NAME = "Intervenant anonymisé"
+# A speaker's personal fields, listed once, with their key in the personal-data export: the profile form
+# edits them, the erasure empties them (the name becomes ``ANONYMISED_SPEAKER_NAME``), the export gives them.
+SPEAKER_PERSONAL_FIELDS = {
+    "first_name": "prenom",
+    "last_name": "nom",
+    "email": "email",
+    "phone": "telephone",
+    "organisation": "organisme",
+    "job_title": "fonction",
+    "availability": "disponibilites",
+    "bio": "presentation",
+}
 
 
 class Speaker(models.Model):
@@ -53,6 +69,9 @@ class Speaker(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:speaker_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:
@@ -148,6 +167,9 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:event_detail", args=[self.pk])
+
     @property
     def is_published(self) -> bool:
         return self.status == EventStatus.PUBLISHED
@@ -155,10 +177,6 @@ class Event(models.Model):
     @property
     def period_display(self) -> str:
         """« le lundi 7 décembre 2026, de 09:30 à 17:00 », or « du … au … » over several days (Paris time)."""
-        from django.utils import timezone
-
-        from partnership.text import french_date as date_format
-
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         if start.date() == end.date():
             return f"le {date_format(start, 'l j F Y')}, de {start:%H:%M} à {end:%H:%M}"

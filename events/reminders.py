@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, reference_day, register
@@ -51,7 +50,7 @@ def event_upcoming_message(log) -> Message | None:
     when = "demain" if days == 1 else f"dans {days} jours"
     return Message(
         subject=f"Rappel : « {event.title} » {when}, le {starts_on:%d/%m/%Y}",
-        url=settings.SITE_URL + reverse("events:event_detail", args=[event.pk]),
+        url=settings.SITE_URL + event.get_absolute_url(),
         context={"event": event, "when": when, "location": event_location(event)},
         attachments=(("evenement.ics", event_ics(event), "text/calendar; charset=utf-8; method=PUBLISH"),),
     )

@@ -3,20 +3,14 @@
 Every object a view shows comes from a queryset here: out of scope means not found (404).
 """
 
-import hashlib
-
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.tokens import token_hash
 
 from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
-from .models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
+from .models import SPEAKER_PERSONAL_FIELDS, Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
 
 # --- Events -------------------------------------------------------------------------------------
 
@@ -148,16 +142,9 @@ def speaker_personal_data(speaker: Speaker) -> dict:
     """Everything stored about a speaker, for the RGPD export (JSON-serialisable)."""
     return {
         "intervenant": {
-            "prenom": speaker.first_name,
-            "nom": speaker.last_name,
-            "email": speaker.email,
-            "telephone": speaker.phone,
-            "organisme": speaker.organisation,
-            "fonction": speaker.job_title,
+            **{key: getattr(speaker, name) for name, key in SPEAKER_PERSONAL_FIELDS.items()},
             "themes": [e.get_theme_display() for e in speaker.expertises.all()],
             "regions": [r.name for r in speaker.regions.all()],
-            "disponibilites": speaker.availability,
-            "presentation": speaker.bio,
             "consentement_donne_le": speaker.consent_given_at.isoformat() if speaker.consent_given_at else None,
             "version_du_texte_de_consentement": speaker.consent_text_version,
             "actif": speaker.is_active,

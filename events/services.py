@@ -15,16 +15,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from partnership import permissions
+from partnership import history, permissions
 from partnership.dispatch import enqueue
+from partnership.enums import HistoryAction
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
+from partnership.models_utils import model_update
 from partnership.text import french_date
+from partnership.tokens import token_hash
 
-from . import tasks
-from .enums import EventStatus, RegistrationStatus
+from . import task_names
+from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
 from .models import (
     ANONYMISED_SPEAKER_NAME,
     SPEAKER_CONSENT_VERSION,
+    SPEAKER_PERSONAL_FIELDS,
     Event,
     EventFeedback,
     EventRegistration,
@@ -32,7 +36,7 @@ from .models import (
     SpeakerExpertise,
     TimeSlot,
 )
-from .selectors import registration_is_open, token_hash, waiting_list
+from .selectors import registration_is_open, waiting_list
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,9 @@ EVENT_FIELDS = (
     "capacity",
     "registration_closes_at",
 )
+# What the action log keeps of an event: its fields and its co-organisers.
+EVENT_HISTORY_FIELDS = (*EVENT_FIELDS, "mayors_associations")
+TIMESLOT_HISTORY_FIELDS = ("title", "description", "starts_at", "ends_at", "speakers")
 
 
 def _local(value: datetime) -> str:
@@ -79,13 +86,21 @@ def event_create(
 ) -> Event:
     """Create a draft event; ``fields`` holds the values of ``EVENT_FIELDS``."""
     _check_organiser(actor=actor, delegation=delegation)
-    event = Event(delegation=delegation, created_by=actor, status=EventStatus.DRAFT)
-    for name in EVENT_FIELDS:
-        if name in fields:
-            setattr(event, name, fields[name])
+    event = Event(
+        delegation=delegation,
+        created_by=actor,
+        status=EventStatus.DRAFT,
+        **{name: fields[name] for name in EVENT_FIELDS if name in fields},
+    )
     event.full_clean()
     event.save()
     event.mayors_associations.set(mayors_associations)
+    history.record(
+        actor=actor,
+        obj=event,
+        action=HistoryAction.CREATED,
+        after=history.values_of(event, ("delegation", *EVENT_HISTORY_FIELDS)),
+    )
     logger.info("event %s created by user %s", event.pk, actor.pk)
     return event
 
@@ -98,7 +113,10 @@ def event_update(
     mayors_associations: list[MayorsAssociation] | QuerySet,
     fields: dict[str, Any],
 ) -> Event:
-    """Change an event. A larger capacity promotes waitlisted registrants (and e-mails them)."""
+    """Change an event. A larger capacity promotes waitlisted registrants (and e-mails them).
+
+    Side effects: one history entry for what changed (none when nothing did), one per promotion.
+    """
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not permissions.can_change_event(actor, locked):
         raise ValidationError("Vous ne pouvez pas modifier cet événement.")
@@ -109,16 +127,17 @@ def event_update(
         raise ValidationError(
             {"capacity": f"La capacité ne peut pas être inférieure au nombre d'inscrits confirmés ({confirmed})."}
         )
-    changed = []
-    for name in EVENT_FIELDS:
-        if name in fields and getattr(locked, name) != fields[name]:
-            setattr(locked, name, fields[name])
-            changed.append(name)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
+    before = history.values_of(locked, EVENT_HISTORY_FIELDS)
+    model_update(instance=locked, fields=EVENT_FIELDS, data=fields)
     locked.mayors_associations.set(mayors_associations)
-    _promote_from_waitlist(locked)
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.UPDATED,
+        before=before,
+        after=history.values_of(locked, EVENT_HISTORY_FIELDS),
+    )
+    _promote_from_waitlist(locked, actor=actor)
     return locked
 
 
@@ -133,6 +152,13 @@ def event_publish(*, event: Event, actor: User) -> None:
         status=EventStatus.PUBLISHED, updated_at=timezone.now()
     ):
         raise ValidationError("Seul un événement en brouillon peut être publié.")
+    history.record(
+        actor=actor,
+        obj=event,
+        action=HistoryAction.PUBLISHED,
+        before={"Statut": EventStatus.DRAFT.label},
+        after={"Statut": EventStatus.PUBLISHED.label},
+    )
 
 
 @transaction.atomic
@@ -140,11 +166,20 @@ def event_cancel(*, event: Event, actor: User) -> None:
     """Draft or published → cancelled; registrants (confirmed and waitlisted) are told by e-mail."""
     if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas annuler cet événement.")
+    # Read under the lock, so the history says which state the cancellation left.
+    previous = Event.objects.select_for_update().values_list("status", flat=True).get(pk=event.pk)
     if not Event.objects.filter(pk=event.pk, status__in=[EventStatus.DRAFT, EventStatus.PUBLISHED]).update(
         status=EventStatus.CANCELLED, updated_at=timezone.now()
     ):
         raise ValidationError("Cet événement est déjà annulé.")
-    enqueue(tasks.send_event_cancelled_emails, event.pk)
+    history.record(
+        actor=actor,
+        obj=event,
+        action=HistoryAction.CANCELLED,
+        before={"Statut": EventStatus(previous).label},
+        after={"Statut": EventStatus.CANCELLED.label},
+    )
+    enqueue(task_names.SEND_EVENT_CANCELLED_EMAILS, event.pk)
 
 
 @transaction.atomic
@@ -165,7 +200,18 @@ def timeslot_create(
     slot.full_clean()
     slot.save()
     slot.speakers.set(speakers)
+    history.record(
+        actor=actor,
+        obj=event,
+        action=HistoryAction.ADDED,
+        subject=_slot_subject(slot),
+        after=history.values_of(slot, TIMESLOT_HISTORY_FIELDS),
+    )
     return slot
+
+
+def _slot_subject(slot: TimeSlot) -> str:
+    return f"Créneau «\u00a0{slot.title}\u00a0»"
 
 
 def _check_slot_period(event: Event, starts_at: datetime, ends_at: datetime) -> None:
@@ -192,10 +238,19 @@ def timeslot_update(
     if not permissions.can_change_event(actor, locked.event):
         raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
     _check_slot_period(locked.event, starts_at, ends_at)
+    before = history.values_of(locked, TIMESLOT_HISTORY_FIELDS)
     locked.title, locked.description, locked.starts_at, locked.ends_at = title, description, starts_at, ends_at
     locked.full_clean()
     locked.save(update_fields=["title", "description", "starts_at", "ends_at"])
     locked.speakers.set(speakers)
+    history.record(
+        actor=actor,
+        obj=locked.event,
+        action=HistoryAction.UPDATED,
+        subject=_slot_subject(locked),
+        before=before,
+        after=history.values_of(locked, TIMESLOT_HISTORY_FIELDS),
+    )
     return locked
 
 
@@ -203,6 +258,13 @@ def timeslot_update(
 def timeslot_delete(*, slot: TimeSlot, actor: User) -> None:
     if not permissions.can_change_event(actor, slot.event):
         raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+    history.record(
+        actor=actor,
+        obj=slot.event,
+        action=HistoryAction.REMOVED,
+        subject=_slot_subject(slot),
+        before=history.values_of(slot, TIMESLOT_HISTORY_FIELDS),
+    )
     slot.delete()
 
 
@@ -262,7 +324,7 @@ def registration_create(
             registration.save()
     except IntegrityError as exc:
         raise duplicate_error from exc
-    enqueue(tasks.send_registration_email, registration.pk)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration.pk)
     return registration
 
 
@@ -287,8 +349,13 @@ def registration_issue_link(*, registration_id: int) -> tuple[EventRegistration,
     return registration, token
 
 
-def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
-    """Fill free seats from the waiting list, oldest first. The caller holds the event row lock."""
+def _promote_from_waitlist(event: Event, *, actor: User | None) -> list[EventRegistration]:
+    """Fill free seats from the waiting list, oldest first. The caller holds the event row lock.
+
+    Each promotion goes in the event's history, signed by ``actor`` whose change freed the seat;
+    ``None`` when a participant cancelled through their personal link (their own act, dated on the
+    registration, is not logged).
+    """
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     free = event.capacity - confirmed
     if free <= 0 or event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
@@ -299,8 +366,24 @@ def _promote_from_waitlist(event: Event) -> list[EventRegistration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        enqueue(tasks.send_promotion_email, registration.pk)
+        if actor is not None:
+            _record_registration(
+                actor, registration, HistoryAction.PROMOTED, RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED
+            )
+        enqueue(task_names.SEND_PROMOTION_EMAIL, registration.pk)
     return promoted
+
+
+def _record_registration(actor: User, registration: EventRegistration, action: str, before: str, after: str) -> None:
+    history.record(
+        actor=actor,
+        obj=registration.event,
+        action=action,
+        subject=f"Inscription de {registration.full_name}",
+        subject_is_person=True,
+        before={"Statut": RegistrationStatus(before).label},
+        after={"Statut": RegistrationStatus(after).label},
+    )
 
 
 @transaction.atomic
@@ -308,7 +391,8 @@ def registration_cancel(*, registration: EventRegistration, actor: User | None =
     """Cancel a registration (from the personal link, or by staff when ``actor`` is given).
 
     A confirmed seat freed this way goes to the first waitlisted registrant, who is e-mailed.
-    Returns the promoted registrations.
+    Returns the promoted registrations. Side effects: by staff, history entries on the event (the
+    cancellation, each promotion); from the personal link, none (the registration dates it).
     """
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     if actor is not None and not permissions.can_change_event(actor, event):
@@ -319,11 +403,15 @@ def registration_cancel(*, registration: EventRegistration, actor: User | None =
     if timezone.now() >= event.starts_at:
         raise ValidationError("L'événement a commencé : l'inscription ne peut plus être annulée.")
     was_confirmed = current.status == RegistrationStatus.CONFIRMED
+    previous = current.status
     current.status = RegistrationStatus.CANCELLED
     current.cancelled_at = timezone.now()
     current.save(update_fields=["status", "cancelled_at"])
     registration.status, registration.cancelled_at = current.status, current.cancelled_at
-    return _promote_from_waitlist(event) if was_confirmed else []
+    if actor is not None:
+        current.event = event
+        _record_registration(actor, current, HistoryAction.REGISTRATION_CANCELLED, previous, current.status)
+    return _promote_from_waitlist(event, actor=actor) if was_confirmed else []
 
 
 @transaction.atomic
@@ -341,9 +429,23 @@ def registrations_check_in(*, event: Event, actor: User, present_ids: set[int]) 
     unknown = set(present_ids) - set(confirmed.values_list("pk", flat=True))
     if unknown:
         raise ValidationError("Seules les inscriptions confirmées peuvent être pointées.")
+    was_present = set(confirmed.filter(checked_in_at__isnull=False).values_list("pk", flat=True))
     confirmed.filter(pk__in=present_ids, checked_in_at__isnull=True).update(checked_in_at=now)
     confirmed.exclude(pk__in=present_ids).update(checked_in_at=None)
-    return confirmed.filter(checked_in_at__isnull=False).count()
+    added, removed = len(set(present_ids) - was_present), len(was_present - set(present_ids))
+    # Counts, not names: the history names the staff, not the participants.
+    history.record(
+        actor=actor,
+        obj=event,
+        action=HistoryAction.CHECKED_IN,
+        before={"Participants présents": str(len(was_present))},
+        after={
+            "Participants présents": str(len(present_ids)),
+            "Présences ajoutées": str(added) if added else None,
+            "Présences retirées": str(removed) if removed else None,
+        },
+    )
+    return len(present_ids)
 
 
 @transaction.atomic
@@ -365,16 +467,19 @@ def feedback_submit(*, registration: EventRegistration, rating: int, comment: st
 
 # --- Speakers -----------------------------------------------------------------------------------
 
-SPEAKER_PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "organisation",
-    "job_title",
-    "availability",
-    "bio",
-)
+
+# What the action log keeps of a speaker's profile (erased with the profile, see ``speaker_erase``).
+SPEAKER_HISTORY_FIELDS = ("user", *SPEAKER_PERSONAL_FIELDS, "regions", "is_active", "consent_given_at")
+EXPERTISES_LABEL = "Thèmes d'expertise"
+# The labels under which the history of events and sessions lists speakers by name.
+SPEAKER_LIST_LABELS = ("Intervenants", "Formateurs")
+
+
+def _speaker_history(speaker: Speaker) -> dict[str, history.Value]:
+    values = history.values_of(speaker, SPEAKER_HISTORY_FIELDS)
+    themes = speaker.expertises.values_list("theme", flat=True) if speaker.pk else []
+    values[EXPERTISES_LABEL] = history.shown([ExpertiseTheme(theme).label for theme in themes])
+    return values
 
 
 def _set_expertises(speaker: Speaker, themes: list[str]) -> None:
@@ -404,10 +509,11 @@ def speaker_profile_save(
     speaker = Speaker.objects.select_for_update().filter(user=user).first() or Speaker(user=user)
     if speaker.is_anonymised:
         raise ValidationError("Ce profil a été anonymisé à votre demande et ne peut plus être modifié.")
+    before = _speaker_history(speaker) if speaker.pk else None
     needs_consent = speaker.consent_text_version != SPEAKER_CONSENT_VERSION
     if needs_consent and not consent:
         raise ValidationError({"consent": "Votre consentement est nécessaire pour figurer dans le réseau."})
-    for name in SPEAKER_PROFILE_FIELDS:
+    for name in SPEAKER_PERSONAL_FIELDS:
         if name in fields:
             setattr(speaker, name, fields[name])
     speaker.email = (speaker.email or user.email).strip().lower()
@@ -422,7 +528,55 @@ def speaker_profile_save(
         raise ValidationError({"email": "Un autre intervenant utilise déjà cette adresse e-mail."}) from exc
     speaker.regions.set(regions)
     _set_expertises(speaker, themes)
+    history.record(
+        actor=user,
+        obj=speaker,
+        action=HistoryAction.CREATED if before is None else HistoryAction.UPDATED,
+        before=before,
+        after=_speaker_history(speaker),
+    )
     return speaker
+
+
+# What staff change of a speaker in the admin: the profile, the linked account and whether the speaker is
+# still in the network. The consent is never theirs to set.
+SPEAKER_STAFF_FIELDS = ("user", *SPEAKER_PERSONAL_FIELDS, "is_active")
+
+
+@transaction.atomic
+def speaker_save(*, actor: User, speaker: Speaker | None, fields: dict[str, Any], regions) -> Speaker:
+    """Staff (AMF, national) add a speaker to the network or change one (the admin's door).
+
+    Side effects: a history entry with what changed (none when nothing did).
+    """
+    if not permissions.can_manage_speakers(actor):
+        raise ValidationError("Vous ne pouvez pas modifier les intervenants du réseau.")
+    if speaker is not None and speaker.pk:
+        locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if locked.is_anonymised:
+            raise ValidationError("Les données de cet intervenant ont été effacées : elles ne peuvent plus changer.")
+        before = _speaker_history(locked)
+    else:
+        locked, before = Speaker(), None
+    for name in SPEAKER_STAFF_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.email = (locked.email or "").strip().lower()
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError as exc:
+        raise ValidationError("Un autre intervenant utilise déjà cette adresse e-mail ou ce compte.") from exc
+    locked.regions.set(regions)
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.CREATED if before is None else HistoryAction.UPDATED,
+        before=before,
+        after=_speaker_history(locked),
+    )
+    return locked
 
 
 @transaction.atomic
@@ -437,29 +591,15 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
     locked = Speaker.objects.select_for_update().get(pk=speaker.pk)
     if locked.is_anonymised:
         raise ValidationError("Les données de cet intervenant ont déjà été effacées.")
-    for name in ("first_name", "email", "phone", "organisation", "job_title", "availability", "bio"):
+    full_name = locked.full_name
+    for name in SPEAKER_PERSONAL_FIELDS:
         setattr(locked, name, "")
     locked.last_name = ANONYMISED_SPEAKER_NAME
     locked.is_active = False
     locked.anonymised_at = timezone.now()
     user = locked.user
     locked.user = None
-    locked.save(
-        update_fields=[
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "organisation",
-            "job_title",
-            "availability",
-            "bio",
-            "is_active",
-            "anonymised_at",
-            "user",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=[*SPEAKER_PERSONAL_FIELDS, "is_active", "anonymised_at", "user", "updated_at"])
     if user is not None:
         # The account goes too: no name or address of the person may remain.
         user.is_active = False
@@ -470,5 +610,14 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
         user.phone = ""
         user.function = ""
         user.save(update_fields=["is_active", "password", "first_name", "last_name", "email", "phone", "function"])
+    history.erase_person(
+        obj=locked,
+        user=user,
+        name=full_name,
+        replacement=ANONYMISED_SPEAKER_NAME,
+        listed_in=("events.event", "trainings.session"),
+        list_labels=SPEAKER_LIST_LABELS,
+    )
+    history.record(actor=actor, obj=locked, action=HistoryAction.ERASED)
     logger.info("speaker %s erased by user %s", locked.pk, actor.pk if actor else None)
     return locked

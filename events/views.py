@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.auth import client_ip
+from partnership.history import history_for
 from partnership.ratelimit import allow
 from partnership.text import count_label
 from partnership.viewutils import (
@@ -262,7 +263,11 @@ def event_manage(request, pk: int):
             messages.success(request, "Créneau ajouté au programme.")
             return redirect("events:event_manage", pk=event.pk)
     slots = event.time_slots.prefetch_related("speakers").order_by("starts_at")
-    return render(request, "events/event_manage.html", {"event": event, "slots": slots, "slot_form": form})
+    return render(
+        request,
+        "events/event_manage.html",
+        {"event": event, "slots": slots, "slot_form": form, "history": history_for(event, user=request.user)},
+    )
 
 
 @require_POST
@@ -428,6 +433,7 @@ def speaker_detail(request, pk: int):
             "speaker": speaker,
             "interventions": selectors.speaker_interventions(speaker),
             "can_manage": permissions.can_manage_speakers(request.user),
+            "history": history_for(speaker, user=request.user),
         },
     )
 

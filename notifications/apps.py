@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class NotificationsConfig(AppConfig):
@@ -8,6 +9,5 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Each app declares its reminder kinds in ``<app>/reminders.py``, as it declares its admin.
-        from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("reminders")

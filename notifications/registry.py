@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -82,8 +84,6 @@ def reference_day(log) -> datetime.date:
 
     ``--today`` simulates a later date: the due date then stays the reference.
     """
-    from django.utils import timezone
-
     return max(log.due_on, timezone.localdate())
 
 

@@ -9,8 +9,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.enums import ContractStatus, SignatureRequestStatus
+from agreements.models import ContractTransition, PartnershipContract, SignatureRequest
 from partnership.enums import Role
 from partnership.models import User
+from trainings.enums import RegistrationStatus, SessionStatus
+from trainings.models import Registration, Session
+from trainings.reminders import sessions_missing_attendance
 
 from .registry import Due, Message, Recipient, ReminderKind, register
 
@@ -29,12 +34,6 @@ def digest_due(today: datetime.date):
 
 def digest_content(*, delegation_id: int, week_end: datetime.date) -> dict:
     """The digest of one delegation for the week before ``week_end``: changes, then what is due."""
-    from agreements.enums import ContractStatus, SignatureRequestStatus
-    from agreements.models import ContractTransition, PartnershipContract, SignatureRequest
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.models import Registration, Session
-    from trainings.reminders import sessions_missing_attendance
-
     since, until = _midnight(week_end - datetime.timedelta(days=7)), _midnight(week_end)
     transitions = list(
         ContractTransition.objects.filter(contract__delegation_id=delegation_id, at__gte=since, at__lt=until)

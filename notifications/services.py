@@ -26,11 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.models import User
 
-from . import registry
+from . import registry, task_names
 from .enums import ReminderStatus
 from .models import ReminderLog, ReminderOptOut
 from .registry import Message, ReminderKind
+from .selectors import optional_kinds_for
 
 logger = logging.getLogger(__name__)
 
@@ -104,15 +106,13 @@ def _claim(rows: list[ReminderLog]) -> int:
     A concurrent run inserting the same key makes this INSERT wait for its commit, then skip the row:
     each reminder belongs to exactly one run, which alone enqueues its sending (after commit).
     """
-    from .tasks import reminder_send
-
     batch = uuid.uuid4()
     for row in rows:
         row.batch = batch
     ReminderLog.objects.bulk_create(rows, ignore_conflicts=True)
     won = list(ReminderLog.objects.filter(batch=batch).values_list("pk", flat=True))
     for log_id in won:
-        enqueue(reminder_send, log_id)
+        enqueue(task_names.REMINDER_SEND, log_id)
     return len(won)
 
 
@@ -195,14 +195,12 @@ def reminder_resend(*, log_ids: Iterable[int]) -> int:
     Only ``failed`` rows move (a conditional UPDATE each), so a double click sends nothing twice.
     Side effects: rows back to ``pending`` with their attempts reset; ``tasks.reminder_send`` enqueued.
     """
-    from .tasks import reminder_send
-
     count = 0
     for log_id in log_ids:
         if ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.FAILED).update(
             status=ReminderStatus.PENDING, attempts=0, claimed_at=None
         ):
-            enqueue(reminder_send, log_id)
+            enqueue(task_names.REMINDER_SEND, log_id)
             count += 1
     return count
 
@@ -275,14 +273,12 @@ def reminder_unsubscribe(*, token: str) -> tuple[str, ReminderKind]:
 
 
 @transaction.atomic
-def reminder_preferences_update(*, user, enabled: Iterable[str]) -> None:
+def reminder_preferences_update(*, user: User, enabled: Iterable[str]) -> None:
     """Keep the optional kinds in ``enabled`` on for the user's address and turn the others off.
 
     Reminders a process depends on (signature, attendance) are not optional and never turned off;
     kinds listed for other roles are left as they are. Side effects: ``ReminderOptOut`` rows created or deleted for ``user.email``.
     """
-    from .selectors import optional_kinds_for
-
     email = normalise_email(user.email)
     enabled = set(enabled)
     # Only the kinds the page showed: a kind meant for another role keeps its current setting.

@@ -1,10 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
 
-from .admin_site import ScopedModelAdmin
+from .admin_site import ReadOnlyModelAdmin, ScopedModelAdmin
 from .forms import UserChangeForm, UserCreationForm
-from .models import EPCI, Collectivity, Commune, Delegation, Department, MayorsAssociation, Region, User
+from .models import (
+    EPCI,
+    ActionLogEntry,
+    Collectivity,
+    Commune,
+    Delegation,
+    Department,
+    MayorsAssociation,
+    Region,
+    User,
+)
 
 
 @admin.register(Region)
@@ -109,3 +121,38 @@ class UserAdmin(ScopedModelAdmin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+
+
+@admin.register(ActionLogEntry)
+class ActionLogEntryAdmin(ReadOnlyModelAdmin):
+    """The action log of every object, append-only: read here, written only by the services."""
+
+    list_display = ["created_at", "actor_label", "action", "object_link", "subject"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["actor_label", "subject"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "actor_label", "action", "object_link", "subject", "changes_table"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description="objet")
+    def object_link(self, entry):
+        # Named by type and number, read from the entry alone: a constant number of queries per page.
+        label = f"{entry.content_type.name} n° {entry.object_id}"
+        try:
+            url = reverse(
+                f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change", args=[entry.object_id]
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description="avant → après")
+    def changes_table(self, entry):
+        if not entry.changes:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li><strong>{}</strong>\u00a0: {} → {}</li>", entry.change_rows),
+        )

@@ -13,9 +13,11 @@ from .viewutils import CONFIRM_FIELD, add_service_errors
 
 
 class PartnershipAdminSite(admin.AdminSite):
+    """``admin.site``: its titles are set here and nowhere else."""
+
     site_header = "Administration du partenariat CNFPT – AMF"
     site_title = "Partenariat CNFPT – AMF"
-    index_title = "Accord-cadre, contrats, événements, intervenants"
+    index_title = "Accord-cadre, événements, intervenants et statistiques"
 
     def has_permission(self, request):
         return permissions.can_use_admin(request.user)
@@ -81,6 +83,20 @@ class ScopedInline:
 
     def has_delete_permission(self, request, obj=None):
         return permissions.admin_can_change(request.user, self.parent_model._meta)
+
+
+class HistoryAdminMixin:
+    """The object's action log (``partnership.history``) beneath its change form, as on its page."""
+
+    change_form_template = "admin/partnership/change_form_history.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Imported here: this module is loaded with the admin's AppConfig, before the models exist.
+        from .history import history_for  # noqa: PLC0415 — loaded with the admin AppConfig, before the models
+
+        if obj is not None:
+            context["history"] = history_for(obj, user=request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 class ReadOnlyModelAdmin(ScopedModelAdmin):

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .celery import app
+
 
 class PartnershipConfig(AppConfig):
     name = "partnership"
@@ -8,7 +10,6 @@ class PartnershipConfig(AppConfig):
     def ready(self):
         # Register every app's Celery tasks now, in each process (web or worker), rather than when
         # a module first happens to import them: a task dispatched by name must always be known.
-        from .celery import app
 
         app.autodiscover_tasks(force=True)
         # Celery looks for ``<app>.tasks`` only: name the packages of an app that hold their own.

@@ -1,7 +1,5 @@
 """Login with throttling of failed attempts, per e-mail address and per IP address."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,12 +8,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
-from .ratelimit import increment
+from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts
+from .ratelimit import email_key, increment
 
 
 def is_demo_account(user) -> bool:
-    from .demo import DEMO_ACCOUNTS
-
     return (user.email or "").strip().lower() in {account.email for account in DEMO_ACCOUNTS}
 
 
@@ -28,8 +25,6 @@ class AccountBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from .demo import DEMO_PASSWORD
-
         if not settings.DEMO_ACCOUNTS_CAN_LOG_IN and password and constant_time_compare(password, DEMO_PASSWORD):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -50,8 +45,7 @@ def client_ip(request) -> str:
 
 
 def _keys(request, email: str) -> list[str]:
-    email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    return [f"login-failures:email:{email_digest}", f"login-failures:ip:{client_ip(request)}"]
+    return [email_key("login-failures", email), f"login-failures:ip:{client_ip(request)}"]
 
 
 def too_many_failures(request, email: str) -> bool:
@@ -98,7 +92,5 @@ class ThrottledLoginView(LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if settings.SHOW_DEMO_ACCOUNTS:
-            from .demo import demo_accounts
-
             context["demo_accounts"] = demo_accounts()
         return context

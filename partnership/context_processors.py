@@ -2,14 +2,13 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .permissions import navigation_for
+from .selectors import todo_count
 from .text import duration_label
 
 
 def _todo_count(request) -> int:
     # Once per request, and only if a template shows it (the menu does; a PDF or an e-mail does not).
     if not hasattr(request, "_todo_count"):
-        from .selectors import todo_count
-
         request._todo_count = todo_count(request.user) if request.user.is_authenticated else 0
     return request._todo_count
 

@@ -5,11 +5,14 @@ Each feature extends ``seed_demo`` with its own ``<app>.demo.seed`` function (li
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.db import transaction
 
+from agreements import demo as agreements_demo
+from agreements.axis5 import demo as axis5_demo
 from agreements.models import CollaborationAxis, FrameworkAgreement
+from events import demo as events_demo
+from trainings import demo as trainings_demo
 
 from .enums import CollectivityKind, Role
 from .models import Collectivity, Delegation, User
@@ -18,7 +21,7 @@ DEMO_PASSWORD = "demo-partenariat-2026"  # noqa: S105 (public demo accounts, ref
 
 # Later features add "<app>.demo" modules (axis 5: "agreements.axis5.demo") exposing ``seed(accounts: dict[str, User])``.
 # Events before trainings: the sessions' trainers are speakers of the events' demo.
-DEMO_SEEDERS = ["agreements.demo", "events.demo", "agreements.axis5.demo", "trainings.demo"]
+DEMO_SEEDERS = [agreements_demo, events_demo, axis5_demo, trainings_demo]
 
 # The five axes, word for word as in the seed document (accord-cadre-cnfpt-amf.txt).
 AXES = [
@@ -208,12 +211,6 @@ def seed() -> dict[str, User]:
         raise RuntimeError("Importez d'abord le référentiel territorial : python manage.py import_territories")
     seed_framework_agreement()
     accounts = seed_accounts()
-    for module_name in DEMO_SEEDERS:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in DEMO_SEEDERS:
         module.seed(accounts)
     return accounts

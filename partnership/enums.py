@@ -10,6 +10,10 @@ class Role(models.TextChoices):
     SPEAKER = "speaker", "Intervenant"
 
 
+# Roles staff may invite: the people of a collectivité.
+INVITABLE_ROLES = (Role.HR_CONTACT, Role.SIGNATORY)
+
+
 class SignatoryFunction(models.TextChoices):
     MAYOR = "maire", "Maire"
     PRESIDENT = "president", "Président(e)"
@@ -39,3 +43,23 @@ class CollectivityUse(models.TextChoices):
     CONTRACT_PARTY = "contract_party", "Partie à un contrat de partenariat"
     EMPLOYER = "employer", "Employeur d'un agent inscrit à une formation"
     EVENT = "event", "Collectivité d'un participant à un événement"
+
+
+class HistoryAction(models.TextChoices):
+    """What an entry of the action log says was done (``partnership.history``); ``subject`` says to what."""
+
+    CREATED = "created", "Création"
+    UPDATED = "updated", "Modification"
+    PUBLISHED = "published", "Publication"
+    CANCELLED = "cancelled", "Annulation"
+    STATUS_CHANGED = "status_changed", "Changement de statut"
+    DELIVERED = "delivered", "Livraison"
+    ERASED = "erased", "Effacement des données personnelles"
+    ADDED = "added", "Ajout"
+    REMOVED = "removed", "Retrait"
+    ATTACHED = "attached", "Document joint"
+    REGISTERED = "registered", "Inscription"
+    REGISTRATION_CANCELLED = "registration_cancelled", "Annulation d'inscription"
+    PROMOTED = "promoted", "Sortie de la liste d'attente"
+    CHECKED_IN = "checked_in", "Pointage des présences"
+    ATTENDANCE = "attendance", "Émargement"

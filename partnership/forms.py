@@ -1,12 +1,17 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 
-from .enums import CollectivityUse
+from . import task_names
+from .auth import client_ip
+from .dispatch import enqueue
+from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
+from .ratelimit import allow, email_key
 from .selectors import collectivity_lookup
 from .services import collectivity_check_covered_by_cnfpt, collectivity_requires_coverage, user_check_collectivity
 
@@ -150,7 +155,7 @@ class CollectivityField(forms.CharField):
 class ThrottledPasswordResetForm(forms.Form):
     """Django's reset form, answering the same whether or not the address has an account.
 
-    The e-mail leaves through a Celery task (``partnership.tasks.password_reset_send``), so the page
+    The e-mail leaves through a Celery task (``partnership.task_names.PASSWORD_RESET_SEND``), so the page
     takes as long for an unknown address as for a known one. An IP address asking too often is told
     to wait; an address asked for too often simply receives nothing more (telling would reveal it).
     """
@@ -164,11 +169,6 @@ class ThrottledPasswordResetForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.conf import settings
-
-        from .auth import client_ip
-        from .ratelimit import allow
-
         cleaned = super().clean()
         ip = client_ip(self.request) if self.request is not None else ""
         if not allow(f"password-reset:ip:{ip}", limit=settings.PASSWORD_RESET_MAX_PER_IP, window_seconds=3600):
@@ -178,23 +178,14 @@ class ThrottledPasswordResetForm(forms.Form):
         return cleaned
 
     def save(self, **kwargs) -> None:
-        import hashlib
-
-        from django.conf import settings
-
-        from .dispatch import enqueue
-        from .ratelimit import allow
-        from .tasks import password_reset_send
-
         email = self.cleaned_data["email"].strip().lower()
-        digest = hashlib.sha256(email.encode()).hexdigest()
         if not allow(
-            f"password-reset:email:{digest}", limit=settings.PASSWORD_RESET_MAX_PER_EMAIL, window_seconds=3600
+            email_key("password-reset", email), limit=settings.PASSWORD_RESET_MAX_PER_EMAIL, window_seconds=3600
         ):
             return
         for user in User.objects.filter(email__iexact=email, is_active=True):
             if user.has_usable_password():
-                enqueue(password_reset_send, user.pk)
+                enqueue(task_names.PASSWORD_RESET_SEND, user.pk)
 
 
 class AccountInviteForm(forms.Form):
@@ -208,9 +199,6 @@ class AccountInviteForm(forms.Form):
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
 
     def __init__(self, *args, **kwargs):
-        from .enums import Role
-        from .selectors import INVITABLE_ROLES
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role.value, role.label) for role in Role if role in INVITABLE_ROLES]
         # Whom to invite is not yet what they will do: the Paris rule bites when they sign or register.

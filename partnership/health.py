@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from partnership.celery import app
+
 
 def _database_state() -> str:
     try:
@@ -20,7 +22,6 @@ def _database_state() -> str:
 def _broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "ok (tâches exécutées immédiatement, sans courtier)"
-    from partnership.celery import app
 
     try:
         with app.connection_for_write() as conn:

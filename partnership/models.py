@@ -1,12 +1,14 @@
 """The directory: territories, CNFPT delegations, associations of mayors, and user accounts."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import CollectivityKind, EpciType, Role, SignatoryFunction, Zone
-from .text import name_with_of, normalize_search
+from .enums import CollectivityKind, EpciType, HistoryAction, Role, SignatoryFunction, Zone
+from .text import epci_designation, name_with_of, normalize_search, place_with_of
 
 
 class Region(models.Model):
@@ -129,6 +131,14 @@ class Collectivity(models.Model):
     @property
     def signatory_function(self) -> str:
         return SignatoryFunction.MAYOR if self.is_commune else SignatoryFunction.PRESIDENT
+
+    @property
+    def designation(self) -> str:
+        """How a sentence names it after « au nom de »: « la commune d'Arles », « la communauté de communes
+        du Pays de Fayence »."""
+        if self.is_commune:
+            return f"la commune {place_with_of(self.name)}"
+        return epci_designation(self.name)
 
 
 class CommuneManager(models.Manager.from_queryset(CollectivityQuerySet)):
@@ -319,3 +329,62 @@ class OutboxTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class ActionLogEntry(models.Model):
+    """One write on an object that has a page: who, what, when, and the values before and after.
+
+    Append-only, written by ``partnership.history.record`` inside the transaction of the service that
+    made the change, so a refused or rolled-back write leaves no entry. ``changes`` holds
+    ``[label, before, after]`` triples in the order of the form, the values as people read them
+    (choice labels, names of related objects, French dates): the entry reads the same whatever later
+    becomes of the code or of the objects it names. The object is named by content type and id, and
+    the entry outlives it.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name="type d'objet"
+    )
+    object_id = models.PositiveBigIntegerField("identifiant de l'objet")
+    content_object = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="auteur"
+    )
+    # Kept as written: the entry still says who acted once the account is renamed or deleted.
+    actor_label = models.CharField("auteur", max_length=300)
+    action = models.CharField("action", max_length=30, choices=HistoryAction.choices)
+    subject = models.CharField(
+        "concerne",
+        max_length=300,
+        blank=True,
+        help_text="La partie de l'objet concernée\u00a0: un créneau, une inscription…",
+    )
+    # The subject names a participant: the retention job anonymises it with the participant.
+    subject_is_person = models.BooleanField("nomme une personne", default=False, editable=False)
+    changes = models.JSONField("avant → après", default=list, blank=True)
+    created_at = models.DateTimeField("date", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "entrée du journal des actions"
+        verbose_name_plural = "journal des actions"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="action_log_object_idx"),
+        ]
+
+    def __str__(self):
+        subject = f" – {self.subject}" if self.subject else ""
+        return f"{self.get_action_display()}{subject} ({self.actor_label})"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) as shown: a list joined with commas, nothing as « — »."""
+        return [(label, _shown(before), _shown(after)) for label, before, after in self.changes]
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

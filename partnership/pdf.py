@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported lazily: it loads native libraries
+    from weasyprint import HTML  # noqa: PLC0415 — heavy native libraries, loaded by the processes that render a PDF
 
     html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -105,6 +105,11 @@ def can_manage_delegation(user, delegation_id: int) -> bool:
     return is_delegation_staff(user) and user.delegation_id == delegation_id
 
 
+def can_view_history(user) -> bool:
+    """The action log of an object shown on its page: to CNFPT and AMF staff, not to partners or speakers."""
+    return is_cnfpt_staff(user) or is_amf_staff(user)
+
+
 # --- Django admin -------------------------------------------------------------------------------
 
 

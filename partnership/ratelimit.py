@@ -1,5 +1,7 @@
 """Fixed-window counters in the shared cache (Redis in production, so they hold across processes)."""
 
+import hashlib
+
 from django.core.cache import cache
 
 
@@ -11,6 +13,11 @@ def increment(key: str, *, window_seconds: int) -> int:
     except ValueError:  # the window expired between add and incr
         cache.set(key, 1, timeout=window_seconds)
         return 1
+
+
+def email_key(scope: str, email: str) -> str:
+    """The counter key of an e-mail address (case and spaces ignored): its SHA-256, never the address itself."""
+    return f"{scope}:email:{hashlib.sha256(email.strip().lower().encode()).hexdigest()}"
 
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:

@@ -18,14 +18,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
+from agreements.models import Internship, SignatureRequest, Study
+from agreements.selectors import contracts_manageable_by, contracts_visible_to, parties_prefetch
+from agreements.services import readiness_problems
+from agreements.signing.selectors import contracts_awaiting_countersignature
+from stats.enums import ExportStatus
+from stats.selectors import dashboard_cached, exports_of
+from trainings.enums import AttendanceStatus, RegistrationStatus, SessionStatus
+from trainings.models import Attendance, Registration, SessionHalfDay
+from trainings.selectors import registrations_visible_to, sessions_visible_to, with_counts
+
 from . import permissions
-from .enums import Role
-from .models import Collectivity, User
+from .enums import INVITABLE_ROLES, CollectivityKind
+from .models import Collectivity, Delegation, Department, MayorsAssociation, Region, User
 from .text import french_date, normalize_search
 
 SEARCH_LIMIT = 20
@@ -95,6 +107,36 @@ def collectivity_lookup(text: str) -> Lookup:
     return Lookup(candidates=candidates)
 
 
+def territory_counts() -> dict:
+    """The directory in figures (regions, départements, communes, EPCIs, population, delegations, associations
+    of mayors), as the home and « À propos » pages show them. Seven queries, whatever the size of the directory."""
+    by_kind = dict(Collectivity.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    population = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).aggregate(total=Sum("population"))["total"]
+    return {
+        "regions": Region.objects.count(),
+        "departments": Department.objects.count(),
+        "communes": by_kind.get(CollectivityKind.COMMUNE, 0),
+        "epcis": by_kind.get(CollectivityKind.EPCI, 0),
+        "population": population or 0,
+        "delegations": Delegation.objects.count(),
+        "mayors_associations": MayorsAssociation.objects.exclude(department=None).count(),
+    }
+
+
+def delegation_by_code(code: str) -> Delegation | None:
+    """The delegation of ``code`` (« 11 », « 2A »…), or ``None``; a code that no delegation could bear finds none."""
+    return Delegation.objects.filter(code=code).first() if code.isascii() and code else None
+
+
+def delegations_by_name() -> QuerySet[Delegation]:
+    return Delegation.objects.order_by("name")
+
+
+def delegations_with_department_counts() -> QuerySet[Delegation]:
+    """Every regional delegation with its region and ``department_count``."""
+    return Delegation.objects.select_related("region").annotate(department_count=Count("departments"))
+
+
 # Items shown per block; the block's link leads to the complete list.
 TODO_ITEMS_PER_BLOCK = 10
 
@@ -143,9 +185,6 @@ def _today() -> datetime.date:
 
 def drafts_to_complete(user) -> QuerySet:
     """Draft contracts ``user`` may change, with what ``readiness_problems`` reads joined in."""
-    from agreements.enums import ContractStatus
-    from agreements.selectors import contracts_manageable_by, parties_prefetch
-
     return (
         contracts_manageable_by(user)
         .filter(status=ContractStatus.DRAFT)
@@ -158,10 +197,6 @@ def signature_requests_needing_attention(user, *, now=None) -> QuerySet:
     """Requests of a signing still in progress that the delegation must act on: link blocked after
     wrong codes, link expired or about to expire, or refused (the contract went back to draft and was
     not sent again since)."""
-    from agreements.enums import ContractStatus, SignatureRequestStatus
-    from agreements.models import SignatureRequest
-    from agreements.selectors import contracts_manageable_by
-
     now = now or timezone.now()
     soon = now + datetime.timedelta(days=settings.SIGNATURE_EXPIRY_WARNING_DAYS)
     in_progress = Q(contract__status__in=(ContractStatus.READY_FOR_SIGNATURE, ContractStatus.SIGNED_BY_COLLECTIVITY))
@@ -183,8 +218,6 @@ def signature_requests_needing_attention(user, *, now=None) -> QuerySet:
 
 
 def _signature_problem(request, now) -> tuple[str, bool]:
-    from agreements.enums import SignatureRequestStatus
-
     if request.status == SignatureRequestStatus.DECLINED:
         return f"Refusée : « {request.decline_reason} »", True
     if request.status == SignatureRequestStatus.EXPIRED:
@@ -198,10 +231,6 @@ def _signature_problem(request, now) -> tuple[str, bool]:
 
 def contracts_to_sign(user) -> QuerySet:
     """Contracts a signatory's collectivité has to sign now (its request is sent, not yet signed)."""
-    from agreements.enums import ContractStatus, SignatureRequestStatus
-    from agreements.models import SignatureRequest
-    from agreements.selectors import contracts_visible_to, parties_prefetch
-
     if not permissions.is_signatory(user):
         return contracts_visible_to(user).none()
     waiting = SignatureRequest.objects.filter(
@@ -217,8 +246,6 @@ def contracts_to_sign(user) -> QuerySet:
 
 def signed_contracts(user) -> QuerySet:
     """Contracts ``user`` may read that every party has signed, most recent first."""
-    from agreements.selectors import contracts_visible_to, parties_prefetch
-
     return (
         contracts_visible_to(user)
         .filter(signed_at__isnull=False)
@@ -235,12 +262,10 @@ def _contract_label(contract) -> str:
 
 
 def _contract_url(contract) -> str:
-    return reverse("agreements:contract_detail", args=[contract.pk])
+    return contract.get_absolute_url()
 
 
 def _draft_item(contract) -> TodoItem:
-    from agreements.services import readiness_problems
-
     problems = readiness_problems(contract)
     notes = [f"À compléter : {problem}" for problem in problems] or ["Prêt : il peut être envoyé à la signature."]
     return TodoItem(_contract_label(contract), _contract_url(contract), notes)
@@ -270,8 +295,6 @@ def _signed_item(contract) -> TodoItem:
 
 
 def _countersign_queryset(user):
-    from agreements.signing.selectors import contracts_awaiting_countersignature
-
     # Already with its parties, the longest waiting first.
     return contracts_awaiting_countersignature(user)
 
@@ -294,9 +317,6 @@ def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def sessions_this_week(user, *, today=None) -> QuerySet:
     """Planned sessions ``user`` may see that take place, even partly, this week (Monday to Sunday)."""
-    from trainings.enums import SessionStatus
-    from trainings.selectors import sessions_visible_to, with_counts
-
     monday, sunday = _week(today or _today())
     sessions = sessions_visible_to(user).filter(
         status=SessionStatus.PLANNED, start_date__lte=sunday, end_date__gte=monday
@@ -315,10 +335,6 @@ def sessions_awaiting_attendance(user, *, today=None) -> QuerySet:
 
     Missing marks = confirmed agents × past half-days − marks recorded for them on those half-days.
     """
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.models import Attendance, Registration, SessionHalfDay
-    from trainings.selectors import sessions_visible_to
-
     today = today or _today()
     if not (permissions.is_cnfpt_staff(user) or permissions.is_speaker(user)):
         return sessions_visible_to(user).none()
@@ -360,7 +376,7 @@ def _session_week_item(session) -> TodoItem:
         f"{_plural(session.confirmed_count, 'inscrit confirmé', 'inscrits confirmés')} sur "
         f"{_plural(session.capacity, 'place', 'places')}",
     ]
-    return TodoItem(session.action.title, reverse("trainings:session_detail", args=[session.pk]), notes)
+    return TodoItem(session.action.title, session.get_absolute_url(), notes)
 
 
 def _attendance_item(session) -> TodoItem:
@@ -375,9 +391,6 @@ def _attendance_item(session) -> TodoItem:
 
 def agents_coming_sessions(user, *, today=None) -> QuerySet:
     """Confirmed registrations of an HR contact's agents to sessions not over yet."""
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.selectors import registrations_visible_to
-
     return (
         registrations_visible_to(user)
         .filter(
@@ -395,10 +408,6 @@ def agents_waiting_list(user, *, today=None) -> QuerySet:
 
     The queue is the order promotions follow (``trainings.services``): created_at, then pk.
     """
-    from trainings.enums import RegistrationStatus, SessionStatus
-    from trainings.models import Registration
-    from trainings.selectors import registrations_visible_to
-
     ahead = Registration.objects.filter(session=OuterRef("session"), status=RegistrationStatus.WAITLISTED).filter(
         Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
     )
@@ -417,10 +426,6 @@ def agents_waiting_list(user, *, today=None) -> QuerySet:
 
 def agents_certificates(user) -> QuerySet:
     """Registrations of an HR contact's agents who attended at least one half-day: a certificate exists."""
-    from trainings.enums import AttendanceStatus, RegistrationStatus
-    from trainings.models import Attendance
-    from trainings.selectors import registrations_visible_to
-
     attended = Attendance.objects.filter(status=AttendanceStatus.PRESENT).values("registration_id")
     return (
         registrations_visible_to(user)
@@ -438,7 +443,7 @@ def _coming_item(registration) -> TodoItem:
     session = registration.session
     return TodoItem(
         _registration_label(registration),
-        reverse("trainings:session_detail", args=[session.pk]),
+        session.get_absolute_url(),
         [f"{_session_dates(session)}, {session.venue.name}"],
     )
 
@@ -449,7 +454,7 @@ def _waiting_item(registration) -> TodoItem:
     rank = "1re" if position == 1 else f"{position}e"
     return TodoItem(
         _registration_label(registration),
-        reverse("trainings:session_detail", args=[session.pk]),
+        session.get_absolute_url(),
         [f"{rank} place sur la liste d'attente", _session_dates(session)],
     )
 
@@ -464,9 +469,6 @@ def _certificate_item(registration) -> TodoItem:
 
 def speaker_coming_sessions(user, *, today=None) -> QuerySet:
     """Sessions a speaker trains that are not over yet."""
-    from trainings.enums import SessionStatus
-    from trainings.selectors import sessions_visible_to, with_counts
-
     if not permissions.is_speaker(user):
         return sessions_visible_to(user).none()
     sessions = sessions_visible_to(user).filter(status=SessionStatus.PLANNED, end_date__gte=today or _today())
@@ -478,9 +480,6 @@ def speaker_coming_sessions(user, *, today=None) -> QuerySet:
 
 def exports_ready(user, *, now=None) -> QuerySet:
     """The user's exports finished within the last week, ready to download."""
-    from stats.enums import ExportStatus
-    from stats.selectors import exports_of
-
     since = (now or timezone.now()) - datetime.timedelta(days=7)
     return exports_of(user).filter(status=ExportStatus.DONE, finished_at__gte=since).order_by("-finished_at", "-pk")
 
@@ -488,16 +487,13 @@ def exports_ready(user, *, now=None) -> QuerySet:
 def _export_item(export) -> TodoItem:
     return TodoItem(
         f"{export.dataset_label} ({export.get_format_display()})",
-        reverse("stats:export_download", args=[export.pk]),
+        export.get_absolute_url(),
         [f"Prêt depuis le {french_date(timezone.localtime(export.finished_at), 'j F Y à H:i')}"],
     )
 
 
 def internships_due(user, *, today=None) -> QuerySet:
     """INET internships starting within the horizon (still planned) or ending within it (still running)."""
-    from agreements.enums import InternshipStatus
-    from agreements.models import Internship
-
     if not permissions.can_view_axis5(user):
         return Internship.objects.none()
     horizon = (today or _today()) + datetime.timedelta(days=settings.AXIS5_DUE_HORIZON_DAYS)
@@ -509,9 +505,6 @@ def internships_due(user, *, today=None) -> QuerySet:
 
 def studies_due(user, *, today=None) -> QuerySet:
     """AMF studies not delivered whose due date falls within the horizon, or has passed."""
-    from agreements.enums import StudyStatus
-    from agreements.models import Study
-
     if not permissions.can_view_axis5(user):
         return Study.objects.none()
     horizon = (today or _today()) + datetime.timedelta(days=settings.AXIS5_DUE_HORIZON_DAYS)
@@ -521,8 +514,6 @@ def studies_due(user, *, today=None) -> QuerySet:
 
 
 def _internship_item(internship) -> TodoItem:
-    from agreements.enums import InternshipStatus
-
     today = _today()
     if internship.status == InternshipStatus.PLANNED:
         late = internship.start_date < today
@@ -532,7 +523,7 @@ def _internship_item(internship) -> TodoItem:
         note = f"Stage {'terminé' if late else 'se terminant'} le {french_date(internship.end_date)} : à clôturer"
     return TodoItem(
         f"Stage INET – {internship.student_name} : {internship.subject}",
-        reverse("axis5:internship_detail", args=[internship.pk]),
+        internship.get_absolute_url(),
         [note],
         warning=late,
     )
@@ -541,15 +532,11 @@ def _internship_item(internship) -> TodoItem:
 def _study_item(study) -> TodoItem:
     late = study.due_on < _today()
     note = f"{'En retard : échéance' if late else 'Échéance'} le {french_date(study.due_on)}"
-    return TodoItem(f"Étude – {study.subject}", reverse("axis5:study_detail", args=[study.pk]), [note], warning=late)
+    return TodoItem(f"Étude – {study.subject}", study.get_absolute_url(), [note], warning=late)
 
 
 def national_figures() -> list[tuple[str, str]]:
     """The headline figures of the statistics dashboard (the same cached computation)."""
-    from django.contrib.humanize.templatetags.humanize import intcomma
-
-    from stats.selectors import dashboard_cached
-
     totals = dashboard_cached()["totals"]
     return [
         ("contrats en vigueur", intcomma(totals["active_contracts"])),
@@ -765,9 +752,6 @@ def todo_count(user) -> int:
 
 
 # --- Accounts ------------------------------------------------------------------------------------
-
-# Roles staff may invite: the people of a collectivité.
-INVITABLE_ROLES = (Role.HR_CONTACT, Role.SIGNATORY)
 
 
 def accounts_manageable_by(user) -> QuerySet[User]:

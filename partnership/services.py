@@ -16,11 +16,13 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from . import permissions
+from events.models import Event, EventFeedback, EventRegistration
+from trainings.models import Registration, Session
+
+from . import history, permissions, task_names
 from .dispatch import enqueue
-from .enums import CollectivityUse, Role
+from .enums import INVITABLE_ROLES, CollectivityUse, Role
 from .models import Collectivity, User
-from .selectors import INVITABLE_ROLES
 
 NOT_COVERED_LABEL = "non couverte par le CNFPT"
 
@@ -115,9 +117,7 @@ def user_invite(
     except IntegrityError as exc:
         # Two invitations for the same address at once: the unique constraint decides.
         raise ValidationError({"email": "Un compte existe déjà avec cette adresse e-mail."}) from exc
-    from .tasks import account_invitation_send
-
-    enqueue(account_invitation_send, user.pk)
+    enqueue(task_names.ACCOUNT_INVITATION_SEND, user.pk)
     logger.info("account %s invited by user %s", user.pk, actor.pk)
     return user
 
@@ -139,9 +139,7 @@ def user_invitation_resend(*, actor: User, user: User) -> None:
         raise ValidationError("Ce compte est désactivé : réactivez-le avant de renvoyer l'invitation.")
     if not is_invitation_pending(user):
         raise ValidationError("Cette personne a déjà choisi son mot de passe.")
-    from .tasks import account_invitation_send
-
-    enqueue(account_invitation_send, user.pk)
+    enqueue(task_names.ACCOUNT_INVITATION_SEND, user.pk)
 
 
 @transaction.atomic
@@ -214,11 +212,9 @@ def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> di
     Names, e-mail addresses and jobs of trained agents, and of event registrants with their
     satisfaction comments, are replaced in place. What the statistics count stays: category,
     employer, status, attendance, quality, collectivité, rating. Idempotent: a row is anonymised
-    once (``anonymised_at``). Side effects: the UPDATEs, nothing else (no e-mail).
+    once (``anonymised_at``). The action log of those sessions and events stops naming them.
+    Side effects: the UPDATEs, nothing else (no e-mail).
     """
-    from events.models import EventFeedback, EventRegistration
-    from trainings.models import Registration
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     trained = _anonymise_in_batches(
@@ -242,6 +238,12 @@ def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> di
         },
         after_batch=lambda batch: EventFeedback.objects.filter(registration_id__in=batch).update(comment=""),
     )
+    # The history of those sessions and events named the people registered: it stops too.
+    history_subject = f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}"
+    history.anonymise_people(
+        objects=Session.objects.filter(end_date__lt=timezone.localdate(cutoff)), replacement=history_subject
+    )
+    history.anonymise_people(objects=Event.objects.filter(ends_at__lt=cutoff), replacement=history_subject)
     if trained or registrants:
         logger.info("retention: %s trained agents and %s event registrants anonymised", trained, registrants)
     return {"trained_agents": trained, "event_registrants": registrants}

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",  # per-user tokens of the detailed API (stats.api)
     "drf_spectacular",
+    # htmx (static/django_htmx/, served like Bootstrap, no CDN) and ``request.htmx``: « Mes exports ».
+    "django_htmx",
     "partnership",
     "agreements",
     "trainings",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"

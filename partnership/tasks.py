@@ -1,36 +1,40 @@
-"""Platform tasks: sending again what waited in the outbox while the broker was down."""
+"""Platform tasks: sending again what waited in the outbox while the broker was down, account e-mails,
+the retention of personal data. Thin adapters: ids in, one call. Names in ``partnership.task_names``."""
 
 import smtplib
 
 from celery import shared_task
 from celery.signals import worker_ready
 
+from . import dispatch, services, task_names
+from .emails import send_invitation, send_password_reset
+from .models import User
 
-@shared_task
+
+@shared_task(name=task_names.FLUSH_OUTBOX)
 def flush_outbox() -> int:
-    from .dispatch import flush_outbox as flush
-
-    return flush()
+    return dispatch.flush_outbox()
 
 
 @worker_ready.connect
 def _flush_outbox_at_start(**kwargs):
     # A worker that starts is proof the broker is back: send what waited.
-    from .dispatch import flush_outbox as flush
-
-    flush()
+    dispatch.flush_outbox()
 
 
 # Transient delivery problems are retried with backoff; anything else fails visibly (the task's state).
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, retry_backoff_max=1800, max_retries=8)
+@shared_task(
+    name=task_names.PASSWORD_RESET_SEND,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
 def password_reset_send(user_id: int) -> bool:
     """E-mail a password reset link; an account deactivated meanwhile gets nothing."""
-    from .emails import send_password_reset
-    from .models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return False
@@ -38,12 +42,15 @@ def password_reset_send(user_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=30, retry_backoff_max=1800, max_retries=8)
+@shared_task(
+    name=task_names.ACCOUNT_INVITATION_SEND,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
 def account_invitation_send(user_id: int) -> bool:
     """E-mail an invitation link, as long as the invited person has not chosen a password yet."""
-    from .emails import send_invitation
-    from .models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
         return False
@@ -51,8 +58,6 @@ def account_invitation_send(user_id: int) -> bool:
     return True
 
 
-@shared_task
+@shared_task(name=task_names.PERSONAL_DATA_APPLY_RETENTION)
 def personal_data_apply_retention() -> dict:
-    from .services import personal_data_apply_retention as apply
-
-    return apply()
+    return services.personal_data_apply_retention()

@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.formats import date_format
 from unidecode import unidecode
 
 # Elided articles glue to their word, as people type them both ways: « L'Haÿ » is « lhay » and « l hay ».
@@ -51,8 +52,6 @@ def french_date(value, fmt: str = "j F Y") -> str:
 
     Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
     """
-    from django.utils.formats import date_format
-
     if value in (None, ""):
         return ""
     if getattr(value, "day", None) == 1:
@@ -73,3 +72,43 @@ def duration_label(days: int) -> str:
 def count_label(count, singular: str, plural: str | None = None) -> str:
     """« 1 inscription annulée », « 3 inscriptions annulées », « 0 place »: French puts 0 and 1 in the singular."""
     return f"{count} {singular if abs(count) < 2 else (plural or singular + 's')}"
+
+
+_VOWELS = frozenset("AEIOUYÂÀÉÈÊËÎÏÔÖÛÙÜŒaeiouyâàéèêëîïôöûùüœ")
+
+
+def place_with_of(name: str) -> str:
+    """« de Trifouilly », « d'Arles », « du Mans », « des Sables-d'Olonne »: "de" before a commune's name.
+
+    The article of « Le Mans » and « Les Lilas » contracts with it; « La » and « L' » do not. A name
+    beginning with H keeps « de », the aspirated h being undecidable from the name alone.
+    """
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1] in _VOWELS:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+_EPCI_ABBREVIATIONS = {"CC": "communauté de communes", "CA": "communauté d'agglomération", "CU": "communauté urbaine"}
+
+
+def epci_designation(name: str) -> str:
+    """How a sentence names an EPCI after « au nom de »: the directory's « CC du Pays de Fayence » becomes
+    « la communauté de communes du Pays de Fayence »; « Métropole de Lyon » takes its article; a name that
+    is a brand (« Toulouse Métropole », « Valence Romans Agglo ») stands alone, as its owners write it."""
+    abbreviation, _, rest = name.partition(" ")
+    if abbreviation in _EPCI_ABBREVIATIONS and rest:
+        return f"la {_EPCI_ABBREVIATIONS[abbreviation]} {rest}"
+    if name.startswith(("Métropole ", "Communauté ")):
+        return f"la {name}"
+    return name
+
+
+def lower_first(text: str) -> str:
+    """« Maire » → « maire », as a function reads inside a sentence; an acronym (« DGS ») stays as it is."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text

@@ -1,14 +1,27 @@
-"""Signed, expiring, one-time links for accounts: password reset (Django's) and invitations.
+"""Secret tokens: how a personal link's token is stored, and the signed, expiring, one-time links of accounts.
 
-Both tokens hash the account's password and last login (Django's ``PasswordResetTokenGenerator``), so
+``token_hash`` is the one way a random link token (signature portal, event registration) is kept in the
+database: only its SHA-256, so a read of the table gives no working link.
+
+The account tokens, password reset (Django's) and invitations, are not stored at all. Both hash the account's password and last login (Django's ``PasswordResetTokenGenerator``), so
 a link stops working once a password is chosen. The invitation gets its own salt, so a reset link is
 never accepted as an invitation, and its own validity, longer than a reset link's.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 (hexadecimal) of ``token``: what is stored and looked up instead of the token itself.
+
+    Random tokens of 256 bits need no salt nor slow hash: no dictionary holds them.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):

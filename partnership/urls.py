@@ -15,10 +15,6 @@ from .views import (
     todo,
 )
 
-admin.site.site_header = "Administration du partenariat CNFPT – AMF"
-admin.site.site_title = "Partenariat CNFPT – AMF"
-admin.site.index_title = "Accord-cadre, événements, intervenants et statistiques"
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("a-propos/", AboutView.as_view(), name="about"),

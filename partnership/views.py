@@ -1,16 +1,14 @@
-from django.db.models import Count, Sum
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from agreements.models import FrameworkAgreement
+from agreements.selectors import contract_status_counts, framework_agreement_current
 
 from . import permissions
-from .enums import CollectivityKind
 from .forms import collectivity_label
-from .models import Collectivity, Delegation, Department, MayorsAssociation, Region
-from .selectors import collectivities_search, todo_blocks
+from .selectors import collectivities_search, delegations_with_department_counts, territory_counts, todo_blocks
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
 from .viewutils import gate
@@ -21,8 +19,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["agreement"] = FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
-        context["territory"] = _territory_counts()
+        context["agreement"] = framework_agreement_current()
+        context["territory"] = territory_counts()
         context["workspace"] = _workspace(self.request.user)
         return context
 
@@ -38,8 +36,6 @@ class LegalPageView(TemplateView):
     """A legal page: its facts come from the settings (publisher, host, contacts, retention)."""
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         return super().get_context_data(
             **kwargs,
             legal={
@@ -71,46 +67,20 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["agreement"] = FrameworkAgreement.objects.prefetch_related("axes").order_by("-signed_on").first()
-        context["territory"] = _territory_counts()
-        context["delegations"] = Delegation.objects.select_related("region").annotate(
-            department_count=Count("departments")
-        )
+        context["agreement"] = framework_agreement_current()
+        context["territory"] = territory_counts()
+        context["delegations"] = delegations_with_department_counts()
         return context
 
 
 def _workspace(user) -> dict | None:
     """What the home page shows a logged-in user about their own work."""
-    from agreements.enums import ContractStatus
-    from agreements.selectors import contracts_visible_to
-
-    from . import permissions
-
     if not user.is_authenticated:
         return None
     workspace = {}
     if permissions.is_cnfpt_staff(user) or permissions.is_amf_staff(user) or permissions.is_signatory(user):
-        counts = dict(contracts_visible_to(user).order_by().values_list("status").annotate(n=Count("id")))
-        workspace["contracts"] = [
-            {"status": status, "label": label, "count": counts.get(status, 0)}
-            for status, label in ContractStatus.choices
-            if counts.get(status)
-        ]
+        workspace["contracts"] = contract_status_counts(user)
     return workspace
-
-
-def _territory_counts() -> dict:
-    by_kind = dict(Collectivity.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    population = Collectivity.objects.filter(kind=CollectivityKind.COMMUNE).aggregate(total=Sum("population"))["total"]
-    return {
-        "regions": Region.objects.count(),
-        "departments": Department.objects.count(),
-        "communes": by_kind.get(CollectivityKind.COMMUNE, 0),
-        "epcis": by_kind.get(CollectivityKind.EPCI, 0),
-        "population": population or 0,
-        "delegations": Delegation.objects.count(),
-        "mayors_associations": MayorsAssociation.objects.exclude(department=None).count(),
-    }
 
 
 @require_GET

@@ -163,11 +163,12 @@ def is_confirmed(request) -> bool:
     return request.POST.get(CONFIRM_FIELD) == "oui"
 
 
-def render_confirmation(request, confirmation: Confirmation):
+def render_confirmation(request, confirmation: Confirmation, *, base_template: str = "", context: dict | None = None):
     """The step between a destructive button and its effect, without JavaScript.
 
     The page repeats what the person typed (as hidden fields) and posts it again to the same URL
-    with the confirmation field; « Annuler » goes back without doing anything.
+    with the confirmation field; « Annuler » goes back without doing anything. ``base_template``
+    puts it in another layout than the site's (the signing portal's), with that layout's ``context``.
     """
     carried = [
         (name, value)
@@ -179,9 +180,11 @@ def render_confirmation(request, confirmation: Confirmation):
         request,
         "includes/confirm.html",
         {
+            **(context or {}),
             "confirmation": confirmation,
             "carried": carried,
             "action": request.get_full_path(),
             "confirm_field": CONFIRM_FIELD,
+            "base_template": base_template,
         },
     )

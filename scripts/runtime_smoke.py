@@ -4,7 +4,7 @@ a Celery worker and beat against Redis and a fresh PostgreSQL database, an SMTP 
     .venv/bin/python scripts/runtime_smoke.py        # CI runs it (.ci/run); a few minutes
 
 Through the web server, as a user: log in, request a statistics export and download it from the link
-the worker e-mails; send a contract for signature and open the signing link the worker e-mails. This
+the worker e-mails, then find htmx (a static file, hashed and served by WhiteNoise) on « Mes exports »; send a contract for signature and open the signing link the worker e-mails. This
 driver runs from the development virtualenv (it needs aiosmtpd); the application runs only from the
 runtime one. Sends traffic only to 127.0.0.1; every wait is bounded.
 
@@ -278,6 +278,17 @@ def main() -> int:
         assert status == 200, f"téléchargement : {status}"
         # CSV for French spreadsheets: UTF-8 with BOM, ";" between columns.
         assert content.startswith(b"\xef\xbb\xbf") and b";" in content.splitlines()[0], content[:80]
+
+        log("« Mes exports » : htmx servi par l'application (collectstatic, WhiteNoise), tableau de l'export")
+        status, _headers, content = browser.request("GET", "/statistiques/exports/")
+        assert status == 200, f"Mes exports : {status}"
+        script = re.search(rb'<script src="(/static/django_htmx/htmx-2\.min\.[0-9a-f]+\.js)" defer>', content)
+        assert script, "pas de script htmx (versionné par le manifeste) dans la page"
+        status, headers, content = browser.request("GET", script.group(1).decode())
+        assert status == 200 and b"htmx" in content[:4000], f"htmx : {status}"
+        assert "javascript" in headers.get("Content-Type", ""), headers.get("Content-Type")
+        status, _headers, content = browser.request("GET", "/statistiques/exports/etat/")
+        assert status == 200 and "Prêt" in content.decode(), f"tableau des exports : {status}"
 
         log("contrat envoyé à la signature, lien reçu par e-mail, ouvert")
         status, _, _ = browser.post_form(

@@ -17,9 +17,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from agreements.selectors import contracts_visible_to, parties_prefetch
 from partnership.models import Delegation
+from trainings.selectors import sessions_visible_to
 
 from . import registry, tableschema
+from .datasets_lists import collectivity_rows
 
 
 class PublicStatsThrottle(AnonRateThrottle):
@@ -224,8 +227,6 @@ class ContractDetailView(TokenRead):
     serializer_class = ContractDetailSerializer
 
     def get_queryset(self):
-        from agreements.selectors import contracts_visible_to, parties_prefetch
-
         return (
             contracts_visible_to(self.request.user)
             .select_related("delegation")
@@ -241,8 +242,6 @@ class SessionDetailView(TokenRead):
     serializer_class = SessionDetailSerializer
 
     def get_queryset(self):
-        from trainings.selectors import sessions_visible_to
-
         return sessions_visible_to(self.request.user).order_by("start_date", "pk")
 
 
@@ -266,8 +265,6 @@ class CollectivityFiguresView(TokenRead):
     serializer_class = serializer_for(registry.DATASETS["collectivity_figures"])
 
     def get_queryset(self):
-        from .datasets_lists import collectivity_rows
-
         code = self.request.query_params.get("department", "")
         if not (code.isascii() and code.isalnum() and 2 <= len(code) <= 3):
             raise ValidationError({"department": "Indiquez le code INSEE d'un département, par exemple 2A ou 69."})

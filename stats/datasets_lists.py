@@ -6,14 +6,27 @@ like the dataset's columns in ``stats.registry``. Rows are fetched in chunks (a 
 on PostgreSQL), so an export of a million rows holds a few thousand in memory at a time.
 """
 
+from collections import defaultdict
 from collections.abc import Iterator
+
+from django.db.models import Count, DecimalField, F, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from agreements.models import ContractParty, ProgrammeLine
+from agreements.selectors import contract_list
+from events.selectors import events_visible_to, speakers_visible_to
+from partnership import permissions
+from partnership.models import Collectivity
+from stats.selectors import COMMITTED_STATUSES, _days, department_order
+from trainings.enums import AttendanceStatus, RegistrationStatus, SessionStatus
+from trainings.models import HALF_DAY, Attendance, Registration
+from trainings.selectors import registrations_visible_to, sessions_visible_to, with_counts, with_present_half_days
 
 CHUNK = 2000
 
 
 def contract_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    from agreements.selectors import contract_list
-
     contracts = contract_list(user).order_by("delegation__name", "reference", "pk")
     if delegation_id is not None:
         contracts = contracts.filter(delegation_id=delegation_id)
@@ -34,8 +47,6 @@ def _in_delegation(queryset, delegation_id: int | None, path: str):
 
 
 def session_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    from trainings.selectors import sessions_visible_to, with_counts
-
     sessions = _in_delegation(sessions_visible_to(user), delegation_id, "action__delegation_id")
     for session in with_counts(sessions).order_by("start_date", "pk").iterator(chunk_size=CHUNK):
         yield {
@@ -54,8 +65,6 @@ def session_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
 
 
 def registration_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    from trainings.selectors import registrations_visible_to, with_present_half_days
-
     registrations = _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
     registrations = with_present_half_days(registrations.select_related("session__action"))
     for registration in registrations.order_by("session__start_date", "session_id", "pk").iterator(chunk_size=CHUNK):
@@ -72,8 +81,6 @@ def registration_rows(*, user, delegation_id: int | None = None) -> Iterator[dic
 
 
 def event_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    from events.selectors import events_visible_to
-
     events = _in_delegation(events_visible_to(user), delegation_id, "delegation_id")
     events = events.select_related("delegation", "venue_commune").order_by("starts_at", "pk")
     for event in events.iterator(chunk_size=CHUNK):
@@ -89,8 +96,6 @@ def event_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
 
 
 def speaker_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    from events.selectors import speakers_visible_to
-
     speakers = speakers_visible_to(user).filter(anonymised_at__isnull=True).prefetch_related("expertises", "regions")
     for speaker in speakers.order_by("last_name", "first_name", "pk").iterator(chunk_size=CHUNK):
         yield {
@@ -121,11 +126,6 @@ ANONYMISED_KEYS = (
 
 def anonymised_queryset(*, user, delegation_id: int | None = None):
     """One tuple per registration in ``user``'s scope, without the person (``ANONYMISED_KEYS``)."""
-    from django.db.models import Count, Q
-
-    from trainings.enums import AttendanceStatus
-    from trainings.selectors import registrations_visible_to
-
     registrations = _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
     return (
         registrations.order_by()
@@ -154,9 +154,6 @@ def anonymised_registration_rows(*, user, delegation_id: int | None = None) -> I
 
 def collectivities_in_scope(user, delegation_id: int | None):
     """Collectivités whose figures ``user`` may export: their delegation's territory, or their own."""
-    from partnership import permissions
-    from partnership.models import Collectivity
-
     collectivities = Collectivity.objects.covered_by_cnfpt()
     scope = permissions.delegation_scope(user)
     if scope is None:
@@ -180,17 +177,6 @@ def collectivity_rows(*, user, delegation_id: int | None = None, department: str
     with several parties counts for each of them, as its planned days: figures of a contract are
     not split between its parties.
     """
-    from collections import defaultdict
-
-    from django.db.models import Count, DecimalField, F, Sum
-    from django.db.models.functions import ExtractYear
-    from django.utils import timezone
-
-    from agreements.models import ContractParty, ProgrammeLine
-    from stats.selectors import COMMITTED_STATUSES, _days, department_order
-    from trainings.enums import AttendanceStatus, RegistrationStatus, SessionStatus
-    from trainings.models import HALF_DAY, Attendance, Registration
-
     collectivities = collectivities_in_scope(user, delegation_id)
     if department:
         collectivities = collectivities.filter(department__code=department)

@@ -10,7 +10,7 @@ from .registry import dataset_label
 
 
 def download_link(export: ExportRequest) -> str:
-    return settings.SITE_URL + reverse("stats:export_download", args=[export.pk])
+    return settings.SITE_URL + export.get_absolute_url()
 
 
 def send_export_ready(export: ExportRequest) -> None:

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.db import connections
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -119,8 +120,6 @@ def copy_csv(out, header: Sequence[str], queryset, *, types: Sequence[str]) -> i
     tuple per row. Lines end with ``\\n``, as ``COPY`` writes them. ``queryset`` yields its values in
     the order of ``types``; the number of rows written is returned.
     """
-    from django.db import connections
-
     sql, params = queryset.query.sql_with_params()
     names = [f"c{index}" for index in range(len(types))]
     cells = ", ".join(COPY_CONVERTERS[kind].format(name) for kind, name in zip(types, names, strict=True))

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .enums import ExportFormat, ExportStatus
 
 
 def dataset_choices() -> list[tuple[str, str]]:
     # Lazily: the registry reads the selectors, which read these models.
-    from .registry import dataset_choices as choices
+    from .registry import dataset_choices as choices  # noqa: PLC0415 — the registry imports these models
 
     return choices()
 
@@ -59,15 +60,31 @@ class ExportRequest(models.Model):
     def __str__(self):
         return f"{self.dataset}.{self.format} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("stats:export_download", args=[self.pk])
+
     @property
     def dataset_label(self) -> str:
-        from .registry import dataset_label
+        from .registry import dataset_label  # noqa: PLC0415 — the registry imports these models
 
         return dataset_label(self.dataset)
 
     @property
     def is_done(self) -> bool:
         return self.status == ExportStatus.DONE
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ExportStatus.RUNNING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Pending or running: its page keeps asking for news until it is done or failed."""
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
 
 
 class TrainingTally(models.Model):

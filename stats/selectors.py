@@ -7,15 +7,19 @@ delegation; ``None`` gives the national figures. Nothing here returns a person's
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from rest_framework.authtoken.models import Token
 
 from agreements.enums import ContractStatus, InternshipStatus, StudyStatus
 from agreements.models import ContractParty, Internship, PartnershipContract, ProgrammeLine, Study, Theme
 from events.enums import EventKind, EventStatus, ExpertiseTheme
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, Speaker, SpeakerExpertise, TimeSlot
+from partnership import permissions
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation, Department, Region
 from partnership.text import normalize_search
@@ -560,7 +564,7 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
 
     With ``delegation_id``: the exports requested by that delegation's staff.
     """
-    from .registry import dataset_label
+    from .registry import dataset_label  # noqa: PLC0415 — the registry is built on these selectors
 
     exports = ExportRequest.objects.order_by()
     if delegation_id is not None:
@@ -595,10 +599,13 @@ def exports_of(user) -> QuerySet[ExportRequest]:
     return ExportRequest.objects.filter(requested_by=user)
 
 
+def api_token_of(user) -> Token | None:
+    """``user``'s token for the detailed API, if they made one."""
+    return Token.objects.filter(user=user).first()
+
+
 def delegation_choices(user) -> list[tuple[int, str]]:
     """Delegations whose figures ``user`` may narrow the dashboard to (1 query, none for the public)."""
-    from partnership import permissions
-
     scope = permissions.delegation_scope(user)
     if scope is not None and not scope:
         return []
@@ -649,9 +656,6 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
 def dashboard_cached(*, delegation_id: int | None = None) -> dict:
     """``dashboard()``, kept in the shared cache for ``STATS_CACHE_SECONDS``: aggregated figures move
     slowly, and the coverage aggregates scan every collectivité. 0 disables the cache."""
-    from django.conf import settings
-    from django.core.cache import cache
-
     if not settings.STATS_CACHE_SECONDS:
         return dashboard(delegation_id=delegation_id)
     key = f"stats:dashboard:{delegation_id or 'all'}"

@@ -1,6 +1,9 @@
-"""Thin Celery adapters: take ids, call one service. Dispatched after commit by ``partnership.dispatch.enqueue``."""
+"""Thin Celery adapters: take ids, call one service. Dispatched after commit by ``partnership.dispatch.enqueue``
+under the names of ``stats.task_names``."""
 
 from celery import Task, shared_task
+
+from . import services, task_names
 
 # Transient delivery problems (smtplib.SMTPException and socket errors are OSErrors) are retried.
 MAIL_ERRORS = (OSError,)
@@ -9,21 +12,18 @@ MAIL_ERRORS = (OSError,)
 class NotifyTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Every retry spent: leave a visible trace on the "Mes exports" page.
-        from .services import export_mark_notification_failed
-
         export_id = kwargs.get("export_id", args[0] if args else None)
         if export_id is not None:
-            export_mark_notification_failed(export_id=export_id, error=f"E-mail non envoyé : {exc}")
+            services.export_mark_notification_failed(export_id=export_id, error=f"E-mail non envoyé : {exc}")
 
 
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+@shared_task(name=task_names.EXPORT_GENERATE, acks_late=True, soft_time_limit=600, time_limit=660)
 def export_generate(export_id: int) -> bool:
-    from .services import export_generate as generate
-
-    return generate(export_id=export_id)
+    return services.export_generate(export_id=export_id)
 
 
 @shared_task(
+    name=task_names.EXPORT_NOTIFY,
     base=NotifyTask,
     autoretry_for=MAIL_ERRORS,
     retry_backoff=30,
@@ -32,6 +32,4 @@ def export_generate(export_id: int) -> bool:
     max_retries=6,
 )
 def export_notify(export_id: int) -> bool:
-    from .services import export_notify as notify
-
-    return notify(export_id=export_id)
+    return services.export_notify(export_id=export_id)

@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from partnership.enums import Role
@@ -34,8 +36,6 @@ def _media_root(settings, tmp_path, _signing_dir):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -142,8 +142,6 @@ def persona(request):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` need real row locks: they run in CI, on PostgreSQL, and are skipped on SQLite."""
-    from django.conf import settings
-
     if settings.DATABASE_IS_POSTGRESQL:
         return
     skip = pytest.mark.skip(reason="nécessite PostgreSQL (DATABASE_URL=postgres://…)")

@@ -1,5 +1,7 @@
 import html
 
+from bs4 import BeautifulSoup
+
 
 def text(response) -> str:
     """The response body as a reader sees it: decoded, with HTML entities (apostrophes…) unescaped."""
@@ -27,7 +29,8 @@ def run_admin_action(django_app, changelist_url: str, *, user, action: str, sele
 
 def form_to(page, action: str):
     """The form of ``page`` (a django-webtest response) that posts to ``action``."""
-    forms = [form for form in page.forms.values() if form.action == action]
+    # ``page.forms`` names each form by its index and, if it has one, by its id: count each once.
+    forms = list({id(form): form for form in page.forms.values() if form.action == action}.values())
     assert len(forms) == 1, f"{len(forms)} formulaire(s) vers {action}"
     return forms[0]
 
@@ -45,3 +48,13 @@ def admin_confirmation(page) -> list[str]:
 def confirm_admin_action(page):
     """Press « Oui » on the admin's confirmation page of an action; returns the page shown next."""
     return page.forms["action-confirmation-form"].submit().maybe_follow()
+
+
+def history_rows(page) -> list[tuple[str, str, str]]:
+    """The « Historique » table of an object's page (or admin page), newest first: one (author, action,
+    « avant → après ») per row, as read aloud; ``[]`` when the page shows no history."""
+    soup = page.html if hasattr(page, "html") else BeautifulSoup(page.content.decode(), "html.parser")
+    return [
+        tuple(" ".join(cell.get_text(" ", strip=True).split()) for cell in row.select("td")[1:])
+        for row in soup.select(".action-history tbody tr")
+    ]

@@ -6,7 +6,7 @@ the rules (capacity and waiting list, half-days, who may take attendance): the a
 
 from django.contrib import admin
 
-from partnership.admin_site import ReadOnlyInline, ReadOnlyModelAdmin, ScopedModelAdmin
+from partnership.admin_site import HistoryAdminMixin, ReadOnlyInline, ReadOnlyModelAdmin, ScopedModelAdmin
 
 from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, TrainingScheme
 
@@ -21,7 +21,7 @@ class TrainingSchemeAdmin(ScopedModelAdmin):
 
 
 @admin.register(TrainingAction)
-class TrainingActionAdmin(ReadOnlyModelAdmin):
+class TrainingActionAdmin(HistoryAdminMixin, ReadOnlyModelAdmin):
     list_display = ["title", "delegation", "scheme", "theme", "mode", "duration_days", "programme_line"]
     list_filter = ["mode", "scheme", "theme", "delegation"]
     list_select_related = ["delegation", "scheme", "theme", "programme_line"]
@@ -36,7 +36,7 @@ class SessionHalfDayInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnlyModelAdmin):
+class SessionAdmin(HistoryAdminMixin, ReadOnlyModelAdmin):
     list_display = ["action", "start_date", "end_date", "venue", "capacity", "status"]
     list_filter = ["status", "action__delegation"]
     list_select_related = ["action", "venue__department"]

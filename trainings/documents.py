@@ -8,7 +8,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from icalendar import Calendar, Event
 
 from .enums import Period
@@ -45,7 +44,7 @@ def calendar_feed(delegation, half_days) -> bytes:
         prefix = "ANNULÉE – " if session.is_cancelled else ""
         event.add("summary", f"{prefix}{session.action.title}")
         event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
-        event.add("description", settings.SITE_URL + reverse("trainings:session_detail", args=[session.pk]))
+        event.add("description", settings.SITE_URL + session.get_absolute_url())
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus, SessionStatus
 
@@ -97,6 +98,9 @@ class TrainingAction(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:action_detail", args=[self.pk])
+
     @property
     def audience(self) -> list[str]:
         chosen = (self.for_category_a, self.for_category_b, self.for_category_c)
@@ -146,6 +150,9 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.action.title} ({self.start_date:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:session_detail", args=[self.pk])
 
     @property
     def is_cancelled(self) -> bool:

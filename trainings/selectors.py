@@ -1,5 +1,7 @@
 """Reads of the trainings app, scoped to who asks: out of scope means "not found"."""
 
+import datetime
+import hmac
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -251,5 +253,49 @@ def delivered_trainee_days_by_line(contract) -> dict[int, Decimal]:
     return dict(delivered)
 
 
+def session_list(user, *, past: bool, today: datetime.date) -> QuerySet[Session]:
+    """The sessions ``user`` may see, with their counts: those not over yet, soonest first, or (``past``) those
+    over, most recent first."""
+    sessions = with_counts(sessions_visible_to(user))
+    if past:
+        return sessions.filter(end_date__lt=today).order_by("-start_date", "-pk")
+    return sessions.filter(end_date__gte=today).order_by("start_date", "pk")
+
+
+def calendar_half_days(user, *, first: datetime.date, last: datetime.date) -> QuerySet[SessionHalfDay]:
+    """The half-days between ``first`` and ``last`` (included) of the sessions ``user`` may see, for the month
+    grid: by date, morning first, then by title. One query."""
+    return (
+        SessionHalfDay.objects.filter(
+            session__in=sessions_visible_to(user).values("pk"), date__gte=first, date__lte=last
+        )
+        .select_related("session__action", "session__venue")
+        .order_by("date", "period", "session__action__title")
+    )
+
+
+# The iCalendar feed goes back one year: calendar apps keep what they already received.
+CALENDAR_FEED_DAYS_BACK = 365
+
+
 def calendar_feed_for(delegation: Delegation) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(delegation=delegation).first()
+
+
+def calendar_feed_delegation(*, code: str, token: str) -> Delegation | None:
+    """The delegation whose iCalendar feed ``token`` opens; ``None`` for an unknown delegation, a delegation
+    without a feed or a wrong token alike. The token is compared in constant time."""
+    feed = CalendarFeed.objects.select_related("delegation").filter(delegation__code=code).first()
+    if feed is None or not hmac.compare_digest(feed.token.encode(), token.encode()):
+        return None
+    return feed.delegation
+
+
+def calendar_feed_half_days(delegation: Delegation, *, today: datetime.date) -> QuerySet[SessionHalfDay]:
+    """The half-days of ``delegation``'s sessions from a year before ``today`` on, for its iCalendar feed."""
+    since = today - datetime.timedelta(days=CALENDAR_FEED_DAYS_BACK)
+    return (
+        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=since)
+        .select_related("session__action", "session__venue")
+        .order_by("date", "period")
+    )

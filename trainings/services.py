@@ -8,6 +8,7 @@ the first and goes to the waiting list once the session is full.
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,16 +20,27 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnership import permissions
+from agreements.models import ProgrammeLine, Theme
+from partnership import history, permissions
 from partnership.dispatch import enqueue
-from partnership.enums import CollectivityUse
-from partnership.models import Collectivity
+from partnership.enums import CollectivityUse, HistoryAction
+from partnership.models import Collectivity, Delegation, User
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label
 
+from . import task_names
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
-from .models import Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction, _new_token
+from .models import (
+    Attendance,
+    CalendarFeed,
+    Registration,
+    Session,
+    SessionHalfDay,
+    TrainingAction,
+    TrainingScheme,
+    _new_token,
+)
 from .selectors import sessions_visible_to, trainer_user_ids, waiting_list
 
 logger = logging.getLogger(__name__)
@@ -37,13 +49,57 @@ DUPLICATE_AGENT = "Cet agent (même adresse e-mail) est déjà inscrit à cette 
 
 
 def _queue_email(registration_id: int, kind: str) -> None:
-    from .tasks import send_registration_email
-
-    enqueue(send_registration_email, registration_id, kind)
+    enqueue(task_names.SEND_REGISTRATION_EMAIL, registration_id, kind)
 
 
 def _format_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+# What the action log keeps of an action and of a session (its half-days under ``HALF_DAYS_LABEL``).
+ACTION_HISTORY_FIELDS = (
+    "delegation",
+    "programme_line",
+    "title",
+    "scheme",
+    "theme",
+    "mode",
+    "for_category_a",
+    "for_category_b",
+    "for_category_c",
+    "duration_days",
+    "objectives",
+)
+SESSION_HISTORY_FIELDS = ("venue", "address", "capacity", "trainers")
+HALF_DAYS_LABEL = "Demi-journées"
+
+
+def _session_history(session: Session) -> dict[str, history.Value]:
+    values = history.values_of(session, SESSION_HISTORY_FIELDS)
+    half_days = session.half_days.order_by("date", "period")
+    # In calendar order, not alphabetical: « 02/03 matin, 02/03 après-midi, 10/03 matin ».
+    values[HALF_DAYS_LABEL] = [str(half_day) for half_day in half_days] or None
+    return values
+
+
+def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+    """An entry on the session's history; the agent is named in the subject only (see ``partnership.history``)."""
+    values_before = {"Statut": RegistrationStatus(before).label} if before else None
+    values_after = {"Statut": RegistrationStatus(after).label}
+    if action == HistoryAction.REGISTERED:
+        values_after |= {
+            "Catégorie": registration.get_category_display(),
+            "Collectivité employeur": str(registration.employer),
+        }
+    history.record(
+        actor=actor,
+        obj=registration.session,
+        action=action,
+        subject=f"Inscription de {registration.full_name}",
+        subject_is_person=True,
+        before=values_before,
+        after=values_after,
+    )
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -52,20 +108,20 @@ def _format_date(value: date) -> str:
 @transaction.atomic
 def training_action_create(
     *,
-    actor,
-    delegation,
+    actor: User,
+    delegation: Delegation,
     title: str,
-    scheme,
-    theme,
+    scheme: TrainingScheme,
+    theme: Theme,
     mode: str,
     audience: Iterable[str],
     duration_days: Decimal,
     objectives: str = "",
-    programme_line=None,
+    programme_line: ProgrammeLine | None = None,
 ) -> TrainingAction:
     """Create a training action of ``delegation``, under ``programme_line`` or in the catalogue.
 
-    Side effects: none beyond the new row.
+    Side effects: the new row and its history entry.
     """
     if not permissions.can_manage_delegation(actor, delegation.pk):
         raise PermissionDenied
@@ -99,6 +155,9 @@ def training_action_create(
     )
     action.full_clean()
     action.save()
+    history.record(
+        actor=actor, obj=action, action=HistoryAction.CREATED, after=history.values_of(action, ACTION_HISTORY_FIELDS)
+    )
     return action
 
 
@@ -122,10 +181,10 @@ def _check_venue(venue) -> None:
 @transaction.atomic
 def session_create(
     *,
-    actor,
+    actor: User,
     action: TrainingAction,
     half_days: Iterable[tuple[date, str]],
-    venue,
+    venue: Collectivity,
     capacity: int,
     address: str = "",
     trainers: Iterable = (),
@@ -156,16 +215,17 @@ def session_create(
     trainers = list(trainers)
     if trainers:
         session.trainers.set(trainers)
+    history.record(actor=actor, obj=session, action=HistoryAction.CREATED, after=_session_history(session))
     return session
 
 
 @transaction.atomic
 def session_update(
     *,
-    actor,
+    actor: User,
     session: Session,
     capacity: int,
-    venue,
+    venue: Collectivity,
     address: str = "",
     half_days: Iterable[tuple[date, str]] | None = None,
     trainers: Iterable | None = None,
@@ -180,6 +240,7 @@ def session_update(
         raise PermissionDenied
     session = Session.objects.select_for_update().get(pk=session.pk)
     _check_venue(venue)
+    before = _session_history(session)
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if capacity is None or capacity < 1:
         raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
@@ -214,13 +275,16 @@ def session_update(
     session.save(update_fields=fields)
     if trainers is not None:
         session.trainers.set(list(trainers))
+    history.record(
+        actor=actor, obj=session, action=HistoryAction.UPDATED, before=before, after=_session_history(session)
+    )
     if session.start_date > timezone.localdate():
-        _fill_from_waiting_list(session)
+        _fill_from_waiting_list(session, actor=actor)
     return session
 
 
 @transaction.atomic
-def session_cancel(*, actor, session: Session) -> Session:
+def session_cancel(*, actor: User, session: Session) -> Session:
     """Cancel a session that has not started.
 
     Side effects: cancels its confirmed and waiting registrations and e-mails those agents.
@@ -236,6 +300,13 @@ def session_cancel(*, actor, session: Session) -> Session:
     session.save(update_fields=["status", "updated_at"])
     active = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED).values_list("pk", flat=True))
     Registration.objects.filter(pk__in=active).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+    history.record(
+        actor=actor,
+        obj=session,
+        action=HistoryAction.CANCELLED,
+        before={"Statut": SessionStatus.PLANNED.label, "Inscriptions en cours": str(len(active))},
+        after={"Statut": SessionStatus.CANCELLED.label, "Inscriptions en cours": "0"},
+    )
     for registration_id in active:
         _queue_email(registration_id, RegistrationEmail.CANCELLED)
     return session
@@ -253,32 +324,40 @@ def _check_open_for_registration(session: Session) -> None:
         )
 
 
-def _fill_from_waiting_list(session: Session) -> list[int]:
-    """Confirm waiting agents, first registered first, while places are free (session row locked)."""
+def _fill_from_waiting_list(session: Session, *, actor) -> list[int]:
+    """Confirm waiting agents, first registered first, while places are free (session row locked).
+
+    Each promotion goes in the session's history, signed by ``actor``, whose change freed the place.
+    """
     free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if free <= 0:
         return []
-    promoted = list(waiting_list(session).values_list("pk", flat=True)[:free])
+    waiting = list(waiting_list(session).only("pk", "session", "first_name", "last_name")[:free])
+    promoted = [registration.pk for registration in waiting]
     if promoted:
         Registration.objects.filter(pk__in=promoted, status=RegistrationStatus.WAITLISTED).update(
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now()
         )
-        for registration_id in promoted:
-            _queue_email(registration_id, RegistrationEmail.PROMOTED)
+        for registration in waiting:
+            registration.session = session
+            _record_registration(
+                actor, registration, HistoryAction.PROMOTED, RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED
+            )
+            _queue_email(registration.pk, RegistrationEmail.PROMOTED)
     return promoted
 
 
 @transaction.atomic
 def registration_create(
     *,
-    actor,
+    actor: User,
     session: Session,
     first_name: str,
     last_name: str,
     email: str,
     category: str,
     job: str = "",
-    employer=None,
+    employer: Collectivity | None = None,
 ) -> Registration:
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
@@ -329,6 +408,7 @@ def registration_create(
     except IntegrityError as exc:
         # The lock makes this unreachable in practice; the constraint stays the last word.
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
+    _record_registration(actor, registration, HistoryAction.REGISTERED, None, registration.status)
     _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
     return registration
 
@@ -380,7 +460,7 @@ def _row_message(error: ValidationError) -> str:
 
 
 @transaction.atomic
-def registration_create_many(*, actor, session: Session, agents: list[AgentRow]) -> list[Registration]:
+def registration_create_many(*, actor: User, session: Session, agents: list[AgentRow]) -> list[Registration]:
     """Register several agents of ``session`` at once: all of them or none.
 
     Each row goes through ``registration_create`` (same scope, capacity and employer rules), in the
@@ -437,7 +517,7 @@ def _header_key(cell: str) -> str:
     return cell.strip().lower().replace("é", "e").replace("-", "").replace(" ", "")
 
 
-def registration_csv_columns(actor) -> list[str]:
+def registration_csv_columns(actor: User) -> list[str]:
     """The columns of the agents file: CNFPT staff also name each agent's employer (INSEE or SIREN)."""
     if permissions.is_hr_contact(actor):
         return REGISTRATION_CSV_COLUMNS
@@ -445,7 +525,7 @@ def registration_csv_columns(actor) -> list[str]:
 
 
 @transaction.atomic
-def registration_import_csv(*, actor, session: Session, content: bytes) -> list[Registration]:
+def registration_import_csv(*, actor: User, session: Session, content: bytes) -> list[Registration]:
     """Register the agents listed in a CSV file (``;``-separated, UTF-8 with or without BOM).
 
     The header line names the columns of ``registration_csv_columns``; line numbers in the errors
@@ -503,7 +583,7 @@ def registration_import_csv(*, actor, session: Session, content: bytes) -> list[
 
 
 @transaction.atomic
-def registration_cancel(*, actor, registration: Registration) -> list[int]:
+def registration_cancel(*, actor: User, registration: Registration) -> list[int]:
     """Cancel a registration before the session starts; returns the ids of the promoted agents.
 
     Side effects: locks the session row; e-mails the cancelled agent; when a confirmed place frees,
@@ -520,11 +600,14 @@ def registration_cancel(*, actor, registration: Registration) -> list[int]:
         raise ValidationError("Cette inscription est déjà annulée.")
     if session.start_date <= timezone.localdate():
         raise ValidationError("La session a commencé : l'inscription ne peut plus être annulée.")
+    previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    registration.session = session
+    _record_registration(actor, registration, HistoryAction.REGISTRATION_CANCELLED, previous, registration.status)
     _queue_email(registration.pk, RegistrationEmail.CANCELLED)
-    return _fill_from_waiting_list(session)
+    return _fill_from_waiting_list(session, actor=actor)
 
 
 def registration_send_email(*, registration_id: int, kind: str) -> bool:
@@ -563,8 +646,32 @@ def _check_can_take_attendance(actor, session: Session) -> None:
         raise PermissionDenied
 
 
-def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
-    """Upsert (registration id, half-day id) → status; an empty status erases the mark."""
+_ATTENDANCE_WORDS = {
+    AttendanceStatus.PRESENT: ("présent", "présents"),
+    AttendanceStatus.ABSENT: ("absent", "absents"),
+    AttendanceStatus.EXCUSED: ("excusé", "excusés"),
+}
+
+
+def _attendance_summary(half_days: dict, statuses: dict[tuple[int, int], str]) -> dict[str, history.Value]:
+    """« 3 présents, 1 absent » per half-day: counts, for the history names staff, not agents."""
+    counts = Counter((half_day_id, status) for (_registration_id, half_day_id), status in statuses.items())
+    summary = {}
+    for half_day_id, half_day in sorted(half_days.items(), key=lambda item: (item[1].date, item[1].period)):
+        parts = [
+            count_label(counts[half_day_id, status], *words)
+            for status, words in _ATTENDANCE_WORDS.items()
+            if counts[half_day_id, status]
+        ]
+        summary[f"Demi-journée du {half_day}"] = ", ".join(parts) or None
+    return summary
+
+
+def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], str], subject: str = "") -> int:
+    """Upsert (registration id, half-day id) → status; an empty status erases the mark.
+
+    Side effects: one history entry on the session, with the counts of each half-day that changed.
+    """
     registrations = set(session.registrations.filter(status=RegistrationStatus.CONFIRMED).values_list("pk", flat=True))
     half_days = {h.pk: h for h in session.half_days.all()}
     today = timezone.localdate()
@@ -581,6 +688,7 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     if errors:
         raise ValidationError(sorted(set(errors)))
     existing = {(a.registration_id, a.half_day_id): a for a in Attendance.objects.filter(half_day__session=session)}
+    before = {key: attendance.status for key, attendance in existing.items()}
     now = timezone.now()
     to_create, to_update, to_delete = [], [], []
     for key, status in marks.items():
@@ -596,16 +704,28 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
     Attendance.objects.bulk_create(to_create)
     Attendance.objects.bulk_update(to_update, ["status", "recorded_by", "recorded_at"])
     Attendance.objects.filter(pk__in=to_delete).delete()
+    after = {**before, **{key: status for key, status in marks.items() if status}}
+    for key, status in marks.items():
+        if not status:
+            after.pop(key, None)
+    history.record(
+        actor=actor,
+        obj=session,
+        action=HistoryAction.ATTENDANCE,
+        subject=subject,
+        before=_attendance_summary(half_days, before),
+        after=_attendance_summary(half_days, after),
+    )
     return len(to_create) + len(to_update) + len(to_delete)
 
 
 @transaction.atomic
-def attendance_record(*, actor, session: Session, marks: dict[tuple[int, int], str]) -> int:
+def attendance_record(*, actor: User, session: Session, marks: dict[tuple[int, int], str]) -> int:
     """Record the feuille d'émargement of a session for the whole group at once.
 
     ``marks`` maps (registration id, half-day id) to a status (or "" to erase it). All or nothing:
     one unknown registration or half-day, and nothing is written. Returns the number of changes.
-    Side effects: none beyond the attendance rows.
+    Side effects: the attendance rows and a history entry on the session.
     """
     _check_can_take_attendance(actor, session)
     return _write_attendance(actor=actor, session=session, marks=marks)
@@ -646,11 +766,11 @@ def _parse_date(value: str) -> date | None:
 
 
 @transaction.atomic
-def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
+def attendance_import_csv(*, actor: User, session: Session, content: bytes) -> int:
     """Import attendance from a CSV file ``email;date;demi-journee;statut`` (header line first).
 
     All or nothing: every faulty line is reported by its number and nothing is imported.
-    Returns the number of changes. Side effects: none beyond the attendance rows.
+    Returns the number of changes. Side effects: the attendance rows and a history entry on the session.
     """
     _check_can_take_attendance(actor, session)
     text = _decode(content)
@@ -715,14 +835,14 @@ def attendance_import_csv(*, actor, session: Session, content: bytes) -> int:
         raise ValidationError(errors)
     if not marks:
         raise ValidationError("Le fichier ne contient aucune ligne de présence.")
-    return _write_attendance(actor=actor, session=session, marks=marks)
+    return _write_attendance(actor=actor, session=session, marks=marks, subject="Import d'un fichier CSV")
 
 
 # --- Calendar feed ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def calendar_feed_regenerate(*, actor, delegation) -> CalendarFeed:
+def calendar_feed_regenerate(*, actor: User, delegation: Delegation) -> CalendarFeed:
     """Give ``delegation``'s iCalendar feed a new secret token (the old link stops working).
 
     Side effects: every subscribed calendar must use the new link.
@@ -737,7 +857,7 @@ def calendar_feed_regenerate(*, actor, delegation) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_get_or_create(*, delegation) -> CalendarFeed:
+def calendar_feed_get_or_create(*, delegation: Delegation) -> CalendarFeed:
     """The feed of ``delegation``, created on first use. Side effects: may create the token row."""
     feed, _created = CalendarFeed.objects.get_or_create(delegation=delegation)
     return feed

@@ -5,7 +5,6 @@ through ``run_service``, then a redirect with a message or the page again.
 
 import calendar
 import datetime
-import hmac
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -15,8 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
+from partnership.selectors import delegation_by_code, delegations_by_name
 from partnership.text import count_label
 from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
@@ -32,7 +33,6 @@ from .forms import (
     TrainingActionForm,
     format_half_days,
 )
-from .models import CalendarFeed, SessionHalfDay
 
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -76,12 +76,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @gate(permissions.can_use_trainings)
 def session_list(request):
     past = request.GET.get("periode") == "passees"
-    today = timezone.localdate()
-    sessions = selectors.with_counts(selectors.sessions_visible_to(request.user))
-    if past:
-        sessions = sessions.filter(end_date__lt=today).order_by("-start_date", "-pk")
-    else:
-        sessions = sessions.filter(end_date__gte=today).order_by("start_date", "pk")
+    sessions = selectors.session_list(request.user, past=past, today=timezone.localdate())
     return render(
         request,
         "trainings/session_list.html",
@@ -107,15 +102,7 @@ def session_calendar(request):
     except ValueError:
         first = today.replace(day=1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    half_days = (
-        SessionHalfDay.objects.filter(
-            session__in=selectors.sessions_visible_to(request.user).values("pk"),
-            date__gte=weeks[0][0],
-            date__lte=weeks[-1][-1],
-        )
-        .select_related("session__action", "session__venue")
-        .order_by("date", "period", "session__action__title")
-    )
+    half_days = selectors.calendar_half_days(request.user, first=weeks[0][0], last=weeks[-1][-1])
     by_day: dict = {}
     for half_day in half_days:
         by_day.setdefault(half_day.date, []).append(half_day)
@@ -172,6 +159,7 @@ def _render_session_detail(request, session, form=None, status=200):
             ),
             "is_hr_contact": permissions.is_hr_contact(user),
             "RegistrationStatus": RegistrationStatus,
+            "history": history_for(session, user=user),
         },
         status=status,
     )
@@ -266,7 +254,7 @@ def _session_cancel_confirmation(session) -> Confirmation:
             "Une session annulée ne peut pas être rouverte.",
         ],
         confirm_label="Oui, annuler la session",
-        cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+        cancel_url=session.get_absolute_url(),
     )
 
 
@@ -304,12 +292,9 @@ def action_create(request):
     if permissions.is_delegation_staff(request.user):
         delegation = request.user.delegation
     else:
-        code = request.GET.get("delegation", "")
-        delegation = Delegation.objects.filter(code=code).first() if code.isascii() and code else None
+        delegation = delegation_by_code(request.GET.get("delegation", ""))
     if delegation is None:
-        return render(
-            request, "trainings/action_choose_delegation.html", {"delegations": Delegation.objects.order_by("name")}
-        )
+        return render(request, "trainings/action_choose_delegation.html", {"delegations": delegations_by_name()})
     form = TrainingActionForm(request.POST if request.method == "POST" else None, delegation=delegation)
     if request.method == "POST" and form.is_valid():
         call = run_service(
@@ -338,6 +323,7 @@ def action_detail(request, pk: int):
             "action": action,
             "sessions": list(sessions),
             "can_manage": permissions.can_manage_delegation(request.user, action.delegation_id),
+            "history": history_for(action, user=request.user),
         },
     )
 
@@ -399,7 +385,7 @@ def _registration_cancel_confirmation(request, registration) -> Confirmation:
         title=f"Annuler l'inscription de {registration.full_name} ?",
         consequences=consequences,
         confirm_label="Oui, annuler l'inscription",
-        cancel_url=reverse("trainings:session_detail", args=[session.pk]),
+        cancel_url=session.get_absolute_url(),
     )
 
 
@@ -512,17 +498,10 @@ def attendance_import(request, pk: int):
 @require_GET
 def calendar_feed_view(request, code):
     """The iCalendar feed of a delegation, for calendar apps: the secret token replaces a login."""
-    delegation = get_object_or_404(Delegation, code=code)
-    feed = CalendarFeed.objects.filter(delegation=delegation).first()
-    token = request.GET.get("jeton", "")
-    if feed is None or not hmac.compare_digest(feed.token.encode(), token.encode()):
+    delegation = selectors.calendar_feed_delegation(code=code, token=request.GET.get("jeton", ""))
+    if delegation is None:
         raise Http404
-    since = timezone.localdate() - datetime.timedelta(days=365)
-    half_days = (
-        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=since)
-        .select_related("session__action", "session__venue")
-        .order_by("date", "period")
-    )
+    half_days = selectors.calendar_feed_half_days(delegation, today=timezone.localdate())
     response = HttpResponse(calendar_feed(delegation, half_days), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="formations-{delegation.code}.ics"'
     return response

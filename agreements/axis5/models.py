@@ -6,6 +6,7 @@ The models keep the ``agreements`` app label and tables; ``agreements.models`` r
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from partnership.uploads import DocumentValidator
 
@@ -43,6 +44,9 @@ class Internship(models.Model):
 
     def __str__(self):
         return f"{self.student_name} – {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("axis5:internship_detail", args=[self.pk])
 
 
 class Study(models.Model):
@@ -83,3 +87,6 @@ class Study(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("axis5:study_detail", args=[self.pk])

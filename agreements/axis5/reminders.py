@@ -6,7 +6,6 @@ Registered through ``agreements.reminders``, the module the engine discovers.
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, reference_day, register
 from partnership.enums import Role
@@ -43,7 +42,7 @@ def study_due_message(log) -> Message | None:
         return None
     return Message(
         subject=f"Étude « {study.subject} » attendue le {study.due_on:%d/%m/%Y}",
-        url=settings.SITE_URL + reverse("axis5:study_detail", args=[study.pk]),
+        url=settings.SITE_URL + study.get_absolute_url(),
         context={"study": study, "days": (study.due_on - reference_day(log)).days},
     )
 

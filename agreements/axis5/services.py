@@ -2,6 +2,7 @@
 
 Status changes are conditional UPDATEs (``... WHERE status IN (allowed sources)``): the row count
 says whether the transition was legal at the time of writing, even with concurrent requests.
+Every write leaves its entry in the object's history (``partnership.history``).
 """
 
 from datetime import date
@@ -11,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from partnership import permissions
+from partnership import history, permissions
+from partnership.enums import HistoryAction
 from partnership.models import User
+from partnership.models_utils import model_update
 
 from ..enums import InternshipStatus, StudyStatus
 from .models import Internship, Study
@@ -36,6 +39,7 @@ INTERNSHIP_FIELDS = (
     "report",
 )
 STUDY_FIELDS = ("subject", "requester", "requested_on", "due_on", "authors")
+STUDY_DELIVERY_FIELDS = ("status", "delivered_on", "deliverable")
 
 
 def _require_change(actor: User) -> None:
@@ -47,13 +51,14 @@ def _sources(transitions: dict, target: str) -> set[str]:
     return {source for source, targets in transitions.items() if target in targets}
 
 
-def _apply(instance, fields: dict[str, Any], names: tuple[str, ...]) -> list[str]:
-    changed = []
-    for name in names:
-        if name in fields and getattr(instance, name) != fields[name]:
-            setattr(instance, name, fields[name])
-            changed.append(name)
-    return changed
+def _record_status(*, actor: User, obj: Internship | Study, statuses, previous: str) -> None:
+    history.record(
+        actor=actor,
+        obj=obj,
+        action=HistoryAction.STATUS_CHANGED,
+        before={"Statut": statuses(previous).label},
+        after={"Statut": statuses(obj.status).label},
+    )
 
 
 # --- Internships --------------------------------------------------------------------------------
@@ -62,10 +67,15 @@ def _apply(instance, fields: dict[str, Any], names: tuple[str, ...]) -> list[str
 @transaction.atomic
 def internship_create(*, actor: User, fields: dict[str, Any]) -> Internship:
     _require_change(actor)
-    internship = Internship(status=InternshipStatus.PLANNED)
-    _apply(internship, fields, INTERNSHIP_FIELDS)
+    internship = Internship(status=InternshipStatus.PLANNED, **{n: fields[n] for n in INTERNSHIP_FIELDS if n in fields})
     internship.full_clean()
     internship.save()
+    history.record(
+        actor=actor,
+        obj=internship,
+        action=HistoryAction.CREATED,
+        after=history.values_of(internship, ("status", *INTERNSHIP_FIELDS)),
+    )
     return internship
 
 
@@ -75,10 +85,15 @@ def internship_update(*, internship: Internship, actor: User, fields: dict[str, 
     locked = Internship.objects.select_for_update().get(pk=internship.pk)
     if locked.status == InternshipStatus.CANCELLED:
         raise ValidationError("Un stage annulé ne peut plus être modifié.")
-    changed = _apply(locked, fields, INTERNSHIP_FIELDS)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=changed)
+    before = history.values_of(locked, INTERNSHIP_FIELDS)
+    model_update(instance=locked, fields=INTERNSHIP_FIELDS, data=fields)
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.UPDATED,
+        before=before,
+        after=history.values_of(locked, INTERNSHIP_FIELDS),
+    )
     return locked
 
 
@@ -88,6 +103,8 @@ def internship_transition(*, internship: Internship, actor: User, target: str) -
     _require_change(actor)
     if target not in InternshipStatus.values:
         raise ValidationError("Statut inconnu.")
+    # Read under the lock, so the history says which state the transition left.
+    previous = Internship.objects.select_for_update().values_list("status", flat=True).get(pk=internship.pk)
     updated = Internship.objects.filter(pk=internship.pk, status__in=_sources(INTERNSHIP_TRANSITIONS, target)).update(
         status=target
     )
@@ -98,6 +115,7 @@ def internship_transition(*, internship: Internship, actor: User, target: str) -
             f"passer au statut « {InternshipStatus(target).label.lower()} »."
         )
     internship.refresh_from_db(fields=["status"])
+    _record_status(actor=actor, obj=internship, statuses=InternshipStatus, previous=previous)
     return internship
 
 
@@ -107,10 +125,12 @@ def internship_transition(*, internship: Internship, actor: User, target: str) -
 @transaction.atomic
 def study_create(*, actor: User, fields: dict[str, Any]) -> Study:
     _require_change(actor)
-    study = Study(status=StudyStatus.REQUESTED, created_by=actor)
-    _apply(study, fields, STUDY_FIELDS)
+    study = Study(status=StudyStatus.REQUESTED, created_by=actor, **{n: fields[n] for n in STUDY_FIELDS if n in fields})
     study.full_clean()
     study.save()
+    history.record(
+        actor=actor, obj=study, action=HistoryAction.CREATED, after=history.values_of(study, ("status", *STUDY_FIELDS))
+    )
     return study
 
 
@@ -120,10 +140,15 @@ def study_update(*, study: Study, actor: User, fields: dict[str, Any]) -> Study:
     locked = Study.objects.select_for_update().get(pk=study.pk)
     if locked.status in (StudyStatus.DELIVERED, StudyStatus.CANCELLED):
         raise ValidationError("Une étude livrée ou abandonnée ne peut plus être modifiée.")
-    changed = _apply(locked, fields, STUDY_FIELDS)
-    locked.full_clean()
-    if changed:
-        locked.save(update_fields=changed)
+    before = history.values_of(locked, STUDY_FIELDS)
+    model_update(instance=locked, fields=STUDY_FIELDS, data=fields)
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.UPDATED,
+        before=before,
+        after=history.values_of(locked, STUDY_FIELDS),
+    )
     return locked
 
 
@@ -135,6 +160,7 @@ def study_transition(*, study: Study, actor: User, target: str) -> Study:
         raise ValidationError("Pour livrer l'étude, indiquez la date de livraison et joignez le livrable.")
     if target not in StudyStatus.values:
         raise ValidationError("Statut inconnu.")
+    previous = Study.objects.select_for_update().values_list("status", flat=True).get(pk=study.pk)
     updated = Study.objects.filter(pk=study.pk, status__in=_sources(STUDY_TRANSITIONS, target)).update(status=target)
     if not updated:
         current = Study.objects.get(pk=study.pk)
@@ -143,6 +169,7 @@ def study_transition(*, study: Study, actor: User, target: str) -> Study:
             f"passer au statut « {StudyStatus(target).label.lower()} »."
         )
     study.refresh_from_db(fields=["status"])
+    _record_status(actor=actor, obj=study, statuses=StudyStatus, previous=previous)
     return study
 
 
@@ -159,8 +186,16 @@ def study_deliver(*, study: Study, actor: User, delivered_on: date, deliverable:
         raise ValidationError({"deliverable": "Le livrable est obligatoire."})
     if delivered_on < locked.requested_on:
         raise ValidationError({"delivered_on": "La date de livraison ne peut pas précéder la date de la demande."})
+    before = history.values_of(locked, STUDY_DELIVERY_FIELDS)
     locked.status = StudyStatus.DELIVERED
     locked.delivered_on = delivered_on
     locked.deliverable = deliverable
     locked.save(update_fields=["status", "delivered_on", "deliverable"])
+    history.record(
+        actor=actor,
+        obj=locked,
+        action=HistoryAction.DELIVERED,
+        before=before,
+        after=history.values_of(locked, STUDY_DELIVERY_FIELDS),
+    )
     return locked

@@ -8,9 +8,11 @@ a redirect with a message or the page again.
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.history import history_for
 from partnership.viewutils import gate, paginate, run_service
 
 from ..enums import InternshipStatus, StudyStatus
@@ -25,14 +27,17 @@ from .forms import (
 from .services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
 
 
-def _edit(request, form, *, save, detail_url: str, title: str, success: str):
-    """Render the create/edit form; on a valid POST call ``save(fields=cleaned_data)`` (a service) and redirect."""
+def _edit(request, form, *, save, list_url: str, title: str, success: str):
+    """Render the create/edit form; on a valid POST call ``save(fields=cleaned_data)`` (a service) and redirect to
+    the object's page. « Annuler » goes back to the object's page when editing, to ``list_url`` when creating."""
     if request.method == "POST" and form.is_valid():
         call = run_service(request, save, form, fields=form.cleaned_data)
         if call.ok:
             messages.success(request, success)
-            return redirect(detail_url, pk=call.result.pk)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": title})
+            return redirect(call.result)
+    instance = form.instance
+    cancel_url = instance.get_absolute_url() if instance.pk else reverse(list_url)
+    return render(request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 def _list(request, queryset, template, statuses):
@@ -79,6 +84,7 @@ def internship_detail(request, pk: int):
             "internship": internship,
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in InternshipStatus.choices if value in targets],
+            "history": history_for(internship, user=request.user),
         },
     )
 
@@ -89,7 +95,7 @@ def internship_create(request):
         request,
         InternshipForm(request.POST or None),
         save=lambda *, fields: services.internship_create(actor=request.user, fields=fields),
-        detail_url="axis5:internship_detail",
+        list_url="axis5:internship_list",
         title="Nouveau stage INET",
         success="Stage enregistré.",
     )
@@ -102,7 +108,7 @@ def internship_edit(request, pk: int):
         request,
         InternshipForm(request.POST or None, instance=internship),
         save=lambda *, fields: services.internship_update(internship=internship, actor=request.user, fields=fields),
-        detail_url="axis5:internship_detail",
+        list_url="axis5:internship_list",
         title=f"Modifier le stage : {internship}",
         success="Stage enregistré.",
     )
@@ -145,6 +151,7 @@ def _study_detail(request, study, deliver_form=None, status=200):
             "can_change": permissions.can_change_axis5(request.user),
             "transitions": [(value, label) for value, label in StudyStatus.choices if value in targets],
             "deliver_form": deliver_form or StudyDeliverForm(),
+            "history": history_for(study, user=request.user),
         },
         status=status,
     )
@@ -174,7 +181,7 @@ def study_create(request):
         request,
         StudyForm(request.POST or None),
         save=lambda *, fields: services.study_create(actor=request.user, fields=fields),
-        detail_url="axis5:study_detail",
+        list_url="axis5:study_list",
         title="Nouvelle étude pour l'AMF",
         success="Étude enregistrée.",
     )
@@ -187,7 +194,7 @@ def study_edit(request, pk: int):
         request,
         StudyForm(request.POST or None, instance=study),
         save=lambda *, fields: services.study_update(study=study, actor=request.user, fields=fields),
-        detail_url="axis5:study_detail",
+        list_url="axis5:study_list",
         title=f"Modifier l'étude : {study}",
         success="Étude enregistrée.",
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from ..enums import ActionFamily, ContractStatus, DocumentKind, SealingStatus
 
@@ -106,6 +107,9 @@ class PartnershipContract(models.Model):
 
     def __str__(self):
         return f"{self.reference or 'Brouillon'} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:contract_detail", args=[self.pk])
 
     @property
     def is_draft(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
 
@@ -49,8 +50,6 @@ def audit_record(
     detail: dict | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. The head row is locked, so concurrent writers queue up."""
-    from django.utils import timezone
-
     AuditChainHead.objects.bulk_create([AuditChainHead(singleton=True)], ignore_conflicts=True)
     head = AuditChainHead.objects.select_for_update().get(singleton=True)
     event = AuditEvent(

@@ -12,8 +12,9 @@ def seal_certificate_check(app_configs=None, **kwargs) -> list[Error]:
     """The settings already refuse to start without the files; here they must also load and match."""
     if settings.DEBUG:
         return []
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
+    # Loaded only when the deployment check runs, not by every process at start.
+    from cryptography import x509  # noqa: PLC0415 — heavy, used by the deploy check only
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 — idem
 
     def error(message: str, number: int) -> Error:
         return Error(message, id=f"agreements.E{number:03d}")

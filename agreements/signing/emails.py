@@ -6,8 +6,14 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from partnership.text import french_date
+
 from ..enums import SignerRole
 from ..selectors import delegation_recipients
+from .wording import NBSP, contract_subject
+
+REMINDER = f"Rappel{NBSP}: "
+LAST_REMINDER = f"Dernier rappel{NBSP}: "
 
 
 def _send(subject: str, template: str, context: dict, to: list[str], attachments=()) -> None:
@@ -24,9 +30,8 @@ def portal_url(token: str) -> str:
 
 def send_signature_link(request, token: str, *, reminder: bool) -> None:
     contract = request.contract
-    subject = f"{'Rappel : ' if reminder else ''}Contrat {contract.reference} à signer – {contract.delegation.name}"
     _send(
-        subject,
+        signature_link_subject(request, prefix=REMINDER if reminder else ""),
         "agreements/emails/signature_link.txt",
         {
             "request": request,
@@ -41,9 +46,18 @@ def send_signature_link(request, token: str, *, reminder: bool) -> None:
     )
 
 
+def signature_link_subject(request, *, prefix: str = "", until=None) -> str:
+    """« Contrat … : à signer » (« à contresigner » for the délégué), « avant le … » when ``until`` is
+    given; ``prefix`` is « Rappel : » or « Dernier rappel : » on a reminder."""
+    what = "à contresigner" if request.role == SignerRole.DELEGATION else "à signer"
+    if until is not None:
+        what += f" avant le {french_date(until)}"
+    return contract_subject(request.contract, what, prefix=prefix)
+
+
 def send_signature_code(request, code: str) -> None:
     _send(
-        "Votre code de signature",
+        contract_subject(request.contract, "votre code de signature"),
         "agreements/emails/signature_code.txt",
         {"request": request, "code": code, "minutes": settings.SIGNATURE_CODE_VALIDITY_MINUTES},
         [request.signer_email],
@@ -53,13 +67,13 @@ def send_signature_code(request, code: str) -> None:
 def send_delegation_notice(request, kind: str) -> None:
     contract = request.contract
     subjects = {
-        "declined": f"Refus de signature du contrat {contract.reference}",
-        "locked": f"Lien de signature bloqué – contrat {contract.reference}",
-        "expired": f"Lien de signature expiré – contrat {contract.reference}",
+        "declined": f"refus de signature de {request.signer_name}",
+        "locked": f"lien de signature de {request.signer_name} bloqué",
+        "expired": f"lien de signature de {request.signer_name} expiré",
     }
-    url = settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk])
+    url = settings.SITE_URL + contract.get_absolute_url()
     _send(
-        subjects[kind],
+        contract_subject(contract, subjects[kind]),
         "agreements/emails/delegation_notice.txt",
         {"request": request, "contract": contract, "kind": kind, "url": url},
         delegation_recipients(contract),
@@ -72,13 +86,13 @@ def send_final_document(contract, document) -> None:
     with document.file.open("rb") as handle:
         content = handle.read()
     _send(
-        f"Contrat {contract.reference} signé",
+        contract_subject(contract, "signé par toutes les parties"),
         "agreements/emails/final_document.txt",
         {
             "contract": contract,
             "document": document,
             "verification_url": settings.SITE_URL + reverse("signing:verify"),
-            "contract_url": settings.SITE_URL + reverse("agreements:contract_detail", args=[contract.pk]),
+            "contract_url": settings.SITE_URL + contract.get_absolute_url(),
         },
         sorted(recipients),
         attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],

@@ -33,7 +33,7 @@ def _annex_pdf(contract: PartnershipContract, document) -> bytes:
 
 def build_final_pdf(contract: PartnershipContract) -> bytes:
     """Concatenate the signed document's exact pages with the signature page and certificate."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # noqa: PLC0415 — heavy, loaded where a final PDF is built (the worker)
 
     document = current_document_for_signature(contract)
     with document.file.open("rb") as handle:

@@ -1,7 +1,10 @@
 """Forms of signing: the signer's code, signature and refusal, the verification upload, the délégué's
-countersignature, and the delegation's replacement of a signer."""
+countersignature (the same form), and the delegation's replacement of a signer."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .wording import consent_statement
 
 
 class CodeForm(forms.Form):
@@ -13,13 +16,17 @@ class CodeForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    consent = forms.BooleanField(
-        label="J'ai lu le contrat ci-dessus et j'accepte de le signer électroniquement au nom de ma collectivité.",
-        error_messages={"required": "Cochez la case pour confirmer votre accord."},
-    )
+    """The signature of ``signature_request``'s signer, on the portal or (the délégué) in the application;
+    the consent sentence fits the signer (``wording.consent_statement``)."""
+
+    consent = forms.BooleanField(error_messages={"required": "Cochez la case pour confirmer votre accord."})
     name = forms.CharField(label="Vos prénom et nom", max_length=150)
     function = forms.CharField(label="Votre fonction", max_length=150)
     document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, signature_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_statement(signature_request)
 
 
 class DeclineForm(forms.Form):
@@ -32,14 +39,16 @@ class DeclineForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
+    # A contract of the platform weighs a few hundred kilobytes: a larger file is not read at all.
+    MAX_BYTES = 20 * 1024 * 1024
+
     file = forms.FileField(label="Contrat au format PDF")
 
-
-class CountersignForm(SignForm):
-    consent = forms.BooleanField(
-        label="J'ai lu le contrat et j'accepte de le contresigner électroniquement au nom du CNFPT.",
-        error_messages={"required": "Cochez la case pour confirmer votre accord."},
-    )
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("Le fichier dépasse 20 Mo : ce n'est pas un contrat de la plateforme.")
+        return upload
 
 
 class ReplaceSignerForm(forms.Form):

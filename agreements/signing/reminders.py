@@ -6,15 +6,17 @@ Registered through ``agreements.reminders``, the module the engine discovers.
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, register
+from partnership.text import french_date
 
 from ..enums import SignatureRequestStatus
 from ..selectors import delegation_recipients
-from .emails import portal_url
+from .emails import LAST_REMINDER, REMINDER, portal_url, signature_link_subject
 from .models import SignatureRequest
+from .services import signature_request_issue_link, signature_request_link_delivered
+from .wording import contract_subject
 
 SIGNER, DELEGATION = "signer", "delegation"
 
@@ -63,8 +65,6 @@ def signature_expiring_due(today: datetime.date):
 
 
 def _signature_message(log, *, expiring: bool) -> Message | None:
-    from .services import signature_request_issue_link
-
     if log.audience == SIGNER:
         # The link is stored hashed: the reminder carries a fresh one (the previous link stops working).
         issued = signature_request_issue_link(request_id=log.object_id, reminder=True)
@@ -76,15 +76,17 @@ def _signature_message(log, *, expiring: bool) -> Message | None:
         request = SignatureRequest.objects.select_related("contract__delegation").get(pk=log.object_id)
         if request.status != SignatureRequestStatus.SENT:
             return None
-        url = settings.SITE_URL + reverse("agreements:contract_detail", args=[request.contract_id])
+        url = settings.SITE_URL + request.contract.get_absolute_url()
     contract = request.contract
     expires_on = timezone.localdate(request.expires_at)
     if log.audience == DELEGATION:
-        subject = f"Contrat {contract.reference} : le lien de signature de {request.signer_name} expire le {expires_on:%d/%m/%Y}"
+        subject = contract_subject(
+            contract, f"le lien de signature de {request.signer_name} expire le {french_date(expires_on)}"
+        )
     elif expiring:
-        subject = f"Dernier rappel : contrat {contract.reference} à signer avant le {expires_on:%d/%m/%Y}"
+        subject = signature_link_subject(request, prefix=LAST_REMINDER, until=expires_on)
     else:
-        subject = f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
+        subject = signature_link_subject(request, prefix=REMINDER)
     return Message(
         subject=subject,
         url=url,
@@ -93,8 +95,6 @@ def _signature_message(log, *, expiring: bool) -> Message | None:
 
 
 def _signature_reminded(log) -> None:
-    from .services import signature_request_link_delivered
-
     if log.audience == SIGNER:
         signature_request_link_delivered(request=SignatureRequest.objects.get(pk=log.object_id), reminder=True)
 

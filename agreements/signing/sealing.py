@@ -3,6 +3,9 @@
 Development: a self-signed certificate is made on first use under ``SIGNING_DIR``. Production:
 ``SIGNING_CERT_FILE`` and ``SIGNING_KEY_FILE`` (PEM; ``SIGNING_KEY_PASSPHRASE`` if encrypted) are
 required; without them sealing refuses to run rather than sealing with a throwaway key.
+
+pyHanko and cryptography take seconds to import: they are imported inside the functions that seal or
+verify, so that a process that neither seals nor verifies does not pay for them.
 """
 
 import datetime
@@ -27,10 +30,10 @@ def _development_bundle_paths() -> tuple[Path, Path]:
 
 def _create_development_certificate(key_path: Path, cert_path: Path) -> None:
     """Make a self-signed RSA certificate; the first process to link its files wins, others reuse them."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+    from cryptography import x509  # noqa: PLC0415 — heavy, see above
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415 — heavy, see above
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 — heavy, see above
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415 — heavy, see above
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
@@ -99,7 +102,7 @@ def certificate_paths() -> tuple[Path, Path]:
 
 @lru_cache(maxsize=4)
 def _load_signer(key_path: str, cert_path: str, passphrase: str | None):
-    from pyhanko.sign import signers
+    from pyhanko.sign import signers  # noqa: PLC0415 — heavy, see above
 
     return signers.SimpleSigner.load(key_path, cert_path, key_passphrase=passphrase.encode() if passphrase else None)
 
@@ -115,8 +118,8 @@ def platform_certificate_pem() -> bytes:
 
 def seal_pdf(pdf_bytes: bytes, *, reason: str, location: str = "France") -> bytes:
     """Add the platform's PAdES signature over the whole of ``pdf_bytes``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign import fields, signers  # noqa: PLC0415 — heavy, see above
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     metadata = signers.PdfSignatureMetadata(
@@ -149,11 +152,12 @@ class SealInspection:
 
 def inspect_seal(pdf_bytes: bytes) -> SealInspection:
     """Does ``pdf_bytes`` carry an intact seal of this platform over the whole file?"""
-    from asn1crypto import pem as asn1_pem
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    from asn1crypto import pem as asn1_pem  # noqa: PLC0415 — heavy, see above
+    from asn1crypto import x509 as asn1_x509  # noqa: PLC0415 — heavy, see above
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign.validation.status import SignatureCoverageLevel  # noqa: PLC0415 — heavy, see above
+    from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — heavy, see above
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
@@ -176,7 +180,6 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
             status = validate_pdf_signature(signature, context)
         except Exception:
             return SealInspection(SealState.MODIFIED)
-        from pyhanko.sign.validation.status import SignatureCoverageLevel
 
         if status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
             return SealInspection(SealState.INTACT, status.signer_reported_dt)

@@ -1,14 +1,27 @@
 """Reads of signing: the documents presented for signature and handed back, the requests, and the
 contracts waiting for a délégué's countersignature (permission-aware)."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from partnership import permissions
 
-from ..enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus, SignerRole
+from ..enums import (
+    COUNTERSIGNED_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    ContractStatus,
+    DocumentKind,
+    SignatureRequestStatus,
+    SignerRole,
+)
 from ..models import ContractDocument, PartnershipContract
 from ..selectors import contracts_manageable_by, parties_prefetch
 from .models import SignatureRequest
+from .wording import signer_capacity
 
 
 def current_document_for_signature(contract: PartnershipContract) -> ContractDocument | None:
@@ -19,6 +32,15 @@ def current_document_for_signature(contract: PartnershipContract) -> ContractDoc
 def final_document_of(contract: PartnershipContract):
     """The sealed final PDF of ``contract`` (``None`` until the worker has produced it)."""
     return contract.documents.filter(kind=DocumentKind.SIGNED).order_by("-pk").first()
+
+
+def signed_document_with_digest(sha256: str) -> ContractDocument | None:
+    """The sealed final PDF whose SHA-256 is ``sha256``, with its contract and delegation; ``None`` if none is."""
+    return (
+        ContractDocument.objects.filter(kind=DocumentKind.SIGNED, sha256=sha256)
+        .select_related("contract__delegation")
+        .first()
+    )
 
 
 def signature_requests_of(contract: PartnershipContract) -> list[SignatureRequest]:
@@ -95,4 +117,84 @@ def countersignature_request_for(user, contract: PartnershipContract) -> Signatu
         .filter(contract=contract)
         .select_related("contract__delegation", "document", "party__collectivity")
         .first()
+    )
+
+
+# --- After signing: what the signer's link still shows ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterSigning:
+    """Where a signed request's contract stands, for the page its link shows once signed."""
+
+    is_countersignature: bool
+    other_signers_pending: list[str]
+    other_signers_done: list[str]
+    countersigner_name: str
+    countersigner_function: str
+    countersigned: bool
+    # Why the signing stopped before the countersignature (« Marie Martin a refusé de signer »), or "".
+    interrupted: str
+    final_document: ContractDocument | None
+    available_until: datetime.datetime
+
+
+def signed_documents_available_until(request: SignatureRequest) -> datetime.datetime | None:
+    """Until when a signed request's link still hands out what was signed (and the sealed final PDF).
+
+    As long as a fresh link would be valid, counted from the signature: the link then serves the
+    signer, who proved their identity with a code to sign, and whose mailbox receives the sealed PDF
+    anyway. ``None`` when the request is not signed.
+    """
+    if request.status != SignatureRequestStatus.SIGNED or request.signed_at is None:
+        return None
+    return request.signed_at + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)
+
+
+def signed_documents_available(request: SignatureRequest, *, now=None) -> bool:
+    until = signed_documents_available_until(request)
+    return until is not None and (now or timezone.now()) < until
+
+
+def _collectivities(round_: list[SignatureRequest], request: SignatureRequest, status: str) -> list[str]:
+    """The collectivités of the round, other than ``request``'s, whose request is in ``status``."""
+    return [
+        other.party.collectivity.name if other.party_id else other.signer_name
+        for other in round_
+        if other.step == 1 and other.pk != request.pk and other.status == status
+    ]
+
+
+def after_signing(request: SignatureRequest) -> AfterSigning:
+    """What happens next for the contract ``request`` (signed) belongs to: the other collectivités, the
+    countersignature, the sealed final PDF; or why the signing stopped."""
+    round_ = [
+        other
+        for other in request.contract.signature_requests.filter(document_id=request.document_id)
+        .select_related("party__collectivity")
+        .order_by("step", "pk")
+        if other.status != SignatureRequestStatus.REPLACED
+    ]
+    countersignature = next((other for other in round_ if other.step == 2), None)
+    countersigned = countersignature is not None and countersignature.status == SignatureRequestStatus.SIGNED
+    interrupted = ""
+    if not countersigned and not any(other.status in OPEN_REQUEST_STATUSES for other in round_):
+        declined = next((other for other in round_ if other.status == SignatureRequestStatus.DECLINED), None)
+        expired = next((other for other in round_ if other.status == SignatureRequestStatus.EXPIRED), None)
+        if declined:
+            interrupted = f"{declined.signer_name} a refusé de signer"
+        elif expired:
+            interrupted = f"le lien de signature de {expired.signer_name} a expiré"
+        else:
+            interrupted = "la délégation l'a retiré de la signature"
+    return AfterSigning(
+        is_countersignature=request.role == SignerRole.DELEGATION,
+        other_signers_pending=_collectivities(round_, request, SignatureRequestStatus.SENT),
+        other_signers_done=_collectivities(round_, request, SignatureRequestStatus.SIGNED),
+        countersigner_name=countersignature.signer_name if countersignature else "",
+        countersigner_function=signer_capacity(countersignature) if countersignature else "",
+        countersigned=countersigned,
+        interrupted=interrupted,
+        final_document=final_document_of(request.contract) if countersigned else None,
+        available_until=signed_documents_available_until(request),
     )

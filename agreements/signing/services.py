@@ -14,8 +14,10 @@ then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
 """
 
 import datetime
+import enum
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,10 +26,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.models import User
+from partnership.tokens import token_hash
 
 from .. import services as contract_services
 from ..enums import (
@@ -41,9 +45,15 @@ from ..enums import (
 )
 from ..models import ContractDocument, PartnershipContract
 from ..pdf import render_contract_pdf
+from . import sealing, task_names
 from .audit import audit_record
+from .emails import send_signature_code
+from .final_document import build_final_pdf
 from .models import SignatureRequest
-from .selectors import contracts_missing_final_document
+from .selectors import contracts_missing_final_document, signed_document_with_digest
+from .wording import consent_statement
+
+logger = logging.getLogger(__name__)
 
 Status = SignatureRequestStatus
 
@@ -62,10 +72,6 @@ class Client:
 
 
 PLATFORM = Client()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _hash_code(request: SignatureRequest, code: str) -> str:
@@ -94,7 +100,7 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
 
 
 @transaction.atomic
-def contract_send_for_signature(*, contract: PartnershipContract, actor) -> PartnershipContract:
+def contract_send_for_signature(*, contract: PartnershipContract, actor: User) -> PartnershipContract:
     """Draft → ready for signature, then one request per collectivité signatory, e-mailed at once.
 
     Side effects: reference and transition (``contract_services.contract_submit_for_signature``);
@@ -130,7 +136,7 @@ def contract_send_for_signature(*, contract: PartnershipContract, actor) -> Part
     return contract
 
 
-def contract_render_document_for_signature(*, contract: PartnershipContract, actor) -> ContractDocument:
+def contract_render_document_for_signature(*, contract: PartnershipContract, actor: User) -> ContractDocument:
     """Render the contract PDF and keep its exact bytes and SHA-256 as the document to sign.
 
     Every request points at this document; the signers read these bytes, and the final PDF starts
@@ -148,9 +154,7 @@ def contract_render_document_for_signature(*, contract: PartnershipContract, act
 
 
 def _schedule_link(request: SignatureRequest, *, reminder: bool = False) -> None:
-    from .tasks import signature_request_send_link
-
-    enqueue(signature_request_send_link, request.pk, reminder)
+    enqueue(task_names.SIGNATURE_REQUEST_SEND_LINK, request.pk, reminder)
 
 
 @transaction.atomic
@@ -169,7 +173,7 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
     if request.status != Status.SENT or request.locked_at is not None:
         return None
     token = secrets.token_urlsafe(32)
-    request.token_hash = hash_token(token)
+    request.token_hash = token_hash(token)
     update = ["token_hash"]
     if not reminder:
         now = timezone.now()
@@ -204,12 +208,12 @@ def signature_request_for_token(token: str) -> SignatureRequest | None:
         return None
     return (
         SignatureRequest.objects.select_related("contract__delegation", "document", "party__collectivity")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
 
 
-def refusal_reason(request: SignatureRequest, *, now=None) -> str | None:
+def refusal_reason(request: SignatureRequest, *, now: datetime.datetime | None = None) -> str | None:
     """Why this link cannot be used now, in French; ``None`` when the signer may proceed."""
     now = now or timezone.now()
     if request.status == Status.SIGNED:
@@ -252,8 +256,6 @@ def signature_request_open(*, request: SignatureRequest, client: Client) -> None
 
 
 def _email_code(request: SignatureRequest, code: str) -> None:
-    from .emails import send_signature_code
-
     # Sent in the request, not queued: the signer is waiting for it on the page.
     transaction.on_commit(lambda: send_signature_code(request, code))
 
@@ -318,9 +320,7 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         fields.append("locked_at")
         request.save(update_fields=fields)
         _audit(request, AuditEventKind.LOCKED, client)
-        from .tasks import signature_notify_delegation
-
-        enqueue(signature_notify_delegation, request.pk, "locked")
+        enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "locked")
         return refusal_reason(request)
     request.save(update_fields=fields)
     left = settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts
@@ -343,7 +343,8 @@ def signature_request_sign(
 ) -> SignatureRequest:
     """Record the signature. Exactly one of several simultaneous submissions wins.
 
-    Side effects: when every collectivité has signed, the contract moves on and the délégué is
+    Side effects: a ``signed`` audit event with the consent sentence the signer ticked
+    (``wording.consent_statement``); when every collectivité has signed, the contract moves on and the délégué is
     asked to countersign; when the délégué has signed, the contract is signed and the final sealed
     PDF is produced and e-mailed (after commit).
     """
@@ -370,7 +371,12 @@ def signature_request_sign(
         raise ValidationError("Cette signature a déjà été enregistrée.")
     request.refresh_from_db()
     _audit(
-        request, AuditEventKind.SIGNED, client, typed_name=request.signed_name, typed_function=request.signed_function
+        request,
+        AuditEventKind.SIGNED,
+        client,
+        typed_name=request.signed_name,
+        typed_function=request.signed_function,
+        consent=consent_statement(request),
     )
     _advance(contract, request)
     return request
@@ -400,9 +406,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
             document_sha256=signed.document.sha256,
             detail={"signers": [r.signer_email for r in requests if r.status == Status.SIGNED]},
         )
-        from .tasks import contract_finalize
-
-        enqueue(contract_finalize, contract.pk)
+        enqueue(task_names.CONTRACT_FINALIZE, contract.pk)
 
 
 @transaction.atomic
@@ -425,9 +429,7 @@ def signature_request_decline(*, request: SignatureRequest, reason: str, client:
     contract_services.contract_return_to_draft(
         contract=contract, actor=None, reason=f"Refus de signature de {request.signer_name} : {request.decline_reason}"
     )
-    from .tasks import signature_notify_delegation
-
-    enqueue(signature_notify_delegation, request.pk, "declined")
+    enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "declined")
 
 
 # --- The delegation's side ----------------------------------------------------------------------
@@ -450,7 +452,7 @@ def _open_request_of(contract, request_id: int) -> SignatureRequest:
 
 
 @transaction.atomic
-def signature_process_cancel(*, contract: PartnershipContract, actor, reason: str) -> PartnershipContract:
+def signature_process_cancel(*, contract: PartnershipContract, actor: User, reason: str) -> PartnershipContract:
     """The delegation withdraws the contract from signature: pending requests are cancelled, back to draft."""
     contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
     contract_services.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
@@ -459,7 +461,7 @@ def signature_process_cancel(*, contract: PartnershipContract, actor, reason: st
 
 
 @transaction.atomic
-def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor) -> SignatureRequest:
+def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor: User) -> SignatureRequest:
     """Send a new link (and a new validity period) to a signer who has not signed; unlocks a locked link."""
     contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     request = _open_request_of(contract, request_id)
@@ -474,7 +476,7 @@ def signature_request_resend(*, contract: PartnershipContract, request_id: int, 
 
 @transaction.atomic
 def signature_request_replace_signer(
-    *, contract: PartnershipContract, request_id: int, actor, name: str, email: str, function: str
+    *, contract: PartnershipContract, request_id: int, actor: User, name: str, email: str, function: str
 ) -> SignatureRequest:
     """Hand a pending request over to another person (e.g. the mayor's deputy with delegation of signature)."""
     contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
@@ -499,7 +501,7 @@ def signature_request_replace_signer(
     return new
 
 
-def signatures_expire(*, now=None) -> dict[str, int]:
+def signatures_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Periodic: expire links past their validity and tell the delegation.
 
     Reminders before that (every N days, then before expiry) are the reminders engine's
@@ -514,9 +516,7 @@ def signatures_expire(*, now=None) -> dict[str, int]:
         with transaction.atomic():
             if SignatureRequest.objects.filter(pk=request.pk, status=Status.SENT).update(status=Status.EXPIRED):
                 _audit(request, AuditEventKind.EXPIRED, actor="Plateforme")
-                from .tasks import signature_notify_delegation
-
-                enqueue(signature_notify_delegation, request.pk, "expired")
+                enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "expired")
                 counts["expired"] += 1
     return counts
 
@@ -556,11 +556,8 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
 
 
 def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
-    from .final_document import build_final_pdf
-    from .sealing import seal_pdf
-
     # Built and sealed outside the transaction: it takes seconds, and the row lock is not needed yet.
-    sealed = seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
+    sealed = sealing.seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
     with transaction.atomic():
         contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
         if _sealed(contract.pk):
@@ -580,9 +577,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
             sealing_error="",
         )
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
-        from .tasks import contract_send_final_document
-
-        enqueue(contract_send_final_document, contract.pk)
+        enqueue(task_names.CONTRACT_SEND_FINAL_DOCUMENT, contract.pk)
     return document
 
 
@@ -591,29 +586,23 @@ def contract_sealing_failed(*, contract_id: int) -> bool:
 
     The hourly sweep (``contracts_finalize_missing``) keeps trying; a success clears the state.
     """
-    import logging
-
     marked = (
         PartnershipContract.objects.filter(pk=contract_id)
         .exclude(sealing_status=SealingStatus.SEALED)
         .update(sealing_status=SealingStatus.FAILED)
     )
     if marked:
-        logging.getLogger(__name__).error("Sealing the final PDF of contract %s keeps failing.", contract_id)
+        logger.error("Sealing the final PDF of contract %s keeps failing.", contract_id)
     return bool(marked)
 
 
-def contracts_finalize_missing(*, now=None) -> int:
+def contracts_finalize_missing(*, now: datetime.datetime | None = None) -> int:
     """Periodic: dispatch the finalisation again for countersigned contracts still without their sealed PDF.
 
     Picks those whose last attempt (or countersignature, if none) is older than
     ``FINALIZE_SWEEP_GRACE``; each is claimed by a conditional UPDATE of ``sealing_attempted_at``,
     so two overlapping sweeps dispatch it once. Returns how many were dispatched.
     """
-    from django.db.models import Q
-
-    from .tasks import contract_finalize as finalize_task
-
     now = now or timezone.now()
     stale = now - FINALIZE_SWEEP_GRACE
     due = contracts_missing_final_document().filter(
@@ -629,6 +618,64 @@ def contracts_finalize_missing(*, now=None) -> int:
                 PartnershipContract.objects.filter(pk=pk, sealing_status="").update(
                     sealing_status=SealingStatus.PENDING
                 )
-                enqueue(finalize_task, pk)
+                enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
     return dispatched
+
+
+# --- Verification (the public « Vérifier un contrat signé » page) ------------------------------
+
+
+class VerdictKind(enum.StrEnum):
+    GENUINE = "genuine"  # byte for byte the sealed copy of a contract signed here
+    ALTERED = "altered"  # it bears the platform's seal, yet it is no signed copy: changed since
+    UNREADABLE = "unreadable"  # not a readable PDF: damaged, or not a contract of the platform
+    UNKNOWN = "unknown"  # a PDF the platform neither signed nor sealed
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the verification page says of a file: its kind and, when genuine, which contract and who signed."""
+
+    kind: VerdictKind
+    sha256: str
+    document: ContractDocument | None = None
+    parties: tuple = ()
+    signers: tuple = ()
+
+    @property
+    def contract(self) -> PartnershipContract | None:
+        return self.document.contract if self.document is not None else None
+
+
+def document_verify(*, content: bytes) -> Verdict:
+    """Is ``content`` a contract signed on this platform, unmodified since? Side effects: none (nothing is kept).
+
+    Genuine means: the SHA-256 of the file is that of a sealed final PDF the platform stored. Otherwise the
+    seal is inspected to tell a sealed file changed since (altered) from a file that cannot be read and from
+    a file the platform never sealed (unknown); an intact seal over a file the platform did not store is
+    taken as altered, since only stored copies are genuine.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    document = signed_document_with_digest(digest)
+    if document is not None:
+        contract = document.contract
+        return Verdict(
+            kind=VerdictKind.GENUINE,
+            sha256=digest,
+            document=document,
+            parties=tuple(contract.parties.select_related("collectivity")),
+            signers=tuple(
+                contract.signature_requests.filter(document__contract=contract, status=Status.SIGNED).order_by(
+                    "step", "signed_at"
+                )
+            ),
+        )
+    state = sealing.inspect_seal(content).state
+    if state in (sealing.SealState.MODIFIED, sealing.SealState.INTACT):
+        kind = VerdictKind.ALTERED
+    elif state == sealing.SealState.UNREADABLE:
+        kind = VerdictKind.UNREADABLE
+    else:
+        kind = VerdictKind.UNKNOWN
+    return Verdict(kind=kind, sha256=digest)

@@ -1,44 +1,43 @@
 """Thin Celery adapters of signing: take ids, re-fetch, call one service. Dispatched with transaction.on_commit.
 
-Each keeps the name it had when it lived in ``agreements/tasks.py`` (``name=``): tasks already queued,
-kept in the outbox or scheduled by beat (``CELERY_BEAT_SCHEDULE``) find it under that name."""
+Each keeps the name it had when it lived in ``agreements/tasks.py`` (``agreements.signing.task_names``): tasks
+already queued, kept in the outbox or scheduled by beat (``CELERY_BEAT_SCHEDULE``) find it under that name."""
 
 import smtplib
 
 from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
+
+from ..models import PartnershipContract
+from . import services, task_names
+from .emails import send_delegation_notice, send_final_document, send_signature_link
+from .models import SignatureRequest
+from .selectors import final_document_of
 
 # Transient delivery problems are retried with backoff; anything else fails visibly.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @shared_task(
-    name="agreements.tasks.signature_request_send_link",
+    name=task_names.SIGNATURE_REQUEST_SEND_LINK,
     autoretry_for=MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
     max_retries=8,
 )
 def signature_request_send_link(request_id: int, reminder: bool = False) -> bool:
-    from .emails import send_signature_link
-    from .services import signature_request_issue_link, signature_request_link_delivered
-
-    issued = signature_request_issue_link(request_id=request_id, reminder=reminder)
+    issued = services.signature_request_issue_link(request_id=request_id, reminder=reminder)
     if issued is None:
         return False
     request, token = issued
     # If sending fails, the retry issues a fresh link: the one in a lost e-mail never works.
     send_signature_link(request, token, reminder=reminder)
-    signature_request_link_delivered(request=request, reminder=reminder)
+    services.signature_request_link_delivered(request=request, reminder=reminder)
     return True
 
 
-@shared_task(
-    name="agreements.tasks.signature_notify_delegation", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
-)
+@shared_task(name=task_names.SIGNATURE_NOTIFY_DELEGATION, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
 def signature_notify_delegation(request_id: int, kind: str) -> None:
-    from .emails import send_delegation_notice
-    from .models import SignatureRequest
-
     request = SignatureRequest.objects.select_related("contract__delegation").get(pk=request_id)
     send_delegation_notice(request, kind)
 
@@ -60,23 +59,18 @@ class FinalizeTask(Task):
 
 
 @shared_task(
-    name="agreements.tasks.contract_finalize",
+    name=task_names.CONTRACT_FINALIZE,
     base=FinalizeTask,
     bind=True,
     acks_late=True,
     max_retries=FINALIZE_MAX_RETRIES,
 )
 def contract_finalize(self, contract_id: int) -> bool:
-    from celery.utils.time import get_exponential_backoff_interval
-
-    from .services import contract_finalize as finalize
-    from .services import contract_sealing_failed
-
     try:
-        return finalize(contract_id=contract_id) is not None
+        return services.contract_finalize(contract_id=contract_id) is not None
     except Exception as exc:
         if self.request.retries >= self.max_retries:
-            contract_sealing_failed(contract_id=contract_id)
+            services.contract_sealing_failed(contract_id=contract_id)
             return False
         countdown = get_exponential_backoff_interval(
             FINALIZE_BACKOFF_SECONDS, self.request.retries, FINALIZE_BACKOFF_MAX_SECONDS, full_jitter=False
@@ -84,29 +78,19 @@ def contract_finalize(self, contract_id: int) -> bool:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
-@shared_task(name="agreements.tasks.contracts_finalize_missing")
+@shared_task(name=task_names.CONTRACTS_FINALIZE_MISSING)
 def contracts_finalize_missing() -> int:
-    from .services import contracts_finalize_missing as sweep
-
-    return sweep()
+    return services.contracts_finalize_missing()
 
 
-@shared_task(
-    name="agreements.tasks.contract_send_final_document", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8
-)
+@shared_task(name=task_names.CONTRACT_SEND_FINAL_DOCUMENT, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
 def contract_send_final_document(contract_id: int) -> None:
-    from ..models import PartnershipContract
-    from .emails import send_final_document
-    from .selectors import final_document_of
-
     contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
     document = final_document_of(contract)
     if document is not None:
         send_final_document(contract, document)
 
 
-@shared_task(name="agreements.tasks.signatures_expire")
+@shared_task(name=task_names.SIGNATURES_EXPIRE)
 def signatures_expire() -> dict:
-    from .services import signatures_expire as run
-
-    return run()
+    return services.signatures_expire()

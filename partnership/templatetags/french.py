@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 from partnership.text import french_date
 
@@ -35,8 +36,6 @@ def plural_fr(count, forms="s"):
 @register.filter
 def size_fr(value):
     """« 820 octets », « 2,0 Ko », « 1,4 Mo »: the units French readers know (Django writes « Kio »)."""
-    from django.utils.formats import number_format
-
     try:
         size = float(value)
     except (TypeError, ValueError):

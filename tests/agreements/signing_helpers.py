@@ -5,6 +5,8 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from agreements.signing import services as signing
+
 LINK = re.compile(r"http://[^\s]+/signature/([A-Za-z0-9_\-]+)/")
 CODE = re.compile(r"Votre code de signature est : (\d{6})")
 
@@ -43,8 +45,6 @@ def sign(client, token: str, contract, *, name="Signataire", function="Maire", c
 
 def sign_request(request, *, name: str, function: str = "Maire", client=None) -> None:
     """A signer's whole part through the signing services: code (read as the signer would), consent, signature."""
-    from agreements.signing import services as signing
-
     client = client or signing.Client(ip_address="192.0.2.1", user_agent="tests")
     codes = []
     signing.signature_request_send_code(request=request, client=client, deliver=lambda _r, code: codes.append(code))
@@ -62,11 +62,15 @@ def sign_request(request, *, name: str, function: str = "Maire", client=None) ->
 
 def collectivities_sign(contract, capture) -> None:
     """Send ``contract`` for signature (it must be a draft) and have every collectivité sign it."""
-    from agreements.signing import services as signing
-
     with capture(execute=True):
         signing.contract_send_for_signature(contract=contract, actor=contract.created_by)
     with capture(execute=True):
         for request in contract.signature_requests.filter(step=1):
             sign_request(request, name=request.signer_name)
     contract.refresh_from_db()
+
+
+def contract_named(contract) -> str:
+    """How every signing e-mail's subject names ``contract`` (one collectivité), before « : what »."""
+    party = contract.parties.get()
+    return f"Contrat {contract.reference} «\u00a0{contract.title}\u00a0» – {party.collectivity.name}"

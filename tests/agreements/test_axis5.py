@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from agreements.enums import InternshipStatus, StudyStatus
 from agreements.models import Internship, Study
@@ -250,3 +250,35 @@ def test_axis5_lists_query_count_constant(client, amf_staff, url_name, make):
             make()
 
     assert_constant_queries(client, reverse(url_name), grow, rows="tbody tr")
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("study_edit", "study_detail"),
+        ("study_create", "study_list"),
+        ("internship_edit", "internship_detail"),
+        ("internship_create", "internship_list"),
+    ],
+)
+def test_axis5_form_cancel_goes_back_to_the_object_or_its_list(django_app, amf_staff, page, expected):
+    """« Annuler » of an edit form returns to the object's page; of a creation form, to the list it belongs to."""
+    study, internship = _study(), _internship()
+    forms = {
+        "study_edit": reverse("axis5:study_edit", args=[study.pk]),
+        "study_create": reverse("axis5:study_create"),
+        "internship_edit": reverse("axis5:internship_edit", args=[internship.pk]),
+        "internship_create": reverse("axis5:internship_create"),
+    }
+    targets = {
+        "study_detail": study.get_absolute_url(),
+        "study_list": reverse("axis5:study_list"),
+        "internship_detail": internship.get_absolute_url(),
+        "internship_list": reverse("axis5:internship_list"),
+    }
+    form_page = django_app.get(forms[page], user=amf_staff)
+
+    back = form_page.click(description="Annuler")
+
+    assert (back.status_code, back.request.path) == (200, targets[expected])
+    assert resolve(back.request.path).url_name == expected

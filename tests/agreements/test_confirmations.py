@@ -136,13 +136,16 @@ def test_declining_to_sign_asks_first(django_app, sent, django_capture_on_commit
     code_form = form_to(page, portal(token, "verify_code"))
     code_form["code"] = CODE.search(last_mail_to(party.signatory_email).body).group(1)
     page = code_form.submit().follow()
+    # « Refuser » is a secondary link after « Continuer vers la signature »: it opens the refusal form.
+    page = page.click("Refuser de signer")
     form = form_to(page, portal(token, "decline"))
     form["reason"] = "Le programme 2028 ne convient pas"
 
     confirmation = form.submit()
 
     assert confirmation_of(confirmation) == [
-        f"Vous refusez de signer le contrat {sent.reference} (« {sent.title} ») au nom de {party.collectivity}.",
+        f"Vous refusez de signer le contrat {sent.reference} (« {sent.title} ») au nom de la commune "
+        f"de {party.collectivity.name}.",
         "La délégation recevra votre motif : « Le programme 2028 ne convient pas ».",
         "La signature s'arrête pour tous les signataires : le contrat retourne à la délégation, qui pourra le "
         "modifier puis l'envoyer de nouveau à la signature.",

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services
 from agreements.enums import ContractStatus, DocumentKind
@@ -248,8 +249,6 @@ def test_return_to_draft_keeps_reference(delegation_staff, commune):
 
 
 def test_attachment_checks_type_and_size(delegation_staff, commune):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     fake = SimpleUploadedFile("deliberation.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError) as error:

@@ -16,6 +16,7 @@ from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import (
     CODE,
     collectivities_sign,
+    contract_named,
     last_mail_to,
     link_token_for,
     portal,
@@ -167,7 +168,7 @@ def test_wrong_code_is_refused_with_attempts_left(django_app, awaiting, delegate
 
 def test_the_emailed_link_keeps_working_and_mentions_the_app(awaiting, delegate):
     message = last_mail_to(delegate.email)
-    assert message.subject == f"Contrat {awaiting.reference} à signer – {awaiting.delegation.name}"
+    assert message.subject == f"{contract_named(awaiting)}\u00a0: à contresigner"
     assert f"/contrats/{awaiting.pk}/contresigner/" in message.body
     assert "/signature/" in message.body
 
@@ -273,4 +274,4 @@ def test_the_emailed_link_still_countersigns_and_the_app_then_has_nothing_to_do(
         django_app.get(reverse("agreements:countersign", args=[awaiting.pk]), user=delegate, status=404).status_code
         == 404
     )
-    assert "Vous avez déjà signé ce contrat" in client.get(portal(token)).content.decode()
+    assert f"Vous avez signé le contrat {awaiting.reference}" in client.get(portal(token)).content.decode()

@@ -3,15 +3,23 @@
 import io
 
 import pytest
+from asn1crypto import pem, x509
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 from agreements.enums import ContractStatus, DocumentKind, SignatureRequestStatus
 from agreements.models import AuditEvent
+from agreements.pdf import render_contract_pdf
+from agreements.signing.sealing import platform_certificate_pem
 from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import link_token_for, portal, sign, verify_identity
+from tests.agreements.signing_helpers import contract_named, link_token_for, portal, sign, verify_identity
 from tests.factories import UserFactory
 from tests.helpers import text
 
@@ -51,25 +59,19 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     token = link_token_for(mayor_email)
     assert "Confirmer votre identité" in text(mayor.get(portal(token)))
     assert mayor.get(portal(token, "document")).status_code == 404  # not before the code
-    assert mayor.get(reverse("signing:page", args=[token, 1])).status_code == 404
     verify_identity(mayor, token, mayor_email, capture)
     page = text(mayor.get(portal(token)))
-    assert "Lire et signer le contrat" in page
+    # The contract's text reads on the page (any screen), beside the exact PDF being signed.
+    assert f"Lire le contrat {draft.reference}" in page
+    assert "Article 5 – Programme prévisionnel" in page and "Élaboration du plan de formation" in page
     document = draft.documents.get(kind=DocumentKind.FOR_SIGNATURE)
+    assert document.sha256 in page
     shown = b"".join(mayor.get(portal(token, "document")).streaming_content)
     assert shown == document.file.read()
-    # Every page is also shown as an image, for screens that show no PDF.
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(io.BytesIO(shown)).pages)
-    assert page.count('class="document-page"') == pages
-    image = mayor.get(reverse("signing:page", args=[token, 1]))
-    assert image["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
-    assert mayor.get(reverse("signing:page", args=[token, pages + 1])).status_code == 404
     sign(mayor, token, draft, name="Marie Martin", function="Maire", capture=capture)
     draft.refresh_from_db()
     assert draft.status == ContractStatus.SIGNED_BY_COLLECTIVITY
-    assert "Vous avez déjà signé ce contrat" in text(mayor.get(portal(token)))
+    assert f"Vous avez signé le contrat {draft.reference}" in text(mayor.get(portal(token)))
 
     countersigner = Client()
     delegate_token = link_token_for(delegate.email)
@@ -80,14 +82,13 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
     final = draft.documents.get(kind=DocumentKind.SIGNED)
     final_bytes = final.file.read()
-    final_mail = [m for m in mail.outbox if m.subject == f"Contrat {draft.reference} signé"]
+    final_mail = [m for m in mail.outbox if m.subject == f"{contract_named(draft)}\u00a0: signé par toutes les parties"]
     assert len(final_mail) == 1
     assert set(final_mail[0].to) >= {mayor_email, delegate.email, delegation_staff.email}
     assert final_mail[0].attachments[0][1] == final_bytes
 
     # The public verification page recognises it...
     anonymous = Client()
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = anonymous.post(reverse("signing:verify"), {"file": SimpleUploadedFile("contrat.pdf", final_bytes)})
     page = text(response)
@@ -103,13 +104,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     assert "Document altéré" in page
 
     # The seal validates in pyHanko against the platform certificate.
-    from asn1crypto import pem, x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    from agreements.signing.sealing import platform_certificate_pem
 
     root = x509.Certificate.load(pem.unarmor(platform_certificate_pem())[2])
     signature = PdfFileReader(io.BytesIO(final_bytes)).embedded_signatures[0]
@@ -126,9 +120,6 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
 
 
 def test_unsigned_pdf_is_unknown_and_garbage_is_unreadable(client, delegation_staff, commune):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from agreements.pdf import render_contract_pdf
 
     unsigned = render_contract_pdf(make_contract(actor=delegation_staff, collectivities=[commune]))
     response = client.post(reverse("signing:verify"), {"file": SimpleUploadedFile("x.pdf", unsigned)})

@@ -1,19 +1,31 @@
 """Each way a signature must be refused, and the evidence kept about it."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
-from agreements.models import AuditEvent, SignatureRequest
+from agreements.models import AuditChainHead, AuditEvent, SignatureRequest
 from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
+from partnership.tokens import token_hash
 from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal, sign, verify_identity
+from tests.agreements.signing_helpers import (
+    CODE,
+    contract_named,
+    last_mail_to,
+    link_token_for,
+    portal,
+    sign,
+    verify_identity,
+)
 from tests.helpers import text
 
 
@@ -41,7 +53,7 @@ def test_token_is_stored_only_as_hash(sent, mayor_email):
     token = link_token_for(mayor_email)
     request = sent.signature_requests.get(step=1)
     assert len(token) >= 43  # 32 random bytes, base64
-    assert request.token_hash == signing.hash_token(token)
+    assert request.token_hash == token_hash(token)
     assert not SignatureRequest.objects.filter(token_hash=token).exists()
 
 
@@ -62,7 +74,9 @@ def test_wrong_codes_lock_the_link_after_five_attempts(
     # Even the right code no longer works, and the delegation has been told.
     response = client.post(portal(token, "verify_code"), {"code": real}, follow=True)
     assert "Ce lien est bloqué" in text(response)
-    assert last_mail_to(delegation_staff.email).subject == f"Lien de signature bloqué – contrat {sent.reference}"
+    assert last_mail_to(delegation_staff.email).subject == (
+        f"{contract_named(sent)}\u00a0: lien de signature de Marie Martin bloqué"
+    )
     request = sent.signature_requests.get(step=1)
     assert request.locked_at is not None and request.code_attempts == 5
 
@@ -83,7 +97,7 @@ def test_code_requests_are_rate_limited(client, sent, mayor_email, django_captur
         client.post(portal(token, "send_code"))
         response = client.post(portal(token, "send_code"), follow=True)
     assert "Patientez une minute" in text(response)
-    assert len([m for m in mail.outbox if m.subject == "Votre code de signature"]) == 1
+    assert len([m for m in mail.outbox if m.subject == f"{contract_named(sent)}\u00a0: votre code de signature"]) == 1
 
 
 def test_expired_link_is_refused(client, sent, mayor_email):
@@ -141,7 +155,7 @@ def test_decline_needs_reason_and_returns_contract_to_draft(
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.DECLINED
     assert sent.signature_requests.get(step=2).status == SignatureRequestStatus.CANCELLED
     notice = last_mail_to(delegation_staff.email)
-    assert notice.subject == f"Refus de signature du contrat {sent.reference}"
+    assert notice.subject == f"{contract_named(sent)}\u00a0: refus de signature de Marie Martin"
     assert "Le programme 2028 ne convient pas" in notice.body
     assert "Refus de signature" in sent.transitions.last().comment
 
@@ -207,7 +221,7 @@ def test_expiry_tells_the_delegation_once(sent, delegation_staff, django_capture
         assert signing.signatures_expire(now=request.expires_at + datetime.timedelta(days=1)) == {"expired": 0}
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.EXPIRED
     assert [m.subject for m in mail.outbox if delegation_staff.email in m.to] == [
-        f"Lien de signature expiré – contrat {sent.reference}"
+        f"{contract_named(sent)}\u00a0: lien de signature de Marie Martin expiré"
     ]
 
 
@@ -227,9 +241,6 @@ def test_audit_trail_detects_alteration_insertion_and_deletion(sent, mayor_email
     assert verify_chain()[1] == []
 
     # Inserted row, even linked and hashed the way an outsider would (no key), head updated too.
-    import hashlib
-
-    from agreements.models import AuditChainHead
 
     head = AuditChainHead.objects.get()
     forged = AuditEvent(
@@ -270,14 +281,10 @@ def test_audit_trail_detects_deleted_tail(sent, mayor_email, client):
 
 
 def test_verify_audit_trail_command_fails_on_tampering(sent):
-    from django.core.management import CommandError, call_command
-
     AuditEvent.objects.filter(pk=AuditEvent.objects.first().pk).update(document_sha256="f" * 64)
     with pytest.raises(CommandError, match="Piste d'audit ALTÉRÉE"):
         call_command("verify_audit_trail")
 
 
 def connection_cursor():
-    from django.db import connection
-
     return connection.cursor()

@@ -8,6 +8,9 @@ the fuzzer alone would hardly guess.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -25,9 +28,6 @@ OPERATIONS = [result.ok() for result in schema.get_all_operations()]
 def keep_test_connection():
     """Requests made straight through the WSGI app would close the test's database connection at the
     end of each request, as in production; Django's test client disconnects that handler, do the same."""
-    from django.core import signals
-    from django.db import close_old_connections
-
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
@@ -61,8 +61,6 @@ def test_every_operation_is_fuzzed():
 @pytest.mark.usefixtures("keep_test_connection")
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
 def test_api_never_fails_matches_its_schema_and_answers_rows(operation, populated):
-    from django.core.cache import cache
-
     # The token opens the detailed reads; the open indicators ignore it.
     headers = {"Authorization": f"Token {populated.token}"}
     names = {parameter.name for parameter in operation.query}

@@ -10,7 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
 from tests.factories import DEFAULT_PASSWORD
 
@@ -29,6 +31,8 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e-screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 15_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +42,6 @@ def browser():
             f"Chromium introuvable ({CHROMIUM}) : installez-le avec « sudo apt-get install chromium » "
             "ou indiquez son chemin dans E2E_CHROMIUM"
         )
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM calls
     # from a thread with a running loop. Only while the browser lives: a subprocess started by
@@ -73,8 +76,6 @@ class Journey:
     """Screenshots and accessibility checks, numbered in the order of the journey's steps."""
 
     def __init__(self, browser, live_server, name: str):
-        from axe_playwright_python.sync_playwright import Axe
-
         self.browser = browser
         self.url = live_server.url
         self.directory = SCREENSHOTS / name
@@ -85,9 +86,16 @@ class Journey:
         self.contexts = []
         self.violations: list[str] = []
 
-    def new_page(self):
+    def new_page(self, *, phone: bool = False):
+        """A fresh browser context: a desktop window, or with ``phone`` a 390 × 844 touch screen (iPhone 12–15)."""
+        size = PHONE if phone else DESKTOP
         context = self.browser.new_context(
-            locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=size,
+            is_mobile=phone,
+            has_touch=phone,
+            device_scale_factor=2 if phone else 1,
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)

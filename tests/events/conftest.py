@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.core import mail
 
+from events import services
 from tests.events.factories import EventFactory
 
 
@@ -22,9 +24,6 @@ def register(django_capture_on_commit_callbacks):
 
     Returns the registration and the token of the personal link its e-mail carries.
     """
-    from django.core import mail
-
-    from events import services
 
     def _register(event, email, collectivity, **kwargs):
         values = {

@@ -8,8 +8,8 @@ from factory.django import DjangoModelFactory
 
 from events.enums import EventKind, EventStatus, ParticipantQuality, RegistrationStatus
 from events.models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
-from events.selectors import token_hash
 from partnership.models import Collectivity
+from partnership.tokens import token_hash
 from tests.factories import CommuneFactory, numbered
 
 

@@ -1,5 +1,6 @@
 """Event pages: the public page and registration form, the delegation workspace and its scope."""
 
+import datetime
 import html
 from datetime import timedelta
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, EventFeedback
 from partnership.forms import collectivity_label
+from partnership.ratelimit import allow
+from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +86,6 @@ def test_event_registration_form_duplicate_email_shows_french_error(client, even
 
 
 def test_event_registrations_from_one_address_are_rate_limited(client, event, commune):
-    from partnership.ratelimit import allow
-
     for _ in range(30):
         allow("event-registration-ip:127.0.0.1", limit=30, window_seconds=3600)
     response = client.post(f"/evenements/{event.pk}/", _registration_data(commune))
@@ -115,7 +116,6 @@ def _past_event_with_checked_in(delegation, commune):
         starts_at=timezone.now() - timedelta(days=2),
         registration_closes_at=timezone.now() - timedelta(days=3),
     )
-    from events.selectors import token_hash
 
     registration = EventRegistrationFactory(
         event=past, collectivity=commune, token_hash=token_hash("mon-jeton"), checked_in_at=timezone.now()
@@ -149,8 +149,6 @@ def test_feedback_rating_out_of_range_refused(client, delegation, commune):
 
 
 def test_feedback_before_event_end_refused(client, event, commune):
-    from events.selectors import token_hash
-
     EventRegistrationFactory(event=event, collectivity=commune, token_hash=token_hash("futur"))
 
     response = client.post("/evenements/inscription/futur/", {"rating": "5"})
@@ -171,8 +169,6 @@ def test_certificate_pdf_for_checked_in_participant(client, delegation, commune)
 
 
 def test_certificate_refused_when_not_checked_in(client, event, commune):
-    from events.selectors import token_hash
-
     EventRegistrationFactory(event=event, collectivity=commune, token_hash=token_hash("absent"))
     assert client.get("/evenements/inscription/absent/attestation.pdf").status_code == 404
 
@@ -390,11 +386,6 @@ def test_event_calendar_download(client, event):
 
 
 def test_event_period_reads_naturally_for_one_day_and_several():
-    import datetime
-
-    from django.utils import timezone
-
-    from events.models import Event
 
     paris = timezone.get_default_timezone()
     one_day = Event(

@@ -1,13 +1,16 @@
 """The personal link of an event registration is issued in the worker: no token in the broker nor the outbox."""
 
+import inspect
+
 import pytest
 from django.core import mail
 
 from events.enums import RegistrationStatus
 from events.models import EventRegistration
-from events.selectors import token_hash
 from events.tasks import send_registration_email
+from partnership.celery import app
 from partnership.models import OutboxTask
+from partnership.tokens import token_hash
 from tests.events.conftest import personal_link_token
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +23,6 @@ class BrokerDown(ConnectionError):
 @pytest.fixture
 def broker_down(settings, monkeypatch):
     """Redis unreachable: every task lands in the outbox table with its arguments, as they would travel."""
-    from partnership.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
     def refuse(*args, **kwargs):
@@ -85,9 +86,6 @@ def test_a_cancelled_registration_gets_no_new_link(event, commune, register):
 
 def test_no_project_task_takes_a_token_or_a_code():
     """Tasks take ids: a personal token or code is made inside the worker, never sent through Redis."""
-    import inspect
-
-    from partnership.celery import app
 
     project = ("agreements.", "events.", "trainings.", "stats.", "partnership.")
     secrets = {

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -117,7 +117,6 @@ def test_registration_again_after_cancelling_allowed(event, commune, register):
 
 def test_registration_unique_email_enforced_by_database(event, commune):
     EventRegistrationFactory(event=event, email="a@example.fr", collectivity=commune)
-    from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
         EventRegistrationFactory(event=event, email="a@example.fr", collectivity=commune)

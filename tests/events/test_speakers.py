@@ -4,10 +4,12 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from events import services
-from events.models import ANONYMISED_SPEAKER_NAME, SPEAKER_CONSENT_VERSION, Speaker
-from events.selectors import intervention_statistics, speaker_interventions
+from events.forms import SpeakerProfileForm
+from events.models import ANONYMISED_SPEAKER_NAME, SPEAKER_CONSENT_VERSION, SPEAKER_PERSONAL_FIELDS, Speaker
+from events.selectors import intervention_statistics, speaker_interventions, speaker_personal_data
 from tests.events.factories import SpeakerExpertiseFactory, SpeakerFactory, TimeSlotFactory
 from tests.factories import RegionFactory
 
@@ -179,3 +181,33 @@ def test_erased_speaker_hidden_from_directory(client, amf_staff, network):
     services.speaker_erase(speaker=network["green"], actor=amf_staff)
     client.force_login(amf_staff)
     assert list(client.get("/evenements/intervenants/").context["speakers"]) == [network["health"]]
+
+
+def test_every_text_field_of_a_speaker_but_the_consent_version_is_a_listed_personal_field():
+    """A field added to ``Speaker`` that holds text about the person must join the list (form, export, erasure)."""
+    text_fields = {
+        field.name
+        for field in Speaker._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and field.name != "consent_text_version"
+    }
+    assert text_fields == set(SPEAKER_PERSONAL_FIELDS)
+
+
+def test_the_form_edits_the_export_gives_and_the_erasure_empties_every_personal_field(amf_staff):
+    values = {name: f"valeur-{index}" for index, name in enumerate(SPEAKER_PERSONAL_FIELDS)}
+    values["email"] = "personne@example.fr"
+    speaker = Speaker.objects.create(**values)
+
+    assert set(SPEAKER_PERSONAL_FIELDS) <= set(SpeakerProfileForm.base_fields)
+    exported = speaker_personal_data(speaker)["intervenant"]
+    assert {key: exported[key] for key in SPEAKER_PERSONAL_FIELDS.values()} == {
+        key: values[name] for name, key in SPEAKER_PERSONAL_FIELDS.items()
+    }
+
+    services.speaker_erase(speaker=speaker, actor=amf_staff)
+
+    speaker.refresh_from_db()
+    assert {name: getattr(speaker, name) for name in SPEAKER_PERSONAL_FIELDS} == {
+        **dict.fromkeys(SPEAKER_PERSONAL_FIELDS, ""),
+        "last_name": ANONYMISED_SPEAKER_NAME,
+    }

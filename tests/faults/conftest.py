@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import caches
 
+from partnership.celery import app
 from tests.faults.redis_server import RedisServer
 
 
@@ -15,8 +16,6 @@ def reconnect(app) -> None:
 @pytest.fixture
 def redis_broker(settings):
     """The app wired to a private Redis (broker and cache), as in production, with tasks not eager."""
-    from partnership.celery import app
-
     server = RedisServer()
     server.start()
     previous = (app.conf.broker_url, app.conf.task_always_eager)

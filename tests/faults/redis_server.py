@@ -5,6 +5,8 @@ import socket
 import subprocess
 import time
 
+import redis
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -44,6 +46,4 @@ class RedisServer:
             self.process = None
 
     def queue_length(self, queue: str = "celery") -> int:
-        import redis
-
         return redis.Redis.from_url(self.url).llen(queue)

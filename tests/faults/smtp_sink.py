@@ -1,5 +1,7 @@
 """A real SMTP server on loopback that keeps what it receives (aiosmtpd)."""
 
+from email import message_from_bytes, policy
+
 from aiosmtpd.controller import Controller
 
 from tests.faults.redis_server import free_port
@@ -27,8 +29,6 @@ class SmtpSink:
 
     def parsed(self):
         """The received messages as ``email.message.EmailMessage`` objects (headers decoded and unfolded)."""
-        from email import message_from_bytes, policy
-
         return [message_from_bytes(envelope.original_content, policy=policy.default) for envelope in self.messages]
 
     @property

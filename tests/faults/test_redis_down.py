@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.enums import ContractStatus
+from partnership.celery import app
 from partnership.dispatch import flush_outbox
 from partnership.models import OutboxTask
 from tests.agreements.factories import make_contract
@@ -41,7 +42,6 @@ def test_writes_succeed_and_tasks_wait_while_redis_is_down(
 
     # Redis is back: the outbox is flushed, nothing lost, nothing sent twice.
     redis_broker.start()
-    from partnership.celery import app
 
     reconnect(app)
     assert flush_outbox() == 1

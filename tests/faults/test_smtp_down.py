@@ -10,7 +10,9 @@ from agreements.signing import services as signing
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog
 from notifications.services import reminders_run
+from partnership.celery import app
 from tests.agreements.factories import make_contract
+from tests.agreements.signing_helpers import LINK
 from tests.faults import flaky_mail
 
 
@@ -24,7 +26,6 @@ def test_reminder_is_retried_until_smtp_is_back(
     request = contract.signature_requests.get(step=1)
 
     # Eagerly, Celery runs a task's retries inline only when it does not re-raise them at once.
-    from partnership.celery import app
 
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
     settings.EMAIL_BACKEND = "tests.faults.flaky_mail.FlakyBackend"
@@ -45,7 +46,6 @@ def test_reminder_is_retried_until_smtp_is_back(
     assert request.reminder_count == 1
     assert AuditEvent.objects.filter(request=request, kind="reminded").count() == 1
     # The link in the delivered e-mail is the one that works.
-    from tests.agreements.signing_helpers import LINK
 
     token = LINK.search(mail.outbox[0].body).group(1)
     assert signing.signature_request_for_token(token).pk == request.pk

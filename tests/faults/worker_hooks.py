@@ -15,7 +15,7 @@ def _slow_first_export(sender=None, **kwargs):
     marker = os.environ.get("FAULT_SLOW_EXPORT_MARKER", "")
     if getattr(sender, "name", "") != "stats.tasks.export_generate" or not os.path.exists(marker):
         return
-    from stats import services
+    from stats import services  # noqa: PLC0415 — this module is loaded by the worker before Django is set up
 
     write = services._write
 

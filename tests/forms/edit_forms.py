@@ -14,6 +14,8 @@ from django.utils import timezone
 from agreements.models import Internship, Study
 from events.enums import EventKind, EventStatus, ExpertiseTheme
 from events.models import Speaker, SpeakerExpertise
+from events.services import SPEAKER_CONSENT_VERSION
+from notifications.models import ReminderOptOut
 from partnership.enums import Role
 from partnership.models import MayorsAssociation, Region
 from tests.agreements.factories import make_programmed_draft
@@ -227,8 +229,6 @@ def study(fx) -> Target:
 
 
 def speaker_profile(fx) -> Target:
-    from events.services import SPEAKER_CONSENT_VERSION
-
     user = fx("speaker_user")
     speaker = Speaker.objects.create(
         user=user,
@@ -252,8 +252,6 @@ def speaker_profile(fx) -> Target:
 
 
 def reminder_preferences(fx) -> Target:
-    from notifications.models import ReminderOptOut
-
     staff = fx("delegation_staff")
     opt_out = ReminderOptOut.objects.create(email=staff.email, kind="weekly_digest")
     return Target(staff, "/compte/notifications/", {"opt_out": opt_out})

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events.enums import RegistrationStatus
+from partnership.celery import app
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.faults.smtp_sink import SmtpSink
 from tests.trainings.factories import in_days
@@ -27,8 +28,6 @@ def smtp(settings):
 @pytest.fixture
 def eager_retries(monkeypatch):
     """Eagerly, Celery runs a task's retries inline only when it does not re-raise the error at once."""
-    from partnership.celery import app
-
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
 
 

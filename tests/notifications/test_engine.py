@@ -7,11 +7,13 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from agreements.signing import services as signing
 from notifications import registry
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog, ReminderOptOut
-from notifications.services import reminder_deliver, reminders_run, unsubscribe_url
-from notifications.tasks import reminder_send
+from notifications.services import reminder_deliver, reminder_resend, reminders_run, unsubscribe_url
+from notifications.tasks import backoff, reminder_send
+from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.trainings.factories import in_days
 
@@ -66,8 +68,6 @@ def test_optional_reminder_is_html_and_text_with_one_click_unsubscribe(
 def test_a_reminder_a_process_depends_on_has_no_unsubscribe(
     delegation_staff, commune, smtp, settings, django_capture_on_commit_callbacks
 ):
-    from agreements.signing import services as signing
-    from tests.agreements.factories import make_contract
 
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,7 +119,6 @@ def test_smtp_down_retries_then_fails_visibly_and_resend_delivers_once(
     assert all(log.last_error.startswith("ConnectionRefusedError") for log in logs)
 
     smtp.restart()
-    from notifications.services import reminder_resend
 
     with django_capture_on_commit_callbacks(execute=True):
         assert reminder_resend(log_ids=[log.pk for log in logs]) == 2
@@ -129,8 +128,6 @@ def test_smtp_down_retries_then_fails_visibly_and_resend_delivers_once(
 
 
 def test_retries_wait_longer_each_time_up_to_a_ceiling(settings):
-    from notifications.tasks import backoff
-
     settings.REMINDER_RETRY_BACKOFF_SECONDS = 60
     settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS = 3600
     assert [backoff(n) for n in range(8)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]

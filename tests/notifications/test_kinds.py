@@ -14,6 +14,7 @@ from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog
 from notifications.services import reminders_run
 from partnership.enums import Role
+from partnership.text import french_date
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import LINK
 from tests.events.factories import EventFactory, EventRegistrationFactory
@@ -199,7 +200,8 @@ def test_pending_signature_is_reminded_every_n_days_then_warned_before_expiry(
     assert run(django_capture_on_commit_callbacks, day(6), "signature_pending", "signature_expiring") == {
         "signature_pending": 1
     }
-    first = f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
+    named = f"Contrat {contract.reference} «\u00a0{contract.title}\u00a0» – {contract.parties.get().collectivity.name}"
+    first = f"Rappel\u00a0: {named}\u00a0: à signer"
     assert [(m.to, m.subject) for m in mail.outbox] == [([signer], first), ([signer], first)]
 
     # The link of the latest reminder works; the earlier one no longer does.
@@ -219,9 +221,9 @@ def test_pending_signature_is_reminded_every_n_days_then_warned_before_expiry(
         [
             (
                 delegation_staff.email,
-                f"Contrat {contract.reference} : le lien de signature de {sent_request.signer_name} expire le {expires_on:%d/%m/%Y}",
+                f"{named}\u00a0: le lien de signature de {sent_request.signer_name} expire le {french_date(expires_on)}",
             ),
-            (signer, f"Dernier rappel : contrat {contract.reference} à signer avant le {expires_on:%d/%m/%Y}"),
+            (signer, f"Dernier rappel\u00a0: {named}\u00a0: à signer avant le {french_date(expires_on)}"),
         ]
     )
     signer_mail = next(m for m in mail.outbox if m.to == [signer])

@@ -5,6 +5,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from partnership import services
 from partnership.enums import Role
 from partnership.models import User
+from partnership.tokens import invitation_tokens
 from tests.factories import DEFAULT_PASSWORD, CommuneFactory, DelegationFactory, UserFactory
 from tests.querycount import assert_constant_queries
 
@@ -187,9 +189,6 @@ def test_invitation_link_expires(django_app, delegation_staff, commune, django_c
 
 
 def test_a_password_reset_link_is_not_an_invitation(hr_contact):
-    from django.contrib.auth.tokens import default_token_generator
-
-    from partnership.tokens import invitation_tokens
 
     assert invitation_tokens.check_token(hr_contact, default_token_generator.make_token(hr_contact)) is False
     assert invitation_tokens.check_token(hr_contact, invitation_tokens.make_token(hr_contact)) is True

@@ -25,8 +25,9 @@ from agreements.models import (
 from events.models import EventFeedback
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog, ReminderOptOut
+from partnership import history
 from partnership.admin_site import ScopedModelAdmin
-from partnership.enums import Role
+from partnership.enums import HistoryAction, Role
 from partnership.models import MayorsAssociation
 from tests.agreements.factories import make_contract
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
@@ -52,6 +53,7 @@ CHANGE = {
     "partnership.delegation": EVERYONE,
     "partnership.mayorsassociation": EVERYONE,
     "partnership.user": SUPERUSER,
+    "partnership.actionlogentry": NOBODY,
     "agreements.frameworkagreement": EVERYONE,
     "agreements.collaborationaxis": EVERYONE,
     "agreements.amendment": EVERYONE,
@@ -132,6 +134,13 @@ def world(delegation, commune, delegation_staff):
             name="Association des maires du département", department=commune.department
         ),
         "partnership.user": UserFactory(role=Role.HR_CONTACT, collectivity=CommuneFactory()),
+        "partnership.actionlogentry": history.record(
+            actor=delegation_staff,
+            obj=event,
+            action=HistoryAction.UPDATED,
+            before={"Nombre de places": "4"},
+            after={"Nombre de places": "5"},
+        ),
         "agreements.frameworkagreement": agreement,
         "agreements.collaborationaxis": CollaborationAxis.objects.create(
             agreement=agreement, number=2, title="Co-organiser des actions événementielles"

@@ -1,6 +1,8 @@
 import pytest
+from django.db import IntegrityError, transaction
 
-from tests.factories import DEFAULT_PASSWORD
+from partnership.enums import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
 def test_login_with_email_and_password(client, delegation_staff):
@@ -45,10 +47,6 @@ def test_passwords_are_hashed_with_argon2(delegation_staff):
 
 @pytest.mark.django_db
 def test_user_roles_enforce_scope_in_database():
-    from django.db import IntegrityError, transaction
-
-    from partnership.enums import Role
-    from tests.factories import UserFactory
 
     with pytest.raises(IntegrityError), transaction.atomic():
         UserFactory(role=Role.DELEGATION_STAFF, delegation=None)

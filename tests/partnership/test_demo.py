@@ -1,12 +1,19 @@
 """The demo: real territorial data, one account per role, each with its own navigation; idempotent."""
 
 import datetime
+import io
+import re
 
 import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
-from agreements.enums import ContractStatus
-from agreements.models import PartnershipContract
+from agreements.enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind, SealingStatus
+from agreements.models import AuditEvent, PartnershipContract
+from agreements.signing.sealing import SealState, inspect_seal
+from agreements.signing.selectors import contracts_awaiting_countersignature
 from partnership.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
 from partnership.models import User
 from tests.helpers import text
@@ -20,8 +27,6 @@ def demo(db, settings, django_capture_on_commit_callbacks):
 
 
 def _counts():
-    from django.apps import apps
-
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
@@ -58,7 +63,6 @@ ALL_ENTRIES = set().union(*EXPECTED_MENU.values())
 
 def test_each_demo_account_logs_in_and_sees_its_menu(client, demo):
     # One test for all accounts: the demo fixture (import + seed) is the slow part.
-    import re
 
     for account in (a for a in DEMO_ACCOUNTS if a.key in EXPECTED_MENU):
         response = client.post("/connexion/", {"username": account.email, "password": DEMO_PASSWORD}, follow=True)
@@ -75,15 +79,6 @@ def test_each_demo_account_logs_in_and_sees_its_menu(client, demo):
 
 def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
     """Signed, active, expired and terminated demo contracts carry their sealed PDF and audit trail."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
-    from agreements.enums import COUNTERSIGNED_STATUSES, DocumentKind, SealingStatus
-    from agreements.models import AuditEvent
-    from agreements.signing.sealing import SealState, inspect_seal
-    from agreements.signing.selectors import contracts_awaiting_countersignature
 
     countersigned = PartnershipContract.objects.filter(status__in=COUNTERSIGNED_STATUSES).order_by("signed_at")
     assert sorted(countersigned.values_list("status", flat=True)) == sorted(

@@ -2,6 +2,8 @@ import json
 
 from django.db.utils import OperationalError
 
+from partnership.celery import app
+
 
 def test_healthz_reports_ok(client, db):
     response = client.get("/healthz")
@@ -27,7 +29,6 @@ def test_healthz_reports_database_down_with_503(client, db, monkeypatch):
 
 def test_healthz_reports_broker_down_with_503(client, db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from partnership.celery import app
 
     previous = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1

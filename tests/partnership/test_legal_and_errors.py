@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
+from tests.events.factories import EventFactory
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +84,6 @@ NOTICE = "p.personal-data-notice"
 
 
 def test_public_event_registration_form_carries_the_personal_data_notice(django_app, settings):
-    from tests.events.factories import EventFactory
-
     settings.PERSONAL_DATA_RETENTION_DAYS = 3 * 365
     event = EventFactory()
     notice = django_app.get(f"/evenements/{event.pk}/").html.select_one(NOTICE).get_text(" ", strip=True)

@@ -8,7 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import resolve, reverse
 
+from agreements.models import CollaborationAxis
 from partnership import permissions
+from partnership.demo import seed_framework_agreement
 from partnership.permissions import MENU, navigation_for
 from partnership.viewutils import gate_of
 from tests.conftest import PERSONAS
@@ -53,8 +55,6 @@ def test_admin_entry_only_for_amf_staff(persona, name, expected_admin):
 
 
 def test_anonymous_navigation(db):
-    from django.contrib.auth.models import AnonymousUser
-
     labels = _labels(AnonymousUser())
     assert labels[0] == "Accueil"
     assert "Administration" not in labels
@@ -99,9 +99,6 @@ def test_admin_amf_staff_reads_directory_but_cannot_change_it(client, amf_staff,
 
 
 def test_admin_amf_staff_changes_axes(client, amf_staff):
-    from agreements.models import CollaborationAxis
-    from partnership.demo import seed_framework_agreement
-
     agreement = seed_framework_agreement()
     axis = agreement.axes.get(number=3)
     client.force_login(amf_staff)

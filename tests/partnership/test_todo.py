@@ -6,6 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -215,8 +216,6 @@ def test_delegation_staff_sees_sessions_of_the_week_and_attendance_to_take(deleg
 
 
 def test_delegation_staff_sees_exports_ready_this_week(delegation_staff, tmp_path):
-    from django.core.files.base import ContentFile
-
     export = ExportRequest(
         requested_by=delegation_staff,
         dataset="contracts",

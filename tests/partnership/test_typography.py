@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.translation import gettext
 
 from agreements.models import ContractDocument, ContractParty, PartnershipContract, SignatureRequest
-from partnership.text import count_label, french_date
+from partnership.text import count_label, epci_designation, french_date, lower_first, place_with_of
 from trainings.models import Registration
 
 
@@ -78,8 +79,6 @@ def test_admin_labels_are_french():
 
 
 def test_admin_titles_need_no_elision():
-    from django.utils.translation import gettext
-
     with translation.override("fr"):
         assert gettext("Add %s") % "événement" == "Ajouter\xa0: événement"
         assert gettext("Change %s") % "intervenant" == "Modifier\xa0: intervenant"
@@ -91,3 +90,41 @@ def test_admin_add_page_title(client, amf_staff):
     content = client.get("/admin/events/event/add/").content.decode()
     assert "<title>Ajouter\xa0: événement" in content
     assert "Ajout de événement" not in content
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Trifouilly", "de Trifouilly"),
+        ("Arles", "d'Arles"),
+        ("Écully", "d'Écully"),
+        ("Le Mans", "du Mans"),
+        ("Les Sables-d'Olonne", "des Sables-d'Olonne"),
+        ("La Rochelle", "de La Rochelle"),
+        ("L'Abergement-Clémenciat", "de L'Abergement-Clémenciat"),
+        ("Hyères", "de Hyères"),
+    ],
+)
+def test_place_with_of_elides_and_contracts(name, expected):
+    assert place_with_of(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CC du Pays de Fayence", "la communauté de communes du Pays de Fayence"),
+        ("CA Grand Angoulême", "la communauté d'agglomération Grand Angoulême"),
+        ("CU Caen la Mer", "la communauté urbaine Caen la Mer"),
+        ("Métropole de Lyon", "la Métropole de Lyon"),
+        ("Toulouse Métropole", "Toulouse Métropole"),
+    ],
+)
+def test_epci_designation_spells_out_the_directory_abbreviations(name, expected):
+    assert epci_designation(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("Maire", "maire"), ("Présidente", "présidente"), ("DGS", "DGS"), ("", "")]
+)
+def test_lower_first_keeps_acronyms(text, expected):
+    assert lower_first(text) == expected

@@ -12,7 +12,8 @@ from agreements.enums import DocumentKind
 from agreements.models import Internship, Study
 from agreements.signing import services as signing
 from events.models import Speaker
-from events.selectors import token_hash
+from partnership.tokens import token_hash
+from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import link_token_for
 from tests.events.factories import EventFactory, EventRegistrationFactory, TimeSlotFactory
@@ -89,17 +90,11 @@ def world(delegation, delegation_staff, commune, speaker_user, django_capture_on
     speaker = Speaker.objects.create(
         first_name="Paul", last_name="Orateur", email=speaker_user.email, user=speaker_user, organisation="Cabinet"
     )
-    export = None
-    try:
-        from stats.models import ExportRequest
-    except ImportError:  # the statistics app is optional for this matrix
-        ExportRequest = None
-    if ExportRequest is not None:
-        export = ExportRequest(
-            requested_by=delegation_staff, dataset="contracts", format="csv", status="done", finished_at=timezone.now()
-        )
-        export.file.save("matrice.csv", ContentFile(b"a;b\n"), save=False)
-        export.save()
+    export = ExportRequest(
+        requested_by=delegation_staff, dataset="contracts", format="csv", status="done", finished_at=timezone.now()
+    )
+    export.file.save("matrice.csv", ContentFile(b"a;b\n"), save=False)
+    export.save()
     return World(
         contract=contract,
         document=contract.documents.get(kind=DocumentKind.FOR_SIGNATURE),

@@ -21,6 +21,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from notifications.services import unsubscribe_token
+from partnership.enums import Role
+from partnership.models import User
 from tests.conftest import PERSONAS
 from tests.security.conftest import EVENT_TOKEN
 
@@ -199,10 +202,14 @@ CHECKS = [
     c("signature/<str:token>/", lambda w: f"/signature/{w.token}/", EVERYONE),
     c("signature/<str:token>/code/", lambda w: f"/signature/{w.token}/code/", expect(REDIRECT), "POST"),
     c("signature/<str:token>/verifier/", lambda w: f"/signature/{w.token}/verifier/", expect(REDIRECT), "POST"),
-    # Only once the code is typed in this browser session, whoever is logged in.
+    # Only once the code is typed in this browser session, whoever is logged in; the sealed PDF only once
+    # this link's signer has signed and the contract is sealed.
     c("signature/<str:token>/document.pdf", lambda w: f"/signature/{w.token}/document.pdf", expect(404)),
-    c("signature/<str:token>/page-<int:number>.png", lambda w: f"/signature/{w.token}/page-1.png", expect(404)),
+    c("signature/<str:token>/contrat-signe.pdf", lambda w: f"/signature/{w.token}/contrat-signe.pdf", expect(404)),
+    # Steps 3 and refusal: back to the link's page until the code is confirmed in this browser session.
+    c("signature/<str:token>/signer/", lambda w: f"/signature/{w.token}/signer/", expect(REDIRECT)),
     c("signature/<str:token>/signer/", lambda w: f"/signature/{w.token}/signer/", expect(REDIRECT), "POST"),
+    c("signature/<str:token>/refuser/", lambda w: f"/signature/{w.token}/refuser/", expect(REDIRECT)),
     c("signature/<str:token>/refuser/", lambda w: f"/signature/{w.token}/refuser/", expect(REDIRECT), "POST"),
     c("verification/", lambda w: "/verification/", EVERYONE),
     c("verification/", lambda w: "/verification/", expect(400), "POST"),
@@ -459,9 +466,6 @@ CHECKS = [
 
 def _managed_account(world):
     """An invited HR contact of ``commune`` (delegation staff of ``delegation`` manage it)."""
-    from partnership.enums import Role
-    from partnership.models import User
-
     collectivity = world.contract.parties.get().collectivity
     user, created = User.objects.get_or_create(
         email="invite-matrice@example.fr",
@@ -521,6 +525,8 @@ STATS_CHECKS = [
     c("statistiques/", lambda w: "/statistiques/", EVERYONE),
     c("statistiques/exports/", lambda w: "/statistiques/exports/", logged_in(200)),
     c("statistiques/exports/demander/", lambda w: "/statistiques/exports/demander/", logged_in(REDIRECT), "POST"),
+    # The table of « Mes exports » alone, polled by the page: each user's own exports (tests/stats/test_export_progress.py).
+    c("statistiques/exports/etat/", lambda w: f"/statistiques/exports/etat/?en_attente={w.export.pk}", logged_in(200)),
     c(
         "statistiques/exports/<int:pk>/telecharger/",
         lambda w: f"/statistiques/exports/{w.export.pk}/telecharger/",
@@ -561,8 +567,6 @@ CHECKS += STATS_CHECKS
 
 # --- Reminders: each person's choices; the signed unsubscribe link replaces a login (RFC 8058) --------
 def _unsubscribe(w) -> str:
-    from notifications.services import unsubscribe_token
-
     return f"/notifications/desabonnement/{unsubscribe_token(email='agent@mairie.example.fr', kind='event_upcoming')}/"
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
@@ -69,8 +70,6 @@ def test_api_schema_declares_no_personal_field(db):
     properties = set()
     document = json.loads(schema.content) if schema["Content-Type"].startswith("application/json") else None
     if document is None:
-        import yaml
-
         document = yaml.safe_load(schema.content)
     for component in document.get("components", {}).get("schemas", {}).values():
         properties |= set(component.get("properties", {}))

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 
 from agreements.models import PartnershipContract
 from events.models import Event
@@ -116,8 +117,6 @@ def test_contract_signature_urls_mixing_another_contracts_request_change_nothing
     client, world, delegation_staff, django_capture_on_commit_callbacks
 ):
     """A signature request id of another contract, behind one's own contract's URL, is not acted upon."""
-    from django.core import mail
-
     other_staff = UserFactory(role="delegation_staff", delegation=DelegationFactory())
     foreign = PartnershipContract.objects.create(
         reference="PFP27X0001",

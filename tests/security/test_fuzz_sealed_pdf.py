@@ -5,6 +5,7 @@ gives a verdict, never a server error nor "Document authentique"."""
 import re
 
 import pytest
+import weasyprint
 from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,8 +74,6 @@ def mutate(pdf: bytes, offset: int, operation: str, payload: bytes, length: int)
 
 @pytest.fixture
 def sealed_pdf():
-    import weasyprint
-
     document = weasyprint.HTML(string="<h1>Contrat de partenariat</h1><p>Article 1er : objet.</p>").write_pdf()
     return seal_pdf(document, reason="Contrat signé")
 

@@ -5,8 +5,11 @@ import re
 import pytest
 from django.test import Client
 
+from agreements.models import PartnershipContract
+from events.models import EventRegistration
 from tests.agreements.signing_helpers import portal, verify_identity
 from tests.factories import DEFAULT_PASSWORD
+from trainings.models import Registration
 
 
 def _directives(policy: str) -> dict[str, list[str]]:
@@ -69,10 +72,6 @@ def test_login_with_csrf_token_succeeds(csrf_client, delegation_staff):
 
 
 def test_state_changes_without_csrf_token_are_refused(csrf_client, world, delegation_staff):
-    from agreements.models import PartnershipContract
-    from events.models import EventRegistration
-    from trainings.models import Registration
-
     counts = (PartnershipContract.objects.count(), Registration.objects.count(), EventRegistration.objects.count())
     csrf_client.force_login(delegation_staff)
     forged = {

@@ -1,13 +1,18 @@
 """Inputs that used to answer 500, each now answered with a clear French message and nothing saved."""
 
+import datetime
 import re
 
 import pytest
+import weasyprint
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from webtest import Upload
 
+from agreements import services
 from agreements.models import PartnershipContract, ProgrammeLine
 from agreements.signing.sealing import seal_pdf
+from tests.agreements.factories import line, party
 from tests.factories import CommuneFactory, ThemeFactory
 
 
@@ -53,12 +58,6 @@ def test_contract_start_date_out_of_range_without_end_date_is_refused(django_app
 
 
 def test_contract_service_refuses_out_of_range_dates_whoever_calls_it(delegation_staff, commune):
-    import datetime
-
-    from django.core.exceptions import ValidationError
-
-    from agreements import services
-    from tests.agreements.factories import line, party
 
     with pytest.raises(ValidationError) as refused:
         services.contract_create(
@@ -94,8 +93,6 @@ def test_nul_character_never_reaches_the_database(django_app, delegation_staff, 
 
 @pytest.mark.django_db
 def test_verification_of_a_seal_whose_signature_bytes_were_altered_gives_a_verdict(django_app):
-    import weasyprint
-
     sealed = seal_pdf(weasyprint.HTML(string="<p>Contrat</p>").write_pdf(), reason="Contrat signé")
     contents = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", sealed)
     # Inside the CMS structure, where the signer's certificate is described: pyHanko cannot read it.

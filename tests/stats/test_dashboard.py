@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,8 +103,6 @@ def test_dashboard_query_count_for_delegation_staff(client, world, grow, delegat
 
 
 def test_dashboard_figures_are_cached_for_a_while(client, world, settings):
-    from django.core.cache import cache
-
     settings.STATS_CACHE_SECONDS = 300
     cache.clear()
     first = _count(client, URL)

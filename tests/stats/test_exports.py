@@ -210,7 +210,11 @@ def test_generation_error_fails_visibly_without_email(delegation_staff, django_c
         export = services.export_request_create(user=delegation_staff, dataset="contracts_by_status", format="csv")
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED
-    assert export.error == "RuntimeError: disque plein"
+    # In French for the « Mes exports » page; the exception's text (« disque plein ») stays in the log.
+    assert export.error == (
+        "Le fichier n'a pas pu être produit. Demandez un nouvel export\u00a0; si l'échec se répète, "
+        f"signalez l'export n°\u00a0{export.pk} (erreur technique\u00a0: RuntimeError)."
+    )
     assert export.finished_at is not None
     assert mail.outbox == []
 
@@ -319,9 +323,11 @@ def test_anonymous_visitor_cannot_request_an_export(client, django_capture_on_co
 
 def test_export_list_shows_only_my_exports(client, delegation_staff, other_delegation_staff):
     other = other_delegation_staff
-    ExportRequest.objects.create(requested_by=other, dataset="studies_by_status", format="csv")
-    ExportRequest.objects.create(requested_by=delegation_staff, dataset="contracts_by_status", format="csv")
+    theirs = ExportRequest.objects.create(requested_by=other, dataset="studies_by_status", format="csv")
+    mine = ExportRequest.objects.create(requested_by=delegation_staff, dataset="contracts_by_status", format="csv")
     client.force_login(delegation_staff)
     page = client.get(reverse("stats:export_list")).content.decode()
-    assert "<td>Contrats par statut</td>" in page
-    assert "<td>Études pour l&#x27;AMF par statut</td>" not in page
+    assert f'<tr id="export-{mine.pk}">' in page
+    assert "<td>Contrats par statut<span" in page
+    assert f'<tr id="export-{theirs.pk}">' not in page
+    assert "<td>Études pour l&#x27;AMF par statut<span" not in page

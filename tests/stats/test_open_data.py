@@ -11,18 +11,20 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from frictionless import Dialect, Resource, Schema, formats
 from openpyxl import load_workbook
 
 from agreements.enums import ContractStatus
-from agreements.models import Theme
+from agreements.models import PartnershipContract, Theme
 from events.models import Event, Speaker
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation
 from stats import registry, services, tableschema
 from stats.api import serializer_for
-from stats.files import FORMULA_TRIGGERS
+from stats.files import FORMULA_TRIGGERS, render_csv, render_xlsx, write_csv
 from stats.models import ExportRequest
 from stats.selectors import coverage_by_department, department_order, region_order
 from tests.agreements.factories import make_contract
@@ -153,7 +155,6 @@ def hostile_world(world):
         Collectivity.objects.filter(pk=pk).update(name=next(texts) + " commune")
     for pk in Speaker.objects.values_list("pk", flat=True):
         Speaker.objects.filter(pk=pk).update(last_name=next(texts), organisation=next(texts))
-    from agreements.models import PartnershipContract
 
     PartnershipContract.objects.update(title='=HYPERLINK("http://exemple.invalid")')
     return world
@@ -201,9 +202,6 @@ def test_formulas_are_inert_in_every_csv_and_xlsx(
 
 def test_copy_writes_the_same_cells_as_the_row_by_row_writer(hostile_world, national_staff):
     """On PostgreSQL the largest CSV is written by ``COPY``: cell for cell, the file of the row-by-row writer."""
-    from django.db import connection
-
-    from stats.files import write_csv
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
@@ -224,8 +222,6 @@ def test_copy_writes_the_same_cells_as_the_row_by_row_writer(hostile_world, nati
 
 
 def test_negative_numbers_stay_numbers():
-    from stats.files import render_csv, render_xlsx
-
     assert render_csv(["n"], [[-3]]).decode("utf-8-sig") == "n\r\n-3\r\n"
     sheet = load_workbook(io.BytesIO(render_xlsx(["n"], [[-3]], title="t"))).active
     assert (sheet["A2"].value, sheet["A2"].data_type) == (-3, "n")
@@ -322,8 +318,6 @@ def test_amf_datasets_are_requested_emailed_downloaded_and_valid(
 
 
 def test_hr_contact_cannot_request_the_anonymised_dataset(hr_contact):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as error:
         services.export_request_create(user=hr_contact, dataset="anonymised_registrations", format="csv")
     assert error.value.message_dict == {"dataset": ["Ce jeu de données ne fait pas partie de votre périmètre."]}

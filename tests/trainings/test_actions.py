@@ -89,8 +89,6 @@ def test_action_pages_refuse_hr_contact_and_hide_from_other_delegation(
 
 
 def test_national_staff_choose_the_delegation_then_create_an_action(client, national_staff, delegation, programme_line):
-    from trainings.models import TrainingScheme
-
     client.force_login(national_staff)
     chooser = client.get("/formations/actions/nouvelle/").content.decode()
     assert f'href="?delegation={delegation.code}"' in chooser

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from trainings.enums import RegistrationStatus
-from trainings.models import Registration, Session
+from trainings.models import Registration, Session, TrainingScheme
 from trainings.selectors import delivered_trainee_days_by_line
 
 
@@ -107,6 +107,4 @@ def test_training_journey(
 
 
 def _scheme_pk():
-    from trainings.models import TrainingScheme
-
     return TrainingScheme.objects.get(code="perfectionnement").pk

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
+from tests.trainings.factories import (
+    RegistrationFactory,
+    SessionFactory,
+    SpeakerFactory,
+    TrainingActionFactory,
+    in_days,
+)
 from trainings.enums import AttendanceStatus, RegistrationStatus
 from trainings.models import Attendance, Registration
 
@@ -97,8 +103,6 @@ def test_hr_contact_cannot_take_attendance(client, hr_contact, session):
 
 
 def test_trainer_speaker_can_take_attendance(client, speaker_user, session):
-    from tests.trainings.factories import SpeakerFactory
-
     session.trainers.add(SpeakerFactory(user=speaker_user))
     client.force_login(speaker_user)
     response = client.get(f"/formations/sessions/{session.pk}/emargement/")

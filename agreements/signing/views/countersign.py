@@ -18,7 +18,7 @@ from partnership import permissions
 
 from .. import selectors
 from .. import services as signing
-from ..forms import CodeForm, CountersignForm
+from ..forms import CodeForm, SignForm
 from .portal import SESSION_KEY, request_client, send_code_step, verify_code_step
 
 
@@ -79,12 +79,13 @@ class CountersignView(CountersignMixin, View):
         if reason:
             context["reason"] = reason
         elif context["verified"]:
-            context["sign_form"] = CountersignForm(
+            context["sign_form"] = SignForm(
+                signature_request=request_,
                 initial={
                     "name": request.user.get_full_name() or request_.signer_name,
                     "function": request_.signer_function,
                     "document_sha256": request_.document.sha256,
-                }
+                },
             )
         else:
             context["code_form"] = CodeForm()
@@ -119,7 +120,7 @@ class CountersignSignView(CountersignMixin, View):
         if not self.is_verified():
             messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
             return self.back()
-        form = CountersignForm(request.POST)
+        form = SignForm(request.POST, signature_request=self.signature_request)
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:

@@ -1,12 +1,12 @@
 """The signing portal (no account: a personal link and a one-time code) and the public verification page."""
 
-import hashlib
-
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -15,12 +15,12 @@ from partnership.auth import client_ip
 from partnership.ratelimit import allow
 from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
 
-from ...enums import DocumentKind
-from ...models import ContractDocument
+from ...enums import SignerRole
+from ...pdf import contract_pdf_context
+from .. import selectors
 from .. import services as signing
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
-from ..previews import page_count, page_png
-from ..sealing import SealState, inspect_seal
+from ..wording import on_behalf_of
 
 SESSION_KEY = "signature-verified-{pk}"
 
@@ -47,40 +47,66 @@ class PortalMixin:
             and self.request.session.get(SESSION_KEY.format(pk=self.signature_request.pk)) == verified_at.isoformat()
         )
 
+    def may_act(self) -> bool:
+        """Identity confirmed in this browser session, and the request still awaits this signer."""
+        return self.is_verified() and not signing.refusal_reason(self.signature_request)
+
+    def context(self, **extra) -> dict:
+        signature_request = self.signature_request
+        return {
+            "signature_request": signature_request,
+            "contract": signature_request.contract,
+            "sender": signature_request.contract.delegation,
+            "countersigning": signature_request.role == SignerRole.DELEGATION,
+            "token": self.token,
+            **extra,
+        }
+
+    def render(self, template: str, status: int = 200, **extra):
+        return render(self.request, f"agreements/portal/{template}.html", self.context(**extra), status=status)
+
     def back(self):
         return redirect("signing:portal", token=self.token)
 
+    def sign_form(self, data=None) -> SignForm:
+        signature_request = self.signature_request
+        return SignForm(
+            data,
+            signature_request=signature_request,
+            initial={
+                "name": signature_request.signer_name,
+                "function": signature_request.signer_function,
+                "document_sha256": signature_request.document.sha256,
+            },
+        )
+
 
 class PortalView(PortalMixin, View):
+    """The link's page: step 1 (code), then step 2 (reading); once signed, what happens next."""
+
     def get(self, request, token):
         signature_request = self.signature_request
+        if selectors.signed_documents_available(signature_request):
+            return self.render("signed", after=selectors.after_signing(signature_request))
         reason = signing.refusal_reason(signature_request)
-        context = {"signature_request": signature_request, "contract": signature_request.contract, "token": token}
         if reason:
-            return render(request, "agreements/portal/closed.html", {**context, "reason": reason})
+            return self.render("closed", reason=reason)
         opened_key = f"signature-opened-{signature_request.pk}"
         if not request.session.get(opened_key):
             # One "opened" event per browser session, not one per page load.
             signing.signature_request_open(request=signature_request, client=request_client(request))
             request.session[opened_key] = True
         if not self.is_verified():
-            return render(request, "agreements/portal/identify.html", {**context, "code_form": CodeForm()})
-        return render(
-            request,
-            "agreements/portal/sign.html",
-            {
-                **context,
-                "sign_form": SignForm(
-                    initial={
-                        "name": signature_request.signer_name,
-                        "function": signature_request.signer_function,
-                        "document_sha256": signature_request.document.sha256,
-                    }
-                ),
-                "decline_form": DeclineForm(),
-                "pages": range(1, page_count(signature_request.document) + 1),
-            },
-        )
+            return self.render(
+                "identify",
+                code_form=CodeForm(),
+                code_pending=bool(signature_request.code_hash)
+                and signature_request.code_expires_at is not None
+                and signature_request.code_expires_at > timezone.now(),
+                code_minutes=settings.SIGNATURE_CODE_VALIDITY_MINUTES,
+                code_attempts=settings.SIGNATURE_CODE_MAX_ATTEMPTS,
+            )
+        return self.render("read", **contract_pdf_context(signature_request.contract))
 
 
 def send_code_step(request, signature_request, client: signing.Client) -> None:
@@ -133,45 +159,55 @@ class VerifyCodeView(PortalMixin, View):
         return self.back()
 
 
+def _pdf(document, filename: str, *, as_attachment: bool) -> FileResponse:
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", as_attachment=as_attachment, filename=filename
+    )
+
+
 @method_decorator(xframe_options_sameorigin, name="dispatch")
 class PortalDocumentView(PortalMixin, View):
-    """The exact PDF presented for signature, once the signer's identity is confirmed."""
+    """The exact PDF presented for signature: to read, once the identity is confirmed in this browser
+    session; once signed, for as long as the link hands out what was signed. Only through its own link:
+    no document id in the address, so one signer's link gives nothing of another contract."""
 
     def get(self, request, token):
-        if not self.is_verified() or signing.refusal_reason(self.signature_request):
+        if not (self.may_act() or selectors.signed_documents_available(self.signature_request)):
             raise Http404
-        document = self.signature_request.document
-        return FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
+        return _pdf(
+            self.signature_request.document,
+            f"{self.signature_request.contract.reference}.pdf",
             as_attachment="telecharger" in request.GET,
-            filename=f"{self.signature_request.contract.reference}.pdf",
         )
 
 
-class PortalPageImageView(PortalMixin, View):
-    """One page of the document as an image, once the signer's identity is confirmed."""
+class PortalFinalDocumentView(PortalMixin, View):
+    """The sealed final PDF, from a signed request's link, once the contract is countersigned and sealed."""
 
-    def get(self, request, token, number):
-        if not self.is_verified() or signing.refusal_reason(self.signature_request):
+    def get(self, request, token):
+        if not selectors.signed_documents_available(self.signature_request):
             raise Http404
-        content = page_png(self.signature_request.document, number)
-        if content is None:
+        final = selectors.after_signing(self.signature_request).final_document
+        if final is None:
             raise Http404
-        return HttpResponse(content, content_type="image/png")
+        return _pdf(final, f"{self.signature_request.contract.reference}-signe.pdf", as_attachment=True)
 
 
 class SignView(PortalMixin, View):
+    """Step 3: the consent sentence, name and function, « Signer »; « Refuser » follows, secondary."""
+
+    def get(self, request, token):
+        if not self.may_act():
+            return self.back()
+        return self.render("sign", sign_form=self.sign_form())
+
     def post(self, request, token):
         if not self.is_verified():
             messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
             return self.back()
-        form = SignForm(request.POST)
+        form = self.sign_form(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
-            return self.back()
+            return self.render("sign", status=400, sign_form=form)
         try:
             signing.signature_request_sign(
                 request=self.signature_request, client=request_client(request), **form.cleaned_data
@@ -179,15 +215,17 @@ class SignView(PortalMixin, View):
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return self.back()
-        messages.success(request, "Votre signature est enregistrée. Vous recevrez le contrat signé par e-mail.")
+        # The link's page now says what happens next and hands out what was signed.
         return self.back()
 
 
 class DeclineView(PortalMixin, View):
+    """« Refuser de signer »: the reason, then a confirmation that says what follows."""
+
     def confirmation(self, reason: str) -> Confirmation:
         signature_request = self.signature_request
         contract = signature_request.contract
-        on_behalf = f" au nom de {signature_request.party.collectivity}" if signature_request.party_id else ""
+        on_behalf = f" au nom {on_behalf_of(signature_request)}"
         return Confirmation(
             title="Refuser de signer ?",
             consequences=[
@@ -198,8 +236,13 @@ class DeclineView(PortalMixin, View):
                 "Ce lien ne permettra plus de signer ce contrat.",
             ],
             confirm_label="Oui, refuser de signer",
-            cancel_url=reverse("signing:portal", args=[self.token]),
+            cancel_url=reverse("signing:sign", args=[self.token]),
         )
+
+    def get(self, request, token):
+        if not self.may_act():
+            return self.back()
+        return self.render("decline", decline_form=DeclineForm())
 
     def post(self, request, token):
         if not self.is_verified():
@@ -207,10 +250,14 @@ class DeclineView(PortalMixin, View):
             return self.back()
         form = DeclineForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Indiquez le motif de votre refus.")
-            return self.back()
+            return self.render("decline", status=400, decline_form=form)
         if not is_confirmed(request):
-            return render_confirmation(request, self.confirmation(form.cleaned_data["reason"]))
+            return render_confirmation(
+                request,
+                self.confirmation(form.cleaned_data["reason"]),
+                base_template="agreements/portal/base.html",
+                context=self.context(),
+            )
         try:
             signing.signature_request_decline(
                 request=self.signature_request, reason=form.cleaned_data["reason"], client=request_client(request)
@@ -226,7 +273,6 @@ class VerificationView(View):
     """Public: is this PDF a genuine, unmodified contract signed on this platform?"""
 
     template_name = "agreements/portal/verification.html"
-    max_bytes = 20 * 1024 * 1024
 
     def get(self, request):
         return render(request, self.template_name, {"form": VerificationForm()})
@@ -238,39 +284,7 @@ class VerificationView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
-        if upload.size > self.max_bytes:
-            form.add_error("file", "Le fichier dépasse 20 Mo : ce n'est pas un contrat de la plateforme.")
-            return render(request, self.template_name, {"form": form}, status=400)
-        content = upload.read()
-        digest = hashlib.sha256(content).hexdigest()
-        document = (
-            ContractDocument.objects.filter(kind=DocumentKind.SIGNED, sha256=digest)
-            .select_related("contract__delegation")
-            .first()
+        verdict = signing.document_verify(content=upload.read())
+        return render(
+            request, self.template_name, {"form": VerificationForm(), "verdict": verdict, "file_name": upload.name}
         )
-        context = {"form": VerificationForm(), "digest": digest, "file_name": upload.name}
-        if document is not None:
-            contract = document.contract
-            context.update(
-                {
-                    "verdict": "genuine",
-                    "document": document,
-                    "contract": contract,
-                    "parties": list(contract.parties.select_related("collectivity")),
-                    "signers": list(
-                        contract.signature_requests.filter(document__contract=contract, status="signed").order_by(
-                            "step", "signed_at"
-                        )
-                    ),
-                }
-            )
-        else:
-            state = inspect_seal(content).state
-            context["verdict"] = (
-                "altered"
-                if state in (SealState.MODIFIED, SealState.INTACT)
-                else "unreadable"
-                if state == SealState.UNREADABLE
-                else "unknown"
-            )
-        return render(request, self.template_name, context)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from agreements.enums import ContractStatus
 from agreements.models import ContractParty, ContractTransition, PartnershipContract, ProgrammeLine, Theme
+from agreements.services import default_end_date
 from events.enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
@@ -212,7 +213,7 @@ class Generator:
                     title=f"Contrat de formation n° {first + index + 1}",
                     delegation=delegation,
                     start_date=start,
-                    end_date=start.replace(year=start.year + 3) - datetime.timedelta(days=1),
+                    end_date=default_end_date(start),
                     status=status,
                     objectives="Jeu de données de mesure.",
                 )
