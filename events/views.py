@@ -1,14 +1,13 @@
 """Event pages (public and staff workspace) and the speakers network.
 
-Each view parses with a form, calls one service, and redirects or renders. Objects come from the
-scoped selectors: out of scope is 404.
+The workspace views have the shape of every workspace (``partnership.viewutils``): a gate, a scoped
+read (out of scope is 404), a form and one service through ``run_service``, then a redirect with a
+message or the page again.
 """
 
 import json
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,14 @@ from partnership.auth import client_ip
 from partnership.history import history_for
 from partnership.ratelimit import allow
 from partnership.text import count_label
-from partnership.viewutils import Confirmation, add_service_errors, is_confirmed, render_confirmation, requires
+from partnership.viewutils import (
+    Confirmation,
+    gate,
+    is_confirmed,
+    paginate,
+    render_confirmation,
+    run_service,
+)
 
 from . import selectors, services
 from .documents import attendance_certificate_pdf, certificate_filename
@@ -34,11 +40,7 @@ from .forms import (
     TimeSlotForm,
 )
 from .ics import event_ics
-from .models import Event, EventRegistration, Speaker, TimeSlot
-
-
-def _error_message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+from .models import Event, EventRegistration, Speaker
 
 
 def _managed_event(request, pk: int) -> Event:
@@ -50,7 +52,7 @@ def _managed_event(request, pk: int) -> Event:
 
 @require_GET
 def event_list(request):
-    page = Paginator(selectors.events_published(), 25).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.events_published(), 25)
     return render(
         request,
         "events/event_list.html",
@@ -73,20 +75,21 @@ def event_detail(request, pk: int):
         form.add_error(None, "Trop d'inscriptions depuis votre connexion. Réessayez dans une heure.")
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            registration = services.registration_create(
-                event_id=event.pk,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                quality=data["quality"],
-                collectivity=data["collectivity"],
-                job_title=data["job_title"],
-                registered_by=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request,
+            services.registration_create,
+            form,
+            event_id=event.pk,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            quality=data["quality"],
+            collectivity=data["collectivity"],
+            job_title=data["job_title"],
+            registered_by=request.user,
+        )
+        if call.ok:
+            registration = call.result
             if registration.status == RegistrationStatus.CONFIRMED:
                 messages.success(
                     request,
@@ -133,15 +136,15 @@ def registration_manage(request, token: str):
     registration = _registration_from_token(token)
     feedback_form = FeedbackForm(request.POST or None)
     if request.method == "POST" and feedback_form.is_valid():
-        try:
-            services.feedback_submit(
-                registration=registration,
-                rating=feedback_form.cleaned_data["rating"],
-                comment=feedback_form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            add_service_errors(feedback_form, exc)
-        else:
+        call = run_service(
+            request,
+            services.feedback_submit,
+            feedback_form,
+            registration=registration,
+            rating=feedback_form.cleaned_data["rating"],
+            comment=feedback_form.cleaned_data["comment"],
+        )
+        if call.ok:
             messages.success(request, "Merci, votre avis a bien été enregistré.")
             return redirect("events:registration_manage", token=token)
     return render(
@@ -179,11 +182,7 @@ def registration_cancel_own(request, token: str):
                 cancel_url=reverse("events:registration_manage", args=[token]),
             ),
         )
-    try:
-        services.registration_cancel(registration=registration)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    if run_service(request, services.registration_cancel, registration=registration).ok:
         messages.success(request, "Votre inscription est annulée.")
     return redirect("events:registration_manage", token=token)
 
@@ -194,10 +193,9 @@ def registration_certificate_own(request, token: str):
 
 
 def _certificate_response(registration: EventRegistration):
-    try:
-        pdf = attendance_certificate_pdf(registration)
-    except ValidationError as exc:
-        raise Http404(_error_message(exc)) from exc
+    if registration.checked_in_at is None:
+        raise Http404  # a certificate exists only for a participant checked in: nothing to download
+    pdf = attendance_certificate_pdf(registration)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(registration)}"'
     return response
@@ -207,62 +205,61 @@ def _certificate_response(registration: EventRegistration):
 
 
 @require_GET
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_manage_list(request):
-    page = Paginator(selectors.events_managed_by(request.user), 25).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.events_managed_by(request.user), 25)
     return render(request, "events/event_manage_list.html", {"page": page, "events": page.object_list})
 
 
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_create(request):
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=request.user,
-                delegation=form.delegation(),
-                mayors_associations=form.cleaned_data["mayors_associations"],
-                fields=form.event_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request,
+            services.event_create,
+            form,
+            actor=request.user,
+            delegation=form.delegation(),
+            mayors_associations=form.cleaned_data["mayors_associations"],
+            fields=form.event_fields(),
+        )
+        if call.ok:
             messages.success(request, "Événement créé en brouillon.")
-            return redirect("events:event_manage", pk=event.pk)
+            return redirect("events:event_manage", pk=call.result.pk)
     return render(request, "events/event_form.html", {"form": form, "event": None})
 
 
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_edit(request, pk: int):
     event = _managed_event(request, pk)
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
-                event=event,
-                actor=request.user,
-                mayors_associations=form.cleaned_data["mayors_associations"],
-                fields=form.event_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request,
+            services.event_update,
+            form,
+            event=event,
+            actor=request.user,
+            mayors_associations=form.cleaned_data["mayors_associations"],
+            fields=form.event_fields(),
+        )
+        if call.ok:
             messages.success(request, "Événement enregistré.")
             return redirect("events:event_manage", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event})
 
 
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_manage(request, pk: int):
     """The event's staff page: status, programme (with the form to add a slot), actions."""
     event = _managed_event(request, pk)
     form = TimeSlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.timeslot_create(event=event, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request, services.timeslot_create, form, event=event, actor=request.user, **form.cleaned_data
+        )
+        if call.ok:
             messages.success(request, "Créneau ajouté au programme.")
             return redirect("events:event_manage", pk=event.pk)
     slots = event.time_slots.prefetch_related("speakers").order_by("starts_at")
@@ -274,30 +271,26 @@ def event_manage(request, pk: int):
 
 
 @require_POST
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def timeslot_delete(request, pk: int, slot_pk: int):
     event = _managed_event(request, pk)
-    slot = get_object_or_404(TimeSlot, event=event, pk=slot_pk)
+    slot = get_object_or_404(event.time_slots, pk=slot_pk)
     services.timeslot_delete(slot=slot, actor=request.user)
     messages.success(request, "Créneau retiré du programme.")
     return redirect("events:event_manage", pk=event.pk)
 
 
 @require_POST
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_publish(request, pk: int):
     event = _managed_event(request, pk)
-    try:
-        services.event_publish(event=event, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    if run_service(request, services.event_publish, event=event, actor=request.user).ok:
         messages.success(request, "Événement publié : sa page est en ligne et les inscriptions sont ouvertes.")
     return redirect("events:event_manage", pk=event.pk)
 
 
 @require_POST
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def event_cancel(request, pk: int):
     event = _managed_event(request, pk)
     if not is_confirmed(request):
@@ -322,17 +315,13 @@ def event_cancel(request, pk: int):
                 cancel_url=reverse("events:event_manage", args=[event.pk]),
             ),
         )
-    try:
-        services.event_cancel(event=event, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    if run_service(request, services.event_cancel, event=event, actor=request.user).ok:
         messages.success(request, "Événement annulé ; les inscrits sont prévenus par e-mail.")
     return redirect("events:event_manage", pk=event.pk)
 
 
 @require_GET
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def registration_list(request, pk: int):
     event = _managed_event(request, pk)
     registrations = selectors.event_registrations(event)
@@ -366,25 +355,22 @@ def _staff_cancel_confirmation(event: Event, registration: EventRegistration) ->
 
 
 @require_POST
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations, pk=registration_pk)
     if not is_confirmed(request):
         return render_confirmation(request, _staff_cancel_confirmation(event, registration))
-    try:
-        promoted = services.registration_cancel(registration=registration, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    call = run_service(request, services.registration_cancel, registration=registration, actor=request.user)
+    if call.ok:
         text = f"Inscription de {registration.full_name} annulée."
-        if promoted:
-            text += " Promu(e) depuis la liste d'attente : " + ", ".join(r.full_name for r in promoted) + "."
+        if call.result:
+            text += " Promu(e) depuis la liste d'attente : " + ", ".join(r.full_name for r in call.result) + "."
         messages.success(request, text)
     return redirect("events:registration_list", pk=event.pk)
 
 
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def check_in(request, pk: int):
     """Check-in on the day: one form, one checkbox per confirmed participant."""
     event = _managed_event(request, pk)
@@ -393,23 +379,23 @@ def check_in(request, pk: int):
     )
     form = CheckInForm(request.POST or None, registrations=registrations)
     if request.method == "POST" and form.is_valid():
-        try:
-            count = services.registrations_check_in(
-                event=event, actor=request.user, present_ids={r.pk for r in form.cleaned_data["present"]}
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Présences enregistrées : {count_label(count, 'participant présent', 'participants présents')}.",
-            )
+        call = run_service(
+            request,
+            services.registrations_check_in,
+            form,
+            event=event,
+            actor=request.user,
+            present_ids={r.pk for r in form.cleaned_data["present"]},
+        )
+        if call.ok:
+            present = count_label(call.result, "participant présent", "participants présents")
+            messages.success(request, f"Présences enregistrées : {present}.")
             return redirect("events:check_in", pk=event.pk)
     return render(request, "events/check_in.html", {"event": event, "form": form})
 
 
 @require_GET
-@requires(permissions.can_manage_events)
+@gate(permissions.can_manage_events)
 def registration_certificate(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations.select_related("event", "collectivity"), pk=registration_pk)
@@ -420,7 +406,7 @@ def registration_certificate(request, pk: int, registration_pk: int):
 
 
 @require_GET
-@requires(permissions.can_view_speakers)
+@gate(permissions.can_view_speakers)
 def speaker_list(request):
     form = SpeakerSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -430,18 +416,12 @@ def speaker_list(request):
         theme=filters.get("theme", ""),
         region_id=filters["region"].pk if filters.get("region") else None,
     )
-    page = Paginator(speakers, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "events/speaker_list.html",
-        {"form": form, "page": page, "speakers": page.object_list, "query": query.urlencode()},
-    )
+    page = paginate(request, speakers, 30)
+    return render(request, "events/speaker_list.html", {"form": form, "page": page, "speakers": page.object_list})
 
 
 @require_GET
-@requires(permissions.can_view_speakers)
+@gate(permissions.can_view_speakers)
 def speaker_detail(request, pk: int):
     speaker = get_object_or_404(
         selectors.speakers_visible_to(request.user).prefetch_related("expertises", "regions"), pk=pk
@@ -466,25 +446,21 @@ def _personal_data_response(speaker: Speaker) -> HttpResponse:
 
 
 @require_GET
-@requires(permissions.can_manage_speakers)
+@gate(permissions.can_manage_speakers)
 def speaker_export(request, pk: int):
     return _personal_data_response(get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk))
 
 
 @require_POST
-@requires(permissions.can_manage_speakers)
+@gate(permissions.can_manage_speakers)
 def speaker_erase(request, pk: int):
     speaker = get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk)
-    try:
-        services.speaker_erase(speaker=speaker, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _error_message(exc))
-    else:
+    if run_service(request, services.speaker_erase, speaker=speaker, actor=request.user).ok:
         messages.success(request, "Les données personnelles de l'intervenant ont été effacées.")
     return redirect("events:speaker_detail", pk=speaker.pk)
 
 
-@requires(permissions.is_speaker)
+@gate(permissions.is_speaker)
 def my_profile(request):
     """Mon profil d'intervenant: the speaker keeps their own profile up to date."""
     speaker = Speaker.objects.filter(user=request.user).prefetch_related("expertises").first()
@@ -496,17 +472,17 @@ def my_profile(request):
         else {"first_name": request.user.first_name, "last_name": request.user.last_name, "email": request.user.email},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.speaker_profile_save(
-                user=request.user,
-                fields=form.profile_fields(),
-                themes=form.cleaned_data["themes"],
-                regions=form.cleaned_data["regions"],
-                consent=form.cleaned_data["consent"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request,
+            services.speaker_profile_save,
+            form,
+            user=request.user,
+            fields=form.profile_fields(),
+            themes=form.cleaned_data["themes"],
+            regions=form.cleaned_data["regions"],
+            consent=form.cleaned_data["consent"],
+        )
+        if call.ok:
             messages.success(request, "Votre profil d'intervenant est à jour.")
             return redirect("events:my_profile")
     return render(
@@ -524,7 +500,7 @@ def my_profile(request):
 
 
 @require_GET
-@requires(permissions.is_speaker)
+@gate(permissions.is_speaker)
 def my_profile_export(request):
     speaker = get_object_or_404(Speaker, user=request.user)
     return _personal_data_response(speaker)

@@ -1,20 +1,20 @@
 """The person's choices: the preferences page of an account, and the one-click unsubscribe link of an e-mail."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from partnership.viewutils import add_service_errors
+from partnership import permissions
+from partnership.viewutils import gate, run_service, service_error_messages
 
 from . import registry, selectors, services
 from .forms import PreferencesForm
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@gate(permissions.is_logged_in)
 def preferences(request):
     kinds = selectors.optional_kinds_for(request.user)
     off = selectors.opted_out_kinds(request.user.email)
@@ -22,11 +22,10 @@ def preferences(request):
     # An empty POST is a real answer here: every box unchecked.
     form = PreferencesForm(request.POST if request.method == "POST" else None, kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.reminder_preferences_update(user=request.user, enabled=form.enabled())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request, services.reminder_preferences_update, form, user=request.user, enabled=form.enabled()
+        )
+        if call.ok:
             messages.success(request, "Vos préférences de rappels sont enregistrées.")
             return redirect("notifications:preferences")
     mandatory = [kind for kind in registry.kinds() if not kind.optional]
@@ -40,7 +39,9 @@ def unsubscribe(request, token: str):
     try:
         email, kind = services.unsubscribe_target(token)
     except ValidationError as exc:
-        return render(request, "notifications/unsubscribe.html", {"error": " ".join(exc.messages)}, status=400)
+        return render(
+            request, "notifications/unsubscribe.html", {"error": " ".join(service_error_messages(exc))}, status=400
+        )
     done = False
     if request.method == "POST":
         services.reminder_unsubscribe(token=token)

@@ -7,9 +7,6 @@ a Celery task (``ThrottledPasswordResetForm``). An invitation is a reset link of
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -21,10 +18,10 @@ from .forms import AccountInviteForm, ThrottledPasswordResetForm
 from .selectors import accounts_manageable_by
 from .text import normalize_search
 from .tokens import invitation_tokens
-from .viewutils import add_service_errors, requires
+from .viewutils import gate, paginate, run_service
 
 
-@login_required
+@gate(permissions.is_logged_in)
 def account(request):
     return render(request, "partnership/account.html", {"account": request.user})
 
@@ -85,7 +82,7 @@ class InvitationAcceptView(_ActiveAccountLinkMixin, auth_views.PasswordResetConf
 # --- The staff's accounts page ---------------------------------------------------------------
 
 
-@requires(permissions.can_manage_accounts)
+@gate(permissions.can_manage_accounts)
 def account_list(request):
     query = request.GET.get("q", "").strip()
     accounts = accounts_manageable_by(request.user).order_by("last_name", "first_name", "pk")
@@ -97,70 +94,63 @@ def account_list(request):
             | Q(first_name__icontains=query)
             | Q(collectivity__search_name__contains=folded or query)
         )
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page = paginate(request, accounts, 50)
     rows = [(user, services.is_invitation_pending(user)) for user in page.object_list]
     return render(
         request,
         "partnership/account_list.html",
         {
             "rows": rows,
-            "page_obj": page,
-            "is_paginated": page.has_other_pages(),
+            "page": page,
             "query": query,
-            "query_string": f"q={query}" if query else "",
         },
     )
 
 
-@requires(permissions.can_manage_accounts)
+@gate(permissions.can_manage_accounts)
 def account_invite(request):
     form = AccountInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.user_invite(
-                actor=request.user,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                role=data["role"],
-                collectivity=data["collectivity"],
-                function=data["function"],
-                phone=data["phone"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Invitation envoyée à {user.email}.")
+        call = run_service(
+            request,
+            services.user_invite,
+            form,
+            actor=request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+            collectivity=data["collectivity"],
+            function=data["function"],
+            phone=data["phone"],
+        )
+        if call.ok:
+            messages.success(request, f"Invitation envoyée à {call.result.email}.")
             return redirect("account_list")
     return render(request, "partnership/account_invite.html", {"form": form})
 
 
 def _account_action(request, pk: int, action, done: str):
     account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
-    try:
-        action(actor=request.user, user=account)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
+    if run_service(request, action, actor=request.user, user=account).ok:
         messages.success(request, done.format(name=account.get_full_name() or account.email))
     return redirect("account_list")
 
 
 @require_POST
-@requires(permissions.can_manage_accounts)
+@gate(permissions.can_manage_accounts)
 def account_deactivate(request, pk: int):
     return _account_action(request, pk, services.user_deactivate, "Le compte de {name} est désactivé.")
 
 
 @require_POST
-@requires(permissions.can_manage_accounts)
+@gate(permissions.can_manage_accounts)
 def account_reactivate(request, pk: int):
     return _account_action(request, pk, services.user_reactivate, "Le compte de {name} est réactivé.")
 
 
 @require_POST
-@requires(permissions.can_manage_accounts)
+@gate(permissions.can_manage_accounts)
 def account_resend_invitation(request, pk: int):
     return _account_action(request, pk, services.user_invitation_resend, "Invitation renvoyée à {name}.")

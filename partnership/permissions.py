@@ -1,13 +1,24 @@
-"""Who may see and do what: the one module that views, the API and the admin ask.
+"""Who may see and do what: the one module that views, the menu, the API and the admin ask.
 
 Scopes: national CNFPT staff see everything; delegation staff see their delegation's objects;
 AMF staff read everything in the admin and change the agreement-level objects; signatories and HR
 contacts see their own collectivité's objects; speakers see their own profile.
-Object-level reads go through the selectors, which build on the scope functions here, so that
-an object out of scope is simply not found (404), never "forbidden".
+
+Two kinds of answers, one refusal rule:
+
+- **gates** (``user -> bool``, listed under « Gates of the pages ») say whether a role may ever use
+  a page. A view declares its gate once (``@gate(permissions.can_manage_events)``, from
+  ``partnership.viewutils``) and the menu (``navigation_for``) shows its entry when the same gate
+  passes. A role a gate refuses gets 403, with the French error page; a visitor logged out, the login page.
+- **scopes** decide which objects a user reaches. Object reads go through the selectors, which build
+  on the scope functions here, so that an object out of scope is simply not found (404), never
+  "forbidden".
 """
 
-from django.urls import NoReverseMatch, reverse
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.urls import reverse
 
 from .enums import Role
 
@@ -120,59 +131,64 @@ def admin_can_change(user, opts) -> bool:
     return f"{opts.app_label}.{opts.model_name}" in AMF_EDITABLE_MODELS
 
 
-# --- Navigation ---------------------------------------------------------------------------------
+# --- Gates of the pages --------------------------------------------------------------------------
+# Each names who may ever use a family of pages; the views' ``@gate`` and the menu both call them.
 
 
-def navigation_for(user) -> list[tuple[str, str]]:
-    """(url name, label) of the main menu entries ``user`` may follow, in display order."""
-    candidates: list[tuple[str, str, bool]] = [
-        ("home", "Accueil", True),
-        ("todo", "À faire", _active(user)),
-        ("agreements:contract_list", "Contrats", is_cnfpt_staff(user) or is_amf_staff(user)),
-        ("agreements:my_contracts", "Mes contrats", is_signatory(user)),
-        (
-            "trainings:session_list",
-            "Formations",
-            is_cnfpt_staff(user) or is_collectivity_user(user) or is_speaker(user) or is_amf_staff(user),
-        ),
-        ("events:event_list", "Événements", True),
-        ("events:speaker_list", "Intervenants", is_cnfpt_staff(user) or is_amf_staff(user)),
-        ("events:my_profile", "Mon profil d'intervenant", is_speaker(user)),
-        ("axis5:internship_list", "Stages et études", is_cnfpt_staff(user) or is_amf_staff(user)),
-        ("stats:dashboard", "Statistiques", True),
-        ("account_list", "Comptes", can_manage_accounts(user)),
-        ("admin:index", "Administration", can_use_admin(user)),
-    ]
-    items = []
-    for url_name, label, allowed in candidates:
-        if not allowed:
-            continue
-        try:
-            items.append((reverse(url_name), label))
-        except NoReverseMatch:
-            # Features land one by one; a menu entry appears with its page.
-            continue
-    return items
+def everyone(user) -> bool:
+    """Public pages: the home page, events, statistics (their views declare no gate)."""
+    return True
 
 
-# --- Events, speakers network, axis 5 -----------------------------------------------------------
+def is_logged_in(user) -> bool:
+    """One's own pages: « À faire », account, exports, reminder preferences."""
+    return _active(user)
+
+
+def can_use_contracts(user) -> bool:
+    """« Contrats », the contracts of the workspace: CNFPT staff (national and delegations) and AMF staff."""
+    return is_cnfpt_staff(user) or is_amf_staff(user)
+
+
+def can_read_contracts(user) -> bool:
+    """A contract's page, its PDF and documents: the workspace, and signatories for their collectivité's."""
+    return can_use_contracts(user) or is_signatory(user)
+
+
+def can_manage_contracts(user) -> bool:
+    """Draft, change, send for signature and countersign contracts: CNFPT staff, within their delegation."""
+    return is_cnfpt_staff(user)
+
+
+def can_use_trainings(user) -> bool:
+    """« Formations »: sessions, calendar and registrations, each seen within the user's scope."""
+    return is_cnfpt_staff(user) or is_collectivity_user(user) or is_speaker(user) or is_amf_staff(user)
+
+
+def can_view_training_actions(user) -> bool:
+    """The training actions (the offer behind the sessions): CNFPT and AMF staff."""
+    return is_cnfpt_staff(user) or is_amf_staff(user)
+
+
+def can_manage_trainings(user) -> bool:
+    """Create actions, programme, change and cancel sessions: CNFPT staff, within their delegation."""
+    return is_cnfpt_staff(user)
+
+
+def can_record_attendance(user) -> bool:
+    """Attendance sheets: CNFPT staff (their delegation's sessions) and trainers (the sessions they train)."""
+    return is_cnfpt_staff(user) or is_speaker(user)
+
+
+def can_register_agents(user) -> bool:
+    """Register agents, cancel their registrations, download their certificates: CNFPT staff for any
+    collectivité, an HR contact for their own."""
+    return is_cnfpt_staff(user) or is_hr_contact(user)
 
 
 def can_manage_events(user) -> bool:
     """May ``user`` use the event workspace (national staff: every event; delegation staff: theirs)?"""
     return is_cnfpt_staff(user)
-
-
-def can_manage_event(user, event) -> bool:
-    if is_national_staff(user):
-        return True
-    return is_delegation_staff(user) and event.delegation_id == user.delegation_id
-
-
-def can_change_event(user, event) -> bool:
-    """What the event services accept: the event's managers, and AMF staff, who co-organise every
-    event from the admin (the workspace stays the CNFPT's, see ``can_manage_event``)."""
-    return can_manage_event(user, event) or is_amf_staff(user)
 
 
 def can_view_speakers(user) -> bool:
@@ -194,25 +210,59 @@ def can_change_axis5(user) -> bool:
     return is_national_staff(user) or is_amf_staff(user)
 
 
-# --- Trainings ----------------------------------------------------------------------------------
+def can_manage_accounts(user) -> bool:
+    """The accounts page: CNFPT staff invite and deactivate the people they work with."""
+    return is_cnfpt_staff(user)
 
 
-def can_register_agents(user) -> bool:
-    """CNFPT staff register agents of any collectivité; an HR contact, those of their own."""
-    return is_cnfpt_staff(user) or is_hr_contact(user)
+# --- Navigation ---------------------------------------------------------------------------------
+
+
+class MenuEntry(NamedTuple):
+    url_name: str
+    label: str
+    gate: Callable  # the gate of the page the entry opens: the entry shows exactly when it passes
+
+
+MENU = [
+    MenuEntry("home", "Accueil", everyone),
+    MenuEntry("todo", "À faire", is_logged_in),
+    MenuEntry("agreements:contract_list", "Contrats", can_use_contracts),
+    MenuEntry("agreements:my_contracts", "Mes contrats", is_signatory),
+    MenuEntry("trainings:session_list", "Formations", can_use_trainings),
+    MenuEntry("events:event_list", "Événements", everyone),
+    MenuEntry("events:speaker_list", "Intervenants", can_view_speakers),
+    MenuEntry("events:my_profile", "Mon profil d'intervenant", is_speaker),
+    MenuEntry("axis5:internship_list", "Stages et études", can_view_axis5),
+    MenuEntry("stats:dashboard", "Statistiques", everyone),
+    MenuEntry("account_list", "Comptes", can_manage_accounts),
+    MenuEntry("admin:index", "Administration", can_use_admin),
+]
+
+
+def navigation_for(user) -> list[tuple[str, str]]:
+    """(url, label) of the main menu entries ``user`` may follow, in display order."""
+    return [(reverse(entry.url_name), entry.label) for entry in MENU if entry.gate(user)]
+
+
+# --- Object-level checks: what a user may do with one object they can see ---------------------
+
+
+def can_manage_event(user, event) -> bool:
+    if is_national_staff(user):
+        return True
+    return is_delegation_staff(user) and event.delegation_id == user.delegation_id
+
+
+def can_change_event(user, event) -> bool:
+    """What the event services accept: the event's managers, and AMF staff, who co-organise every
+    event from the admin (the workspace stays the CNFPT's, see ``can_manage_event``)."""
+    return can_manage_event(user, event) or is_amf_staff(user)
 
 
 def can_take_attendance(user, *, delegation_id: int, trainer_user_ids) -> bool:
     """The session's delegation staff, national staff, or a speaker who trains the session."""
     return can_manage_delegation(user, delegation_id) or (is_speaker(user) and user.pk in set(trainer_user_ids))
-
-
-# --- Accounts -----------------------------------------------------------------------------------
-
-
-def can_manage_accounts(user) -> bool:
-    """The accounts page: CNFPT staff invite and deactivate the people they work with."""
-    return is_cnfpt_staff(user)
 
 
 def can_invite_for(user, collectivity) -> bool:

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -11,6 +11,7 @@ from .forms import collectivity_label
 from .selectors import collectivities_search, delegations_with_department_counts, territory_counts, todo_blocks
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
+from .viewutils import gate
 
 
 class HomeView(TemplateView):
@@ -24,13 +25,11 @@ class HomeView(TemplateView):
         return context
 
 
-class TodoView(LoginRequiredMixin, TemplateView):
+@require_GET
+@gate(permissions.is_logged_in)
+def todo(request):
     """« À faire »: where each role lands after logging in, the work that waits for it."""
-
-    template_name = "partnership/todo.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, blocks=todo_blocks(self.request.user))
+    return render(request, "partnership/todo.html", {"blocks": todo_blocks(request.user)})
 
 
 class LegalPageView(TemplateView):

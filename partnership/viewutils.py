@@ -1,16 +1,47 @@
-"""Small pieces every app's views share: a permission gate, showing a service's errors on a form,
-and the confirmation step before a destructive action."""
+"""The view toolkit every app's pages share, so that each reads the same way.
 
+A workspace view has one shape (README, « Architecture »)::
+
+    @gate(permissions.can_manage_events)                  # 1. who may ever use this page (else 403)
+    def event_edit(request, pk):
+        event = get_object_or_404(selectors.events_managed_by(request.user), pk=pk)  # 2. scoped read (else 404)
+        form = EventForm(request.POST or None, instance=event, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            call = run_service(request, services.event_update, form, event=event, ...)  # 3. one service
+            if call.ok:
+                messages.success(request, "Événement enregistré.")                       # 4. redirect with a message
+                return redirect("events:event_manage", pk=event.pk)
+        return render(request, "events/event_form.html", {"form": form, "event": event})  # or render
+
+Here: the gate (1), the service call that turns a refusal into form errors or messages (3),
+pagination, and the confirmation step before a destructive action.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 
+from . import permissions
 
-def requires(check):
-    """Login, then the permission ``check(user)`` from ``partnership.permissions`` (403 otherwise)."""
+# --- The gate ------------------------------------------------------------------------------------
+
+
+def gate(check: Callable) -> Callable:
+    """The one door of a page: ``check`` is a named gate of ``partnership.permissions``.
+
+    A logged-out visitor is sent to the login page; a role the gate refuses gets 403 (the French
+    ``403.html``): this page is not for them, whatever the object. What lies outside the user's scope
+    is the selectors' business: it does not exist (404). The gate stays readable on the view
+    (``view.gate``): the menu shows an entry exactly when the same gate passes
+    (``permissions.navigation_for``, checked by ``tests/partnership/test_navigation.py``).
+    """
 
     def decorator(view):
         @login_required
@@ -20,18 +51,96 @@ def requires(check):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.gate = check
         return wrapper
 
     return decorator
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on its field when the form has it."""
+def gate_of(view) -> Callable:
+    """The gate a view declared; a page without one is public (``permissions.everyone``)."""
+    return getattr(view, "gate", permissions.everyone)
+
+
+# --- A service's refusal, on the form or in the messages -------------------------------------------
+
+
+def service_error_messages(error: ValidationError) -> list[str]:
+    """Every message of a refusal, those of its fields included, in order."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        return [message for field_messages in error.message_dict.values() for message in field_messages]
+    return list(error.messages)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: on its field when the form has it, above the form else."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
     else:
         form.add_error(None, error.messages)
+
+
+def add_error_messages(request, messages_: list[str]) -> None:
+    for message in messages_:
+        messages.error(request, message)
+
+
+def form_error_messages(form) -> list[str]:
+    """A form's errors as sentences, for an action that redirects instead of showing its form again."""
+    return [message for field_errors in form.errors.values() for message in field_errors]
+
+
+class ErrorSummary:
+    """Where ``run_service`` puts a refusal on a page that is not one form (lines of agents, a file):
+    its ``messages``, shown together above the page's inputs."""
+
+    fields = frozenset()  # no field of its own: every error goes to the summary
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def add_error(self, field, messages_) -> None:
+        self.messages += [messages_] if isinstance(messages_, str) else list(messages_)
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What ``run_service`` did: ``ok`` and the service's ``result``, or the ``error`` it refused with."""
+
+    ok: bool
+    result: Any = None
+    error: ValidationError | None = None
+
+
+def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCall:
+    """Call ``service(**kwargs)``; a refusal (``ValidationError``) never leaves the view unanswered.
+
+    With a ``form`` (or an ``ErrorSummary``), the refusal goes on the form (``add_service_errors``), to
+    be shown again as typed; without, each of its messages becomes an error message of the next page. The service's own
+    transaction has rolled back: nothing is half-saved. The view says the success itself, since
+    only it knows what to say (``call.result`` holds what the service returned).
+    """
+    try:
+        result = service(**kwargs)
+    except ValidationError as error:
+        if form is not None:
+            add_service_errors(form, error)
+        else:
+            add_error_messages(request, service_error_messages(error))
+        return ServiceCall(ok=False, error=error)
+    return ServiceCall(ok=True, result=result)
+
+
+# --- Pagination ------------------------------------------------------------------------------------
+
+
+def paginate(request, items, per_page: int) -> Page:
+    """The page of ``items`` asked for by ``?page=``, shown by ``templates/includes/pagination.html``.
+
+    A page number out of range or not a number gives the nearest page, never an error.
+    """
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 # --- Confirmation of destructive actions ---------------------------------------------------------

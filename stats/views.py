@@ -13,10 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +21,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from partnership import permissions
+from partnership.viewutils import add_error_messages, form_error_messages, gate, paginate, run_service
 
 from . import maps, presentation, selectors, services
 from .enums import ExportStatus
@@ -76,15 +76,14 @@ def _ids(values: list[str]) -> set[int]:
 
 def _export_table(request) -> dict:
     """The exports table of « Mes exports » (one page of the user's exports), as the page and its poll both show it."""
-    page = Paginator(selectors.exports_of(request.user), EXPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.exports_of(request.user), EXPORTS_PER_PAGE)
     exports = list(page.object_list)
     seen = {status: _ids(request.GET.getlist(parameter)) for parameter, status in SEEN_PARAMETERS.items()}
     changed = [export for export in exports if any(export.pk in seen[s] and export.status != s for s in seen)]
     in_progress = [export for export in exports if export.is_in_progress]
     context = {
-        "page_obj": page,
+        "page": page,
         "exports": exports,
-        "is_paginated": page.has_other_pages(),
         "changed": changed,
         "in_progress_count": len(in_progress),
         "refresh_url": reverse("stats:export_list") + (f"?page={page.number}" if page.number > 1 else ""),
@@ -101,7 +100,7 @@ def _export_table(request) -> dict:
 
 
 @require_GET
-@login_required
+@gate(permissions.is_logged_in)
 def export_list(request):
     return render(
         request,
@@ -122,24 +121,21 @@ def export_table(request):
 
 
 @require_POST
-@login_required
+@gate(permissions.is_logged_in)
 def export_create(request):
     form = ExportRequestForm(request.POST, user=request.user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        add_error_messages(request, form_error_messages(form))
         return redirect("stats:export_list")
-    try:
-        services.export_request_create(
-            user=request.user,
-            dataset=form.cleaned_data["dataset"],
-            format=form.cleaned_data["format"],
-            delegation_id=form.cleaned_data["delegation"],
-        )
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
+    call = run_service(
+        request,
+        services.export_request_create,
+        user=request.user,
+        dataset=form.cleaned_data["dataset"],
+        format=form.cleaned_data["format"],
+        delegation_id=form.cleaned_data["delegation"],
+    )
+    if not call.ok:
         return redirect("stats:export_list")
     messages.success(
         request,
@@ -150,7 +146,7 @@ def export_create(request):
 
 
 @require_GET
-@login_required
+@gate(permissions.is_logged_in)
 def export_download(request, pk: int):
     export = get_object_or_404(selectors.exports_of(request.user), pk=pk, status=ExportStatus.DONE)
     label = DATASETS[export.dataset].key if export.dataset in DATASETS else "export"
@@ -158,7 +154,7 @@ def export_download(request, pk: int):
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
 
 
-@login_required
+@gate(permissions.is_logged_in)
 def api_token(request):
     """The user's token for the detailed API: shown once, right after it is (re)generated."""
     new_key = None

@@ -5,17 +5,18 @@ Both end in ``services.registration_create_many``: all the agents or none, error
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
-from partnership.viewutils import add_service_errors
+from partnership.viewutils import ErrorSummary, add_service_errors, gate, run_service
 
 from . import services
 from .enums import RegistrationStatus
 from .forms import REGISTRATION_MAX_ROWS, REGISTRATION_ROWS, RegistrationImportForm, RegistrationRowFormSet
-from .views import WorkspaceView, _session_or_404
+from .views import _session_or_404
 
 TEMPLATE = "trainings/registration_batch.html"
 MORE_ROWS = (10, 20, 50)
@@ -36,116 +37,123 @@ def batch_summary(registrations) -> str:
     return text + "."
 
 
-class RegistrationBatchView(WorkspaceView):
+def _formset(request, data=None):
+    """The lines of the form: ``REGISTRATION_ROWS`` empty lines, or as many as ``?lignes=`` asks (bounded)."""
+    form_kwargs = {"employer_forced": permissions.is_hr_contact(request.user)}
+    if data is not None:
+        return RegistrationRowFormSet(data, form_kwargs=form_kwargs)
+    rows = REGISTRATION_ROWS
+    wanted = request.GET.get("lignes", "")
+    if wanted.isdigit():
+        rows = min(max(int(wanted), REGISTRATION_ROWS), REGISTRATION_MAX_ROWS)
+    formset = RegistrationRowFormSet(form_kwargs=form_kwargs)
+    formset.extra = rows
+    return formset
+
+
+def _render_page(request, session, *, formset=None, import_form=None, errors=(), status=200):
+    """The page with both ways in: the lines form and the CSV file."""
+    is_open = not session.is_cancelled and session.start_date > timezone.localdate()
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "session": session,
+            "is_open": is_open,
+            "formset": formset or _formset(request),
+            "import_form": import_form or RegistrationImportForm(),
+            "errors": list(errors),
+            "columns": services.registration_csv_columns(request.user),
+            "is_hr_contact": permissions.is_hr_contact(request.user),
+            "more_rows": MORE_ROWS,
+        },
+        status=status,
+    )
+
+
+def _register_all(request, session, agents, *, formset):
+    """``registration_create_many``: all the agents or none, then back to the session with a summary.
+
+    A refusal is the page again with its summary above the lines (« Ligne N : … »); a refused line's
+    own errors also go on that line, as ``add_service_errors`` puts a service's errors on a form.
+    """
+    summary = ErrorSummary()
+    call = run_service(
+        request, services.registration_create_many, summary, actor=request.user, session=session, agents=agents
+    )
+    if not call.ok:
+        for number, error in getattr(call.error, "rows", {}).items():
+            add_service_errors(formset.forms[number - 1], error)
+        return _render_page(request, session, formset=formset, errors=summary.messages)
+    messages.success(request, batch_summary(call.result))
+    return redirect("trainings:session_detail", pk=session.pk)
+
+
+@gate(permissions.can_register_agents)
+def registration_batch(request, pk: int):
     """The page with both ways in; it answers the several-lines form."""
-
-    def _session(self, request, pk):
-        session = _session_or_404(request.user, pk)
-        if not permissions.can_register_agents(request.user):
-            raise Http404
-        return session
-
-    def _formset(self, request, data=None):
-        rows = REGISTRATION_ROWS
-        if data is not None:
-            return RegistrationRowFormSet(data, form_kwargs=self._form_kwargs(request))
-        wanted = request.GET.get("lignes", "")
-        if wanted.isdigit():
-            rows = min(max(int(wanted), REGISTRATION_ROWS), REGISTRATION_MAX_ROWS)
-        formset = RegistrationRowFormSet(form_kwargs=self._form_kwargs(request))
-        formset.extra = rows
-        return formset
-
-    def _form_kwargs(self, request):
-        return {"employer_forced": permissions.is_hr_contact(request.user)}
-
-    def render_page(self, request, session, *, formset=None, import_form=None, errors=(), status=200):
-        is_open = not session.is_cancelled and session.start_date > timezone.localdate()
-        return render(
-            request,
-            TEMPLATE,
-            {
-                "session": session,
-                "is_open": is_open,
-                "formset": formset or self._formset(request),
-                "import_form": import_form or RegistrationImportForm(),
-                "errors": list(errors),
-                "columns": services.registration_csv_columns(request.user),
-                "is_hr_contact": permissions.is_hr_contact(request.user),
-                "more_rows": MORE_ROWS,
-            },
-            status=status,
+    session = _session_or_404(request.user, pk)
+    if request.method != "POST":
+        return _render_page(request, session)
+    formset = _formset(request, request.POST)
+    if not formset.is_valid():
+        # The same « Ligne N : champ — message » summary as the service's, above the lines.
+        rows = {
+            number: ValidationError(form.errors.as_data())
+            for number, form in enumerate(formset.forms, start=1)
+            if form.errors
+        }
+        errors = [*formset.non_form_errors(), *(services.RegistrationBatchError(rows).messages if rows else [])]
+        return _render_page(request, session, formset=formset, errors=errors)
+    agents = [
+        services.AgentRow(
+            number=number,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            category=data["category"],
+            job=data.get("job", ""),
+            employer=data.get("employer"),
         )
-
-    def get(self, request, pk):
-        return self.render_page(request, self._session(request, pk))
-
-    def post(self, request, pk):
-        session = self._session(request, pk)
-        formset = self._formset(request, request.POST)
-        if not formset.is_valid():
-            # The same « Ligne N : champ — message » summary as the service's, above the lines.
-            rows = {
-                number: ValidationError(form.errors.as_data())
-                for number, form in enumerate(formset.forms, start=1)
-                if form.errors
-            }
-            errors = [*formset.non_form_errors(), *(services.RegistrationBatchError(rows).messages if rows else [])]
-            return self.render_page(request, session, formset=formset, errors=errors)
-        filled = formset.agents()
-        agents = [
-            services.AgentRow(
-                number=number,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                category=data["category"],
-                job=data.get("job", ""),
-                employer=data.get("employer"),
-            )
-            for number, data in filled
-        ]
-        try:
-            registrations = services.registration_create_many(actor=request.user, session=session, agents=agents)
-        except services.RegistrationBatchError as exc:
-            for number, error in exc.rows.items():
-                add_service_errors(formset.forms[number - 1], error)
-            return self.render_page(request, session, formset=formset, errors=exc.messages)
-        except ValidationError as exc:
-            return self.render_page(request, session, formset=formset, errors=exc.messages)
-        messages.success(request, batch_summary(registrations))
-        return redirect("trainings:session_detail", pk=session.pk)
+        for number, data in formset.agents()
+    ]
+    return _register_all(request, session, agents, formset=formset)
 
 
-class RegistrationImportView(RegistrationBatchView):
+@require_POST
+@gate(permissions.can_register_agents)
+def registration_import(request, pk: int):
     """The same page; it answers the CSV file."""
+    session = _session_or_404(request.user, pk)
+    form = RegistrationImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_page(request, session, import_form=form)
+    summary = ErrorSummary()
+    call = run_service(
+        request,
+        services.registration_import_csv,
+        summary,
+        actor=request.user,
+        session=session,
+        content=form.cleaned_data["file"].read(),
+    )
+    if not call.ok:
+        return _render_page(request, session, import_form=form, errors=summary.messages)
+    messages.success(request, batch_summary(call.result))
+    return redirect("trainings:session_detail", pk=session.pk)
 
-    def post(self, request, pk):
-        session = self._session(request, pk)
-        form = RegistrationImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                registrations = services.registration_import_csv(
-                    actor=request.user, session=session, content=form.cleaned_data["file"].read()
-                )
-            except ValidationError as exc:
-                return self.render_page(request, session, import_form=form, errors=exc.messages)
-            messages.success(request, batch_summary(registrations))
-            return redirect("trainings:session_detail", pk=session.pk)
-        return self.render_page(request, session, import_form=form)
 
-
-class RegistrationTemplateView(RegistrationBatchView):
+@require_GET
+@gate(permissions.can_register_agents)
+def registration_template(request, pk: int):
     """The CSV file to fill in: the header and one example line, as a French spreadsheet opens it."""
-
-    def get(self, request, pk):
-        session = self._session(request, pk)
-        columns = services.registration_csv_columns(request.user)
-        example = ["Camille", "Martin", "camille.martin@mairie.example.fr", session.action.audience[0], "Secrétaire"]
-        if len(columns) > len(example):
-            example.append(session.venue.code if session.venue_id else "")
-        # The BOM makes Excel read the file as UTF-8; the service accepts it with or without.
-        content = "\ufeff" + ";".join(columns) + "\r\n" + ";".join(example) + "\r\n"
-        response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="inscriptions-session-{session.pk}.csv"'
-        return response
+    session = _session_or_404(request.user, pk)
+    columns = services.registration_csv_columns(request.user)
+    example = ["Camille", "Martin", "camille.martin@mairie.example.fr", session.action.audience[0], "Secrétaire"]
+    if len(columns) > len(example):
+        example.append(session.venue.code if session.venue_id else "")
+    # The BOM makes Excel read the file as UTF-8; the service accepts it with or without.
+    content = "\ufeff" + ";".join(columns) + "\r\n" + ";".join(example) + "\r\n"
+    response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inscriptions-session-{session.pk}.csv"'
+    return response

@@ -1,11 +1,11 @@
 """Axis 5 pages: INET internships and AMF studies.
 
 CNFPT staff (national and delegations) and AMF staff read them; AMF and national staff change them.
+Each view has the workspace shape (``partnership.viewutils``): gate, selector, form and service, then
+a redirect with a message or the page again.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.history import history_for
-from partnership.viewutils import add_service_errors, requires
+from partnership.viewutils import gate, paginate, run_service
 
 from ..enums import InternshipStatus, StudyStatus
-from . import services
+from . import selectors, services
 from .forms import (
     InternshipForm,
     InternshipTransitionForm,
@@ -24,21 +24,17 @@ from .forms import (
     StudyForm,
     StudyTransitionForm,
 )
-from .models import Internship, Study
 from .services import INTERNSHIP_TRANSITIONS, STUDY_TRANSITIONS
 
 
 def _edit(request, form, *, save, list_url: str, title: str, success: str):
-    """Render the create/edit form; on a valid POST call ``save(cleaned_data)`` (a service) and redirect to the
-    object's page. « Annuler » goes back to the object's page when editing, to ``list_url`` when creating."""
+    """Render the create/edit form; on a valid POST call ``save(fields=cleaned_data)`` (a service) and redirect to
+    the object's page. « Annuler » goes back to the object's page when editing, to ``list_url`` when creating."""
     if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(request, save, form, fields=form.cleaned_data)
+        if call.ok:
             messages.success(request, success)
-            return redirect(obj)
+            return redirect(call.result)
     instance = form.instance
     cancel_url = instance.get_absolute_url() if instance.pk else reverse(list_url)
     return render(request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
@@ -48,7 +44,7 @@ def _list(request, queryset, template, statuses):
     status = request.GET.get("statut", "")
     if status in statuses.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, 30)
     return render(
         request,
         template,
@@ -57,7 +53,6 @@ def _list(request, queryset, template, statuses):
             "items": page.object_list,
             "statuses": statuses.choices,
             "current_status": status,
-            "query": f"statut={status}" if status else "",
             "can_change": permissions.can_change_axis5(request.user),
         },
     )
@@ -67,15 +62,20 @@ def _list(request, queryset, template, statuses):
 
 
 @require_GET
-@requires(permissions.can_view_axis5)
+@gate(permissions.can_view_axis5)
 def internship_list(request):
-    return _list(request, Internship.objects.all(), "agreements/axis5/internship_list.html", InternshipStatus)
+    return _list(
+        request,
+        selectors.internships_visible_to(request.user),
+        "agreements/axis5/internship_list.html",
+        InternshipStatus,
+    )
 
 
 @require_GET
-@requires(permissions.can_view_axis5)
+@gate(permissions.can_view_axis5)
 def internship_detail(request, pk: int):
-    internship = get_object_or_404(Internship, pk=pk)
+    internship = get_object_or_404(selectors.internships_visible_to(request.user), pk=pk)
     targets = INTERNSHIP_TRANSITIONS.get(internship.status, set())
     return render(
         request,
@@ -89,25 +89,25 @@ def internship_detail(request, pk: int):
     )
 
 
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def internship_create(request):
     return _edit(
         request,
         InternshipForm(request.POST or None),
-        save=lambda fields: services.internship_create(actor=request.user, fields=fields),
+        save=lambda *, fields: services.internship_create(actor=request.user, fields=fields),
         list_url="axis5:internship_list",
         title="Nouveau stage INET",
         success="Stage enregistré.",
     )
 
 
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def internship_edit(request, pk: int):
-    internship = get_object_or_404(Internship, pk=pk)
+    internship = get_object_or_404(selectors.internships_visible_to(request.user), pk=pk)
     return _edit(
         request,
         InternshipForm(request.POST or None, instance=internship),
-        save=lambda fields: services.internship_update(internship=internship, actor=request.user, fields=fields),
+        save=lambda *, fields: services.internship_update(internship=internship, actor=request.user, fields=fields),
         list_url="axis5:internship_list",
         title=f"Modifier le stage : {internship}",
         success="Stage enregistré.",
@@ -115,21 +115,20 @@ def internship_edit(request, pk: int):
 
 
 @require_POST
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def internship_transition(request, pk: int):
-    internship = get_object_or_404(Internship, pk=pk)
+    internship = get_object_or_404(selectors.internships_visible_to(request.user), pk=pk)
     form = InternshipTransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Statut inconnu.")
-    else:
-        try:
-            services.internship_transition(
-                internship=internship, actor=request.user, target=form.cleaned_data["target"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Statut du stage : {internship.get_status_display()}.")
+    elif run_service(
+        request,
+        services.internship_transition,
+        internship=internship,
+        actor=request.user,
+        target=form.cleaned_data["target"],
+    ).ok:
+        messages.success(request, f"Statut du stage : {internship.get_status_display()}.")
     return redirect("axis5:internship_detail", pk=internship.pk)
 
 
@@ -137,9 +136,9 @@ def internship_transition(request, pk: int):
 
 
 @require_GET
-@requires(permissions.can_view_axis5)
+@gate(permissions.can_view_axis5)
 def study_list(request):
-    return _list(request, Study.objects.all(), "agreements/axis5/study_list.html", StudyStatus)
+    return _list(request, selectors.studies_visible_to(request.user), "agreements/axis5/study_list.html", StudyStatus)
 
 
 def _study_detail(request, study, deliver_form=None, status=200):
@@ -159,16 +158,16 @@ def _study_detail(request, study, deliver_form=None, status=200):
 
 
 @require_GET
-@requires(permissions.can_view_axis5)
+@gate(permissions.can_view_axis5)
 def study_detail(request, pk: int):
-    return _study_detail(request, get_object_or_404(Study, pk=pk))
+    return _study_detail(request, get_object_or_404(selectors.studies_visible_to(request.user), pk=pk))
 
 
 @require_GET
-@requires(permissions.can_view_axis5)
+@gate(permissions.can_view_axis5)
 def study_deliverable(request, pk: int):
     """The study's deliverable, through a permission check (media files are not served publicly)."""
-    study = get_object_or_404(Study, pk=pk)
+    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
     if not study.deliverable:
         raise Http404
     return FileResponse(
@@ -176,25 +175,25 @@ def study_deliverable(request, pk: int):
     )
 
 
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def study_create(request):
     return _edit(
         request,
         StudyForm(request.POST or None),
-        save=lambda fields: services.study_create(actor=request.user, fields=fields),
+        save=lambda *, fields: services.study_create(actor=request.user, fields=fields),
         list_url="axis5:study_list",
         title="Nouvelle étude pour l'AMF",
         success="Étude enregistrée.",
     )
 
 
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def study_edit(request, pk: int):
-    study = get_object_or_404(Study, pk=pk)
+    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
     return _edit(
         request,
         StudyForm(request.POST or None, instance=study),
-        save=lambda fields: services.study_update(study=study, actor=request.user, fields=fields),
+        save=lambda *, fields: services.study_update(study=study, actor=request.user, fields=fields),
         list_url="axis5:study_list",
         title=f"Modifier l'étude : {study}",
         success="Étude enregistrée.",
@@ -202,38 +201,35 @@ def study_edit(request, pk: int):
 
 
 @require_POST
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def study_transition(request, pk: int):
-    study = get_object_or_404(Study, pk=pk)
+    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
     form = StudyTransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Pour livrer l'étude, indiquez la date de livraison et joignez le livrable.")
-    else:
-        try:
-            services.study_transition(study=study, actor=request.user, target=form.cleaned_data["target"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Statut de l'étude : {study.get_status_display()}.")
+    elif run_service(
+        request, services.study_transition, study=study, actor=request.user, target=form.cleaned_data["target"]
+    ).ok:
+        messages.success(request, f"Statut de l'étude : {study.get_status_display()}.")
     return redirect("axis5:study_detail", pk=study.pk)
 
 
 @require_POST
-@requires(permissions.can_change_axis5)
+@gate(permissions.can_change_axis5)
 def study_deliver(request, pk: int):
-    study = get_object_or_404(Study, pk=pk)
+    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
     form = StudyDeliverForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.study_deliver(
-                study=study,
-                actor=request.user,
-                delivered_on=form.cleaned_data["delivered_on"],
-                deliverable=form.cleaned_data["deliverable"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        call = run_service(
+            request,
+            services.study_deliver,
+            form,
+            study=study,
+            actor=request.user,
+            delivered_on=form.cleaned_data["delivered_on"],
+            deliverable=form.cleaned_data["deliverable"],
+        )
+        if call.ok:
             messages.success(request, "Étude livrée.")
             return redirect("axis5:study_detail", pk=study.pk)
     return _study_detail(request, study, deliver_form=form, status=400)

@@ -4,12 +4,11 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from agreements.enums import InternshipStatus, StudyStatus
 from agreements.models import Internship, Study
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -241,21 +240,16 @@ def test_study_deliver_when_requested_refused(client, amf_staff):
     ]
 
 
-def test_axis5_lists_query_count_constant(client, amf_staff):
+@pytest.mark.parametrize(("url_name", "make"), [("axis5:internship_list", _internship), ("axis5:study_list", _study)])
+def test_axis5_lists_query_count_constant(client, amf_staff, url_name, make):
     client.force_login(amf_staff)
-    _internship()
-    _study()
+    make()
 
-    def count(url):
-        with CaptureQueriesContext(connection) as context:
-            client.get(url)
-        return len(context.captured_queries)
+    def grow():
+        for _ in range(29):
+            make()
 
-    one = (count("/stages-etudes/stages/"), count("/stages-etudes/etudes/"))
-    for _ in range(29):
-        _internship()
-        _study()
-    assert (count("/stages-etudes/stages/"), count("/stages-etudes/etudes/")) == one
+    assert_constant_queries(client, reverse(url_name), grow, rows="tbody tr")
 
 
 @pytest.mark.parametrize(

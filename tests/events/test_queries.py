@@ -1,8 +1,7 @@
 """Lists run a constant number of SQL queries, whatever the number of rows (no N+1)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.events.factories import (
     EventFactory,
@@ -12,52 +11,70 @@ from tests.events.factories import (
     TimeSlotFactory,
 )
 from tests.factories import RegionFactory
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def _grow(n, make):
-    for _ in range(n):
-        make()
+    def grow():
+        for _ in range(n):
+            make()
+
+    return grow
 
 
 def test_event_list_query_count_constant(client, delegation, commune):
     EventFactory(delegation=delegation, venue_commune=commune)
-    one = _count(client, "/evenements/")
-    _grow(29, lambda: EventFactory(delegation=delegation))
-    assert _count(client, "/evenements/") == one
+    assert_constant_queries(
+        client,
+        reverse("events:event_list"),
+        _grow(29, lambda: EventFactory(delegation=delegation)),
+        rows="ul.event-list > li",
+    )
+
+
+def test_event_management_list_query_count_constant(client, delegation_staff, delegation, commune):
+    client.force_login(delegation_staff)
+    EventRegistrationFactory(event=EventFactory(delegation=delegation, venue_commune=commune), collectivity=commune)
+
+    def make():
+        event = EventFactory(delegation=delegation)
+        EventRegistrationFactory(event=event, collectivity=commune)
+
+    assert_constant_queries(client, reverse("events:event_manage_list"), _grow(29, make), rows="tbody tr")
 
 
 def test_event_page_query_count_constant(client, event):
     TimeSlotFactory(event=event).speakers.add(SpeakerFactory())
-    one = _count(client, f"/evenements/{event.pk}/")
-    _grow(29, lambda: TimeSlotFactory(event=event).speakers.add(SpeakerFactory(), SpeakerFactory()))
-    assert _count(client, f"/evenements/{event.pk}/") == one
+    assert_constant_queries(
+        client,
+        reverse("events:event_detail", args=[event.pk]),
+        _grow(29, lambda: TimeSlotFactory(event=event).speakers.add(SpeakerFactory(), SpeakerFactory())),
+        rows="ol.timeline > li",
+    )
 
 
 def test_registration_list_query_count_constant(client, delegation_staff, event, commune):
     client.force_login(delegation_staff)
     EventRegistrationFactory(event=event, collectivity=commune)
-    url = f"/evenements/gestion/{event.pk}/inscriptions/"
-    one = _count(client, url)
-    _grow(29, lambda: EventRegistrationFactory(event=event))
-    assert _count(client, url) == one
+    assert_constant_queries(
+        client,
+        reverse("events:registration_list", args=[event.pk]),
+        _grow(29, lambda: EventRegistrationFactory(event=event)),
+        rows="tbody tr",
+    )
 
 
 def test_check_in_query_count_constant(client, delegation_staff, event, commune):
     client.force_login(delegation_staff)
     EventRegistrationFactory(event=event, collectivity=commune)
-    url = f"/evenements/gestion/{event.pk}/pointage/"
-    one = _count(client, url)
-    _grow(29, lambda: EventRegistrationFactory(event=event))
-    assert _count(client, url) == one
+    assert_constant_queries(
+        client,
+        reverse("events:check_in", args=[event.pk]),
+        _grow(29, lambda: EventRegistrationFactory(event=event)),
+        rows="#check-in-form .form-check",
+    )
 
 
 def test_speaker_directory_query_count_constant(client, amf_staff, event):
@@ -72,16 +89,16 @@ def test_speaker_directory_query_count_constant(client, amf_staff, event):
         TimeSlotFactory(event=event).speakers.add(speaker)
 
     make()
-    one = _count(client, "/evenements/intervenants/")
-    _grow(29, make)
-    assert _count(client, "/evenements/intervenants/") == one
+    assert_constant_queries(client, reverse("events:speaker_list"), _grow(29, make), rows="tbody tr")
 
 
 def test_speaker_profile_query_count_constant(client, amf_staff, event):
     client.force_login(amf_staff)
     speaker = SpeakerFactory()
     TimeSlotFactory(event=event).speakers.add(speaker)
-    url = f"/evenements/intervenants/{speaker.pk}/"
-    one = _count(client, url)
-    _grow(29, lambda: TimeSlotFactory(event=EventFactory()).speakers.add(speaker))
-    assert _count(client, url) == one
+    assert_constant_queries(
+        client,
+        reverse("events:speaker_detail", args=[speaker.pk]),
+        _grow(29, lambda: TimeSlotFactory(event=EventFactory()).speakers.add(speaker)),
+        rows="main ul > li",
+    )

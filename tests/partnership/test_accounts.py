@@ -8,12 +8,14 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from partnership import services
 from partnership.enums import Role
 from partnership.models import User
 from partnership.tokens import invitation_tokens
 from tests.factories import DEFAULT_PASSWORD, CommuneFactory, DelegationFactory, UserFactory
+from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +325,19 @@ def test_an_invitation_link_does_not_open_a_deactivated_account(
     django_app.reset()
     page = django_app.get(_link(invited.email))
     assert page.html.find("h1").get_text() == "Invitation expirée ou déjà utilisée"
+
+
+def test_account_list_query_count_is_constant(client, delegation_staff, commune):
+    """Each row says whether its invitation is pending: read with the rows, not one query per account."""
+
+    def invite_hr_contact():
+        user = UserFactory(role=Role.HR_CONTACT, collectivity=CommuneFactory(department=commune.department))
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+    invite_hr_contact()
+    client.force_login(delegation_staff)
+    shown = assert_constant_queries(
+        client, reverse("account_list"), lambda: [invite_hr_contact() for _ in range(29)], rows="tbody tr"
+    )
+    assert shown == (1, 30)

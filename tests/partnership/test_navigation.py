@@ -1,11 +1,38 @@
-"""Each role sees its own navigation; the admin is reserved to AMF (and national) staff."""
+"""Each role sees its own navigation; the admin is reserved to AMF (and national) staff.
+
+The menu and the pages ask the same gates: an entry shows exactly when its page opens.
+"""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import resolve, reverse
 
 from agreements.models import CollaborationAxis
+from partnership import permissions
 from partnership.demo import seed_framework_agreement
-from partnership.permissions import navigation_for
+from partnership.permissions import MENU, navigation_for
+from partnership.viewutils import gate_of
+from tests.conftest import PERSONAS
+
+
+@pytest.mark.parametrize("entry", MENU, ids=lambda entry: entry.label)
+def test_each_menu_entry_asks_the_gate_its_page_declares(entry):
+    if entry.url_name == "admin:index":
+        # Django's admin asks ``PartnershipAdminSite.has_permission``, which asks this gate.
+        assert entry.gate is permissions.can_use_admin
+    else:
+        assert gate_of(resolve(reverse(entry.url_name)).func) is entry.gate
+
+
+@pytest.mark.parametrize("name", ["anonymous", *PERSONAS])
+def test_an_entry_shows_exactly_when_its_page_opens(db, persona, name):
+    user = persona(name) or AnonymousUser()
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)
+    opened = {reverse(entry.url_name) for entry in MENU if client.get(reverse(entry.url_name)).status_code == 200}
+    assert {url for url, _label in navigation_for(user)} == opened
 
 
 def _labels(user):

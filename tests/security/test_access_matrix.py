@@ -5,6 +5,10 @@ delegation (``other_delegation_staff``) or collectivité (``other_signatory``, `
 object in the URLs belongs to ``delegation`` and ``commune`` (see ``world``), so the "other" personas show
 that changing an id in a URL reaches nothing: 404, never 403 (an out-of-scope object does not exist).
 
+The refusal rule: a role that may never use a page gets 403, the French error page (the page's gate,
+``partnership.permissions``); an object outside the user's scope does not exist, 404; a visitor logged
+out of a page that needs an account goes to the login page.
+
 A URL pattern the matrix does not declare fails ``test_every_url_pattern_is_declared``: a new page must be
 added here, with who may see it.
 """
@@ -59,8 +63,13 @@ EVERYONE = expect(200)
 CONTRACT_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
 EVENT_MANAGE_PAGE = logged_in(403, N=200, D=200, OD=404)
 EVENT_MANAGE_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
-TRAINING_WORKSPACE_PAGE = logged_in(404, N=200, D=200)
-TRAINING_WORKSPACE_ACTION = logged_in(404, N=REDIRECT, D=REDIRECT)
+CONTRACT_READ = logged_in(403, N=200, D=200, A=200, S=200, OD=404, OS=404)
+TRAINING_MANAGE_PAGE = logged_in(403, N=200, D=200, OD=404)
+TRAINING_MANAGE_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
+# Trainers take attendance too, of the sessions they train (not this one).
+ATTENDANCE_PAGE = logged_in(403, N=200, D=200, OD=404, SP=404)
+# CNFPT staff and HR contacts register agents; the HR contact of another collectivité does not see the session.
+REGISTER_AGENTS = logged_in(403, N=200, D=200, H=200, OD=404, OH=404)
 AXIS5_READ = logged_in(403, N=200, D=200, OD=200, A=200)
 AXIS5_CHANGE_PAGE = logged_in(403, N=200, A=200)
 AXIS5_ACTION = logged_in(403, N=REDIRECT, A=REDIRECT)
@@ -113,7 +122,7 @@ CHECKS = [
     c(
         "contrats/<int:pk>/",
         lambda w: f"/contrats/{w.contract.pk}/",
-        logged_in(404, N=200, D=200, A=200, S=200),
+        CONTRACT_READ,
         scoped=True,
     ),
     c(
@@ -125,7 +134,7 @@ CHECKS = [
     c(
         "contrats/<int:pk>/pdf/",
         lambda w: f"/contrats/{w.contract.pk}/pdf/",
-        logged_in(404, N=200, D=200, A=200, S=200),
+        CONTRACT_READ,
         scoped=True,
     ),
     c(
@@ -168,7 +177,7 @@ CHECKS = [
     c(
         "contrats/<int:pk>/documents/<int:document_pk>/",
         lambda w: f"/contrats/{w.contract.pk}/documents/{w.document.pk}/",
-        logged_in(404, N=200, D=200, A=200, S=200),
+        CONTRACT_READ,
         scoped=True,
     ),
     # Countersigning from the application: only the délégué(e) of a contract every collectivité has
@@ -207,18 +216,18 @@ CHECKS = [
     # --- Trainings ---------------------------------------------------------------------------------
     c("formations/", lambda w: "/formations/", logged_in(200)),
     c("formations/calendrier/", lambda w: "/formations/calendrier/", logged_in(200)),
-    c("formations/actions/", lambda w: "/formations/actions/", logged_in(404, N=200, D=200, OD=200, A=200)),
-    c("formations/actions/nouvelle/", lambda w: "/formations/actions/nouvelle/", logged_in(404, N=200, D=200, OD=200)),
+    c("formations/actions/", lambda w: "/formations/actions/", logged_in(403, N=200, D=200, OD=200, A=200)),
+    c("formations/actions/nouvelle/", lambda w: "/formations/actions/nouvelle/", logged_in(403, N=200, D=200, OD=200)),
     c(
         "formations/actions/<int:pk>/",
         lambda w: f"/formations/actions/{w.action.pk}/",
-        logged_in(404, N=200, D=200, A=200),
+        logged_in(403, N=200, D=200, A=200, OD=404),
         scoped=True,
     ),
     c(
         "formations/actions/<int:action_pk>/sessions/nouvelle/",
         lambda w: f"/formations/actions/{w.action.pk}/sessions/nouvelle/",
-        TRAINING_WORKSPACE_PAGE,
+        TRAINING_MANAGE_PAGE,
         scoped=True,
     ),
     c(
@@ -230,79 +239,79 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/modifier/",
         lambda w: f"/formations/sessions/{w.session.pk}/modifier/",
-        TRAINING_WORKSPACE_PAGE,
+        TRAINING_MANAGE_PAGE,
         scoped=True,
     ),
     c(
         "formations/sessions/<int:pk>/annuler/",
         lambda w: f"/formations/sessions/{w.session.pk}/annuler/",
-        TRAINING_WORKSPACE_PAGE,  # the confirmation step
+        TRAINING_MANAGE_PAGE,  # the confirmation step
         "POST",
         True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/",
-        logged_in(404, N=200, D=200, H=200),  # the form again, with its errors
+        REGISTER_AGENTS,  # the form again, with its errors
         "POST",
         True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/plusieurs/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/plusieurs/",
-        logged_in(404, N=200, D=200, H=200),
+        REGISTER_AGENTS,
         scoped=True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/plusieurs/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/plusieurs/",
-        logged_in(404, N=200, D=200, H=200),  # the lines again, with their errors
+        REGISTER_AGENTS,  # the lines again, with their errors
         "POST",
         True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/import/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/import/",
-        logged_in(404, N=200, D=200, H=200),  # no file: the page again, with the error
+        REGISTER_AGENTS,  # no file: the page again, with the error
         "POST",
         True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/modele.csv",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/modele.csv",
-        logged_in(404, N=200, D=200, H=200),
+        REGISTER_AGENTS,
         scoped=True,
     ),
     c(
         "formations/sessions/<int:pk>/emargement/",
         lambda w: f"/formations/sessions/{w.session.pk}/emargement/",
-        TRAINING_WORKSPACE_PAGE,
+        ATTENDANCE_PAGE,
         scoped=True,
     ),
     c(
         "formations/sessions/<int:pk>/emargement/import/",
         lambda w: f"/formations/sessions/{w.session.pk}/emargement/import/",
-        TRAINING_WORKSPACE_PAGE,
+        ATTENDANCE_PAGE,
         scoped=True,
     ),
     c(
         "formations/sessions/<int:pk>/feuille-emargement.pdf",
         lambda w: f"/formations/sessions/{w.session.pk}/feuille-emargement.pdf",
-        TRAINING_WORKSPACE_PAGE,
+        ATTENDANCE_PAGE,
         scoped=True,
     ),
     c("formations/inscriptions/", lambda w: "/formations/inscriptions/", logged_in(200)),
     c(
         "formations/inscriptions/<int:pk>/annuler/",
         lambda w: f"/formations/inscriptions/{w.registration.pk}/annuler/",
-        logged_in(404, N=200, D=200, H=200),  # the confirmation step
+        REGISTER_AGENTS,  # the confirmation step
         "POST",
         True,
     ),
     c(
         "formations/inscriptions/<int:pk>/attestation.pdf",
         lambda w: f"/formations/inscriptions/{w.registration.pk}/attestation.pdf",
-        logged_in(404, N=200, D=200, H=200),
+        REGISTER_AGENTS,
         scoped=True,
     ),
     # The feed's secret token replaces a login (calendar apps cannot log in).
@@ -314,7 +323,7 @@ CHECKS = [
     c(
         "formations/delegations/<slug:code>/calendrier/renouveler/",
         lambda w: f"/formations/delegations/{w.feed.delegation.code}/calendrier/renouveler/",
-        TRAINING_WORKSPACE_ACTION,
+        TRAINING_MANAGE_ACTION,
         "POST",
         True,
     ),
@@ -629,7 +638,7 @@ def outcome(response):
 def test_access_matrix(check, world, persona):
     url = check.url(world)
     users = {name: persona(name) for name in COLUMNS}
-    actual = {}
+    actual, refusals = {}, {}
     for name, user in users.items():
         with transaction.atomic():
             client = Client()
@@ -637,6 +646,8 @@ def test_access_matrix(check, world, persona):
                 client.force_login(user)
             response = client.post(url) if check.method == "POST" else client.get(url)
             actual[name] = outcome(response)
+            if response.status_code == 403 and not url.startswith("/admin/"):
+                refusals[name] = "Accès refusé" in response.content.decode()
             if response.streaming:
                 # Read to the end: the test client then closes the file without closing the
                 # database connection (``response.close()`` would, on PostgreSQL).
@@ -648,3 +659,5 @@ def test_access_matrix(check, world, persona):
         if actual[name] != check.expected[name]
     }
     assert mismatches == {}, f"{check.method} {url}"
+    # A 403 is the French page that says so, never Django's bare « 403 Forbidden ».
+    assert [name for name, french in refusals.items() if not french] == []

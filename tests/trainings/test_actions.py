@@ -77,9 +77,12 @@ def test_action_pages_render_for_staff(client, delegation_staff, action):
     assert "Ligne de programme du contrat" in client.get("/formations/actions/nouvelle/").content.decode()
 
 
-def test_action_pages_404_for_hr_contact_and_other_delegation(client, hr_contact, other_delegation_staff, action):
+def test_action_pages_refuse_hr_contact_and_hide_from_other_delegation(
+    client, hr_contact, other_delegation_staff, action
+):
     client.force_login(hr_contact)
-    assert client.get(f"/formations/actions/{action.pk}/").status_code == 404
+    # Not a page for their role: 403; another delegation's action: it does not exist for them.
+    assert client.get(f"/formations/actions/{action.pk}/").status_code == 403
     client.force_login(other_delegation_staff)
     assert client.get(f"/formations/actions/{action.pk}/").status_code == 404
     assert client.get(f"/formations/actions/{action.pk}/sessions/nouvelle/").status_code == 404

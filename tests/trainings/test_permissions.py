@@ -97,7 +97,9 @@ def test_hr_contact_cannot_see_intra_session_of_another_contract(client, hr_cont
 
 def test_hr_contact_cannot_take_attendance(client, hr_contact, session):
     client.force_login(hr_contact)
-    assert client.get(f"/formations/sessions/{session.pk}/emargement/").status_code == 404
+    response = client.get(f"/formations/sessions/{session.pk}/emargement/")
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
 
 
 def test_trainer_speaker_can_take_attendance(client, speaker_user, session):

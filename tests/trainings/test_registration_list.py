@@ -119,6 +119,6 @@ def test_pages_keep_the_filters(django_app, hr_contact, session, commune):
     RegistrationFactory.create_batch(51, session=session, employer=commune, status=WAITING)
     page = django_app.get(URL + f"?statut=&status={WAITING}", user=hr_contact)
     assert len(rows(page)) == 50
-    following = page.click("Suivante")
+    following = page.click("Page suivante")
     assert following.request.url.endswith(f"?statut=&status={WAITING}&page=2")
     assert len(rows(following)) == 1
