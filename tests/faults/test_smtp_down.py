@@ -37,8 +37,9 @@ def test_reminder_is_retried_until_smtp_is_back(
 
     assert counts == {"signature_pending": 1}
     assert flaky_mail.FlakyBackend.attempts == 3  # two refused by the server, the third delivered
+    party = contract.parties.get().collectivity.name
     assert [m.subject for m in mail.outbox] == [
-        f"Rappel : Contrat {contract.reference} à signer – {contract.delegation.name}"
+        f"Rappel\u00a0: Contrat {contract.reference} «\u00a0{contract.title}\u00a0» – {party}\u00a0: à signer"
     ]
     log = ReminderLog.objects.get()
     assert (log.status, log.attempts, log.last_error) == (ReminderStatus.SENT, 3, "")

@@ -1,6 +1,7 @@
 """Every PDF has one frame (``templates/pdf/base.html``); the two attendance certificates look alike."""
 
 import io
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -101,6 +102,8 @@ def test_certificate_html_has_the_same_skeleton(db, delegation, commune):
 
     def skeleton(html):
         soup = BeautifulSoup(html, "html.parser")
-        return soup.style.text, [(tag.name, tag.get("class")) for tag in soup.body.find_all(recursive=False)]
+        # Each certificate prints its own number in the running footer: the frame is what must match.
+        style = re.sub(r"Attestation n° [^ ]+", "Attestation n° N", soup.style.text)
+        return style, [(tag.name, tag.get("class")) for tag in soup.body.find_all(recursive=False)]
 
     assert skeleton(training) == skeleton(event)
