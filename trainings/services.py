@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -124,7 +124,7 @@ def training_action_create(
     Side effects: the new row and its history entry.
     """
     if not permissions.can_manage_delegation(actor, delegation.pk):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas créer d'action pour cette délégation.")
     errors = {}
     if programme_line is not None:
         contract = programme_line.contract
@@ -194,7 +194,7 @@ def session_create(
     Side effects: creates the session's half-days and sets its trainers.
     """
     if not permissions.can_manage_delegation(actor, action.delegation_id):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas programmer de session pour cette action.")
     half_days = _check_half_days(half_days)
     _check_venue(venue)
     if capacity is None or capacity < 1:
@@ -237,7 +237,7 @@ def session_update(
     Side effects: a raised capacity confirms waiting agents in registration order and e-mails them.
     """
     if not permissions.can_manage_delegation(actor, session.action.delegation_id):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas modifier cette session.")
     session = Session.objects.select_for_update().get(pk=session.pk)
     _check_venue(venue)
     before = _session_history(session)
@@ -290,7 +290,7 @@ def session_cancel(*, actor: User, session: Session) -> Session:
     Side effects: cancels its confirmed and waiting registrations and e-mails those agents.
     """
     if not permissions.can_manage_delegation(actor, session.action.delegation_id):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas annuler cette session.")
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError("Cette session est déjà annulée.")
@@ -368,9 +368,9 @@ def registration_create(
     if permissions.is_hr_contact(actor):
         employer = actor.collectivity
     elif not permissions.is_cnfpt_staff(actor):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
     if not sessions_visible_to(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
     if employer is None:
         raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
     try:
@@ -471,7 +471,7 @@ def registration_create_many(*, actor: User, session: Session, agents: list[Agen
     if not agents:
         raise ValidationError("Indiquez au moins un agent à inscrire.")
     if not permissions.can_register_agents(actor) or not sessions_visible_to(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
     # Closed for one row means closed for all: say it once rather than on every line.
     locked = Session.objects.select_for_update().get(pk=session.pk)
     _check_open_for_registration(locked)
@@ -591,9 +591,9 @@ def registration_cancel(*, actor: User, registration: Registration) -> list[int]
     """
     if permissions.is_hr_contact(actor):
         if registration.employer_id != actor.collectivity_id:
-            raise PermissionDenied
+            raise ValidationError("Vous ne pouvez pas annuler cette inscription.")
     elif not permissions.can_manage_delegation(actor, registration.session.action.delegation_id):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas annuler cette inscription.")
     session = Session.objects.select_for_update().get(pk=registration.session_id)
     registration = Registration.objects.get(pk=registration.pk)
     if registration.is_cancelled:
@@ -643,7 +643,7 @@ def _check_can_take_attendance(actor, session: Session) -> None:
     if not permissions.can_take_attendance(
         actor, delegation_id=session.action.delegation_id, trainer_user_ids=trainer_user_ids(session)
     ):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas pointer les présences de cette session.")
 
 
 _ATTENDANCE_WORDS = {
@@ -848,7 +848,7 @@ def calendar_feed_regenerate(*, actor: User, delegation: Delegation) -> Calendar
     Side effects: every subscribed calendar must use the new link.
     """
     if not permissions.can_manage_delegation(actor, delegation.pk):
-        raise PermissionDenied
+        raise ValidationError("Vous ne pouvez pas renouveler le lien d'agenda de cette délégation.")
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(delegation=delegation)
     if not created:
         feed.token = _new_token()
