@@ -117,3 +117,64 @@ class TrainingTally(models.Model):
 
     def __str__(self):
         return f"{self.action_id}/{self.category}"
+
+
+class TrainingSummary(models.Model):
+    """``TrainingTally`` summed by what the indicators group by: delegation, whether the action's contract
+    commits its programme (signed, in force or past), the programme line's theme, the action's theme and
+    scheme, the category of agent. A few thousand rows at national volume.
+
+    Kept exact by database triggers (``stats.tally``): when a tally row changes, and when an action, a
+    programme line or a contract changes a dimension (its sums move from one key to the other).
+    """
+
+    delegation_id = models.IntegerField("délégation")
+    committed = models.BooleanField("contrat engagé")
+    line_theme_id = models.IntegerField("thème de la ligne de programme")  # 0: catalogue action, no line
+    theme_id = models.IntegerField("thème de l'action")
+    scheme_id = models.IntegerField("dispositif")
+    category = models.CharField("catégorie", max_length=1)
+    trainees = models.IntegerField("stagiaires", default=0)
+    scheduled_half_days = models.IntegerField("demi-journées programmées", default=0)
+    present_half_days = models.IntegerField("demi-journées de présence", default=0)
+    present_half_days_planned = models.IntegerField("demi-journées de présence (sessions maintenues)", default=0)
+
+    class Meta:
+        verbose_name = "synthèse de formation"
+        verbose_name_plural = "synthèses de formation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation_id", "committed", "line_theme_id", "theme_id", "scheme_id", "category"],
+                name="training_summary_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.delegation_id}/{self.line_theme_id}/{self.theme_id}/{self.scheme_id}/{self.category}"
+
+
+class InterventionTally(models.Model):
+    """Trainers' interventions (one per trainer of a session that is not cancelled) per (delegation of
+    the session's action, venue): what « intervenants par région » reads, the venue's region joined at read.
+
+    Kept exact by database triggers (``stats.tally``) on the sessions' trainers, the sessions and the actions.
+    """
+
+    delegation_id = models.IntegerField("délégation")
+    # No constraint: a rollup row never blocks a write to the directory; the region is joined at read time.
+    venue = models.ForeignKey(
+        "partnership.Collectivity",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="lieu",
+    )
+    interventions = models.IntegerField("interventions", default=0)
+
+    class Meta:
+        verbose_name = "cumul d'interventions"
+        verbose_name_plural = "cumuls d'interventions"
+        constraints = [models.UniqueConstraint(fields=["delegation_id", "venue"], name="intervention_tally_unique")]
+
+    def __str__(self):
+        return f"{self.delegation_id}/{self.venue_id}"

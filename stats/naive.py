@@ -1,6 +1,6 @@
 """The training indicators computed straight from the raw rows: the reference definitions.
 
-``stats.selectors`` reads the same figures from the ``TrainingTally`` rollup. These functions are
+``stats.selectors`` reads the same figures from the rollups ``TrainingSummary`` and ``InterventionTally``. These functions are
 what the rollup must always equal: the tests compare both after random series of writes, and the
 benchmark (``scripts/bench_stats.py``) prints how much faster the rollup is. Pages never call them.
 """
@@ -8,8 +8,9 @@ benchmark (``scripts/bench_stats.py``) prints how much faster the rollup is. Pag
 from django.db.models import Count, Q, QuerySet
 
 from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
-from trainings.models import HALF_DAY, Attendance, Registration, SessionHalfDay, TrainingScheme
+from trainings.models import HALF_DAY, Attendance, Registration, Session, SessionHalfDay, TrainingScheme
 
+from . import selectors
 from .selectors import COMMITTED_STATUSES, _days, _share, planned_by_theme, theme_rows
 
 
@@ -112,3 +113,17 @@ def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
             }
         )
     return result
+
+
+def speakers_by_region(*, delegation_id: int | None = None) -> list[dict]:
+    """« Intervenants par région » with the trainers' interventions counted from the sessions' trainers."""
+    trainers = Session.trainers.through.objects.filter(session__status=SessionStatus.PLANNED).order_by()
+    if delegation_id is not None:
+        trainers = trainers.filter(session__action__delegation_id=delegation_id)
+    trainings = dict(
+        trainers.values_list("session__venue__department__region_id")
+        .annotate(n=Count("pk"))
+        .values_list("session__venue__department__region_id", "n")
+    )
+    events = selectors._event_interventions_by_region(delegation_id)
+    return selectors.speakers_by_region(delegation_id=delegation_id, interventions=(events, trainings))

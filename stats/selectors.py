@@ -23,11 +23,11 @@ from partnership import permissions
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation, Department, Region
 from partnership.text import normalize_search
-from trainings.enums import AgentCategory, SessionStatus
-from trainings.models import HALF_DAY, Session, TrainingScheme
+from trainings.enums import AgentCategory
+from trainings.models import HALF_DAY, TrainingScheme
 
 from .enums import ExportFormat, ExportStatus
-from .models import ExportRequest, TrainingTally
+from .models import ExportRequest, InterventionTally, TrainingSummary
 
 # Contracts whose programme commits the delegation: signed, in force, or past (expired or terminated).
 COMMITTED_STATUSES = (
@@ -242,16 +242,19 @@ def coverage_total(rows: list[dict]) -> dict:
 
 # --- Axis 1: trainings ----------------------------------------------------------------------------
 #
-# Registrations and attendance are read from their rollup ``TrainingTally`` (a few rows per training
-# action), kept exact by triggers; ``stats.naive`` holds the same indicators computed from the raw
-# rows, which the tests compare with these after random series of writes.
+# Registrations and attendance are read from their rollup ``TrainingSummary`` (a few thousand rows,
+# by delegation, commitment, themes, scheme and category), kept exact by triggers (``stats.tally``);
+# ``stats.naive`` holds the same indicators computed from the raw rows, which the tests compare with
+# these after random series of writes.
+
+NO_LINE = 0  # ``TrainingSummary.line_theme_id`` of open catalogue actions
 
 
-def _tallies(delegation_id: int | None) -> QuerySet[TrainingTally]:
-    tallies = TrainingTally.objects.order_by()
+def _summaries(delegation_id: int | None) -> QuerySet[TrainingSummary]:
+    summaries = TrainingSummary.objects.order_by()
     if delegation_id is not None:
-        tallies = tallies.filter(action__delegation_id=delegation_id)
-    return tallies
+        summaries = summaries.filter(delegation_id=delegation_id)
+    return summaries
 
 
 def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
@@ -264,14 +267,13 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     Only themes with a figure are listed.
     """
     rows = (
-        _tallies(delegation_id)
-        .filter(
-            Q(action__programme_line__isnull=True) | Q(action__programme_line__contract__status__in=COMMITTED_STATUSES)
-        )
-        .values_list("action__programme_line__theme_id", "action__theme_id")
+        _summaries(delegation_id)
+        .filter(Q(line_theme_id=NO_LINE) | Q(committed=True))
+        .values_list("line_theme_id", "theme_id")
         .annotate(n=Sum("present_half_days"))
     )
-    return theme_rows(planned_by_theme(delegation_id), rows)
+    attended = ((line_theme_id or None, theme_id, n) for line_theme_id, theme_id, n in rows)
+    return theme_rows(planned_by_theme(delegation_id), attended)
 
 
 def planned_by_theme(delegation_id: int | None) -> dict[int, Decimal]:
@@ -331,10 +333,10 @@ def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
     """
     rows = {
         scheme_id: (scheduled, delivered)
-        for scheme_id, scheduled, delivered in _tallies(delegation_id)
-        .values_list("action__scheme_id")
+        for scheme_id, scheduled, delivered in _summaries(delegation_id)
+        .values_list("scheme_id")
         .annotate(scheduled=Sum("scheduled_half_days"), delivered=Sum("present_half_days"))
-        .values_list("action__scheme_id", "scheduled", "delivered")
+        .values_list("scheme_id", "scheduled", "delivered")
         if scheduled or delivered
     }
     schemes = [scheme for scheme in TrainingScheme.objects.order_by("position", "label") if scheme.pk in rows]
@@ -356,7 +358,7 @@ def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
     """
     rows = {
         category: (trainees, present)
-        for category, trainees, present in _tallies(delegation_id)
+        for category, trainees, present in _summaries(delegation_id)
         .values_list("category")
         .annotate(trainees=Sum("trainees"), present=Sum("present_half_days_planned"))
         .values_list("category", "trainees", "present")
@@ -431,12 +433,20 @@ def _event_interventions(delegation_id: int | None) -> QuerySet:
     return rows
 
 
-def _training_interventions(delegation_id: int | None) -> QuerySet:
-    """(session, trainer) pairs of sessions that are not cancelled: each is one intervention."""
-    rows = Session.trainers.through.objects.filter(session__status=SessionStatus.PLANNED).order_by()
+def _training_interventions_by_region(delegation_id: int | None) -> QuerySet:
+    """(region id, interventions) of the trainers of sessions that are not cancelled, by the venue's region.
+
+    Read from the rollup ``InterventionTally`` (per delegation and venue); the venue's region is joined
+    here, so that a commune moved to another département counts where it is now.
+    """
+    venues = InterventionTally.objects.order_by()
     if delegation_id is not None:
-        rows = rows.filter(session__action__delegation_id=delegation_id)
-    return rows
+        venues = venues.filter(delegation_id=delegation_id)
+    return (
+        venues.values_list("venue__department__region_id")
+        .annotate(n=Sum("interventions"))
+        .values_list("venue__department__region_id", "n")
+    )
 
 
 def _active_speakers() -> QuerySet[Speaker]:
@@ -476,19 +486,16 @@ def speakers_by_theme(*, delegation_id: int | None = None) -> list[dict]:
 
 def _interventions_by_region(delegation_id: int | None) -> tuple[dict, dict]:
     """Interventions in events and in trainings, by region of their venue (``None``: online, or no venue). 2 queries."""
-    events = dict(
+    return _event_interventions_by_region(delegation_id), dict(_training_interventions_by_region(delegation_id))
+
+
+def _event_interventions_by_region(delegation_id: int | None) -> dict:
+    return dict(
         _event_interventions(delegation_id)
         .values_list("timeslot__event__venue_commune__department__region_id")
         .annotate(n=Count("pk"))
         .values_list("timeslot__event__venue_commune__department__region_id", "n")
     )
-    trainings = dict(
-        _training_interventions(delegation_id)
-        .values_list("session__venue__department__region_id")
-        .annotate(n=Count("pk"))
-        .values_list("session__venue__department__region_id", "n")
-    )
-    return events, trainings
 
 
 def speakers_by_region(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 def create_triggers(apps, schema_editor):
     from stats import tally
 
-    for statement in tally.create_sql(schema_editor.connection.vendor):
+    for statement in tally.create_sql(schema_editor.connection.vendor, tally.TRAINING_TRIGGERS):
         schema_editor.execute(statement)
     # Sessions and registrations may exist already: start from their exact sums.
     schema_editor.execute(tally.REBUILD_SQL)
@@ -16,7 +16,7 @@ def create_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     from stats import tally
 
-    for statement in tally.drop_sql(schema_editor.connection.vendor):
+    for statement in tally.drop_sql(schema_editor.connection.vendor, tally.TRAINING_TRIGGERS):
         schema_editor.execute(statement)
 
 

@@ -14,7 +14,7 @@ BOOKKEEPING = {
 
 # Rollups the database keeps equal to a recomputation from the rows a form changes (triggers of
 # ``stats/tally.py``, proven exact by ``tests/stats/test_rollup_exact.py``): derived, not stored data.
-DERIVED_TABLES = {"stats.trainingtally"}
+DERIVED_TABLES = {"stats.trainingtally", "stats.trainingsummary", "stats.interventiontally"}
 
 # The action log: a change adds its entry there (``tests/partnership/test_history.py`` checks which);
 # an unchanged form adds none, which the full snapshot checks.

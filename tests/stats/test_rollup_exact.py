@@ -1,8 +1,9 @@
 """The training indicators read a rollup: after any series of writes, they equal the raw-row definitions.
 
 Writes go through the services (registrations, cancellations, attendance, session cancellation,
-contract transitions) and through plain ORM updates, as the admin or an import would make them:
-the rollup's triggers must follow every path. The seeds are fixed, so each run replays the same
+contract transitions, trainers) and through plain ORM updates, as the admin or an import would make
+them (categories, half-days, venues, an action's theme, scheme, programme line or delegation, a
+programme line's theme): the rollups' triggers must follow every path. The seeds are fixed, so each run replays the same
 series (no random collision, the same result every time).
 """
 
@@ -15,18 +16,26 @@ from django.db import connection
 
 from agreements import services as contract_services
 from agreements.enums import ContractStatus
+from agreements.models import ProgrammeLine
 from stats import naive, selectors, tally
-from stats.models import TrainingTally
+from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
 from tests.factories import CommuneFactory
-from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory
+from tests.trainings.factories import (
+    RegistrationFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+    TrainingActionFactory,
+    TrainingSchemeFactory,
+)
 from trainings import services as training_services
 from trainings.enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
-from trainings.models import Registration, Session, SessionHalfDay
+from trainings.models import Registration, Session, SessionHalfDay, TrainingAction
 
 pytestmark = pytest.mark.django_db
 
-INDICATORS = ("trainee_days_by_theme", "trainee_days_by_scheme", "trainees_by_category")
+INDICATORS = ("trainee_days_by_theme", "trainee_days_by_scheme", "trainees_by_category", "speakers_by_region")
 MARKS = [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, ""]
 
 
@@ -37,22 +46,32 @@ def _assert_exact(delegations):
                 delegation_id=delegation_id
             ), (name, delegation_id)
     # And row by row: the triggers' sums equal a full recomputation.
-    maintained = _tally_rows()
+    maintained = _rollup_rows()
     tally.tally_rebuild()
-    assert _tally_rows() == maintained
+    assert _rollup_rows() == maintained
 
 
-def _tally_rows() -> list[tuple]:
-    """The rollup's rows that hold a figure (an all-zero row and a missing row mean the same)."""
-    fields = ("action_id", "category", "trainees", "scheduled_half_days", "present_half_days")
-    rows = TrainingTally.objects.values_list(*fields, "present_half_days_planned")
-    return sorted(row for row in rows if any(row[2:]))
+SUMS = ("trainees", "scheduled_half_days", "present_half_days", "present_half_days_planned")
+
+
+def _rollup_rows() -> tuple[list[tuple], ...]:
+    """The rollups' rows that hold a figure (an all-zero row and a missing row mean the same)."""
+    tallies = TrainingTally.objects.values_list("action_id", "category", *SUMS)
+    key = ("delegation_id", "committed", "line_theme_id", "theme_id", "scheme_id", "category")
+    summaries = TrainingSummary.objects.values_list(*key, *SUMS)
+    interventions = InterventionTally.objects.values_list("delegation_id", "venue_id", "interventions")
+    return (
+        sorted(row for row in tallies if any(row[2:])),
+        sorted(row for row in summaries if any(row[6:])),
+        sorted(row for row in interventions if row[2]),
+    )
 
 
 def _universe(delegation, other_delegation, delegation_staff, other_delegation_staff):
-    """Two delegations, a committed contract and a catalogue action each, past and future sessions."""
+    """Two delegations, a committed contract and a catalogue action each, past and future sessions with trainers."""
     today = datetime.date.today()
     sessions, contracts = [], []
+    trainers = [SpeakerFactory(), SpeakerFactory()]
     for owner, staff in ((delegation, delegation_staff), (other_delegation, other_delegation_staff)):
         commune = CommuneFactory(department=owner.departments.first())
         contract = make_contract(actor=staff, collectivities=[commune], status=ContractStatus.ACTIVE)
@@ -64,15 +83,15 @@ def _universe(delegation, other_delegation, delegation_staff, other_delegation_s
         for action in (under_contract, catalogue):
             for offset in (-20, -3, 12, 30):
                 start = today + datetime.timedelta(days=offset)
-                sessions.append(
-                    SessionFactory(
-                        action=action,
-                        venue=commune,
-                        capacity=4,
-                        start_date=start,
-                        half_days=[(start, Period.MORNING), (start, Period.AFTERNOON)],
-                    )
+                session = SessionFactory(
+                    action=action,
+                    venue=commune,
+                    capacity=4,
+                    start_date=start,
+                    half_days=[(start, Period.MORNING), (start, Period.AFTERNOON)],
                 )
+                session.trainers.set(trainers[: 1 + offset % 2])
+                sessions.append(session)
     return sessions, contracts
 
 
@@ -87,6 +106,11 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
     rng = random.Random(seed)
     sessions, contracts = _universe(delegation, other_delegation, delegation_staff, other_delegation_staff)
     today = datetime.date.today()
+    speakers = [SpeakerFactory(), SpeakerFactory(), SpeakerFactory()]
+    themes = [ThemeFactory(code=f"theme-{n}", label=f"Thème {n}") for n in (1, 2)]
+    schemes = [TrainingSchemeFactory(code=f"dispositif-{n}", label=f"Dispositif {n}") for n in (1, 2)]
+    venues = [CommuneFactory(department=d.departments.first()) for d in (delegation, other_delegation)]
+    lines = [contract.programme_lines.get() for contract, _actor in contracts]
 
     def staff(session):
         return _staff_for(session, delegation, delegation_staff, other_delegation_staff)
@@ -106,6 +130,10 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
                 "contract",
                 "category",
                 "half_day",
+                "trainers",
+                "venue",
+                "action",
+                "line_theme",
             ]
         )
         try:
@@ -164,6 +192,22 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
                     SessionHalfDay.objects.create(
                         session=session, date=last.date + datetime.timedelta(days=1), period=Period.MORNING
                     )
+            elif operation == "trainers":
+                session.trainers.set(rng.sample(speakers, rng.randint(0, 2)))
+            elif operation == "venue":
+                Session.objects.filter(pk=session.pk).update(venue=rng.choice(venues))
+            elif operation == "action":
+                # As the admin would: another theme, scheme, programme line (or none), or delegation.
+                field = rng.choice(["theme", "scheme", "programme_line", "delegation"])
+                value = {
+                    "theme": lambda: rng.choice(themes),
+                    "scheme": lambda: rng.choice(schemes),
+                    "programme_line": lambda: rng.choice([None, *lines]),
+                    "delegation": lambda: rng.choice([delegation, other_delegation]),
+                }[field]()
+                TrainingAction.objects.filter(pk=session.action_id).update(**{field: value})
+            elif operation == "line_theme":
+                ProgrammeLine.objects.filter(pk=rng.choice(lines).pk).update(theme=rng.choice(themes))
         except ValidationError:
             pass  # the rules refused the write: nothing changed, the figures must still agree
         _assert_exact([delegation.pk, other_delegation.pk])
