@@ -1,9 +1,10 @@
 """The coverage map: two choropleths (départements, regions) drawn on the server as SVG.
 
-Outlines: ``stats/data/france_map.json.gz`` (built by ``scripts/build_map.py`` from svg-maps, CC BY
-4.0). They cover metropolitan France; the overseas départements and regions are drawn as labelled
-inset tiles beside it. Each area is a link to its row in the data table, so it takes the keyboard
-focus and announces its figures; Paris, outside the CNFPT, is drawn apart and never coloured.
+Outlines: ``stats/data/france_map.json.gz``, built by ``scripts/build_map.py`` from svg-maps (CC BY
+4.0) for metropolitan France and from Natural Earth (public domain) for the five overseas
+départements, each its own region, drawn as labelled insets in a band below the mainland, each at
+its own scale. Each area is a link to its row in the data table, so it takes the keyboard focus and
+announces its figures; Paris, outside the CNFPT, is drawn apart and never coloured.
 """
 
 import gzip
@@ -27,7 +28,10 @@ OVERSEAS_DEPARTMENTS = {
     "976": "Mayotte",
 }
 OVERSEAS_REGIONS = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte"}
-TILE = 38
+REGION_DEPARTMENT = dict(zip(OVERSEAS_REGIONS, OVERSEAS_DEPARTMENTS, strict=True))
+INSET = 60  # the longer side of an inset's outline (``scripts/build_map.py``)
+INSET_PITCH = 84  # from one inset to the next, their names included
+LABEL_HEIGHT = 16
 REGION_NAMES = {
     "84": "Auvergne-Rhône-Alpes",
     "27": "Bourgogne-Franche-Comté",
@@ -90,21 +94,33 @@ def _area(code: str, name: str, row: dict | None, anchor_prefix: str) -> dict:
 def _with_band(view_box: str) -> str:
     """The outlines' view box, with a band below for the overseas insets (no overlap with the mainland)."""
     x0, y0, width, height = (float(v) for v in view_box.split())
-    return f"{x0:g} {y0:g} {width:g} {height + TILE + 12:g}"
+    return f"{x0:g} {y0:g} {width:g} {height + INSET + LABEL_HEIGHT + 22:g}"
 
 
-def _tiles(overseas: dict[str, str], rows: dict, anchor_prefix: str, view_box: str) -> list[dict]:
+def _insets(overseas: dict[str, str], rows: dict, anchor_prefix: str, view_box: str) -> list[dict]:
+    """The overseas areas, side by side in the band below the mainland: each outline centred in its frame."""
     x0, y0, _width, height = (float(v) for v in view_box.split())
-    tiles = []
+    outlines_ = outlines()["overseas"]
+    insets = []
     for index, (code, name) in enumerate(overseas.items()):
+        # Overseas régions and départements share their outline: the region's code names its département.
+        outline = outlines_[code if code in outlines_ else REGION_DEPARTMENT[code]]
         area = _area(code, name, rows.get(code), anchor_prefix)
-        x = x0 + 4 + index * (TILE + 8)
-        y = y0 + height + 6
+        x = x0 + 6 + index * INSET_PITCH
+        y = y0 + height + 8
         area.update(
-            x=f"{x:.0f}", y=f"{y:.0f}", size=TILE, text_x=f"{x + TILE / 2:.0f}", text_y=f"{y + TILE / 2 + 4:.0f}"
+            name=name,
+            path=outline["path"],
+            frame_x=f"{x:g}",
+            frame_y=f"{y:g}",
+            frame_size=INSET + 8,
+            shape_x=f"{x + 4 + (INSET - outline['width']) / 2:.1f}",
+            shape_y=f"{y + 4 + (INSET - outline['height']) / 2:.1f}",
+            text_x=f"{x + (INSET + 8) / 2:g}",
+            text_y=f"{y + INSET + 8 + LABEL_HEIGHT - 3:g}",
         )
-        tiles.append(area)
-    return tiles
+        insets.append(area)
+    return insets
 
 
 def choropleths(departments: list[dict], regions: list[dict]) -> dict:
@@ -131,7 +147,9 @@ def choropleths(departments: list[dict], regions: list[dict]) -> dict:
                 {**_area(code, names.get(code, code), by_department.get(code), "couverture-departement-"), "path": path}
                 for code, path in department_map["paths"].items()
             ],
-            "tiles": _tiles(OVERSEAS_DEPARTMENTS, by_department, "couverture-departement-", department_map["viewBox"]),
+            "insets": _insets(
+                OVERSEAS_DEPARTMENTS, by_department, "couverture-departement-", department_map["viewBox"]
+            ),
         },
         "regions": {
             "view_box": _with_band(region_map["viewBox"]),
@@ -139,7 +157,7 @@ def choropleths(departments: list[dict], regions: list[dict]) -> dict:
                 {**_area(code, region_names.get(code, code), by_region.get(code), "couverture-region-"), "path": path}
                 for code, path in region_map["paths"].items()
             ],
-            "tiles": _tiles(OVERSEAS_REGIONS, by_region, "couverture-region-", region_map["viewBox"]),
+            "insets": _insets(OVERSEAS_REGIONS, by_region, "couverture-region-", region_map["viewBox"]),
         },
         "attribution": data["attribution"],
     }

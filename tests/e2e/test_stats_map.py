@@ -20,9 +20,29 @@ def test_coverage_map_is_drawn_focusable_and_accessible(journey, delegation, del
     run.goto(page, "/statistiques/#couverture")
     maps = page.locator("figure.stat-map svg")
     assert maps.count() == 2
-    # Every metropolitan département and region, plus the overseas insets, is drawn.
-    assert page.locator("figure.stat-map").nth(0).locator("path").count() == 96
-    assert page.locator("figure.stat-map").nth(1).locator("path").count() == 13
+    # Every metropolitan département and region is drawn, and the five overseas ones as insets with
+    # their own outlines, each focusable with its figures.
+    for figure, mainland in (
+        (page.locator("figure.stat-map").nth(0), 96),
+        (page.locator("figure.stat-map").nth(1), 13),
+    ):
+        assert figure.locator("path").count() == mainland + 5
+        insets = figure.locator("g.stat-map-inset")
+        assert insets.count() == 5
+        assert insets.locator("text").evaluate_all("nodes => nodes.map(n => n.textContent)") == [
+            "Guadeloupe",
+            "Martinique",
+            "Guyane",
+            "La Réunion",
+            "Mayotte",
+        ]
+        assert all(
+            len(d) > 300 for d in insets.locator("path").evaluate_all("nodes => nodes.map(n => n.getAttribute('d'))")
+        )
+    reunion = page.locator("figure.stat-map").nth(0).locator("g.stat-map-inset").nth(3).locator("path")
+    assert reunion.evaluate("node => node.closest('[aria-label]').getAttribute('aria-label')") == (
+        "La Réunion (974) : hors du périmètre affiché"
+    )
     link = page.locator('svg a[href="#couverture-departement-69"]')
     link.focus()
     assert link.get_attribute("aria-label") == (
@@ -38,4 +58,26 @@ def test_coverage_map_is_drawn_focusable_and_accessible(journey, delegation, del
     assert "ne relève pas du CNFPT" in paris.first.evaluate("node => node.closest('a').getAttribute('aria-label')")
     assert page.get_by_text("licence CC BY 4.0").count() >= 1
     run.step(page, "carte de couverture")
+    run.assert_accessible()
+
+
+def test_statistics_page_on_a_phone_never_scrolls_sideways(journey, delegation, delegation_staff):
+    """At 390 px, the wide tables scroll within their own focusable frame; the maps shrink to the screen."""
+    make_contract(
+        actor=delegation_staff,
+        collectivities=[CommuneFactory(department=delegation.departments.first())],
+        status=ContractStatus.ACTIVE,
+    )
+    run = journey("statistiques-telephone")
+    page = run.new_page(phone=True)
+    run.goto(page, "/statistiques/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    frames = page.locator("div.table-responsive[role=region][tabindex='0']")
+    assert frames.count() >= 10
+    # The table of coverage by region is wider than the phone: its frame scrolls, the page does not.
+    frame = frames.filter(has=page.locator("caption", has_text="par région")).first
+    assert frame.evaluate("node => node.scrollWidth > node.clientWidth")
+    maps = page.locator("figure.stat-map svg")
+    assert all(box["width"] <= 390 for box in (maps.nth(i).bounding_box() for i in range(maps.count())))
+    run.step(page, "statistiques sur téléphone")
     run.assert_accessible()

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from partnership.auth import client_ip
 from partnership.ratelimit import allow
-from partnership.viewutils import Confirmation, is_confirmed, render_confirmation
+from partnership.viewutils import Confirmation, is_confirmed, render_confirmation, run_service
 
 from ...enums import SignerRole
 from ...pdf import contract_pdf_context
@@ -115,11 +114,7 @@ def send_code_step(request, signature_request, client: signing.Client) -> None:
     if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
         messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
         return
-    try:
-        signing.signature_request_send_code(request=signature_request, client=client)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
+    if run_service(request, signing.signature_request_send_code, request=signature_request, client=client).ok:
         messages.success(request, f"Un code à 6 chiffres vient d'être envoyé à {signature_request.signer_email}.")
 
 
@@ -208,14 +203,15 @@ class SignView(PortalMixin, View):
         form = self.sign_form(request.POST)
         if not form.is_valid():
             return self.render("sign", status=400, sign_form=form)
-        try:
-            signing.signature_request_sign(
-                request=self.signature_request, client=request_client(request), **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return self.back()
-        # The link's page now says what happens next and hands out what was signed.
+        run_service(
+            request,
+            signing.signature_request_sign,
+            request=self.signature_request,
+            client=request_client(request),
+            **form.cleaned_data,
+        )
+        # Signed: the link's page now says what happens next and hands out what was signed.
+        # Refused: it shows the reason, above the same step.
         return self.back()
 
 
@@ -258,14 +254,15 @@ class DeclineView(PortalMixin, View):
                 base_template="agreements/portal/base.html",
                 context=self.context(),
             )
-        try:
-            signing.signature_request_decline(
-                request=self.signature_request, reason=form.cleaned_data["reason"], client=request_client(request)
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return self.back()
-        messages.info(request, "Votre refus est enregistré et la délégation en est informée.")
+        call = run_service(
+            request,
+            signing.signature_request_decline,
+            request=self.signature_request,
+            reason=form.cleaned_data["reason"],
+            client=request_client(request),
+        )
+        if call.ok:
+            messages.info(request, "Votre refus est enregistré et la délégation en est informée.")
         return self.back()
 
 
