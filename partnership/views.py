@@ -86,7 +86,10 @@ def _workspace(user) -> dict | None:
 @require_GET
 def robots_txt(request):
     """The crawlers' instructions; also the trivial page the load benchmark compares others to."""
-    return HttpResponse("User-agent: *\nDisallow: /signature/\nDisallow: /admin/\n", content_type="text/plain")
+    return HttpResponse(
+        "User-agent: *\nDisallow: /signature/\nDisallow: /formations/convocation/\nDisallow: /admin/\n",
+        content_type="text/plain",
+    )
 
 
 @require_GET

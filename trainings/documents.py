@@ -25,12 +25,22 @@ def half_day_bounds(half_day) -> tuple[datetime.datetime, datetime.datetime]:
     )
 
 
-def calendar_feed(delegation, half_days) -> bytes:
-    """One VEVENT per half-day of the delegation's sessions (no personal data of trainees)."""
+def _clock(moment: datetime.datetime) -> str:
+    return f"{moment.hour}\u00a0h" + (f"\u00a0{moment.minute:02d}" if moment.minute else "")
+
+
+def half_day_hours(half_day) -> str:
+    """« 9 h – 12 h 30 »: the hours of a half-day, as the convocation and the calendar give them."""
+    start, end = half_day_bounds(half_day)
+    return f"{_clock(start)}\u00a0– {_clock(end)}"
+
+
+def _calendar(*, name: str, half_days, link) -> bytes:
+    """One VEVENT per half-day (no personal data of trainees); ``link(session)`` goes in its description."""
     calendar = Calendar()
     calendar.add("prodid", "-//Partenariat CNFPT-AMF//Sessions de formation//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Formations – {delegation.name}")
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Paris")
     stamp = datetime.datetime.now(tz=datetime.UTC)
     for half_day in half_days:
@@ -44,7 +54,21 @@ def calendar_feed(delegation, half_days) -> bytes:
         prefix = "ANNULÉE – " if session.is_cancelled else ""
         event.add("summary", f"{prefix}{session.action.title}")
         event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
-        event.add("description", settings.SITE_URL + session.get_absolute_url())
+        event.add("description", link(session))
         event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def calendar_feed(delegation, half_days) -> bytes:
+    """The delegation's feed: every half-day of its sessions, each linked to the session's page."""
+    return _calendar(
+        name=f"Formations – {delegation.name}",
+        half_days=half_days,
+        link=lambda session: settings.SITE_URL + session.get_absolute_url(),
+    )
+
+
+def convocation_calendar(session, half_days, url: str) -> bytes:
+    """One agent's session, for their own calendar, linked to their convocation (``url``)."""
+    return _calendar(name=f"Formation – {session.action.title}", half_days=half_days, link=lambda _session: url)

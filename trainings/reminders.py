@@ -10,6 +10,7 @@ from django.urls import reverse
 from notifications.registry import Due, Message, Recipient, ReminderKind, latest_due, register
 from partnership.enums import Role
 
+from .convocation import convocation_url
 from .enums import RegistrationStatus, SessionStatus
 from .models import Attendance, Registration, Session, SessionHalfDay
 
@@ -111,7 +112,8 @@ def session_participants_message(log) -> Message | None:
         return None
     return Message(
         subject=f"Rappel : votre formation « {session.action.title} » commence le {session.start_date:%d/%m/%Y}",
-        url=_session_url("trainings:session_detail", session.pk),
+        # Agents rarely have an account: their personal convocation, not the workspace's session page.
+        url=convocation_url(registration),
         context={
             "registration": registration,
             "session": session,

@@ -30,6 +30,7 @@ from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label
 
 from . import task_names
+from .convocation import convocation_url
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import (
     Attendance,
@@ -629,6 +630,8 @@ def registration_send_email(*, registration_id: int, kind: str) -> bool:
         "session": session,
         "half_days": list(session.half_days.order_by("date", "period")),
         "kind": kind,
+        # Built here, in the worker that sends the e-mail: the task carried only the registration's id.
+        "convocation_url": convocation_url(registration),
     }
     subject = f"{RegistrationEmail(kind).label} – {session.action.title}"
     body = render_to_string("trainings/emails/registration.txt", context)

@@ -32,6 +32,8 @@ urlpatterns = [
     path("inscriptions/", views.registration_list, name="registration_list"),
     path("inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
     path("inscriptions/<int:pk>/attestation.pdf", views.certificate, name="certificate"),
+    path("convocation/<str:token>/", views.convocation, name="convocation"),
+    path("convocation/<str:token>/formation.ics", views.convocation_ics, name="convocation_calendar"),
     path("delegations/<slug:code>/calendrier.ics", views.calendar_feed_view, name="calendar_feed"),
     path(
         "delegations/<slug:code>/calendrier/renouveler/",

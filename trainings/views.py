@@ -22,7 +22,8 @@ from partnership.text import count_label
 from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
 from . import selectors, services
-from .documents import calendar_feed
+from .convocation import registration_from_convocation
+from .documents import calendar_feed, convocation_calendar, half_day_hours
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
@@ -504,6 +505,46 @@ def calendar_feed_view(request, code):
     half_days = selectors.calendar_feed_half_days(delegation, today=timezone.localdate())
     response = HttpResponse(calendar_feed(delegation, half_days), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="formations-{delegation.code}.ics"'
+    return response
+
+
+# --- The agent's convocation: a personal signed link, no account ------------------------------------
+
+
+def _convocation_or_404(token):
+    registration = registration_from_convocation(token)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@require_GET
+def convocation(request, token):
+    """What an agent needs to attend: their status, the half-days, the place, who organises, whom to ask."""
+    registration = _convocation_or_404(token)
+    session = registration.session
+    return render(
+        request,
+        "trainings/convocation.html",
+        {
+            "registration": registration,
+            "session": session,
+            "half_days": [
+                (half_day, half_day_hours(half_day)) for half_day in session.half_days.order_by("date", "period")
+            ],
+            "calendar_url": reverse("trainings:convocation_calendar", args=[token]),
+        },
+    )
+
+
+@require_GET
+def convocation_ics(request, token):
+    registration = _convocation_or_404(token)
+    session = registration.session
+    half_days = session.half_days.order_by("date", "period")
+    url = request.build_absolute_uri(reverse("trainings:convocation", args=[token]))
+    response = HttpResponse(convocation_calendar(session, half_days, url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="formation-{session.pk}.ics"'
     return response
 
 

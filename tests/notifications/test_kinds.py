@@ -26,6 +26,7 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
+from trainings.convocation import convocation_url
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Attendance
 
@@ -71,7 +72,9 @@ def test_confirmed_agents_are_reminded_three_days_before_once(
     subject = f"Rappel : votre formation « Gestes et postures » commence le {session.start_date:%d/%m/%Y}"
     assert [(m.to, m.subject) for m in mail.outbox] == [([confirmed.email], subject)]
     assert "Pour rappel, vous êtes inscrit(e) à la session de formation ci-dessous" in mail.outbox[0].body
-    assert f"/formations/sessions/{session.pk}/" in mail.outbox[0].body
+    # Agents rarely have an account: the link is their convocation, not the workspace's session page.
+    assert convocation_url(confirmed) in mail.outbox[0].body
+    assert f"/formations/sessions/{session.pk}/" not in mail.outbox[0].body
 
     assert run(django_capture_on_commit_callbacks, TODAY(), "session_participants") == {}
     assert run(django_capture_on_commit_callbacks, TODAY() + datetime.timedelta(days=1), "session_participants") == {}

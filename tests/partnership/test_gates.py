@@ -30,6 +30,8 @@ PUBLIC = {
     "password_reset_complete": "mot de passe oublié",
     "account_invitation": "jeton d'invitation",
     "trainings:calendar_feed": "jeton secret du flux iCalendar",
+    "trainings:convocation": "lien personnel signé de l'agent",
+    "trainings:convocation_calendar": "lien personnel signé de l'agent",
     "signing:portal": "lien de signature",
     "signing:send_code": "lien de signature",
     "signing:verify_code": "lien de signature",

@@ -15,6 +15,7 @@ added here, with who may see it.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
@@ -26,6 +27,7 @@ from partnership.enums import Role
 from partnership.models import User
 from tests.conftest import PERSONAS
 from tests.security.conftest import EVENT_TOKEN
+from trainings.convocation import convocation_url
 
 COLUMNS = ["anonymous", *PERSONAS]
 SHORT = {
@@ -313,6 +315,17 @@ CHECKS = [
         lambda w: f"/formations/inscriptions/{w.registration.pk}/attestation.pdf",
         REGISTER_AGENTS,
         scoped=True,
+    ),
+    # The agent's convocation: the signed personal link replaces a login (agents rarely have an account).
+    c(
+        "formations/convocation/<str:token>/",
+        lambda w: urlsplit(convocation_url(w.registration)).path,
+        EVERYONE,
+    ),
+    c(
+        "formations/convocation/<str:token>/formation.ics",
+        lambda w: urlsplit(convocation_url(w.registration)).path + "formation.ics",
+        EVERYONE,
     ),
     # The feed's secret token replaces a login (calendar apps cannot log in).
     c(
