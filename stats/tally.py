@@ -331,14 +331,67 @@ INTERVENTIONS_REBUILD_SQL = (
 TRIGGERS = TRAINING_TRIGGERS + SUMMARY_TRIGGERS + INTERVENTION_TRIGGERS
 
 
+# --- No deadlock between concurrent writers (PostgreSQL) --------------------------------------------
+#
+# One transaction may add to several rollup rows (a session's attendance: one per category), and two
+# transactions may meet on the same rows in the other order: a deadlock, and one of them refused.
+# Before touching a rollup row, each trigger takes the transaction-scoped advisory lock of the
+# delegation(s) its row belongs to, in ascending order: the rollup rows of a delegation are then
+# written by one transaction at a time, each waiting for the previous one's commit. SQLite has one
+# writer at a time and needs none of this.
+
+LOCK_CLASS = 7346  # the rollups' class of advisory locks: (LOCK_CLASS, delegation id)
+_BY_SESSION = (
+    "SELECT a.delegation_id FROM trainings_session s JOIN trainings_trainingaction a ON a.id = s.action_id"
+    " WHERE s.id = {row}.session_id"
+)
+_BY_ACTION = "SELECT a.delegation_id FROM trainings_trainingaction a WHERE a.id = {row}.action_id"
+DELEGATION_OF = {
+    "trainings_registration": _BY_SESSION,
+    "trainings_sessionhalfday": _BY_SESSION,
+    "trainings_session_trainers": _BY_SESSION,
+    "trainings_attendance": (
+        "SELECT a.delegation_id FROM trainings_registration r JOIN trainings_session s ON s.id = r.session_id"
+        " JOIN trainings_trainingaction a ON a.id = s.action_id WHERE r.id = {row}.registration_id"
+    ),
+    "trainings_session": _BY_ACTION,
+    "stats_trainingtally": _BY_ACTION,
+    "trainings_trainingaction": "SELECT {row}.delegation_id",
+    "agreements_programmeline": (
+        "SELECT c.delegation_id FROM agreements_partnershipcontract c WHERE c.id = {row}.contract_id"
+    ),
+    "agreements_partnershipcontract": "SELECT {row}.delegation_id",
+}
+ROWS = {"INSERT": ("NEW",), "DELETE": ("OLD",), "UPDATE": ("OLD", "NEW")}
+
+
+def _lock(table: str, event: str) -> str:
+    """Take the advisory locks of the delegations a change of ``table`` touches, smallest id first."""
+    sources = " UNION ".join(DELEGATION_OF[table].format(row=row) for row in ROWS[event])
+    return (
+        f"PERFORM pg_advisory_xact_lock({LOCK_CLASS}, d.id::integer) FROM"
+        f" (SELECT DISTINCT u.delegation_id AS id FROM ({sources}) AS u(delegation_id)"
+        f" WHERE u.delegation_id IS NOT NULL ORDER BY 1) AS d;"
+    )
+
+
+def _function_sql(name: str, table: str, event: str, body: list[str]) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {_lock(table, event)} {' '.join(body)} RETURN NULL; END $$;"
+    )
+
+
+def functions_sql(triggers) -> list[str]:
+    """PostgreSQL: (re)write the trigger functions of ``triggers``, the triggers themselves unchanged."""
+    return [_function_sql(name, table, event, body) for name, table, event, _condition, body in triggers]
+
+
 def create_sql(vendor: str, triggers=TRIGGERS) -> list[str]:
     statements = []
     for name, table, event, condition, body in triggers:
         if vendor == "postgresql":
-            statements.append(
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {' '.join(body)} RETURN NULL; END $$;"
-            )
+            statements.append(_function_sql(name, table, event, body))
             when = f" WHEN ({condition})" if condition else ""
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} EXECUTE FUNCTION {name}();"

@@ -10,6 +10,10 @@ def create_triggers(apps, schema_editor):
     triggers = tally.SUMMARY_TRIGGERS + tally.INTERVENTION_TRIGGERS
     for statement in tally.create_sql(schema_editor.connection.vendor, triggers):
         schema_editor.execute(statement)
+    if schema_editor.connection.vendor == "postgresql":
+        # The training tally's functions of 0002 now take the delegations' advisory locks first.
+        for statement in tally.functions_sql(tally.TRAINING_TRIGGERS):
+            schema_editor.execute(statement)
     # Sessions, trainers and tallies may exist already: start from their exact sums.
     schema_editor.execute(tally.SUMMARY_REBUILD_SQL)
     schema_editor.execute(tally.INTERVENTIONS_REBUILD_SQL)
