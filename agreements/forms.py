@@ -197,8 +197,14 @@ class BasePartyFormSet(BaseRequiredFormSet):
             seen.add(collectivity.pk)
 
 
-PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=1, can_delete=True, max_num=50)
-LineFormSet = forms.formset_factory(LineForm, formset=BaseRequiredFormSet, extra=2, can_delete=True, max_num=200)
+# ``absolute_max`` and ``validate_max``: a posted TOTAL_FORMS beyond the limit is refused with a message,
+# rather than building (and saving) up to a thousand more forms than the page can show.
+PartyFormSet = forms.formset_factory(
+    PartyForm, formset=BasePartyFormSet, extra=1, can_delete=True, max_num=50, absolute_max=50, validate_max=True
+)
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseRequiredFormSet, extra=2, can_delete=True, max_num=200, absolute_max=200, validate_max=True
+)
 
 
 def party_initial(contract) -> list[dict]:

@@ -202,3 +202,16 @@ def test_a_mistake_is_shown_then_corrected_on_the_returned_page_without_losing_r
     draft.refresh_from_db()
     assert draft.title == "Titre corrigé"
     assert lines_of(draft) == [*before[:2], (*before[2][:5], 20)]
+
+
+@pytest.mark.parametrize(("prefix", "limit"), [("parties", 50), ("lines", 200)])
+def test_a_forged_row_count_is_refused_in_french_and_changes_nothing(django_app, delegation_staff, draft, prefix, limit):
+    """An attacker raises TOTAL_FORMS far beyond what the page offers: refused with a message, without
+    building a thousand forms (Django's default allowance above ``max_num``) nor saving any row."""
+    form = edit_form(django_app, delegation_staff, draft)
+    form[f"{prefix}-TOTAL_FORMS"] = "5000"
+    before = (lines_of(draft), parties_of(draft))
+    page = form.submit(status=400)
+    assert f"Veuillez soumettre au plus {limit} formulaires." in text(page)
+    assert len(page.html.select(f'[name^="{prefix}-"][name$="-DELETE"]')) <= limit
+    assert (lines_of(draft), parties_of(draft)) == before

@@ -10,10 +10,13 @@ For each page, one persona allowed to see it:
   and submitted.
 
 Whatever the input: never a 5xx, and a form answered with errors has written nothing. Each example runs
-in a savepoint rolled back afterwards, so the pages keep the same objects. Examples are derandomized
-(tests/conftest.py); CI also runs this module with a random seed, printed on failure.
+in a savepoint rolled back afterwards, so the pages keep the same objects. Each value alone is tried
+exhaustively (``…_each_boundary_value``); values drawn together are hypothesis examples, derandomized
+in the suite (tests/conftest.py) and drawn again by CI's pass with a random seed, printed on failure.
+That pass skips the exhaustive tests: a seed changes nothing in them.
 """
 
+import os
 import re
 from urllib.parse import parse_qsl, urlencode
 
@@ -168,7 +171,8 @@ def _attempt(failures: list, what: str, send) -> None:
         failures.append(f"{exc!r} : {what}"[:400])
 
 
-def test_query_parameters_never_give_a_server_error(world, persona, django_app, monkeypatch):
+def _query_targets(world, persona, django_app, monkeypatch) -> list[tuple]:
+    """(path, its own query, the parameters the view reads, the visitor) of every page."""
     targets = []
     for param in PAGES:
         check, visitor = param.values
@@ -180,25 +184,44 @@ def test_query_parameters_never_give_a_server_error(world, persona, django_app, 
             django_app.get(url, expect_errors=True, **auth)
         keys = sorted(recorder.keys - {"csrfmiddlewaretoken"})
         targets.append((path, dict(parse_qsl(query, keep_blank_values=True)), keys, auth))
+    return targets
 
+
+def _get(django_app, failures, target, values):
+    path, known, _keys, auth = target
+    url = f"{path}?{urlencode({**known, **values})}"
+    _attempt(failures, f"GET {path} {values!r}", lambda: django_app.get(url, expect_errors=True, **auth))
+
+
+@pytest.mark.skipif(
+    os.environ.get("HYPOTHESIS_PROFILE") == "random",
+    reason="exhaustif et déterministe : la suite principale l'a déjà exécuté, une graine n'y change rien",
+)
+def test_query_parameters_each_boundary_value(world, persona, django_app, monkeypatch):
+    """Every boundary value, alone, in every parameter every page reads."""
     failures: list[str] = []
-
-    def get(target, values):
-        path, known, _keys, auth = target
-        url = f"{path}?{urlencode({**known, **values})}"
-        _attempt(failures, f"GET {path} {values!r}", lambda: django_app.get(url, expect_errors=True, **auth))
-
-    for target in targets:
+    for target in _query_targets(world, persona, django_app, monkeypatch):
         for key in target[2]:
             for value in EACH:
-                get(target, {key: value})
+                _get(django_app, failures, target, {key: value})
     assert failures == []
+
+
+def test_query_parameters_combined_never_give_a_server_error(world, persona, django_app, monkeypatch):
+    """Boundary values drawn together in all the parameters of a page (a new draw with each seed)."""
+    targets = _query_targets(world, persona, django_app, monkeypatch)
+    failures: list[str] = []
 
     @EXAMPLES
     @given(data=st.data())
     def combinations(data):
         target = data.draw(st.sampled_from(targets), label="page")
-        get(target, data.draw(st.fixed_dictionaries(dict.fromkeys(target[2], BOUNDARY)), label="query"))
+        _get(
+            django_app,
+            failures,
+            target,
+            data.draw(st.fixed_dictionaries(dict.fromkeys(target[2], BOUNDARY)), label="query"),
+        )
         assert failures == []
 
     combinations()
@@ -236,8 +259,9 @@ def _is_number_or_date(field) -> bool:
     )
 
 
-def test_every_form_field_never_gives_a_server_error_nor_a_half_save(world, persona, django_app):
-    targets = []  # (page, form text, field names, number or date fields, auth, url)
+def _form_targets(world, persona, django_app) -> list[tuple]:
+    """(page, form text, field names, number or date fields, visitor, url) of every form of every page."""
+    targets = []
     for param in PAGES:
         check, visitor = param.values
         url = check.url(world)
@@ -250,32 +274,48 @@ def test_every_form_field_never_gives_a_server_error_nor_a_half_save(world, pers
             deep = [name for name in names if any(_is_number_or_date(f) for f in form.fields[name])]
             targets.append((page, form.text, names, deep, auth, url))
     assert len(targets) >= 40, "les pages de la matrice n'ont presque plus de formulaires ?"
+    return targets
+
+
+def _submit(failures, target, values):
+    """Submit the form as its page offers it, ``values`` typed in; a refused form has written nothing."""
+    page, text, _names, _deep, auth, url = target
+    form = Form(page, text)
+    for name, value in values.items():
+        _fill(form, name, value)
+    what = f"{form.method} {form.action or url} (formulaire de {url}) {values!r}"
+
+    def send():
+        before = _project_row_counts()
+        response = form.submit(expect_errors=True, **auth)
+        if response.status_code != 302 and ERROR_MARKERS.search(response.text or ""):
+            assert _project_row_counts() == before, f"enregistrement partiel : {what}"[:400]
+        return response
+
+    _attempt(failures, what, send)
+
+
+@pytest.mark.skipif(
+    os.environ.get("HYPOTHESIS_PROFILE") == "random",
+    reason="exhaustif et déterministe : la suite principale l'a déjà exécuté, une graine n'y change rien",
+)
+def test_every_form_field_each_boundary_value(world, persona, django_app):
+    """Every boundary value in every field of every form at once, then each deep value in each number or date."""
     failures: list[str] = []
-
-    def submit(target, values):
-        page, text, _names, _deep, auth, url = target
-        form = Form(page, text)
-        for name, value in values.items():
-            _fill(form, name, value)
-        what = f"{form.method} {form.action or url} (formulaire de {url}) {values!r}"
-
-        def send():
-            before = _project_row_counts()
-            response = form.submit(expect_errors=True, **auth)
-            if response.status_code != 302 and ERROR_MARKERS.search(response.text or ""):
-                assert _project_row_counts() == before, f"enregistrement partiel : {what}"[:400]
-            return response
-
-        _attempt(failures, what, send)
-
-    for target in targets:
+    for target in _form_targets(world, persona, django_app):
         names, deep = target[2], target[3]
         for value in EACH:  # every field at once: each field's own parsing
-            submit(target, dict.fromkeys(names, value))
+            _submit(failures, target, dict.fromkeys(names, value))
         for name in deep:
             for value in DEEP:
-                submit(target, {name: value})
+                _submit(failures, target, {name: value})
     assert failures == []
+
+
+def test_form_fields_combined_never_give_a_server_error_nor_a_half_save(world, persona, django_app):
+    """Boundary values drawn in a few fields of a form (a new draw with each seed)."""
+    targets = _form_targets(world, persona, django_app)
+    failures: list[str] = []
 
     @EXAMPLES
     @given(data=st.data())
@@ -285,7 +325,7 @@ def test_every_form_field_never_gives_a_server_error_nor_a_half_save(world, pers
         if target[2]:
             for name in data.draw(st.lists(st.sampled_from(target[2]), min_size=1, unique=True), label="fields"):
                 values[name] = data.draw(BOUNDARY, label=name)
-        submit(target, values)
+        _submit(failures, target, values)
         assert failures == []
 
     combinations()
