@@ -25,6 +25,15 @@ class ContractStatus(models.TextChoices):
     TERMINATED = "terminated", "Résilié"
 
 
+# Statuses in which a contract's programme commits its delegation: signed, in force, or past (expired
+# or terminated). The statistics count planned and delivered trainee-days against these contracts only.
+COMMITTED_STATUSES = (
+    ContractStatus.SIGNED,
+    ContractStatus.ACTIVE,
+    ContractStatus.EXPIRED,
+    ContractStatus.TERMINATED,
+)
+
 # Statuses in which a contract binds its parties (used for the overlap rule).
 BINDING_STATUSES = (
     ContractStatus.READY_FOR_SIGNATURE,

@@ -1,8 +1,9 @@
 """The training indicators computed straight from the raw rows: the reference definitions.
 
-``stats.selectors`` reads the same figures from the rollups ``TrainingSummary`` and ``InterventionTally``. These functions are
-what the rollup must always equal: the tests compare both after random series of writes, and the
-benchmark (``scripts/bench_stats.py``) prints how much faster the rollup is. Pages never call them.
+``stats.selectors`` reads the same figures from the rollups ``TrainingSummary`` and
+``InterventionTally``. These functions are what the rollups must always equal: the tests compare both
+after random series of writes, and the benchmark (``scripts/bench_stats.py``) prints how much faster
+the rollups are. Pages never call them.
 """
 
 from django.db.models import Count, Q, QuerySet

@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, DecimalField, F, Q, QuerySet, Sum, Valu
 from django.db.models.functions import Coalesce, ExtractYear
 from rest_framework.authtoken.models import Token
 
-from agreements.enums import ContractStatus, InternshipStatus, StudyStatus
+from agreements.enums import COMMITTED_STATUSES, ContractStatus, InternshipStatus, StudyStatus
 from agreements.models import ContractParty, Internship, PartnershipContract, ProgrammeLine, Study, Theme
 from events.enums import EventKind, EventStatus, ExpertiseTheme
 from events.enums import RegistrationStatus as EventRegistrationStatus
@@ -29,13 +29,6 @@ from trainings.models import HALF_DAY, TrainingScheme
 from .enums import ExportFormat, ExportStatus
 from .models import ExportRequest, InterventionTally, TrainingSummary
 
-# Contracts whose programme commits the delegation: signed, in force, or past (expired or terminated).
-COMMITTED_STATUSES = (
-    ContractStatus.SIGNED,
-    ContractStatus.ACTIVE,
-    ContractStatus.EXPIRED,
-    ContractStatus.TERMINATED,
-)
 ONE_DECIMAL = Decimal("0.1")
 
 

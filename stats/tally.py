@@ -30,6 +30,8 @@ half-day per confirmed registration.
 
 from django.db import connection, transaction
 
+from agreements.enums import COMMITTED_STATUSES
+
 TABLE = "stats_trainingtally"
 COLUMNS = "action_id, category, trainees, scheduled_half_days, present_half_days, present_half_days_planned"
 UPSERT = (
@@ -153,8 +155,8 @@ SUMS = ("trainees", "scheduled_half_days", "present_half_days", "present_half_da
 SUMMARY_UPSERT = f" ON CONFLICT ({SUMMARY_KEY}) DO UPDATE SET " + ", ".join(
     f"{column} = {SUMMARY}.{column} + excluded.{column}" for column in SUMS
 )
-# A programme commits its delegation once its contract is signed (``stats.selectors.COMMITTED_STATUSES``).
-COMMITTED = "('signed', 'active', 'expired', 'terminated')"
+# A programme commits its delegation once its contract is signed (``agreements.enums.COMMITTED_STATUSES``).
+COMMITTED = "(" + ", ".join(f"'{status}'" for status in COMMITTED_STATUSES) + ")"
 SUMMARY_INSERT = f"INSERT INTO {SUMMARY} ({SUMMARY_KEY}, {', '.join(SUMS)})"
 
 

@@ -205,7 +205,9 @@ def test_a_mistake_is_shown_then_corrected_on_the_returned_page_without_losing_r
 
 
 @pytest.mark.parametrize(("prefix", "limit"), [("parties", 50), ("lines", 200)])
-def test_a_forged_row_count_is_refused_in_french_and_changes_nothing(django_app, delegation_staff, draft, prefix, limit):
+def test_a_forged_row_count_is_refused_in_french_and_changes_nothing(
+    django_app, delegation_staff, draft, prefix, limit
+):
     """An attacker raises TOTAL_FORMS far beyond what the page offers: refused with a message, without
     building a thousand forms (Django's default allowance above ``max_num``) nor saving any row."""
     form = edit_form(django_app, delegation_staff, draft)
