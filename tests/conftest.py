@@ -5,6 +5,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from hypothesis import settings as hypothesis_settings
 
 from partnership.enums import Role
@@ -19,6 +20,29 @@ from tests.factories import (
 hypothesis_settings.register_profile("default", derandomize=True, database=None, deadline=None)
 hypothesis_settings.register_profile("random", derandomize=False, database=None, deadline=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+# The rollups' tables (``stats/tally.py``): written only by triggers on the training tables.
+ROLLUP_TABLES = ("stats_trainingtally", "stats_trainingsummary", "stats_interventiontally")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_empties_the_rollups_last():
+    """After a transactional test (``live_server``, concurrency), Django empties every table with one
+    ``DELETE`` each, in the order of a set of names: a new order with each run. On SQLite each
+    ``DELETE`` of a training table fires the rollups' triggers, which would write rows into rollup
+    tables already emptied (or referencing actions deleted just after), and the next test would start
+    with them. Emptying the rollups last leaves nothing behind. PostgreSQL's ``TRUNCATE`` fires no
+    row trigger."""
+    original = SQLiteOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return sorted(statements, key=lambda statement: any(table in statement for table in ROLLUP_TABLES))
+
+    SQLiteOperations.sql_flush = sql_flush
+    yield
+    SQLiteOperations.sql_flush = original
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
 from django.db import connection
 
 from agreements import services as contract_services
@@ -20,6 +21,7 @@ from agreements.models import ProgrammeLine
 from stats import naive, selectors, tally
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
+from tests.conftest import ROLLUP_TABLES
 from tests.factories import CommuneFactory
 from tests.trainings.factories import (
     RegistrationFactory,
@@ -231,3 +233,15 @@ def test_rollup_is_built_from_existing_rows_by_the_rebuild(world):
     tally.tally_rebuild()
     assert sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days")) == before
     assert [row["trainees"] for row in selectors.trainees_by_category()] == [2, 0, 2]
+
+
+def test_the_tests_flush_empties_the_rollups_after_the_tables_their_triggers_follow():
+    """``tests/conftest.py``: whatever the order of the names, a SQLite flush deletes the rollups last."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL vide les tables par TRUNCATE, qui ne déclenche aucun trigger de ligne")
+    tables = ["stats_trainingsummary", "trainings_attendance", "stats_interventiontally", "trainings_session_trainers"]
+    tables += ["stats_trainingtally", "trainings_registration"]
+    statements = connection.ops.sql_flush(no_style(), tables)
+    emptied = [next(table for table in tables if f'"{table}"' in statement) for statement in statements]
+    assert emptied[:3] == ["trainings_attendance", "trainings_session_trainers", "trainings_registration"]
+    assert sorted(emptied[3:]) == sorted(ROLLUP_TABLES)
