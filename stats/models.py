@@ -87,7 +87,23 @@ class ExportRequest(models.Model):
         return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
 
 
-class TrainingTally(models.Model):
+class TrainingSums(models.Model):
+    """The four sums both training rollups keep (``stats.tally.SUMS``)."""
+
+    # Confirmed registrations to sessions that are not cancelled.
+    trainees = models.IntegerField("stagiaires", default=0)
+    # Σ over those registrations of their session's number of half-days.
+    scheduled_half_days = models.IntegerField("demi-journées programmées", default=0)
+    # Half-days present of confirmed registrations, whatever the session's status…
+    present_half_days = models.IntegerField("demi-journées de présence", default=0)
+    # …and of those in sessions that are not cancelled.
+    present_half_days_planned = models.IntegerField("demi-journées de présence (sessions maintenues)", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TrainingTally(TrainingSums):
     """Registrations and attendance summed per (training action, agent category): the rollup of the indicators.
 
     One national year is a million registrations and four million half-day marks; summing them at
@@ -101,14 +117,6 @@ class TrainingTally(models.Model):
         "trainings.TrainingAction", on_delete=models.CASCADE, related_name="+", verbose_name="action"
     )
     category = models.CharField("catégorie", max_length=1)
-    # Confirmed registrations to sessions that are not cancelled.
-    trainees = models.IntegerField("stagiaires", default=0)
-    # Σ over those registrations of their session's number of half-days.
-    scheduled_half_days = models.IntegerField("demi-journées programmées", default=0)
-    # Half-days present of confirmed registrations, whatever the session's status…
-    present_half_days = models.IntegerField("demi-journées de présence", default=0)
-    # …and of those in sessions that are not cancelled.
-    present_half_days_planned = models.IntegerField("demi-journées de présence (sessions maintenues)", default=0)
 
     class Meta:
         verbose_name = "cumul de formation"
@@ -119,7 +127,7 @@ class TrainingTally(models.Model):
         return f"{self.action_id}/{self.category}"
 
 
-class TrainingSummary(models.Model):
+class TrainingSummary(TrainingSums):
     """``TrainingTally`` summed by what the indicators group by: delegation, whether the action's contract
     commits its programme (signed, in force or past), the programme line's theme, the action's theme and
     scheme, the category of agent. A few thousand rows at national volume.
@@ -134,10 +142,6 @@ class TrainingSummary(models.Model):
     theme_id = models.IntegerField("thème de l'action")
     scheme_id = models.IntegerField("dispositif")
     category = models.CharField("catégorie", max_length=1)
-    trainees = models.IntegerField("stagiaires", default=0)
-    scheduled_half_days = models.IntegerField("demi-journées programmées", default=0)
-    present_half_days = models.IntegerField("demi-journées de présence", default=0)
-    present_half_days_planned = models.IntegerField("demi-journées de présence (sessions maintenues)", default=0)
 
     class Meta:
         verbose_name = "synthèse de formation"
