@@ -5,7 +5,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from hypothesis import settings as hypothesis_settings
 
 from partnership.enums import Role
