@@ -357,7 +357,6 @@ DELEGATION_OF = {
         " JOIN trainings_trainingaction a ON a.id = s.action_id WHERE r.id = {row}.registration_id"
     ),
     "trainings_session": _BY_ACTION,
-    "stats_trainingtally": _BY_ACTION,
     "trainings_trainingaction": "SELECT {row}.delegation_id",
     "agreements_programmeline": (
         "SELECT c.delegation_id FROM agreements_partnershipcontract c WHERE c.id = {row}.contract_id"
@@ -368,7 +367,13 @@ ROWS = {"INSERT": ("NEW",), "DELETE": ("OLD",), "UPDATE": ("OLD", "NEW")}
 
 
 def _lock(table: str, event: str) -> str:
-    """Take the advisory locks of the delegations a change of ``table`` touches, smallest id first."""
+    """Take the advisory locks of the delegations a change of ``table`` touches, smallest id first.
+
+    None for the tally's own triggers: a tally row is written only by the training triggers, which
+    hold the lock already, or by ``tally_rebuild``, which locks the rollup tables whole.
+    """
+    if table == TABLE:
+        return ""
     sources = " UNION ".join(DELEGATION_OF[table].format(row=row) for row in ROWS[event])
     return (
         f"PERFORM pg_advisory_xact_lock({LOCK_CLASS}, d.id::integer) FROM"

@@ -33,8 +33,6 @@ def registration_from_convocation(token: str) -> Registration | None:
         pk = signing.loads(token, salt=SALT, max_age=CONVOCATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(pk, int):
-        return None
     registrations = Registration.objects.filter(pk=pk, anonymised_at__isnull=True)
     return (
         with_waiting_position(registrations)
