@@ -134,6 +134,7 @@ def main(departments_tgz: str, regions_tgz: str, world_atlas_tgz: str) -> None:
             "paths": {REGION_CODES[location["id"]]: compact(location["path"]) for location in regions["locations"]},
         },
         "overseas": overseas_insets(world_atlas_tgz),
+        "inset_size": INSET,  # the box each overseas outline fits in, for ``stats.maps``
     }
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(OUTPUT, "wt", encoding="utf-8") as out:

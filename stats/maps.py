@@ -29,7 +29,6 @@ OVERSEAS_DEPARTMENTS = {
 }
 OVERSEAS_REGIONS = {"01": "Guadeloupe", "02": "Martinique", "03": "Guyane", "04": "La Réunion", "06": "Mayotte"}
 REGION_DEPARTMENT = dict(zip(OVERSEAS_REGIONS, OVERSEAS_DEPARTMENTS, strict=True))
-INSET = 60  # the longer side of an inset's outline (``scripts/build_map.py``)
 INSET_PITCH = 84  # from one inset to the next, their names included
 LABEL_HEIGHT = 16
 REGION_NAMES = {
@@ -94,13 +93,14 @@ def _area(code: str, name: str, row: dict | None, anchor_prefix: str) -> dict:
 def _with_band(view_box: str) -> str:
     """The outlines' view box, with a band below for the overseas insets (no overlap with the mainland)."""
     x0, y0, width, height = (float(v) for v in view_box.split())
-    return f"{x0:g} {y0:g} {width:g} {height + INSET + LABEL_HEIGHT + 22:g}"
+    return f"{x0:g} {y0:g} {width:g} {height + outlines()['inset_size'] + LABEL_HEIGHT + 22:g}"
 
 
 def _insets(overseas: dict[str, str], rows: dict, anchor_prefix: str, view_box: str) -> list[dict]:
     """The overseas areas, side by side in the band below the mainland: each outline centred in its frame."""
     x0, y0, _width, height = (float(v) for v in view_box.split())
     outlines_ = outlines()["overseas"]
+    size = outlines()["inset_size"]  # the longer side of each outline (``scripts/build_map.py``)
     insets = []
     for index, (code, name) in enumerate(overseas.items()):
         # Overseas régions and départements share their outline: the region's code names its département.
@@ -113,11 +113,11 @@ def _insets(overseas: dict[str, str], rows: dict, anchor_prefix: str, view_box: 
             path=outline["path"],
             frame_x=f"{x:g}",
             frame_y=f"{y:g}",
-            frame_size=INSET + 8,
-            shape_x=f"{x + 4 + (INSET - outline['width']) / 2:.1f}",
-            shape_y=f"{y + 4 + (INSET - outline['height']) / 2:.1f}",
-            text_x=f"{x + (INSET + 8) / 2:g}",
-            text_y=f"{y + INSET + 8 + LABEL_HEIGHT - 3:g}",
+            frame_size=size + 8,
+            shape_x=f"{x + 4 + (size - outline['width']) / 2:.1f}",
+            shape_y=f"{y + 4 + (size - outline['height']) / 2:.1f}",
+            text_x=f"{x + (size + 8) / 2:g}",
+            text_y=f"{y + size + 8 + LABEL_HEIGHT - 3:g}",
         )
         insets.append(area)
     return insets
