@@ -94,12 +94,12 @@ server.listen(0, '127.0.0.1', () => {
     cookies: { keys: [crypto.randomBytes(32).toString('hex')] },
     scopes: SCOPES,
     claims: {
-      openid: ['sub'],
+      // ProConnect always puts the level of the login (acr) in the ID token.
+      openid: ['sub', 'acr'],
       email: ['email'],
       given_name: ['given_name'],
       usual_name: ['usual_name'],
       siret: ['siret'],
-      acr: null,
     },
     acrValues: ACR_VALUES,
     pkce: { required: () => true },
