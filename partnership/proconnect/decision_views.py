@@ -68,7 +68,7 @@ def access_request_accept(request, pk: int):
         if call.ok:
             messages.success(
                 request,
-                f"Compte ouvert pour {access_request.full_name} ({call.result.get_role_display().lower()})\u00a0: "
+                f"Compte ouvert pour {access_request.full_name} ({call.result.get_role_display()})\u00a0: "
                 "un e-mail l'invite à se connecter avec ProConnect.",
             )
             return redirect("access_request_list")
