@@ -295,6 +295,8 @@ AMF_SIRENS = env_list("AMF_SIRENS", [])
 ACCESS_REQUEST_MAX_PER_IDENTITY = env_int("ACCESS_REQUEST_MAX_PER_IDENTITY", 3, minimum=1)
 ACCESS_REQUEST_MAX_PER_IP = env_int("ACCESS_REQUEST_MAX_PER_IP", 20, minimum=1)
 ACCESS_REQUEST_FORM_VALIDITY_SECONDS = env_int("ACCESS_REQUEST_FORM_VALIDITY_SECONDS", 1800, minimum=60)
+# Requests for access are deleted this long after their decision (or, undecided, after they were made).
+ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365, minimum=1)
 
 # Business settings.
 SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, minimum=1)
