@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from partnership.enums import AccessRequestStatus, Role
 from partnership.models import AccessRequest, ProConnectIdentity, User
+from tests.e2e.conftest import PHONE
+from tests.factories import DEFAULT_PASSWORD
 from tests.proconnect.provider import configure, oidc_provider  # noqa: F401 - the session fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -104,6 +106,22 @@ def test_a_hr_officer_asks_for_access_and_logs_in_once_accepted(
     assert requester.url == run.url + reverse("login")
     assert f"Vous recevrez la décision par e-mail, à {email}." in requester.locator(".messages").inner_text()
     run.step(requester, "demande envoyee telephone")
+
+    # The delegation's pages on a phone first: nothing wider than the screen.
+    pending = AccessRequest.objects.get()
+    staff_phone = run.new_page(phone=True)
+    run.goto(staff_phone, reverse("login"))
+    staff_phone.get_by_label("Adresse e-mail").fill(delegation_staff.email)
+    staff_phone.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    staff_phone.get_by_role("button", name="Se connecter").click()
+    staff_phone.wait_for_load_state("load")
+    for path, name in [
+        (reverse("access_request_list"), "demandes d'acces telephone"),
+        (reverse("access_request_detail", args=[pending.pk]), "demande d'acces telephone"),
+    ]:
+        run.goto(staff_phone, path)
+        assert staff_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        run.step(staff_phone, name)
 
     staff = run.login(delegation_staff)
     run.goto(staff, reverse("account_list"))
