@@ -181,7 +181,9 @@ DECIDABLE_ROLES = {
 def _lock_pending(*, actor: User, access_request: AccessRequest) -> AccessRequest:
     if not permissions.can_decide_access_request(actor, access_request):
         raise ValidationError("Cette demande n'est pas dans le périmètre de votre délégation.")
-    locked = AccessRequest.objects.select_for_update(of=("self",)).select_related("collectivity").get(pk=access_request.pk)
+    locked = (
+        AccessRequest.objects.select_for_update(of=("self",)).select_related("collectivity").get(pk=access_request.pk)
+    )
     if not locked.is_pending:
         raise ValidationError(f"Cette demande est déjà {locked.get_status_display().lower()}.")
     return locked
