@@ -67,10 +67,11 @@ def access_requests_visible_to(user) -> QuerySet[AccessRequest]:
     if permissions.is_national_staff(user):
         return requests
     if permissions.is_delegation_staff(user):
+        # One row per request: the join keeps the delegation's own link to the département, at most one.
         return requests.filter(
             audience=AccessRequestAudience.COLLECTIVITY,
             collectivity__department__delegations=user.delegation_id,
-        ).distinct()
+        )
     return requests.none()
 
 

@@ -406,3 +406,15 @@ def test_the_list_costs_the_same_queries_for_one_request_or_many(client, commune
         grow,
         rows=".access-requests-pending tbody tr, .access-requests-decided tbody tr",
     )
+
+
+def test_a_department_two_delegations_cover_counts_each_request_once(
+    commune, other_delegation, delegation_staff, other_delegation_staff, national_staff
+):
+    other_delegation.departments.add(commune.department)
+    shared = _request(commune, sub="partagee")
+
+    assert list(access_requests_pending_for(delegation_staff)) == [shared]
+    assert list(access_requests_pending_for(other_delegation_staff)) == [shared]
+    assert access_requests_pending_for(delegation_staff).count() == 1
+    assert access_requests_pending_for(national_staff).count() == 0
