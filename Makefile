@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Tests run in parallel on every core; `make test PYTEST_ARGS=` runs them in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format install migrate data demo bench clean
+.PHONY: run test lint format install migrate data demo bench clean oidc-provider
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The tests' OpenID Connect provider (node oidc-provider, pinned by tests/oidc/package-lock.json): tests only,
+# so ``make run`` needs no Node. Without npm or its registry, ``make test`` stops here, loudly.
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
+
+oidc-provider: $(OIDC_PROVIDER)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -28,7 +36,7 @@ demo: data
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -6,6 +6,8 @@ Pages about the user's own account (notification preferences…) belong here too
 from django.urls import path
 
 from . import account_views as views
+from .proconnect import decision_views
+from .proconnect import views as proconnect
 
 urlpatterns = [
     path("", views.account, name="account"),
@@ -25,4 +27,9 @@ urlpatterns = [
     path("comptes/<int:pk>/desactiver/", views.account_deactivate, name="account_deactivate"),
     path("comptes/<int:pk>/reactiver/", views.account_reactivate, name="account_reactivate"),
     path("comptes/<int:pk>/renvoyer-invitation/", views.account_resend_invitation, name="account_resend_invitation"),
+    path("proconnect/retirer/", proconnect.unlink, name="proconnect_unlink"),
+    path("demandes-acces/", decision_views.access_request_list, name="access_request_list"),
+    path("demandes-acces/<int:pk>/", decision_views.access_request_detail, name="access_request_detail"),
+    path("demandes-acces/<int:pk>/accepter/", decision_views.access_request_accept, name="access_request_accept"),
+    path("demandes-acces/<int:pk>/refuser/", decision_views.access_request_refuse, name="access_request_refuse"),
 ]

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 from . import permissions, services
 from .emails import SITE_NAME
 from .forms import AccountInviteForm, ThrottledPasswordResetForm
+from .proconnect.config import is_enabled
+from .proconnect.selectors import identity_of
+from .proconnect.services import format_siret
 from .selectors import accounts_manageable_by
 from .text import normalize_search
 from .tokens import invitation_tokens
@@ -23,7 +26,17 @@ from .viewutils import gate, paginate, run_service
 
 @gate(permissions.is_logged_in)
 def account(request):
-    return render(request, "partnership/account.html", {"account": request.user})
+    identity = identity_of(request.user)
+    return render(
+        request,
+        "partnership/account.html",
+        {
+            "account": request.user,
+            "proconnect_enabled": is_enabled(),
+            "proconnect_identity": identity,
+            "proconnect_siret": format_siret(identity.siret) if identity else "",
+        },
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

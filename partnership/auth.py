@@ -9,11 +9,21 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
 from .demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts
+from .permissions import requires_proconnect
 from .ratelimit import email_key, increment
 
 
+def is_demo_email(email: str) -> bool:
+    return (email or "").strip().lower() in {account.email for account in DEMO_ACCOUNTS}
+
+
 def is_demo_account(user) -> bool:
-    return (user.email or "").strip().lower() in {account.email for account in DEMO_ACCOUNTS}
+    return is_demo_email(user.email)
+
+
+def can_log_in(user) -> bool:
+    """Active, and not a demo account outside development: whatever the way in (password or ProConnect)."""
+    return user.is_active and (settings.DEMO_ACCOUNTS_CAN_LOG_IN or not is_demo_account(user))
 
 
 class AccountBackend(ModelBackend):
@@ -67,6 +77,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
         "throttled": "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes.",
+        "proconnect_required": "Les agents du CNFPT et de l'AMF se connectent avec ProConnect\u00a0: utilisez le "
+        "bouton « S'identifier avec ProConnect ».",
     }
 
     def clean(self):
@@ -81,6 +93,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         clear_failures(self.request, email)
         return cleaned
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if requires_proconnect(user):
+            raise ValidationError(self.error_messages["proconnect_required"], code="proconnect_required")
+
 
 class ThrottledLoginView(LoginView):
     form_class = ThrottledAuthenticationForm
@@ -91,6 +108,7 @@ class ThrottledLoginView(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["proconnect_enabled"] = bool(settings.PROCONNECT_ISSUER)
         if settings.SHOW_DEMO_ACCOUNTS:
             context["demo_accounts"] = demo_accounts()
         return context

@@ -63,3 +63,19 @@ class HistoryAction(models.TextChoices):
     PROMOTED = "promoted", "Sortie de la liste d'attente"
     CHECKED_IN = "checked_in", "Pointage des présences"
     ATTENDANCE = "attendance", "Émargement"
+
+
+class AccessRequestStatus(models.TextChoices):
+    """Where a request for access made after a ProConnect login stands (``partnership.proconnect``)."""
+
+    PENDING = "pending", "En attente"
+    ACCEPTED = "accepted", "Acceptée"
+    REFUSED = "refused", "Refusée"
+
+
+class AccessRequestAudience(models.TextChoices):
+    """Who decides a request for access, by the requester's SIRET."""
+
+    COLLECTIVITY = "collectivity", "Délégation couvrant la collectivité"
+    CNFPT = "cnfpt", "Agents nationaux du CNFPT (demande d'un agent du CNFPT)"
+    AMF = "amf", "Agents nationaux du CNFPT (demande d'un agent de l'AMF)"

@@ -1,11 +1,14 @@
 from django.http import QueryDict
 
+from .proconnect.config import is_enabled, issuer_origin
+
 
 class ContentSecurityPolicyMiddleware:
     """Send a strict Content-Security-Policy: every script and style is served by the app itself.
 
     Templates hold no inline script or style, so 'self' is enough; the admin's few inline
-    styles need 'unsafe-inline' for style only.
+    styles need 'unsafe-inline' for style only. With ProConnect configured, forms may also lead to
+    its origin (its button and the logout posted here are redirected there).
     """
 
     POLICY = (
@@ -20,6 +23,9 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = self.POLICY
+        if is_enabled():
+            # The ProConnect button and the logout form are redirected to ProConnect: the browser must let them.
+            policy = policy.replace("form-action 'self'", f"form-action 'self' {issuer_origin()}")
         if response.headers.get("X-Frame-Options") == "SAMEORIGIN":
             # A view marked @xframe_options_sameorigin (the signing portal's PDF) is
             # meant to be framed by our own pages: 'none' would blank it.

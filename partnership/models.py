@@ -388,3 +388,7 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+# The ProConnect identities and the requests for access live in their own module (``partnership.proconnect``).
+from .proconnect.models import AccessRequest, ProConnectIdentity  # noqa: E402, F401

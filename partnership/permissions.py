@@ -18,6 +18,7 @@ Two kinds of answers, one refusal rule:
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.urls import reverse
 
 from .enums import Role
@@ -283,4 +284,27 @@ def can_manage_account(user, account) -> bool:
         and account.role in (Role.HR_CONTACT, Role.SIGNATORY)
         and account.collectivity_id is not None
         and can_invite_for(user, account.collectivity)
+    )
+
+
+def can_decide_access_request(user, access_request) -> bool:
+    """National staff decide every request for access; delegation staff, those of the collectivités they cover."""
+    if is_national_staff(user):
+        return True
+    return (
+        is_delegation_staff(user)
+        and access_request.collectivity_id is not None
+        and can_invite_for(user, access_request.collectivity)
+    )
+
+
+def requires_proconnect(user) -> bool:
+    """Staff (CNFPT, AMF) log in with ProConnect only when ``PROCONNECT_REQUIRED_FOR_STAFF`` is on.
+
+    Superusers keep their password: the way in when ProConnect itself is down.
+    """
+    return (
+        settings.PROCONNECT_REQUIRED_FOR_STAFF
+        and not user.is_superuser
+        and user.role in (Role.NATIONAL_STAFF, Role.DELEGATION_STAFF, Role.AMF_STAFF)
     )

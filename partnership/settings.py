@@ -116,7 +116,7 @@ if not DEBUG and not DATABASE_IS_POSTGRESQL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partnership.User"
-AUTHENTICATION_BACKENDS = ["partnership.auth.AccountBackend"]
+AUTHENTICATION_BACKENDS = ["partnership.auth.AccountBackend", "partnership.proconnect.backend.ProConnectBackend"]
 # The demo accounts' password is published: they log in only in development (DEBUG on).
 DEMO_ACCOUNTS_CAN_LOG_IN = DEBUG
 LOGIN_URL = "login"
@@ -266,6 +266,37 @@ if not DEBUG:
 # Login throttling: failed attempts per e-mail and per IP address within the window.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+
+# ProConnect, the State's OpenID Connect federation for professionals (``partnership/proconnect/``).
+# All three variables or none: without them the login page shows no ProConnect button.
+PROCONNECT_ISSUER = (env_str("PROCONNECT_ISSUER") or "").rstrip("/")
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+_proconnect_given = [bool(PROCONNECT_ISSUER), bool(PROCONNECT_CLIENT_ID), bool(PROCONNECT_CLIENT_SECRET)]
+if any(_proconnect_given) and not all(_proconnect_given):
+    raise ImproperlyConfigured(
+        "PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET go together: set all three or none."
+    )
+# The algorithm ProConnect signs the ID token and the userinfo with, as chosen in the partner space.
+PROCONNECT_SIGN_ALGO = env_str("PROCONNECT_SIGN_ALGO", "RS256")
+if PROCONNECT_SIGN_ALGO not in ("RS256", "ES256"):
+    raise ImproperlyConfigured("PROCONNECT_SIGN_ALGO must be RS256 or ES256.")
+PROCONNECT_SCOPES = "openid email given_name usual_name siret"
+PROCONNECT_HTTP_TIMEOUT_SECONDS = env_int("PROCONNECT_HTTP_TIMEOUT_SECONDS", 10, minimum=1)
+PROCONNECT_DISCOVERY_CACHE_SECONDS = env_int("PROCONNECT_DISCOVERY_CACHE_SECONDS", 3600, minimum=0)
+# Staff accounts (CNFPT, AMF) log in with ProConnect only: their password login is refused.
+PROCONNECT_REQUIRED_FOR_STAFF = env_bool("PROCONNECT_REQUIRED_FOR_STAFF", False)
+if PROCONNECT_REQUIRED_FOR_STAFF and not PROCONNECT_ISSUER:
+    raise ImproperlyConfigured("PROCONNECT_REQUIRED_FOR_STAFF needs ProConnect configured (PROCONNECT_ISSUER…).")
+# SIRENs whose people ask national staff for access instead of a delegation: the CNFPT's and the AMF's.
+CNFPT_SIRENS = env_list("CNFPT_SIRENS", ["180043564"])
+AMF_SIRENS = env_list("AMF_SIRENS", [])
+# Access requests: per ProConnect identity and per IP address within an hour; a form left open expires.
+ACCESS_REQUEST_MAX_PER_IDENTITY = env_int("ACCESS_REQUEST_MAX_PER_IDENTITY", 3, minimum=1)
+ACCESS_REQUEST_MAX_PER_IP = env_int("ACCESS_REQUEST_MAX_PER_IP", 20, minimum=1)
+ACCESS_REQUEST_FORM_VALIDITY_SECONDS = env_int("ACCESS_REQUEST_FORM_VALIDITY_SECONDS", 1800, minimum=60)
+# Requests for access are deleted this long after their decision (or, undecided, after they were made).
+ACCESS_REQUEST_RETENTION_DAYS = env_int("ACCESS_REQUEST_RETENTION_DAYS", 365, minimum=1)
 
 # Business settings.
 SMALL_COLLECTIVITY_POPULATION = env_int("SMALL_COLLECTIVITY_POPULATION", 3500, minimum=1)

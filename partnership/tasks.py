@@ -8,7 +8,8 @@ from celery.signals import worker_ready
 
 from . import dispatch, services, task_names
 from .emails import send_invitation, send_password_reset
-from .models import User
+from .models import AccessRequest, User
+from .proconnect.emails import send_access_request_decision
 
 
 @shared_task(name=task_names.FLUSH_OUTBOX)
@@ -55,6 +56,22 @@ def account_invitation_send(user_id: int) -> bool:
     if user is None or user.has_usable_password():
         return False
     send_invitation(user)
+    return True
+
+
+@shared_task(
+    name=task_names.ACCESS_REQUEST_DECISION_SEND,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def access_request_decision_send(access_request_id: int) -> bool:
+    """E-mail the requester the decision on their request for access (accepted, or refused with its reason)."""
+    access_request = AccessRequest.objects.filter(pk=access_request_id).exclude(decided_at=None).first()
+    if access_request is None:
+        return False
+    send_access_request_decision(access_request)
     return True
 
 

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
+from .proconnect import views as proconnect
 from .views import (
     AboutView,
     AccessibilityView,
@@ -27,7 +27,11 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("collectivites/recherche/", collectivity_search, name="collectivity_search"),
     path("connexion/", ThrottledLoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/proconnect/", proconnect.LoginView.as_view(), name="proconnect_login"),
+    path("connexion/proconnect/retour/", proconnect.callback, name="proconnect_callback"),
+    path("connexion/proconnect/demande-acces/", proconnect.access_request, name="proconnect_access_request"),
+    path("deconnexion/", proconnect.LogoutView.as_view(), name="logout"),
+    path("deconnexion/proconnect/", proconnect.logout_callback, name="proconnect_logout_callback"),
     path("admin/login/", ThrottledLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("formations/", include("trainings.urls")),

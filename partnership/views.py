@@ -45,6 +45,7 @@ class LegalPageView(TemplateView):
                 "contact_email": settings.CONTACT_EMAIL,
                 "dpo_email": settings.DPO_EMAIL,
                 "retention_years": duration_label(settings.PERSONAL_DATA_RETENTION_DAYS),
+                "access_request_retention": duration_label(settings.ACCESS_REQUEST_RETENTION_DAYS),
                 "site_url": settings.SITE_URL,
             },
         )

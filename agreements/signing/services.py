@@ -69,6 +69,10 @@ class Client:
     ip_address: str | None = None
     user_agent: str = ""
     account: Any = None
+    # The level (``acr``) of a ProConnect login in this browser, and the e-mail of its account: recorded beside
+    # the one-time code when that account is the signer's (« certification dirigeant » proves they lead it).
+    login_acr: str = ""
+    login_email: str = ""
 
 
 PLATFORM = Client()
@@ -370,6 +374,9 @@ def signature_request_sign(
     if updated != 1:
         raise ValidationError("Cette signature a déjà été enregistrée.")
     request.refresh_from_db()
+    identity = {}
+    if client.login_acr and client.login_email.strip().lower() == request.signer_email.strip().lower():
+        identity["proconnect_acr"] = client.login_acr
     _audit(
         request,
         AuditEventKind.SIGNED,
@@ -377,6 +384,7 @@ def signature_request_sign(
         typed_name=request.signed_name,
         typed_function=request.signed_function,
         consent=consent_statement(request),
+        **identity,
     )
     _advance(contract, request)
     return request

@@ -47,6 +47,7 @@ PUBLISHED = {
     "events.tasks.send_registration_email",
     "notifications.tasks.reminder_send",
     "notifications.tasks.reminders_run",
+    "partnership.tasks.access_request_decision_send",
     "partnership.tasks.account_invitation_send",
     "partnership.tasks.flush_outbox",
     "partnership.tasks.password_reset_send",

@@ -23,8 +23,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from notifications.services import unsubscribe_token
-from partnership.enums import Role
-from partnership.models import User
+from partnership.enums import AccessRequestAudience, Role
+from partnership.models import AccessRequest, User
 from tests.conftest import PERSONAS
 from tests.security.conftest import EVENT_TOKEN
 from trainings.convocation import convocation_url
@@ -528,6 +528,63 @@ CHECKS += [
         "compte/comptes/<int:pk>/renvoyer-invitation/",
         lambda w: f"/compte/comptes/{_managed_account(w).pk}/renvoyer-invitation/",
         ACCOUNT_ACTION,
+        "POST",
+        True,
+    ),
+]
+
+
+# --- ProConnect and the requests for access ---------------------------------------------------------------
+def _access_request(world):
+    """A pending request for access from a person of ``commune`` (delegation staff of ``delegation`` decide it)."""
+    collectivity = world.contract.parties.get().collectivity
+    request, _ = AccessRequest.objects.get_or_create(
+        sub="sub-matrice",
+        defaults={
+            "email": "demande-matrice@example.fr",
+            "first_name": "Dora",
+            "last_name": "Demande",
+            "siret": collectivity.siren + "00017",
+            "audience": AccessRequestAudience.COLLECTIVITY,
+            "collectivity": collectivity,
+            "function": "DRH",
+        },
+    )
+    return request
+
+
+# Without ``PROCONNECT_*`` (as here) ProConnect's own pages do not exist; configured, they are public doors
+# whose answers are checked per persona in tests/proconnect/test_pages.py.
+NOT_CONFIGURED = expect(404)
+ACCESS_REQUEST_PAGE = logged_in(403, N=200, D=200, OD=404)
+CHECKS += [
+    c("connexion/proconnect/", lambda w: "/connexion/proconnect/", NOT_CONFIGURED),
+    c("connexion/proconnect/", lambda w: "/connexion/proconnect/", NOT_CONFIGURED, "POST"),
+    c("connexion/proconnect/retour/", lambda w: "/connexion/proconnect/retour/?code=x&state=y", NOT_CONFIGURED),
+    c("connexion/proconnect/demande-acces/", lambda w: "/connexion/proconnect/demande-acces/", NOT_CONFIGURED),
+    c("connexion/proconnect/demande-acces/", lambda w: "/connexion/proconnect/demande-acces/", NOT_CONFIGURED, "POST"),
+    c("deconnexion/proconnect/", lambda w: "/deconnexion/proconnect/?state=x", NOT_CONFIGURED),
+    # Everyone's own account: the confirmation step (nothing is removed without it).
+    c("compte/proconnect/retirer/", lambda w: "/compte/proconnect/retirer/", logged_in(200), "POST"),
+    c("compte/demandes-acces/", lambda w: "/compte/demandes-acces/", ACCOUNTS_PAGE),
+    c(
+        "compte/demandes-acces/<int:pk>/",
+        lambda w: f"/compte/demandes-acces/{_access_request(w).pk}/",
+        ACCESS_REQUEST_PAGE,
+        scoped=True,
+    ),
+    # Posted empty: the request's page again, with the form's errors (nothing decided).
+    c(
+        "compte/demandes-acces/<int:pk>/accepter/",
+        lambda w: f"/compte/demandes-acces/{_access_request(w).pk}/accepter/",
+        ACCESS_REQUEST_PAGE,
+        "POST",
+        True,
+    ),
+    c(
+        "compte/demandes-acces/<int:pk>/refuser/",
+        lambda w: f"/compte/demandes-acces/{_access_request(w).pk}/refuser/",
+        ACCESS_REQUEST_PAGE,
         "POST",
         True,
     ),

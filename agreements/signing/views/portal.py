@@ -25,8 +25,15 @@ SESSION_KEY = "signature-verified-{pk}"
 
 
 def request_client(request) -> signing.Client:
-    """Who is at the other end of this HTTP request, for the audit trail."""
-    return signing.Client(ip_address=client_ip(request) or None, user_agent=request.headers.get("User-Agent", "")[:500])
+    """Who is at the other end of this HTTP request, for the audit trail (with the level of a ProConnect login
+    in this browser, if any: the service keeps it when that account is the signer's)."""
+    acr = request.session.get("proconnect_acr", "") if request.user.is_authenticated else ""
+    return signing.Client(
+        ip_address=client_ip(request) or None,
+        user_agent=request.headers.get("User-Agent", "")[:500],
+        login_acr=acr,
+        login_email=request.user.email if acr else "",
+    )
 
 
 class PortalMixin:
