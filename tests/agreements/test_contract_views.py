@@ -34,7 +34,7 @@ def _form_data(commune, **overrides):
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "50",
         "parties-0-collectivity": f"{commune.code} – {commune.name} ({commune.department.code})",
-        "parties-0-signatory_name": "Gaël Perdriau",
+        "parties-0-signatory_name": "Mireille Fontanel",
         "parties-0-signatory_function": "Maire",
         "parties-0-signatory_email": "maire@example.fr",
         "parties-0-deliberation_date": "2026-10-15",
