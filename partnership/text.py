@@ -51,12 +51,33 @@ def french_date(value, fmt: str = "j F Y") -> str:
     """``date_format`` with French typography: « 1er janvier 2026 », never « 1 janvier 2026 ».
 
     Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
+    The hour ``H:i`` is written the French way, « 14 h 30 » (``french_time``); ``H:i:s`` stays a clock
+    reading (certificates of signature).
     """
     if value in (None, ""):
         return ""
     if getattr(value, "day", None) == 1:
         fmt = fmt.replace("j F", r"j\e\r F")
+    if "H:i" in fmt and "H:i:s" not in fmt:
+        before, _, after = fmt.partition("H:i")
+        return "".join(
+            [
+                date_format(value, before) if before else "",
+                french_time(value),
+                date_format(value, after) if after else "",
+            ]
+        )
     return date_format(value, fmt)
+
+
+def french_time(value) -> str:
+    """« 9 h », « 14 h 30 », « 0 h 05 »: the hour as French typography writes it (non-breaking spaces)."""
+    return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
+
+
+def french_time_range(start, end) -> str:
+    """« 14 h – 16 h 30 »: from ``start`` to ``end`` of the same day."""
+    return f"{french_time(start)}\u00a0– {french_time(end)}"
 
 
 def duration_label(days: int) -> str:

@@ -22,8 +22,8 @@ from partnership.text import count_label
 from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
 from . import selectors, services
-from .convocation import registration_from_convocation
-from .documents import calendar_feed, convocation_calendar, half_day_hours
+from .convocation import convocation_calendar, registration_from_convocation
+from .documents import calendar_feed, half_day_hours
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
@@ -540,11 +540,9 @@ def convocation(request, token):
 @require_GET
 def convocation_ics(request, token):
     registration = _convocation_or_404(token)
-    session = registration.session
-    half_days = session.half_days.order_by("date", "period")
     url = request.build_absolute_uri(reverse("trainings:convocation", args=[token]))
-    response = HttpResponse(convocation_calendar(session, half_days, url), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="formation-{session.pk}.ics"'
+    response = HttpResponse(convocation_calendar(registration, url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="formation-{registration.session_id}.ics"'
     return response
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from partnership.text import french_date
+from partnership.text import french_date, french_time
 
 register = template.Library()
 
@@ -16,6 +16,15 @@ def date_fr(value, fmt="j F Y"):
     try:
         return french_date(value, fmt)
     except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+@register.filter(expects_localtime=True)
+def time_fr(value):
+    """« 14 h 30 »: ``{{ slot.starts_at|time_fr }}&nbsp;– {{ slot.ends_at|time_fr }}``."""
+    try:
+        return french_time(value)
+    except AttributeError:
         return ""
 
 

@@ -14,6 +14,7 @@ from partnership.forms import collectivity_label
 from partnership.ratelimit import allow
 from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
+from tests.ical_validation import assert_valid_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -379,10 +380,23 @@ def test_timeslot_outside_event_refused(client, delegation_staff, event):
     assert event.time_slots.count() == 0
 
 
-def test_event_calendar_download(client, event):
+def test_event_calendar_download(client, event, settings):
+    event.starts_at = datetime.datetime(2027, 3, 25, 14, 0, tzinfo=timezone.get_default_timezone())
+    event.ends_at = datetime.datetime(2027, 3, 29, 16, 30, tzinfo=timezone.get_default_timezone())  # across DST
+    event.save(update_fields=["starts_at", "ends_at"])
     response = client.get(f"/evenements/{event.pk}/agenda.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    (entry,) = assert_valid_ics(response.content).walk("VEVENT")
+    assert b"DTSTART;TZID=Europe/Paris:20270325T140000\r\n" in response.content
+    assert b"DTEND;TZID=Europe/Paris:20270329T163000\r\n" in response.content
+    assert str(entry["uid"]) == f"evenement-{event.pk}@partenariat-cnfpt-amf"
+    assert str(entry["description"]).endswith(
+        ", du jeudi 25 mars 2027 à 14\u00a0h au lundi 29 mars 2027 à 16\u00a0h\u00a030"
+    )
+    # Another address for the site, the same event for the calendars that imported it.
+    settings.SITE_URL = "https://partenariat.example.fr"
+    again = assert_valid_ics(client.get(f"/evenements/{event.pk}/agenda.ics").content)
+    assert [str(e["uid"]) for e in again.walk("VEVENT")] == [str(entry["uid"])]
 
 
 def test_event_period_reads_naturally_for_one_day_and_several():
@@ -392,9 +406,9 @@ def test_event_period_reads_naturally_for_one_day_and_several():
         starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
         ends_at=datetime.datetime(2026, 12, 7, 17, 0, tzinfo=paris),
     )
-    assert one_day.period_display == "le lundi 7 décembre 2026, de 09:30 à 17:00"
+    assert one_day.period_display == "le lundi 7 décembre 2026, de 9\u00a0h\u00a030 à 17\u00a0h"
     two_days = Event(
         starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
         ends_at=datetime.datetime(2026, 12, 8, 12, 0, tzinfo=paris),
     )
-    assert two_days.period_display == "du lundi 7 décembre 2026 à 09:30 au mardi 8 décembre 2026 à 12:00"
+    assert two_days.period_display == "du lundi 7 décembre 2026 à 9\u00a0h\u00a030 au mardi 8 décembre 2026 à 12\u00a0h"
