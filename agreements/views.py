@@ -25,6 +25,7 @@ from partnership.viewutils import (
 from trainings.selectors import delivered_trainee_days_by_line
 
 from . import selectors, services
+from .confirmations import send_for_signature_confirmation
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
     AmendmentForm,
@@ -307,6 +308,8 @@ def _form_refused(request, contract, form):
 @gate(permissions.can_manage_contracts)
 def contract_submit(request, pk: int):
     contract = _managed_contract(request, pk)
+    if not is_confirmed(request) and contract.is_draft and not services.readiness_problems(contract):
+        return render_confirmation(request, send_for_signature_confirmation(contract))
     if run_service(request, signing.contract_send_for_signature, contract=contract, actor=request.user).ok:
         messages.success(
             request,

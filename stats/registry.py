@@ -125,7 +125,7 @@ INDICATORS: tuple[Dataset, ...] = (
     Dataset(
         "contracts_by_status",
         "Contrats par statut",
-        "Nombre de contrats de partenariat dans chaque statut, du prêt pour signature au résilié "
+        "Nombre de contrats de partenariat dans chaque statut, de l’envoi à la signature à la résiliation "
         "(les brouillons, travail en cours des délégations, ne sont pas publiés).",
         _status_columns("Contrats", "Nombre de contrats dans ce statut."),
         selectors.contracts_by_status,

@@ -70,7 +70,7 @@ def test_delegation_agent_drafts_and_sends_for_signature(client, delegation_staf
     assert "Accueil des travailleurs handicapés" in page
     assert "Envoyer à la signature" in page
 
-    client.post(reverse("agreements:contract_submit", args=[contract.pk]))
+    client.post(reverse("agreements:contract_submit", args=[contract.pk]), {"confirmation": "oui"})
     contract.refresh_from_db()
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
     pdf = client.get(reverse("agreements:contract_pdf", args=[contract.pk]))
