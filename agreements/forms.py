@@ -3,7 +3,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -77,7 +77,7 @@ class ContractForm(forms.Form):
             Div(Div("start_date", css_class="col-md-6"), Div("end_date", css_class="col-md-6"), css_class="row"),
             Div(
                 Div("delegate", css_class="col-md-6"),
-                Div(Field("advisers", size=4), css_class="col-md-6"),
+                Div("advisers", css_class="col-md-6"),
                 css_class="row",
             ),
             "objectives",

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.form_errors import form_errors_summary
 from partnership.history import history_for
 from partnership.viewutils import (
     Confirmation,
@@ -139,7 +140,15 @@ def _render_contract_form(request, form, parties, lines, *, contract=None, statu
     return render(
         request,
         "agreements/contract_form.html",
-        {"form": form, "parties": parties, "lines": lines, "contract": contract},
+        {
+            "form": form,
+            "parties": parties,
+            "lines": lines,
+            "contract": contract,
+            "errors": form_errors_summary(
+                form, (parties, "Collectivité {number}"), (lines, "Ligne {number} du programme")
+            ),
+        },
         status=status,
     )
 
