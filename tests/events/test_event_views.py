@@ -5,6 +5,7 @@ import html
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, EventFeedback
 from partnership.forms import collectivity_label
 from partnership.ratelimit import allow
+from partnership.text import french_date
 from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
 from tests.ical_validation import assert_valid_ics
@@ -190,7 +192,7 @@ def test_delegation_staff_creates_event_for_own_delegation(client, delegation_st
             "starts_at": starts.strftime("%Y-%m-%dT09:00"),
             "ends_at": starts.strftime("%Y-%m-%dT12:00"),
             "registration_closes_at": (starts - timedelta(days=2)).strftime("%Y-%m-%dT18:00"),
-            "venue_commune_code": commune.code,
+            "venue_commune": commune.code,
             "venue_address": "Salle des fêtes",
             "capacity": "40",
             # A delegation agent cannot choose another delegation: the field is ignored.
@@ -354,11 +356,38 @@ def test_check_in_before_event_day_refused(client, delegation_staff, event, comm
 
     response = client.post(f"/evenements/gestion/{event.pk}/pointage/", {"present": [registration.pk]})
 
+    opens = french_date(timezone.localtime(event.starts_at), "j F Y à H:i")
     assert response.context["form"].non_field_errors() == [
-        "Le pointage des présences n'est possible qu'à partir du jour de l'événement."
+        f"Le pointage des présences ouvre au début de l'événement, le {opens}."
     ]
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+
+
+def test_check_in_opens_at_the_start_time_not_at_midnight(client, delegation_staff, delegation, commune):
+    starts_at = timezone.now() + timedelta(hours=2)
+    later = EventFactory(
+        delegation=delegation, starts_at=starts_at, registration_closes_at=starts_at - timedelta(hours=1)
+    )
+    registration = EventRegistrationFactory(event=later, collectivity=commune)
+    client.force_login(delegation_staff)
+    url = f"/evenements/gestion/{later.pk}/pointage/"
+
+    page = client.get(url)
+    refused = client.post(url, {"present": [registration.pk]})
+
+    opens = french_date(timezone.localtime(starts_at), "j F Y à H:i")
+    assert html.unescape(page.content.decode()).count(f"Le pointage ouvre au début de l'événement, le {opens}.") == 1
+    assert "Enregistrer les présences" not in page.content.decode()
+    assert refused.context["form"].non_field_errors() == [
+        f"Le pointage des présences ouvre au début de l'événement, le {opens}."
+    ]
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    with time_machine.travel(starts_at + timedelta(minutes=1)):
+        client.post(url, {"present": [registration.pk]})
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
 
 
 def test_timeslot_outside_event_refused(client, delegation_staff, event):
