@@ -230,9 +230,7 @@ def event_create(request):
         if call.ok:
             messages.success(request, "Événement créé en brouillon.")
             return redirect("events:event_manage", pk=call.result.pk)
-    return render(
-        request, "events/event_form.html", {"form": form, "event": None, "errors": form_errors_summary(form)}
-    )
+    return render(request, "events/event_form.html", {"form": form, "event": None, "errors": form_errors_summary(form)})
 
 
 @gate(permissions.can_manage_events)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.e2e.login import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -10,12 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("phone", [False, True], ids=["bureau", "telephone"])
 def test_admin_shows_the_french_403_to_a_logged_in_agent(journey, delegation_staff, phone):
     run = journey(f"admin-403-{'telephone' if phone else 'bureau'}")
-    page = run.new_page(phone=phone)
-    run.goto(page, "/connexion/")
-    page.get_by_label("Adresse e-mail").fill(delegation_staff.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")
+    page = log_in(run, delegation_staff, phone=phone)
 
     # Before: /admin/ and /admin/login/?next=/admin/ sent the browser to each other (ERR_TOO_MANY_REDIRECTS).
     response = page.goto(run.url + "/admin/")

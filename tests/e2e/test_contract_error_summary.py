@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.e2e.login import log_in
 from tests.factories import CommuneFactory, DepartmentFactory
 from tests.trainings.factories import ThemeFactory
 
@@ -17,12 +18,7 @@ def test_contract_form_errors_are_summarised_at_the_top(journey, delegation, del
     CommuneFactory(code="75056", siren="217500016", name="Paris", department=department, population=2103778)
     theme = ThemeFactory()
     run = journey(f"contrat-erreurs-{'telephone' if phone else 'bureau'}")
-    page = run.new_page(phone=phone)
-    run.goto(page, "/connexion/?next=/contrats/nouveau/")
-    page.get_by_label("Adresse e-mail").fill(delegation_staff.email)
-    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-1")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")
+    page = log_in(run, delegation_staff, phone=phone, next_path="/contrats/nouveau/")
     page.get_by_label(re.compile("Intitulé")).fill("Plan de formation")
     page.get_by_label(re.compile("Date de début")).fill("2027-01-01")
     page.locator("[name='parties-0-collectivity']").fill("75056")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from events.models import Event
 from partnership.forms import collectivity_label
 from partnership.models import MayorsAssociation
-from tests.factories import DEFAULT_PASSWORD, DepartmentFactory
+from tests.e2e.login import log_in
+from tests.factories import DepartmentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,12 +23,7 @@ def test_agent_creates_an_event_with_the_pickers(journey, delegation, delegation
         department = DepartmentFactory(code=code, name=name)
         MayorsAssociation.objects.create(name=f"Association des maires {name}", department=department)
     run = journey(f"evenement-creation-{'telephone' if phone else 'bureau'}")
-    page = run.new_page(phone=phone)
-    run.goto(page, "/connexion/?next=/evenements/gestion/nouveau/")
-    page.get_by_label("Adresse e-mail").fill(delegation_staff.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")
+    page = log_in(run, delegation_staff, phone=phone, next_path="/evenements/gestion/nouveau/")
     run.step(page, "formulaire vide")
 
     last_year = timezone.localtime() - timedelta(days=365)
