@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership.pdf import render_pdf
-from partnership.text import lower_first
+from partnership.text import delegation_designation
 
 from . import timing
 from .models import Event, EventRegistration
@@ -37,7 +37,7 @@ def co_organisers(event: Event) -> list[str]:
     """« CNFPT, délégation Auvergne-Rhône-Alpes », then the AMF and each association the event names."""
     cnfpt = "Centre national de la fonction publique territoriale (CNFPT)"
     if event.delegation_id:
-        cnfpt += f", {lower_first(event.delegation.name)}"
+        cnfpt += f", {delegation_designation(event.delegation.name)}"
     associations = sorted(event.mayors_associations.select_related("department"), key=_association_order)
     return [cnfpt, *(association.name for association in associations)]
 

@@ -20,7 +20,7 @@ from partnership.dispatch import enqueue
 from partnership.enums import HistoryAction
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 from partnership.models_utils import model_update
-from partnership.text import french_date
+from partnership.text import french_date, of_person
 from partnership.tokens import token_hash
 
 from . import task_names, timing
@@ -381,7 +381,7 @@ def _record_registration(actor: User, registration: EventRegistration, action: s
         actor=actor,
         obj=registration.event,
         action=action,
-        subject=f"Inscription de {registration.full_name}",
+        subject=f"Inscription {of_person(registration.full_name)}",
         subject_is_person=True,
         before={"Statut": RegistrationStatus(before).label},
         after={"Statut": RegistrationStatus(after).label},

@@ -18,7 +18,7 @@ from partnership.auth import client_ip
 from partnership.form_errors import form_errors_summary
 from partnership.history import history_for
 from partnership.ratelimit import allow
-from partnership.text import count_label
+from partnership.text import count_label, of_person
 from partnership.viewutils import (
     Confirmation,
     gate,
@@ -344,7 +344,7 @@ def registration_list(request, pk: int):
 
 def _staff_cancel_confirmation(event: Event, registration: EventRegistration) -> Confirmation:
     consequences = [
-        f"L'inscription de {registration.full_name} ({registration.email}) à « {event.title} » sera annulée."
+        f"L'inscription {of_person(registration.full_name)} ({registration.email}) à « {event.title} » sera annulée."
     ]
     promoted = selectors.seat_goes_to_if_cancelled(registration)
     if promoted is not None:
@@ -357,7 +357,7 @@ def _staff_cancel_confirmation(event: Event, registration: EventRegistration) ->
             "Personne n'attend sur la liste d'attente : la place restera libre pour une nouvelle inscription."
         )
     return Confirmation(
-        title=f"Annuler l'inscription de {registration.full_name} ?",
+        title=f"Annuler l'inscription {of_person(registration.full_name)} ?",
         consequences=consequences,
         confirm_label="Oui, annuler l'inscription",
         cancel_url=reverse("events:registration_list", args=[event.pk]),
@@ -373,7 +373,7 @@ def registration_cancel_by_staff(request, pk: int, registration_pk: int):
         return render_confirmation(request, _staff_cancel_confirmation(event, registration))
     call = run_service(request, services.registration_cancel, registration=registration, actor=request.user)
     if call.ok:
-        text = f"Inscription de {registration.full_name} annulée."
+        text = f"Inscription {of_person(registration.full_name)} annulée."
         if call.result:
             text += " Promu(e) depuis la liste d'attente : " + ", ".join(r.full_name for r in call.result) + "."
         messages.success(request, text)

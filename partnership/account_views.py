@@ -16,7 +16,7 @@ from . import permissions, services
 from .emails import SITE_NAME
 from .forms import AccountInviteForm, ThrottledPasswordResetForm
 from .selectors import accounts_manageable_by
-from .text import normalize_search
+from .text import normalize_search, of_person
 from .tokens import invitation_tokens
 from .viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
@@ -134,7 +134,8 @@ def account_invite(request):
 def _account_action(request, pk: int, action, done: str):
     account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
     if run_service(request, action, actor=request.user, user=account).ok:
-        messages.success(request, done.format(name=account.get_full_name() or account.email))
+        name = account.get_full_name() or account.email
+        messages.success(request, done.format(name=name, of_name=of_person(name)))
     return redirect("account_list")
 
 
@@ -144,13 +145,13 @@ def account_deactivate(request, pk: int):
     account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
     if account.is_active and not is_confirmed(request):
         return render_confirmation(request, _deactivate_confirmation(account))
-    return _account_action(request, pk, services.user_deactivate, "Le compte de {name} est désactivé.")
+    return _account_action(request, pk, services.user_deactivate, "Le compte {of_name} est désactivé.")
 
 
 def _deactivate_confirmation(account) -> Confirmation:
     name = account.get_full_name() or account.email
     return Confirmation(
-        title=f"Désactiver le compte de {name} ?",
+        title=f"Désactiver le compte {of_person(name)} ?",
         consequences=[
             f"{name} ne pourra plus se connecter avec {account.email}, ni par un lien de réinitialisation "
             "du mot de passe ou d'invitation déjà envoyé.",
@@ -166,7 +167,7 @@ def _deactivate_confirmation(account) -> Confirmation:
 @require_POST
 @gate(permissions.can_manage_accounts)
 def account_reactivate(request, pk: int):
-    return _account_action(request, pk, services.user_reactivate, "Le compte de {name} est réactivé.")
+    return _account_action(request, pk, services.user_reactivate, "Le compte {of_name} est réactivé.")
 
 
 @require_POST

@@ -98,6 +98,20 @@ def count_label(count, singular: str, plural: str | None = None) -> str:
 _VOWELS = frozenset("AEIOUYÂÀÉÈÊËÎÏÔÖÛÙÜŒaeiouyâàéèêëîïôöûùüœ")
 
 
+def of_person(name: str) -> str:
+    """« de Marie Martin », « d'Inès Garcia », « d'Élise Roy »: "de" before a person's name, elided before a vowel."""
+    return f"d'{name}" if name[:1] in _VOWELS else f"de {name}"
+
+
+def delegation_designation(name: str) -> str:
+    """« délégation Auvergne-Rhône-Alpes » inside a sentence, whether the directory names it « Délégation
+    Auvergne-Rhône-Alpes » (as ``import_territories`` does) or « Auvergne-Rhône-Alpes »: never « délégation
+    Délégation … »."""
+    if name[:11].casefold() == "délégation ":
+        return "délégation " + name[11:]
+    return f"délégation {name}"
+
+
 def place_with_of(name: str) -> str:
     """« de Trifouilly », « d'Arles », « du Mans », « des Sables-d'Olonne »: "de" before a commune's name.
 

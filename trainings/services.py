@@ -27,7 +27,7 @@ from partnership.enums import CollectivityUse, HistoryAction
 from partnership.models import Collectivity, Delegation, User
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
-from partnership.text import count_label
+from partnership.text import count_label, of_person
 
 from . import task_names
 from .convocation import convocation_url
@@ -96,7 +96,7 @@ def _record_registration(actor, registration: Registration, action: str, before:
         actor=actor,
         obj=registration.session,
         action=action,
-        subject=f"Inscription de {registration.full_name}",
+        subject=f"Inscription {of_person(registration.full_name)}",
         subject_is_person=True,
         before=values_before,
         after=values_after,

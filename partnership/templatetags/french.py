@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from partnership.text import french_date, french_time
+from partnership.text import delegation_designation, french_date, french_time, of_person
 
 register = template.Library()
 
@@ -26,6 +26,18 @@ def time_fr(value):
         return french_time(value)
     except AttributeError:
         return ""
+
+
+@register.filter
+def de_fr(name):
+    """« de Marie Martin », « d'Inès Garcia »: ``le compte {{ account.get_full_name|de_fr }}``."""
+    return of_person(str(name)) if name else ""
+
+
+@register.filter
+def delegation_fr(name):
+    """« délégation Auvergne-Rhône-Alpes », with or without « Délégation » in the directory's name."""
+    return delegation_designation(str(name)) if name else ""
 
 
 @register.filter

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from events.models import Event
 from partnership.models import MayorsAssociation
-from partnership.text import french_date
+from partnership.text import delegation_designation, french_date
 from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import DepartmentFactory, EpciFactory
@@ -134,8 +134,8 @@ def test_the_attestation_comes_after_the_end_and_names_the_actual_co_organisers(
         assert listing.html.find("a", string="attestation")["href"] == certificate
         text = _pdf_text(django_app.get(certificate, user=delegation_staff))
     assert (
-        "Centre national de la fonction publique territoriale (CNFPT), "
-        f"{delegation.name[0].lower()}{delegation.name[1:]}" in text
+        f"Centre national de la fonction publique territoriale (CNFPT), {delegation_designation(delegation.name)}"
+        in text
     )
     assert "Association des maires de la Loire" in text
     assert "Association des maires de France" not in text

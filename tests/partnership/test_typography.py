@@ -8,7 +8,16 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from agreements.models import ContractDocument, ContractParty, PartnershipContract, SignatureRequest
-from partnership.text import count_label, epci_designation, french_date, french_time_range, lower_first, place_with_of
+from partnership.text import (
+    count_label,
+    delegation_designation,
+    epci_designation,
+    french_date,
+    french_time_range,
+    lower_first,
+    of_person,
+    place_with_of,
+)
 from trainings.models import Registration
 
 
@@ -32,6 +41,32 @@ def _render(source: str, **context) -> str:
 )
 def test_french_date(value, fmt, expected):
     assert french_date(value, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Marie Martin", "de Marie Martin"),
+        ("Inès Garcia", "d'Inès Garcia"),
+        ("Élise Roy", "d'Élise Roy"),
+        ("Hugo Petit", "de Hugo Petit"),
+    ],
+)
+def test_de_fr_elides_before_a_vowel(name, expected):
+    assert _render("le compte {{ name|de_fr }}", name=name) == f"le compte {expected}".replace("'", "&#x27;")
+    assert of_person(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Délégation Auvergne-Rhône-Alpes", "délégation Auvergne-Rhône-Alpes"),
+        ("Auvergne-Rhône-Alpes", "délégation Auvergne-Rhône-Alpes"),
+        ("délégation Bretagne", "délégation Bretagne"),
+    ],
+)
+def test_delegation_designation_never_repeats_the_word(name, expected):
+    assert delegation_designation(name) == expected
 
 
 def test_time_fr_filter_writes_french_hours():
