@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from partnership.enums import CollectivityUse, Role
-from partnership.forms import CollectivityField, IdMultipleChoiceField
+from partnership.forms import CollectivityField, IdMultipleChoiceField, in_french_order
 from partnership.models import Delegation, User
 
 from .enums import ContractStatus
@@ -52,7 +52,7 @@ class ContractForm(forms.Form):
             del self.fields["delegation"]
             current = Q(role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True)
         else:
-            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            in_french_order(self.fields["delegation"]).queryset = Delegation.objects.all()
             current = Q(role=Role.DELEGATION_STAFF, is_active=True)
         staff = User.objects.filter(current).select_related("delegation")
         self.fields["delegate"].queryset = staff

@@ -6,7 +6,7 @@ from django.db.models import F
 
 from partnership import permissions
 from partnership.enums import CollectivityKind, CollectivityUse
-from partnership.forms import CollectivityField, IdMultipleChoiceField
+from partnership.forms import CollectivityField, IdMultipleChoiceField, in_french_order
 from partnership.models import Delegation, MayorsAssociation, Region
 
 from .enums import ExpertiseTheme, ParticipantQuality
@@ -75,7 +75,7 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if permissions.is_national_staff(user):
-            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            in_french_order(self.fields["delegation"]).queryset = Delegation.objects.all()
             self.fields["delegation"].empty_label = "CNFPT national"
         else:
             del self.fields["delegation"]
@@ -219,12 +219,14 @@ class SpeakerSearchForm(forms.Form):
         choices=[("", "Tous les thèmes"), *ExpertiseTheme.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    region = forms.ModelChoiceField(
-        label="Région",
-        required=False,
-        queryset=Region.objects.order_by("name"),
-        empty_label="Toutes les régions",
-        widget=forms.Select(attrs={"class": "form-select"}),
+    region = in_french_order(
+        forms.ModelChoiceField(
+            label="Région",
+            required=False,
+            queryset=Region.objects.all(),
+            empty_label="Toutes les régions",
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
     )
 
 
@@ -250,7 +252,7 @@ class SpeakerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regions"].queryset = Region.objects.order_by("name")
+        in_french_order(self.fields["regions"]).queryset = Region.objects.all()
         if self.instance.pk:
             self.fields["themes"].initial = list(self.instance.expertises.values_list("theme", flat=True))
 

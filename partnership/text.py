@@ -28,6 +28,12 @@ def normalize_search(value: str) -> str:
     return _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(1)], folded)
 
 
+def french_sort_key(text: str) -> tuple[str, str]:
+    """Sort as a French index does: accents and case aside (« Île-de-France » among the I, not after Z);
+    the text itself breaks ties. The database's own order depends on its collation (bytes on SQLite)."""
+    return (normalize_search(text), text)
+
+
 # INSEE "type de nom en clair" (TNCC): how "de" joins the name of a territory.
 _OF_BY_LIAISON = {
     0: "de ",
