@@ -1,9 +1,13 @@
 """The contract form sent back with errors lists them all at its top, each a link to its field: the Paris
-refusal of a party, halfway down a long form, is read first."""
+refusal of a party, halfway down a long form, is read first. The form is valid HTML; the contract's page
+writes its figures in one format."""
+
+from decimal import Decimal
 
 import pytest
 
 from agreements.models import PartnershipContract
+from tests.agreements.factories import make_contract
 from tests.factories import CommuneFactory, DepartmentFactory
 from tests.trainings.factories import ThemeFactory
 
@@ -68,3 +72,12 @@ def test_the_contract_form_puts_size_only_where_html_allows_it(django_app, deleg
     # The Nu HTML checker (vnu) refused « Attribute “size” not allowed on element “div” » (the advisers).
     page = django_app.get("/contrats/nouveau/", user=delegation_staff)
     assert [tag.name for tag in page.html.select("[size]") if tag.name not in ("input", "select")] == []
+
+
+def test_the_programme_writes_planned_and_delivered_trainee_days_alike(django_app, delegation_staff, commune):
+    # « Jours-stagiaires prévus 36,0 » beside « réalisés 0 »: one format for both, as the session page.
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    contract.programme_lines.update(planned_days=Decimal("3.0"), planned_trainees=12)
+    page = django_app.get(f"/contrats/{contract.pk}/", user=delegation_staff)
+    row = page.html.select_one("#programme").find_next("tbody").select_one("tr")
+    assert [cell.get_text(strip=True) for cell in row.select("td.text-end")] == ["3", "12", "36", "0"]
