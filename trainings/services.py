@@ -31,6 +31,7 @@ from partnership.text import count_label, of_person
 
 from . import task_names
 from .convocation import convocation_url
+from .eligibility import session_check_employer
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import (
     Attendance,
@@ -381,6 +382,10 @@ def registration_create(
         raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
+    try:
+        session_check_employer(session=session, employer=employer)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     email = (email or "").strip().lower()
     if category not in session.action.audience:
         raise ValidationError(

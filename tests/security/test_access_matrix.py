@@ -515,7 +515,7 @@ CHECKS += [
     c(
         "compte/comptes/<int:pk>/desactiver/",
         lambda w: f"/compte/comptes/{_managed_account(w).pk}/desactiver/",
-        ACCOUNT_ACTION,
+        logged_in(403, N=200, D=200, OD=404),  # the confirmation step first
         "POST",
         True,
     ),
