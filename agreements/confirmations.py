@@ -19,7 +19,7 @@ def send_for_signature_confirmation(contract: PartnershipContract) -> Confirmati
     delegate = contract.delegate
     delegate_label = delegate.get_full_name() or delegate.email if delegate else "le délégué régional"
     return Confirmation(
-        title=f"Envoyer « {contract.title} » à la signature ?",
+        title=f"Envoyer « {contract.title} » à la signature\u00a0?",
         consequences=[
             (
                 "Un e-mail part aussitôt, avec un lien personnel de signature, "

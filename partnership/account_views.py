@@ -151,7 +151,7 @@ def account_deactivate(request, pk: int):
 def _deactivate_confirmation(account) -> Confirmation:
     name = account.get_full_name() or account.email
     return Confirmation(
-        title=f"Désactiver le compte {of_person(name)} ?",
+        title=f"Désactiver le compte {of_person(name)}\u00a0?",
         consequences=[
             f"{name} ne pourra plus se connecter avec {account.email}, ni par un lien de réinitialisation "
             "du mot de passe ou d'invitation déjà envoyé.",

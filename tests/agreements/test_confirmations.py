@@ -169,7 +169,7 @@ def test_sending_for_signature_asks_first_naming_the_emails_and_the_frozen_pdf(
 
     confirmation = form_to(page, f"/contrats/{contract.pk}/envoyer-a-la-signature/").submit()
 
-    assert confirmation.html.h1.get_text(strip=True) == "Envoyer « Plan de formation 2027 » à la signature ?"
+    assert confirmation.html.h1.get_text(strip=True) == "Envoyer « Plan de formation 2027 » à la signature\u00a0?"
     assert confirmation_of(confirmation) == [
         "Un e-mail part aussitôt, avec un lien personnel de signature, au signataire : "
         f"{party.signatory_name} ({party.signatory_function}, {commune.name}) à {party.signatory_email}.",

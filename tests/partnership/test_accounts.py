@@ -250,7 +250,7 @@ def test_staff_deactivate_an_account_which_can_no_longer_log_in(django_app, dele
     page = django_app.get("/compte/comptes/", user=delegation_staff)
     confirmation = _deactivate_form(page, hr_contact).submit()
     name = hr_contact.get_full_name()
-    assert confirmation.html.h1.get_text(strip=True) == f"Désactiver le compte de {name} ?"
+    assert confirmation.html.h1.get_text(strip=True) == f"Désactiver le compte de {name}\u00a0?"
     assert confirmation_of(confirmation) == [
         f"{name} ne pourra plus se connecter avec {hr_contact.email}, ni par un lien de réinitialisation du mot "
         "de passe ou d'invitation déjà envoyé.",
