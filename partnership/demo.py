@@ -18,13 +18,10 @@ from agreements.models import CollaborationAxis, FrameworkAgreement
 from events import demo as events_demo
 from trainings import demo as trainings_demo
 
+from .demo_people import FICTIONAL_PEOPLE  # noqa: F401 — re-exported: the demo's statement
 from .enums import CollectivityKind, Role
 from .models import Collectivity, Delegation, User
 
-FICTIONAL_PEOPLE = (
-    "Toutes les personnes de la démonstration sont fictives (comptes, maires signataires, agents, "
-    "participants, intervenants, élèves) : toute ressemblance avec une personne réelle serait fortuite."
-)
 DEMO_PASSWORD = "demo-partenariat-2026"  # noqa: S105 (public demo accounts, refused when DEBUG is off)
 
 # Later features add "<app>.demo" modules (axis 5: "agreements.axis5.demo") exposing ``seed(accounts: dict[str, User])``.

@@ -1,6 +1,6 @@
 from django import template
 
-from partnership.demo import FICTIONAL_PEOPLE
+from partnership.demo_people import FICTIONAL_PEOPLE
 
 register = template.Library()
 
