@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Tests run in parallel on every core; `make test PYTEST_ARGS=` runs them in one process.
 PYTEST_ARGS ?= -n auto
+# `make run PORT=8105`: the e-mailed links follow the address (partnership/devserver.py).
+PORT ?= 8000
 
 .PHONY: run test lint format install migrate data demo bench clean oidc-provider
 
@@ -34,7 +36,7 @@ demo: data
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -35,6 +35,10 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 DEMO_CLIENT = signing.Client(ip_address="192.0.2.10", user_agent="Démonstration (signataire simulé)")
 
 
+# Every signatory below is fictional (``partnership.demo.FICTIONAL_PEOPLE``): the demo's contracts, audit
+# trails and e-mails name no real mayor (``tests/partnership/test_demo_people.py``).
+
+
 @dataclass(frozen=True)
 class DemoContract:
     title: str
@@ -51,7 +55,7 @@ class DemoContract:
 DEMO_CONTRACTS = [
     DemoContract(
         "Lutte contre l'illettrisme 2021-2023",
-        [("42095", "Julien Luya", "Maire")],
+        [("42095", "Odile Marcheval", "Maire")],
         datetime.date(2021, 1, 1),
         datetime.date(2023, 12, 31),
         ContractStatus.EXPIRED,
@@ -59,7 +63,7 @@ DEMO_CONTRACTS = [
     ),
     DemoContract(
         "Plan de formation et prévention des risques psychosociaux 2024-2026",
-        [("42218", "Gaël Perdriau", "Maire")],
+        [("42218", "Mireille Fontanel", "Maire")],
         datetime.date(2024, 1, 1),
         datetime.date(2026, 12, 31),
         ContractStatus.ACTIVE,
@@ -67,7 +71,7 @@ DEMO_CONTRACTS = [
     ),
     DemoContract(
         "Santé au travail",
-        [("42147", "Christophe Bazile", "Maire")],
+        [("42147", "Thierry Vallançon", "Maire")],
         datetime.date(2025, 1, 1),
         None,
         ContractStatus.TERMINATED,
@@ -76,7 +80,7 @@ DEMO_CONTRACTS = [
     ),
     DemoContract(
         "Partenariat formation de la ville de Rennes",
-        [("35238", "Nathalie Appéré", "Maire")],
+        [("35238", "Gwenaëlle Kerbrat", "Maire")],
         datetime.date(2025, 1, 1),
         None,
         ContractStatus.ACTIVE,
@@ -85,35 +89,35 @@ DEMO_CONTRACTS = [
     ),
     DemoContract(
         "Développement durable et transition écologique",
-        [("69266", "Cédric Van Styvendael", "Maire")],
+        [("69266", "Aurélien Castagné", "Maire")],
         datetime.date(2027, 3, 1),
         None,
         ContractStatus.SIGNED,
     ),
     DemoContract(
         "Égalité des chances et handicap",
-        [("42187", "Yves Nicolin", "Maire")],
+        [("42187", "Pascal Dumontet", "Maire")],
         datetime.date(2027, 1, 1),
         None,
         ContractStatus.SIGNED_BY_COLLECTIVITY,
     ),
     DemoContract(
         "Partenariat formation 2027-2029",
-        [("42218", "Gaël Perdriau", "Maire")],
+        [("42218", "Mireille Fontanel", "Maire")],
         datetime.date(2027, 1, 1),
         None,
         ContractStatus.DRAFT,
     ),
     DemoContract(
         "Accompagnement des petites communes du Pilat",
-        [("42207", "Hervé Reynaud", "Maire")],
+        [("42207", "Sylvie Rochebrune", "Maire")],
         datetime.date(2027, 1, 1),
         None,
         ContractStatus.READY_FOR_SIGNATURE,
     ),
     DemoContract(
         "Union des collectivités du Nord-Ardèche",
-        [("07010", "Simon Plénet", "Maire"), ("07324", "Jacques Dubay", "Maire")],
+        [("07010", "Damien Chareyron", "Maire"), ("07324", "Agnès Vialatte", "Maire")],
         datetime.date(2027, 1, 1),
         None,
         ContractStatus.READY_FOR_SIGNATURE,
@@ -284,7 +288,7 @@ def _ending_soon() -> DemoContract:
     start = end.replace(year=end.year - 3) + datetime.timedelta(days=1)
     return DemoContract(
         "Accompagnement RH de la commune d'Andrézieux-Bouthéon",
-        [("42005", "Frank Guillot", "Maire")],
+        [("42005", "Renaud Faverjon", "Maire")],
         start,
         end,
         ContractStatus.ACTIVE,

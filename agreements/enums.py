@@ -17,7 +17,7 @@ class StudyStatus(models.TextChoices):
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
-    READY_FOR_SIGNATURE = "ready_for_signature", "Prêt pour signature"
+    READY_FOR_SIGNATURE = "ready_for_signature", "En cours de signature"  # sent: the signers have their links
     SIGNED_BY_COLLECTIVITY = "signed_by_collectivity", "Signé par la collectivité"
     SIGNED = "signed", "Signé"
     ACTIVE = "active", "En vigueur"

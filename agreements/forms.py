@@ -3,13 +3,13 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from partnership.enums import CollectivityUse, Role
-from partnership.forms import CollectivityField, IdMultipleChoiceField
+from partnership.forms import CollectivityField, IdMultipleChoiceField, in_french_order
 from partnership.models import Delegation, User
 
 from .enums import ContractStatus
@@ -52,7 +52,7 @@ class ContractForm(forms.Form):
             del self.fields["delegation"]
             current = Q(role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True)
         else:
-            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            in_french_order(self.fields["delegation"]).queryset = Delegation.objects.all()
             current = Q(role=Role.DELEGATION_STAFF, is_active=True)
         staff = User.objects.filter(current).select_related("delegation")
         self.fields["delegate"].queryset = staff
@@ -77,7 +77,7 @@ class ContractForm(forms.Form):
             Div(Div("start_date", css_class="col-md-6"), Div("end_date", css_class="col-md-6"), css_class="row"),
             Div(
                 Div("delegate", css_class="col-md-6"),
-                Div(Field("advisers", size=4), css_class="col-md-6"),
+                Div("advisers", css_class="col-md-6"),
                 css_class="row",
             ),
             "objectives",

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.form_errors import form_errors_summary
 from partnership.history import history_for
 from partnership.viewutils import (
     Confirmation,
@@ -25,6 +26,7 @@ from partnership.viewutils import (
 from trainings.selectors import delivered_trainee_days_by_line
 
 from . import selectors, services
+from .confirmations import send_for_signature_confirmation
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
     AmendmentForm,
@@ -138,7 +140,15 @@ def _render_contract_form(request, form, parties, lines, *, contract=None, statu
     return render(
         request,
         "agreements/contract_form.html",
-        {"form": form, "parties": parties, "lines": lines, "contract": contract},
+        {
+            "form": form,
+            "parties": parties,
+            "lines": lines,
+            "contract": contract,
+            "errors": form_errors_summary(
+                form, (parties, "Collectivité {number}"), (lines, "Ligne {number} du programme")
+            ),
+        },
         status=status,
     )
 
@@ -307,6 +317,8 @@ def _form_refused(request, contract, form):
 @gate(permissions.can_manage_contracts)
 def contract_submit(request, pk: int):
     contract = _managed_contract(request, pk)
+    if not is_confirmed(request) and contract.is_draft and not services.readiness_problems(contract):
+        return render_confirmation(request, send_for_signature_confirmation(contract))
     if run_service(request, signing.contract_send_for_signature, contract=contract, actor=request.user).ok:
         messages.success(
             request,

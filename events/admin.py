@@ -14,6 +14,7 @@ from partnership.admin_site import (
     apply_to_selected,
     confirm_action,
 )
+from partnership.text import of_person
 
 from . import selectors, services
 from .enums import EventStatus, RegistrationStatus
@@ -210,7 +211,7 @@ def _cancellation_consequences(registrations) -> list[str]:
     lines = []
     promoted_so_far: dict[int, int] = {}
     for registration in registrations:
-        line = f"L'inscription de {registration.full_name} à « {registration.event} » sera annulée"
+        line = f"L'inscription {of_person(registration.full_name)} à « {registration.event} » sera annulée"
         if selectors.seat_goes_to_if_cancelled(registration) is not None:
             # Several seats freed on one event go down the waiting list in order.
             rank = promoted_so_far.get(registration.event_id, 0)

@@ -1,15 +1,25 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from partnership import permissions
-from partnership.enums import CollectivityUse
-from partnership.forms import CollectivityField, IdMultipleChoiceField
-from partnership.models import Collectivity, Delegation, MayorsAssociation, Region
+from partnership.enums import CollectivityKind, CollectivityUse
+from partnership.forms import CollectivityField, IdMultipleChoiceField, in_french_order
+from partnership.models import Delegation, MayorsAssociation, Region
 
 from .enums import ExpertiseTheme, ParticipantQuality
 from .models import SPEAKER_PERSONAL_FIELDS, Event, EventFeedback, Speaker
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AssociationChoiceField(IdMultipleChoiceField):
+    """The AMF and the departmental associations, each named with its département, searchable by both."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.department.code})" if obj.department_id else obj.name
 
 
 class EventForm(forms.ModelForm):
@@ -21,11 +31,20 @@ class EventForm(forms.ModelForm):
         min_value=1,
         error_messages={"min_value": "Il faut au moins une place."},
     )
-    venue_commune_code = forms.CharField(
-        label="Commune du lieu (code INSEE)",
+    # The collectivité picker of the whole application; events stay open to Paris.
+    venue_commune = CollectivityField(
+        use=CollectivityUse.EVENT,
+        label="Commune du lieu",
         required=False,
-        max_length=5,
-        help_text="Par exemple 42218 pour Saint-Étienne. Laisser vide pour un événement en ligne.",
+        help_text="Tapez le nom de la commune (« st etienne ») ou son code INSEE, puis choisissez dans la liste. "
+        "Laisser vide pour un événement en ligne.",
+    )
+    mayors_associations = AssociationChoiceField(
+        label="AMF et associations départementales de maires co-organisatrices",
+        queryset=MayorsAssociation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez l'AMF et chaque association départementale qui co-organise ; la recherche filtre la liste.",
     )
 
     class Meta:
@@ -50,29 +69,44 @@ class EventForm(forms.ModelForm):
             "ends_at": DATETIME_INPUT,
             "registration_closes_at": DATETIME_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "mayors_associations": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if permissions.is_national_staff(user):
-            self.fields["delegation"].queryset = Delegation.objects.order_by("name")
+            in_french_order(self.fields["delegation"]).queryset = Delegation.objects.all()
             self.fields["delegation"].empty_label = "CNFPT national"
         else:
             del self.fields["delegation"]
-        self.fields["mayors_associations"].queryset = MayorsAssociation.objects.select_related("department")
+        # The AMF first, then the departmental associations by département.
+        self.fields["mayors_associations"].queryset = MayorsAssociation.objects.select_related("department").order_by(
+            F("department__code").asc(nulls_first=True), "name"
+        )
         if self.instance.venue_commune_id:
-            self.fields["venue_commune_code"].initial = self.instance.venue_commune.code
+            self.initial["venue_commune"] = self.instance.venue_commune
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        order = list(self.fields)
+        order.remove("venue_commune")
+        order.insert(order.index("venue_address"), "venue_commune")
+        self.order_fields(order)
+        # The co-organisers: a list of checkboxes that ``static/js/choice-filter.js`` makes searchable.
+        self.helper.layout = Layout(
+            *(
+                Div(name, css_class="choice-filter", data_choice_filter="Rechercher une association (nom, département)")
+                if name == "mayors_associations"
+                else name
+                for name in self.fields
+            )
+        )
 
-    def clean_venue_commune_code(self):
-        code = self.cleaned_data["venue_commune_code"].strip().upper()
-        if not code:
-            return None
-        commune = Collectivity.objects.filter(kind="commune", code=code).first()
-        if commune is None:
-            raise ValidationError("Aucune commune ne porte ce code INSEE.")
-        return commune
+    def clean_venue_commune(self):
+        venue = self.cleaned_data["venue_commune"]
+        if venue is not None and venue.kind != CollectivityKind.COMMUNE:
+            raise ValidationError(f"« {venue.name} » est une intercommunalité : choisissez la commune du lieu.")
+        return venue
 
     def clean(self):
         cleaned = super().clean()
@@ -82,7 +116,7 @@ class EventForm(forms.ModelForm):
             self.add_error("ends_at", "La fin doit être postérieure au début.")
         if starts_at and closes_at and closes_at > starts_at:
             self.add_error("registration_closes_at", "Les inscriptions doivent être closes au plus tard au début.")
-        has_venue = cleaned.get("venue_commune_code") or "venue_commune_code" in self.errors
+        has_venue = cleaned.get("venue_commune") or "venue_commune" in self.errors
         if not has_venue and not cleaned.get("online_url"):
             raise ValidationError("Indiquez la commune du lieu ou un lien de connexion en ligne.")
         return cleaned
@@ -95,7 +129,7 @@ class EventForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
         fields.pop("delegation", None)
         fields.pop("mayors_associations", None)
-        fields["venue_commune"] = self.cleaned_data["venue_commune_code"]
+        fields["venue_commune"] = self.cleaned_data["venue_commune"]
         return fields
 
     def delegation(self):
@@ -185,12 +219,14 @@ class SpeakerSearchForm(forms.Form):
         choices=[("", "Tous les thèmes"), *ExpertiseTheme.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    region = forms.ModelChoiceField(
-        label="Région",
-        required=False,
-        queryset=Region.objects.order_by("name"),
-        empty_label="Toutes les régions",
-        widget=forms.Select(attrs={"class": "form-select"}),
+    region = in_french_order(
+        forms.ModelChoiceField(
+            label="Région",
+            required=False,
+            queryset=Region.objects.all(),
+            empty_label="Toutes les régions",
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
     )
 
 
@@ -216,7 +252,7 @@ class SpeakerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regions"].queryset = Region.objects.order_by("name")
+        in_french_order(self.fields["regions"]).queryset = Region.objects.all()
         if self.instance.pk:
             self.fields["themes"].initial = list(self.instance.expertises.values_list("theme", flat=True))
 

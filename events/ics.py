@@ -1,9 +1,13 @@
-"""The iCalendar (RFC 5545) file attached to confirmation e-mails, written with ``icalendar``."""
+"""The iCalendar (RFC 5545) file of an event, attached to its e-mails and offered on its page.
+
+Written like every calendar file of the application (``partnership.calendar_files``): Paris time with its
+``VTIMEZONE``, and a UID that names the event, not the site's address.
+"""
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
+
+from partnership.calendar_files import new_calendar, new_event, to_ical, uid
 
 from .models import Event
 
@@ -15,20 +19,14 @@ def event_location(event: Event) -> str:
 
 
 def event_ics(event: Event) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Partenariat CNFPT-AMF//Evenements//FR")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = CalendarEvent()
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    entry.add("uid", f"evenement-{event.pk}@{host}")
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", event.starts_at)
-    entry.add("dtend", event.ends_at)
+    calendar = new_calendar(product="Evenements")
+    entry = new_event(
+        identifier=uid("evenement", event.pk), start=event.starts_at, end=event.ends_at, stamp=timezone.now()
+    )
     entry.add("summary", event.title)
-    entry.add("description", f"{event.get_kind_display()} – {event.topic}")
+    entry.add("description", f"{event.get_kind_display()} – {event.topic}, {event.period_display}")
     entry.add("location", event_location(event))
     entry.add("url", settings.SITE_URL + event.get_absolute_url())
     entry.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     calendar.add_component(entry)
-    return calendar.to_ical()
+    return to_ical(calendar)

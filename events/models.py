@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.text import french_date as date_format
+from partnership.text import french_date, french_time
 
 from .enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality, RegistrationStatus
 
@@ -176,11 +176,11 @@ class Event(models.Model):
 
     @property
     def period_display(self) -> str:
-        """« le lundi 7 décembre 2026, de 09:30 à 17:00 », or « du … au … » over several days (Paris time)."""
+        """« le lundi 7 décembre 2026, de 9 h 30 à 17 h », or « du … au … » over several days (Paris time)."""
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         if start.date() == end.date():
-            return f"le {date_format(start, 'l j F Y')}, de {start:%H:%M} à {end:%H:%M}"
-        return f"du {date_format(start, 'l j F Y')} à {start:%H:%M} au {date_format(end, 'l j F Y')} à {end:%H:%M}"
+            return f"le {french_date(start, 'l j F Y')}, de {french_time(start)} à {french_time(end)}"
+        return f"du {french_date(start, 'l j F Y à H:i')} au {french_date(end, 'l j F Y à H:i')}"
 
     @property
     def organiser_label(self) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.text import french_sort_key
 from partnership.tokens import token_hash
 
 from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
@@ -195,6 +196,6 @@ def intervention_statistics() -> dict[str, dict[str, int]]:
     labels = dict(ExpertiseTheme.choices)
     return {
         "by_theme": {labels[theme]: n for theme, n in sorted(by_theme.items())},
-        "by_region": dict(sorted(by_region.items())),
+        "by_region": dict(sorted(by_region.items(), key=lambda item: french_sort_key(item[0]))),
         "total": through.objects.count(),
     }

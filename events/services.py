@@ -20,10 +20,10 @@ from partnership.dispatch import enqueue
 from partnership.enums import HistoryAction
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 from partnership.models_utils import model_update
-from partnership.text import french_date
+from partnership.text import french_date, of_person
 from partnership.tokens import token_hash
 
-from . import task_names
+from . import task_names, timing
 from .enums import EventStatus, ExpertiseTheme, RegistrationStatus
 from .models import (
     ANONYMISED_SPEAKER_NAME,
@@ -84,8 +84,10 @@ def event_create(
     mayors_associations: list[MayorsAssociation] | QuerySet,
     fields: dict[str, Any],
 ) -> Event:
-    """Create a draft event; ``fields`` holds the values of ``EVENT_FIELDS``."""
+    """Create a draft event, to come or under way (``timing``); ``fields`` holds the values of ``EVENT_FIELDS``."""
     _check_organiser(actor=actor, delegation=delegation)
+    if fields.get("ends_at"):
+        timing.check_event_not_past(ends_at=fields["ends_at"])
     event = Event(
         delegation=delegation,
         created_by=actor,
@@ -379,7 +381,7 @@ def _record_registration(actor: User, registration: EventRegistration, action: s
         actor=actor,
         obj=registration.event,
         action=action,
-        subject=f"Inscription de {registration.full_name}",
+        subject=f"Inscription {of_person(registration.full_name)}",
         subject_is_person=True,
         before={"Statut": RegistrationStatus(before).label},
         after={"Statut": RegistrationStatus(after).label},
@@ -423,8 +425,7 @@ def registrations_check_in(*, event: Event, actor: User, present_ids: set[int]) 
     if not permissions.can_change_event(actor, event):
         raise ValidationError("Vous ne pouvez pas pointer les présences de cet événement.")
     now = timezone.now()
-    if timezone.localdate(now) < timezone.localdate(event.starts_at):
-        raise ValidationError("Le pointage des présences n'est possible qu'à partir du jour de l'événement.")
+    timing.check_check_in_open(event, now=now)
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
     unknown = set(present_ids) - set(confirmed.values_list("pk", flat=True))
     if unknown:

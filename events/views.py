@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.auth import client_ip
+from partnership.form_errors import form_errors_summary
 from partnership.history import history_for
 from partnership.ratelimit import allow
-from partnership.text import count_label
+from partnership.text import count_label, of_person
 from partnership.viewutils import (
     Confirmation,
     gate,
@@ -27,7 +28,7 @@ from partnership.viewutils import (
     run_service,
 )
 
-from . import selectors, services
+from . import selectors, services, timing
 from .documents import attendance_certificate_pdf, certificate_filename
 from .enums import RegistrationStatus
 from .forms import (
@@ -156,6 +157,8 @@ def registration_manage(request, token: str):
             "token": token,
             "feedback_form": feedback_form,
             "has_feedback": hasattr(registration, "feedback"),
+            "certificate_ready": timing.certificates_are_available(registration.event),
+            "certificate_from": timing.certificates_available_from(registration.event),
         },
         status=400 if request.method == "POST" and feedback_form.errors else 200,
     )
@@ -193,8 +196,8 @@ def registration_certificate_own(request, token: str):
 
 
 def _certificate_response(registration: EventRegistration):
-    if registration.checked_in_at is None:
-        raise Http404  # a certificate exists only for a participant checked in: nothing to download
+    if registration.checked_in_at is None or not timing.certificates_are_available(registration.event):
+        raise Http404  # a certificate exists for a participant checked in, once the event is over
     pdf = attendance_certificate_pdf(registration)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(registration)}"'
@@ -227,7 +230,7 @@ def event_create(request):
         if call.ok:
             messages.success(request, "Événement créé en brouillon.")
             return redirect("events:event_manage", pk=call.result.pk)
-    return render(request, "events/event_form.html", {"form": form, "event": None})
+    return render(request, "events/event_form.html", {"form": form, "event": None, "errors": form_errors_summary(form)})
 
 
 @gate(permissions.can_manage_events)
@@ -247,7 +250,9 @@ def event_edit(request, pk: int):
         if call.ok:
             messages.success(request, "Événement enregistré.")
             return redirect("events:event_manage", pk=event.pk)
-    return render(request, "events/event_form.html", {"form": form, "event": event})
+    return render(
+        request, "events/event_form.html", {"form": form, "event": event, "errors": form_errors_summary(form)}
+    )
 
 
 @gate(permissions.can_manage_events)
@@ -328,13 +333,18 @@ def registration_list(request, pk: int):
     return render(
         request,
         "events/registration_list.html",
-        {"event": event, "registrations": registrations, "statuses": RegistrationStatus},
+        {
+            "event": event,
+            "registrations": registrations,
+            "statuses": RegistrationStatus,
+            "certificates_ready": timing.certificates_are_available(event),
+        },
     )
 
 
 def _staff_cancel_confirmation(event: Event, registration: EventRegistration) -> Confirmation:
     consequences = [
-        f"L'inscription de {registration.full_name} ({registration.email}) à « {event.title} » sera annulée."
+        f"L'inscription {of_person(registration.full_name)} ({registration.email}) à « {event.title} » sera annulée."
     ]
     promoted = selectors.seat_goes_to_if_cancelled(registration)
     if promoted is not None:
@@ -347,7 +357,7 @@ def _staff_cancel_confirmation(event: Event, registration: EventRegistration) ->
             "Personne n'attend sur la liste d'attente : la place restera libre pour une nouvelle inscription."
         )
     return Confirmation(
-        title=f"Annuler l'inscription de {registration.full_name} ?",
+        title=f"Annuler l'inscription {of_person(registration.full_name)} ?",
         consequences=consequences,
         confirm_label="Oui, annuler l'inscription",
         cancel_url=reverse("events:registration_list", args=[event.pk]),
@@ -363,7 +373,7 @@ def registration_cancel_by_staff(request, pk: int, registration_pk: int):
         return render_confirmation(request, _staff_cancel_confirmation(event, registration))
     call = run_service(request, services.registration_cancel, registration=registration, actor=request.user)
     if call.ok:
-        text = f"Inscription de {registration.full_name} annulée."
+        text = f"Inscription {of_person(registration.full_name)} annulée."
         if call.result:
             text += " Promu(e) depuis la liste d'attente : " + ", ".join(r.full_name for r in call.result) + "."
         messages.success(request, text)
@@ -391,7 +401,11 @@ def check_in(request, pk: int):
             present = count_label(call.result, "participant présent", "participants présents")
             messages.success(request, f"Présences enregistrées : {present}.")
             return redirect("events:check_in", pk=event.pk)
-    return render(request, "events/check_in.html", {"event": event, "form": form})
+    return render(
+        request,
+        "events/check_in.html",
+        {"event": event, "form": form, "check_in_open": timing.check_in_is_open(event)},
+    )
 
 
 @require_GET

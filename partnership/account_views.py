@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
@@ -19,9 +19,9 @@ from .proconnect.config import is_enabled
 from .proconnect.selectors import identity_of
 from .proconnect.services import format_siret
 from .selectors import accounts_manageable_by
-from .text import normalize_search
+from .text import normalize_search, of_person
 from .tokens import invitation_tokens
-from .viewutils import gate, paginate, run_service
+from .viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
 
 @gate(permissions.is_logged_in)
@@ -147,20 +147,40 @@ def account_invite(request):
 def _account_action(request, pk: int, action, done: str):
     account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
     if run_service(request, action, actor=request.user, user=account).ok:
-        messages.success(request, done.format(name=account.get_full_name() or account.email))
+        name = account.get_full_name() or account.email
+        messages.success(request, done.format(name=name, of_name=of_person(name)))
     return redirect("account_list")
 
 
 @require_POST
 @gate(permissions.can_manage_accounts)
 def account_deactivate(request, pk: int):
-    return _account_action(request, pk, services.user_deactivate, "Le compte de {name} est désactivé.")
+    account = get_object_or_404(accounts_manageable_by(request.user), pk=pk)
+    if account.is_active and not is_confirmed(request):
+        return render_confirmation(request, _deactivate_confirmation(account))
+    return _account_action(request, pk, services.user_deactivate, "Le compte {of_name} est désactivé.")
+
+
+def _deactivate_confirmation(account) -> Confirmation:
+    name = account.get_full_name() or account.email
+    return Confirmation(
+        title=f"Désactiver le compte {of_person(name)}\u00a0?",
+        consequences=[
+            f"{name} ne pourra plus se connecter avec {account.email}, ni par un lien de réinitialisation "
+            "du mot de passe ou d'invitation déjà envoyé.",
+            "Ses sessions ouvertes prennent fin : sur un ordinateur où le compte est connecté, la page "
+            "suivante demandera de se connecter.",
+            "Ce que cette personne a fait reste enregistré, à son nom ; le compte pourra être réactivé.",
+        ],
+        confirm_label="Oui, désactiver le compte",
+        cancel_url=reverse("account_list"),
+    )
 
 
 @require_POST
 @gate(permissions.can_manage_accounts)
 def account_reactivate(request, pk: int):
-    return _account_action(request, pk, services.user_reactivate, "Le compte de {name} est réactivé.")
+    return _account_action(request, pk, services.user_reactivate, "Le compte {of_name} est réactivé.")
 
 
 @require_POST

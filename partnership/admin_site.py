@@ -1,11 +1,14 @@
 """The Django admin of AMF staff, guarded by the project's permission module."""
 
+from functools import update_wrapper
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.apps import AdminConfig
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from . import permissions
@@ -21,6 +24,26 @@ class PartnershipAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return permissions.can_use_admin(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's guard, with the project's refusal rule: a logged-in user who may not use the admin gets 403.
+
+        Django sends every refused request to the admin's login page, which sends a logged-in user
+        back to ``next``: for a logged-in user who is not AMF staff, ``/admin/`` and
+        ``/admin/login/?next=/admin/`` redirected to each other until the browser gave up.
+        """
+        guarded = super().admin_view(view, cacheable)
+
+        def refuse_logged_in(request, *args, **kwargs):
+            if (
+                request.user.is_authenticated
+                and not self.has_permission(request)
+                and request.path != reverse("admin:logout", current_app=self.name)
+            ):
+                raise PermissionDenied
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(refuse_logged_in, guarded)
 
 
 class PartnershipAdminConfig(AdminConfig):

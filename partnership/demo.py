@@ -1,5 +1,9 @@
 """Demonstration data: one account per role and the framework agreement of the seed document.
 
+Every person of the demo is fictional (``FICTIONAL_PEOPLE``, said on the login page and by ``seed_demo``):
+accounts, signatories, agents, participants, speakers and students. The only real names are those of the
+framework agreement's signatories, as the seed document (the press release announcing it) gives them.
+
 Each feature extends ``seed_demo`` with its own ``<app>.demo.seed`` function (listed in
 ``DEMO_SEEDERS``). Everything here is idempotent: running it again changes nothing.
 """
@@ -14,6 +18,7 @@ from agreements.models import CollaborationAxis, FrameworkAgreement
 from events import demo as events_demo
 from trainings import demo as trainings_demo
 
+from .demo_people import FICTIONAL_PEOPLE  # noqa: F401 — re-exported: the demo's statement
 from .enums import CollectivityKind, Role
 from .models import Collectivity, Delegation, User
 
@@ -96,8 +101,8 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "signatory",
         "maire@demo.saint-etienne.fr",
-        "Gaël",
-        "Perdriau",
+        "Mireille",
+        "Fontanel",
         Role.SIGNATORY,
         collectivity=(CollectivityKind.COMMUNE, "42218"),
         function="Maire",
@@ -105,8 +110,8 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "other_signatory",
         "maire@demo.villeurbanne.fr",
-        "Cédric",
-        "Van Styvendael",
+        "Aurélien",
+        "Castagné",
         Role.SIGNATORY,
         collectivity=(CollectivityKind.COMMUNE, "69266"),
         function="Maire",

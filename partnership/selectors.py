@@ -38,7 +38,7 @@ from trainings.selectors import registrations_visible_to, sessions_visible_to, w
 from . import permissions
 from .enums import INVITABLE_ROLES, CollectivityKind
 from .models import Collectivity, Delegation, Department, MayorsAssociation, Region, User
-from .text import french_date, normalize_search
+from .text import french_date, french_sort_key, normalize_search
 
 SEARCH_LIMIT = 20
 # INSEE codes (5 characters, 2A/2B in Corsica) and SIRENs (9 digits), typed alone or heading a picker label.
@@ -128,8 +128,9 @@ def delegation_by_code(code: str) -> Delegation | None:
     return Delegation.objects.filter(code=code).first() if code.isascii() and code else None
 
 
-def delegations_by_name() -> QuerySet[Delegation]:
-    return Delegation.objects.order_by("name")
+def delegations_by_name() -> list[Delegation]:
+    """The delegations in French alphabetical order (``french_sort_key``: « Île-de-France » among the I)."""
+    return sorted(Delegation.objects.all(), key=lambda delegation: french_sort_key(delegation.name))
 
 
 def delegations_with_department_counts() -> QuerySet[Delegation]:

@@ -7,11 +7,13 @@ to start without them.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .devserver import runserver_site_url
 from .env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,7 +33,11 @@ else:
         raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required when DEBUG is off.")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development without SITE_URL, the address ``runserver`` serves (``make run PORT=8105``): e-mailed links
+# follow it (``partnership.devserver``).
+SITE_URL = (env_str("SITE_URL") or (runserver_site_url(sys.argv) if DEBUG else None) or "http://127.0.0.1:8000").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "partnership.admin_site.PartnershipAdminConfig",
@@ -197,7 +203,14 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Development: e-mails printed by the process that sends them (``runserver``, or the Celery worker when
+    # ``REDIS_URL`` is set), and also written to EMAIL_FILE_PATH when set, one file per message.
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
+    EMAIL_BACKEND = (
+        "partnership.mail_backends.ConsoleAndFileEmailBackend"
+        if EMAIL_FILE_PATH
+        else "django.core.mail.backends.console.EmailBackend"
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Partenariat CNFPT-AMF <ne-pas-repondre@partenariat.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -28,6 +28,12 @@ def normalize_search(value: str) -> str:
     return _ABBREVIATION.sub(lambda match: _ABBREVIATIONS[match.group(1)], folded)
 
 
+def french_sort_key(text: str) -> tuple[str, str]:
+    """Sort as a French index does: accents and case aside (« Île-de-France » among the I, not after Z);
+    the text itself breaks ties. The database's own order depends on its collation (bytes on SQLite)."""
+    return (normalize_search(text), text)
+
+
 # INSEE "type de nom en clair" (TNCC): how "de" joins the name of a territory.
 _OF_BY_LIAISON = {
     0: "de ",
@@ -51,12 +57,33 @@ def french_date(value, fmt: str = "j F Y") -> str:
     """``date_format`` with French typography: « 1er janvier 2026 », never « 1 janvier 2026 ».
 
     Only a day number written out before its month name takes « er »: « 01/01/2026 » stays as is.
+    The hour ``H:i`` is written the French way, « 14 h 30 » (``french_time``); ``H:i:s`` stays a clock
+    reading (certificates of signature).
     """
     if value in (None, ""):
         return ""
     if getattr(value, "day", None) == 1:
         fmt = fmt.replace("j F", r"j\e\r F")
+    if "H:i" in fmt and "H:i:s" not in fmt:
+        before, _, after = fmt.partition("H:i")
+        return "".join(
+            [
+                date_format(value, before) if before else "",
+                french_time(value),
+                date_format(value, after) if after else "",
+            ]
+        )
     return date_format(value, fmt)
+
+
+def french_time(value) -> str:
+    """« 9 h », « 14 h 30 », « 0 h 05 »: the hour as French typography writes it (non-breaking spaces)."""
+    return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
+
+
+def french_time_range(start, end) -> str:
+    """« 14 h – 16 h 30 »: from ``start`` to ``end`` of the same day."""
+    return f"{french_time(start)}\u00a0– {french_time(end)}"
 
 
 def duration_label(days: int) -> str:
@@ -75,6 +102,20 @@ def count_label(count, singular: str, plural: str | None = None) -> str:
 
 
 _VOWELS = frozenset("AEIOUYÂÀÉÈÊËÎÏÔÖÛÙÜŒaeiouyâàéèêëîïôöûùüœ")
+
+
+def of_person(name: str) -> str:
+    """« de Marie Martin », « d'Inès Garcia », « d'Élise Roy »: "de" before a person's name, elided before a vowel."""
+    return f"d'{name}" if name[:1] in _VOWELS else f"de {name}"
+
+
+def delegation_designation(name: str) -> str:
+    """« délégation Auvergne-Rhône-Alpes » inside a sentence, whether the directory names it « Délégation
+    Auvergne-Rhône-Alpes » (as ``import_territories`` does) or « Auvergne-Rhône-Alpes »: never « délégation
+    Délégation … »."""
+    if name[:11].casefold() == "délégation ":
+        return "délégation " + name[11:]
+    return f"délégation {name}"
 
 
 def place_with_of(name: str) -> str:

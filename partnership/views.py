@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -61,6 +63,11 @@ class PersonalDataView(LegalPageView):
 
 class AccessibilityView(LegalPageView):
     template_name = "partnership/accessibility.html"
+    # The day the statement was last reviewed (RGAA model: « établie le … »): change it with its content.
+    statement_date = datetime.date(2026, 12, 7)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, statement_date=self.statement_date)
 
 
 class AboutView(TemplateView):

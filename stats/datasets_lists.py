@@ -9,7 +9,7 @@ on PostgreSQL), so an export of a million rows holds a few thousand in memory at
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Count, DecimalField, F, Q, Sum
+from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -129,7 +129,16 @@ def anonymised_queryset(*, user, delegation_id: int | None = None):
     registrations = _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
     return (
         registrations.order_by()
-        .annotate(present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)))
+        .annotate(
+            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+            # The status as the application writes it (« Confirmée »), by the database itself: the same
+            # value in the rows and in PostgreSQL's COPY.
+            status_label=Case(
+                *(When(status=value, then=Value(label)) for value, label in RegistrationStatus.choices),
+                default=F("status"),
+                output_field=CharField(),
+            ),
+        )
         .values_list(
             "session_id",
             "session__start_date",
@@ -137,7 +146,7 @@ def anonymised_queryset(*, user, delegation_id: int | None = None):
             "session__action__scheme__label",
             "category",
             "employer__code",
-            "status",
+            "status_label",
             "present",
         )
     )

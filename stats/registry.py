@@ -125,7 +125,7 @@ INDICATORS: tuple[Dataset, ...] = (
     Dataset(
         "contracts_by_status",
         "Contrats par statut",
-        "Nombre de contrats de partenariat dans chaque statut, du prêt pour signature au résilié "
+        "Nombre de contrats de partenariat dans chaque statut, de l’envoi à la signature à la résiliation "
         "(les brouillons, travail en cours des délégations, ne sont pas publiés).",
         _status_columns("Contrats", "Nombre de contrats dans ce statut."),
         selectors.contracts_by_status,
@@ -525,7 +525,7 @@ LISTS: tuple[Dataset, ...] = (
             Column("scheme", "Dispositif", "Dispositif de formation.", STRING),
             Column("category", "Catégorie", "Catégorie hiérarchique : A, B ou C.", STRING),
             Column("employer_code", "Code de l'employeur", "Code INSEE (commune) ou SIREN (EPCI).", STRING),
-            Column("status", "Statut", "confirmed, waitlisted ou cancelled.", STRING),
+            Column("status", "Statut", "Confirmée, En liste d'attente ou Annulée.", STRING),
             Column("present_half_days", "Demi-journées de présence", "Demi-journées où l'agent était présent."),
         ),
         datasets_lists.anonymised_registration_rows,

@@ -22,7 +22,7 @@ from events.models import Event, Speaker, SpeakerExpertise, TimeSlot
 from partnership import permissions
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation, Department, Region
-from partnership.text import normalize_search
+from partnership.text import french_sort_key, normalize_search
 from trainings.enums import AgentCategory
 from trainings.models import HALF_DAY, TrainingScheme
 
@@ -84,7 +84,7 @@ def contracts_by_delegation(*, delegation_id: int | None = None) -> list[dict]:
     ).values("code", "name", "contract_count", "active_count")
     return [
         {"code": r["code"], "delegation": r["name"], "contracts": r["contract_count"], "active": r["active_count"]}
-        for r in rows
+        for r in sorted(rows, key=lambda r: french_sort_key(r["name"]))
     ]
 
 
@@ -612,7 +612,7 @@ def delegation_choices(user) -> list[tuple[int, str]]:
     delegations = Delegation.objects.order_by("name")
     if scope is not None:
         delegations = delegations.filter(pk__in=scope)
-    return list(delegations.values_list("pk", "name"))
+    return sorted(delegations.values_list("pk", "name"), key=lambda row: french_sort_key(row[1]))
 
 
 def dashboard(*, delegation_id: int | None = None) -> dict:

@@ -14,6 +14,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from partnership.calendar_files import new_calendar, to_ical
+
+from .documents import half_day_event
+from .enums import RegistrationStatus
 from .models import Registration
 from .selectors import with_waiting_position
 
@@ -39,3 +43,45 @@ def registration_from_convocation(token: str) -> Registration | None:
         .select_related("session__action__delegation", "session__venue", "employer")
         .first()
     )
+
+
+# What the agent's calendar says, by the registration's status: only a confirmed place is an appointment.
+WAITLISTED_NOTE = (
+    "Liste d'attente : vous n'êtes pas encore convoqué(e), ne vous déplacez pas. "
+    "Un e-mail vous préviendra si une place se libère."
+)
+CANCELLED_NOTE = "Inscription annulée : cette formation ne vous attend plus."
+
+
+def _replace(component, name: str, value: str) -> None:
+    component.pop(name)
+    component.add(name, value)
+
+
+def convocation_calendar(registration: Registration, url: str) -> bytes:
+    """The agent's session for their own calendar, one entry per half-day, linked to their convocation (``url``).
+
+    A confirmed place gives confirmed entries. A place on the waiting list gives tentative entries
+    (``STATUS:TENTATIVE``, shown as free time) whose title and description say so; a cancelled
+    registration, cancelled entries: the same UIDs as the confirmed ones, so a calendar that imported
+    one updates it instead of adding another.
+    """
+    session = registration.session
+    calendar = new_calendar(product="Convocation", name=f"Formation – {session.action.title}")
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+    for half_day in session.half_days.order_by("date", "period"):
+        half_day.session = session
+        event = half_day_event(half_day, stamp=stamp)
+        note = ""
+        if registration.status == RegistrationStatus.WAITLISTED and not session.is_cancelled:
+            _replace(event, "summary", f"Liste d'attente – {event['summary']}")
+            _replace(event, "status", "TENTATIVE")
+            event.add("transp", "TRANSPARENT")
+            note = WAITLISTED_NOTE
+        elif registration.status == RegistrationStatus.CANCELLED and not session.is_cancelled:
+            _replace(event, "summary", f"Inscription annulée – {event['summary']}")
+            _replace(event, "status", "CANCELLED")
+            note = CANCELLED_NOTE
+        event.add("description", f"{note}\n\nVotre convocation : {url}" if note else f"Votre convocation : {url}")
+        calendar.add_component(event)
+    return to_ical(calendar)

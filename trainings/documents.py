@@ -5,14 +5,14 @@ stored copy would go stale.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from icalendar import Calendar, Event
+
+from partnership.calendar_files import PARIS, new_calendar, new_event, to_ical, uid
+from partnership.text import french_time_range
 
 from .enums import Period
 
-PARIS = ZoneInfo("Europe/Paris")
 PERIOD_HOURS = {Period.MORNING: ((9, 0), (12, 30)), Period.AFTERNOON: ((13, 30), (17, 0))}
 
 
@@ -25,50 +25,35 @@ def half_day_bounds(half_day) -> tuple[datetime.datetime, datetime.datetime]:
     )
 
 
-def _clock(moment: datetime.datetime) -> str:
-    return f"{moment.hour}\u00a0h" + (f"\u00a0{moment.minute:02d}" if moment.minute else "")
-
-
 def half_day_hours(half_day) -> str:
     """« 9 h – 12 h 30 »: the hours of a half-day, as the convocation and the calendar give them."""
+    return french_time_range(*half_day_bounds(half_day))
+
+
+def half_day_event(half_day, *, stamp: datetime.datetime):
+    """The ``VEVENT`` of one half-day of a session (no personal data of trainees): the same UID in the
+    delegation's feed and in every agent's convocation, so a calendar keeps one entry for it."""
+    session = half_day.session
     start, end = half_day_bounds(half_day)
-    return f"{_clock(start)}\u00a0– {_clock(end)}"
-
-
-def _calendar(*, name: str, half_days, link) -> bytes:
-    """One VEVENT per half-day (no personal data of trainees); ``link(session)`` goes in its description."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Partenariat CNFPT-AMF//Sessions de formation//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Paris")
-    stamp = datetime.datetime.now(tz=datetime.UTC)
-    for half_day in half_days:
-        session = half_day.session
-        start, end = half_day_bounds(half_day)
-        event = Event()
-        event.add("uid", f"session-{session.pk}-{half_day.date:%Y%m%d}-{half_day.period}@partenariat-cnfpt-amf")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        prefix = "ANNULÉE – " if session.is_cancelled else ""
-        event.add("summary", f"{prefix}{session.action.title}")
-        event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
-        event.add("description", link(session))
-        event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    event = new_event(
+        identifier=uid("session", session.pk, f"{half_day.date:%Y%m%d}", half_day.period),
+        start=start,
+        end=end,
+        stamp=stamp,
+    )
+    prefix = "ANNULÉE – " if session.is_cancelled else ""
+    event.add("summary", f"{prefix}{session.action.title}")
+    event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    return event
 
 
 def calendar_feed(delegation, half_days) -> bytes:
     """The delegation's feed: every half-day of its sessions, each linked to the session's page."""
-    return _calendar(
-        name=f"Formations – {delegation.name}",
-        half_days=half_days,
-        link=lambda session: settings.SITE_URL + session.get_absolute_url(),
-    )
-
-
-def convocation_calendar(session, half_days, url: str) -> bytes:
-    """One agent's session, for their own calendar, linked to their convocation (``url``)."""
-    return _calendar(name=f"Formation – {session.action.title}", half_days=half_days, link=lambda _session: url)
+    calendar = new_calendar(product="Sessions de formation", name=f"Formations – {delegation.name}")
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+    for half_day in half_days:
+        event = half_day_event(half_day, stamp=stamp)
+        event.add("description", settings.SITE_URL + half_day.session.get_absolute_url())
+        calendar.add_component(event)
+    return to_ical(calendar)

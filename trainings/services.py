@@ -27,10 +27,11 @@ from partnership.enums import CollectivityUse, HistoryAction
 from partnership.models import Collectivity, Delegation, User
 from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
-from partnership.text import count_label
+from partnership.text import count_label, of_person
 
 from . import task_names
 from .convocation import convocation_url
+from .eligibility import session_check_employer
 from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import (
     Attendance,
@@ -96,7 +97,7 @@ def _record_registration(actor, registration: Registration, action: str, before:
         actor=actor,
         obj=registration.session,
         action=action,
-        subject=f"Inscription de {registration.full_name}",
+        subject=f"Inscription {of_person(registration.full_name)}",
         subject_is_person=True,
         before=values_before,
         after=values_after,
@@ -381,6 +382,10 @@ def registration_create(
         raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
+    try:
+        session_check_employer(session=session, employer=employer)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
     email = (email or "").strip().lower()
     if category not in session.action.audience:
         raise ValidationError(

@@ -18,12 +18,12 @@ from partnership.history import history_for
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
 from partnership.selectors import delegation_by_code, delegations_by_name
-from partnership.text import count_label
+from partnership.text import count_label, of_person
 from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
 
 from . import selectors, services
-from .convocation import registration_from_convocation
-from .documents import calendar_feed, convocation_calendar, half_day_hours
+from .convocation import convocation_calendar, registration_from_convocation
+from .documents import calendar_feed, half_day_hours
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
@@ -366,7 +366,7 @@ def registration_list(request):
 def _registration_cancel_confirmation(request, registration) -> Confirmation:
     session = registration.session
     consequences = [
-        f"L'inscription de {registration.full_name} à « {session.action.title} » "
+        f"L'inscription {of_person(registration.full_name)} à « {session.action.title} » "
         f"(session du {session.start_date:%d/%m/%Y}) sera annulée ; {registration.full_name} "
         "en sera informé·e par e-mail."
     ]
@@ -383,7 +383,7 @@ def _registration_cancel_confirmation(request, registration) -> Confirmation:
             "liste d'attente, qui recevra un e-mail."
         )
     return Confirmation(
-        title=f"Annuler l'inscription de {registration.full_name} ?",
+        title=f"Annuler l'inscription {of_person(registration.full_name)} ?",
         consequences=consequences,
         confirm_label="Oui, annuler l'inscription",
         cancel_url=session.get_absolute_url(),
@@ -403,7 +403,7 @@ def registration_cancel(request, pk: int):
         return render_confirmation(request, _registration_cancel_confirmation(request, registration))
     call = run_service(request, services.registration_cancel, actor=request.user, registration=registration)
     if call.ok:
-        text = f"L'inscription de {registration.full_name} est annulée."
+        text = f"L'inscription {of_person(registration.full_name)} est annulée."
         if call.result:
             text += " La première personne en liste d'attente obtient la place et en est informée par e-mail."
         messages.success(request, text)
@@ -540,11 +540,9 @@ def convocation(request, token):
 @require_GET
 def convocation_ics(request, token):
     registration = _convocation_or_404(token)
-    session = registration.session
-    half_days = session.half_days.order_by("date", "period")
     url = request.build_absolute_uri(reverse("trainings:convocation", args=[token]))
-    response = HttpResponse(convocation_calendar(session, half_days, url), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="formation-{session.pk}.ics"'
+    response = HttpResponse(convocation_calendar(registration, url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="formation-{registration.session_id}.ics"'
     return response
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from partnership.text import french_date
+from partnership.text import delegation_designation, french_date, french_time, of_person
 
 register = template.Library()
 
@@ -17,6 +17,27 @@ def date_fr(value, fmt="j F Y"):
         return french_date(value, fmt)
     except (AttributeError, TypeError, ValueError):
         return ""
+
+
+@register.filter(expects_localtime=True)
+def time_fr(value):
+    """« 14 h 30 »: ``{{ slot.starts_at|time_fr }}&nbsp;– {{ slot.ends_at|time_fr }}``."""
+    try:
+        return french_time(value)
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def de_fr(name):
+    """« de Marie Martin », « d'Inès Garcia »: ``le compte {{ account.get_full_name|de_fr }}``."""
+    return of_person(str(name)) if name else ""
+
+
+@register.filter
+def delegation_fr(name):
+    """« délégation Auvergne-Rhône-Alpes », with or without « Délégation » in the directory's name."""
+    return delegation_designation(str(name)) if name else ""
 
 
 @register.filter

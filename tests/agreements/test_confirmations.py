@@ -158,3 +158,47 @@ def test_declining_to_sign_asks_first(django_app, sent, django_capture_on_commit
 
     assert _status(sent) == ContractStatus.DRAFT
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.DECLINED
+
+
+def test_sending_for_signature_asks_first_naming_the_emails_and_the_frozen_pdf(
+    django_app, delegation_staff, commune, django_capture_on_commit_callbacks
+):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune], title="Plan de formation 2027")
+    party = contract.parties.get()
+    page = django_app.get(f"/contrats/{contract.pk}/", user=delegation_staff)
+
+    confirmation = form_to(page, f"/contrats/{contract.pk}/envoyer-a-la-signature/").submit()
+
+    assert confirmation.html.h1.get_text(strip=True) == "Envoyer « Plan de formation 2027 » à la signature\u00a0?"
+    assert confirmation_of(confirmation) == [
+        "Un e-mail part aussitôt, avec un lien personnel de signature, au signataire : "
+        f"{party.signatory_name} ({party.signatory_function}, {commune.name}) à {party.signatory_email}.",
+        "Le contrat reçoit sa référence définitive et son PDF est figé : c'est ce document exact, avec son "
+        "empreinte, que les signataires liront et signeront.",
+        "Le contrat ne peut plus être modifié ; pour le corriger, il faudra le retirer de la signature, ce qui "
+        "annule les liens envoyés.",
+        f"Une fois toutes les collectivités signataires, {delegation_staff.get_full_name()} contresigne pour "
+        "la délégation.",
+    ]
+    assert (_status(contract), contract.signature_requests.count()) == (ContractStatus.DRAFT, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = confirmation.forms["confirmation-form"].submit().follow()
+
+    assert "Le contrat est envoyé à la signature" in text(done)
+    assert _status(contract) == ContractStatus.READY_FOR_SIGNATURE
+    # Sent: the status says the signature is under way, not that the contract is « prêt ».
+    assert done.html.select_one(".badge.status-ready_for_signature").get_text(strip=True) == "En cours de signature"
+    assert last_mail_to(party.signatory_email) is not None
+
+
+def test_a_contract_not_ready_is_refused_without_a_confirmation(client, delegation_staff, commune):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    contract.parties.update(deliberation_date=None)
+    client.force_login(delegation_staff)
+
+    response = client.post(f"/contrats/{contract.pk}/envoyer-a-la-signature/", follow=True)
+
+    assert response.redirect_chain == [(f"/contrats/{contract.pk}/", 302)]
+    assert f"La date de la délibération de {commune.name} n'est pas renseignée." in text(response)
+    assert _status(contract) == ContractStatus.DRAFT

@@ -86,7 +86,7 @@ def test_adding_the_deliberation_date_keeps_the_programme_and_the_full_contract_
 
     with django_capture_on_commit_callbacks(execute=True):
         send = next(f for f in detail.forms.values() if f.action.endswith("/envoyer-a-la-signature/"))
-        send.submit().follow()
+        send.submit().forms["confirmation-form"].submit().follow()
     draft.refresh_from_db()
     assert draft.status == ContractStatus.READY_FOR_SIGNATURE
     assert lines_of(draft) == lines

@@ -34,7 +34,7 @@ def _form_data(commune, **overrides):
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "50",
         "parties-0-collectivity": f"{commune.code} – {commune.name} ({commune.department.code})",
-        "parties-0-signatory_name": "Gaël Perdriau",
+        "parties-0-signatory_name": "Mireille Fontanel",
         "parties-0-signatory_function": "Maire",
         "parties-0-signatory_email": "maire@example.fr",
         "parties-0-deliberation_date": "2026-10-15",
@@ -70,7 +70,7 @@ def test_delegation_agent_drafts_and_sends_for_signature(client, delegation_staf
     assert "Accueil des travailleurs handicapés" in page
     assert "Envoyer à la signature" in page
 
-    client.post(reverse("agreements:contract_submit", args=[contract.pk]))
+    client.post(reverse("agreements:contract_submit", args=[contract.pk]), {"confirmation": "oui"})
     contract.refresh_from_db()
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
     pdf = client.get(reverse("agreements:contract_pdf", args=[contract.pk]))

@@ -39,7 +39,7 @@ def draft(delegation_staff, commune, delegate):
 def _send(client, delegation_staff, contract, capture):
     client.force_login(delegation_staff)
     with capture(execute=True):
-        response = client.post(reverse("agreements:contract_submit", args=[contract.pk]))
+        response = client.post(reverse("agreements:contract_submit", args=[contract.pk]), {"confirmation": "oui"})
     assert response.status_code == 302
     client.logout()
 

@@ -45,6 +45,9 @@ def test_saving_a_draft_in_the_browser_keeps_its_programme(journey, delegation_s
     assert programme(contract) == lines
 
     page.get_by_role("button", name="Envoyer à la signature").click()
+    page.get_by_text("Ce qui va se passer").wait_for()
+    run.step(page, "confirmation de l'envoi")
+    page.get_by_role("button", name="Oui, envoyer à la signature").click()
     page.get_by_text(re.compile("Le contrat est envoyé à la signature")).wait_for()
     run.step(page, "envoye a la signature")
     contract.refresh_from_db()

@@ -103,6 +103,9 @@ def test_contract_drafted_signed_by_keyboard_and_verified(journey, delegation, d
     assert list(contract.parties.values_list("collectivity", flat=True)) == [commune.pk]
 
     agent.get_by_role("button", name="Envoyer à la signature").click()
+    agent.get_by_text("Ce qui va se passer").wait_for()
+    run.step(agent, "confirmation de l'envoi")
+    agent.get_by_role("button", name="Oui, envoyer à la signature").click()
     agent.get_by_text("Le contrat est envoyé à la signature").wait_for()
     run.step(agent, "envoye a la signature")
     contract.refresh_from_db()

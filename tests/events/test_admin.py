@@ -60,7 +60,7 @@ def test_staff_pages_render(client, delegation_staff, event, commune, speaker_us
         (f"/evenements/gestion/{event.pk}/", "Ajouter un créneau"),
         (f"/evenements/gestion/{event.pk}/modifier/", "Modifier « "),
         ("/evenements/gestion/nouveau/", "Nouvel événement"),
-        (f"/evenements/gestion/{event.pk}/pointage/", "Enregistrer les présences"),
+        (f"/evenements/gestion/{event.pk}/pointage/", "Le pointage ouvre au début de l'événement"),
         ("/evenements/", event.title),
     ]:
         response = client.get(path)

@@ -5,6 +5,7 @@ import html
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -12,8 +13,10 @@ from events.enums import EventStatus, RegistrationStatus
 from events.models import Event, EventFeedback
 from partnership.forms import collectivity_label
 from partnership.ratelimit import allow
+from partnership.text import french_date
 from partnership.tokens import token_hash
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory, TimeSlotFactory
+from tests.ical_validation import assert_valid_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +192,7 @@ def test_delegation_staff_creates_event_for_own_delegation(client, delegation_st
             "starts_at": starts.strftime("%Y-%m-%dT09:00"),
             "ends_at": starts.strftime("%Y-%m-%dT12:00"),
             "registration_closes_at": (starts - timedelta(days=2)).strftime("%Y-%m-%dT18:00"),
-            "venue_commune_code": commune.code,
+            "venue_commune": commune.code,
             "venue_address": "Salle des fêtes",
             "capacity": "40",
             # A delegation agent cannot choose another delegation: the field is ignored.
@@ -353,11 +356,38 @@ def test_check_in_before_event_day_refused(client, delegation_staff, event, comm
 
     response = client.post(f"/evenements/gestion/{event.pk}/pointage/", {"present": [registration.pk]})
 
+    opens = french_date(timezone.localtime(event.starts_at), "j F Y à H:i")
     assert response.context["form"].non_field_errors() == [
-        "Le pointage des présences n'est possible qu'à partir du jour de l'événement."
+        f"Le pointage des présences ouvre au début de l'événement, le {opens}."
     ]
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+
+
+def test_check_in_opens_at_the_start_time_not_at_midnight(client, delegation_staff, delegation, commune):
+    starts_at = timezone.now() + timedelta(hours=2)
+    later = EventFactory(
+        delegation=delegation, starts_at=starts_at, registration_closes_at=starts_at - timedelta(hours=1)
+    )
+    registration = EventRegistrationFactory(event=later, collectivity=commune)
+    client.force_login(delegation_staff)
+    url = f"/evenements/gestion/{later.pk}/pointage/"
+
+    page = client.get(url)
+    refused = client.post(url, {"present": [registration.pk]})
+
+    opens = french_date(timezone.localtime(starts_at), "j F Y à H:i")
+    assert html.unescape(page.content.decode()).count(f"Le pointage ouvre au début de l'événement, le {opens}.") == 1
+    assert "Enregistrer les présences" not in page.content.decode()
+    assert refused.context["form"].non_field_errors() == [
+        f"Le pointage des présences ouvre au début de l'événement, le {opens}."
+    ]
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    with time_machine.travel(starts_at + timedelta(minutes=1)):
+        client.post(url, {"present": [registration.pk]})
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
 
 
 def test_timeslot_outside_event_refused(client, delegation_staff, event):
@@ -379,10 +409,23 @@ def test_timeslot_outside_event_refused(client, delegation_staff, event):
     assert event.time_slots.count() == 0
 
 
-def test_event_calendar_download(client, event):
+def test_event_calendar_download(client, event, settings):
+    event.starts_at = datetime.datetime(2027, 3, 25, 14, 0, tzinfo=timezone.get_default_timezone())
+    event.ends_at = datetime.datetime(2027, 3, 29, 16, 30, tzinfo=timezone.get_default_timezone())  # across DST
+    event.save(update_fields=["starts_at", "ends_at"])
     response = client.get(f"/evenements/{event.pk}/agenda.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    (entry,) = assert_valid_ics(response.content).walk("VEVENT")
+    assert b"DTSTART;TZID=Europe/Paris:20270325T140000\r\n" in response.content
+    assert b"DTEND;TZID=Europe/Paris:20270329T163000\r\n" in response.content
+    assert str(entry["uid"]) == f"evenement-{event.pk}@partenariat-cnfpt-amf"
+    assert str(entry["description"]).endswith(
+        ", du jeudi 25 mars 2027 à 14\u00a0h au lundi 29 mars 2027 à 16\u00a0h\u00a030"
+    )
+    # Another address for the site, the same event for the calendars that imported it.
+    settings.SITE_URL = "https://partenariat.example.fr"
+    again = assert_valid_ics(client.get(f"/evenements/{event.pk}/agenda.ics").content)
+    assert [str(e["uid"]) for e in again.walk("VEVENT")] == [str(entry["uid"])]
 
 
 def test_event_period_reads_naturally_for_one_day_and_several():
@@ -392,9 +435,9 @@ def test_event_period_reads_naturally_for_one_day_and_several():
         starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
         ends_at=datetime.datetime(2026, 12, 7, 17, 0, tzinfo=paris),
     )
-    assert one_day.period_display == "le lundi 7 décembre 2026, de 09:30 à 17:00"
+    assert one_day.period_display == "le lundi 7 décembre 2026, de 9\u00a0h\u00a030 à 17\u00a0h"
     two_days = Event(
         starts_at=datetime.datetime(2026, 12, 7, 9, 30, tzinfo=paris),
         ends_at=datetime.datetime(2026, 12, 8, 12, 0, tzinfo=paris),
     )
-    assert two_days.period_display == "du lundi 7 décembre 2026 à 09:30 au mardi 8 décembre 2026 à 12:00"
+    assert two_days.period_display == "du lundi 7 décembre 2026 à 9\u00a0h\u00a030 au mardi 8 décembre 2026 à 12\u00a0h"

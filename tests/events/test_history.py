@@ -8,6 +8,7 @@ from events.models import ANONYMISED_SPEAKER_NAME, Event
 from partnership.enums import HistoryAction
 from partnership.history import ERASED_VALUE
 from partnership.models import ActionLogEntry
+from partnership.text import of_person
 from tests.events.factories import EventRegistrationFactory, SpeakerFactory
 from tests.forms.browser import browser_form
 from tests.forms.edit_forms import managed_event, speaker_profile
@@ -90,8 +91,8 @@ def test_adding_a_slot_and_cancelling_a_registration_are_in_the_event_history(
 
     author = f"{staff.get_full_name()} (Agent de délégation régionale CNFPT)"
     assert [row[:2] for row in rows] == [
-        (author, f"Sortie de la liste d'attente Inscription de {waiting.full_name}"),
-        (author, f"Annulation d'inscription Inscription de {leaving.full_name}"),
+        (author, f"Sortie de la liste d'attente Inscription {of_person(waiting.full_name)}"),
+        (author, f"Annulation d'inscription Inscription {of_person(leaving.full_name)}"),
         (author, "Ajout Créneau « Table ronde des élus »"),
     ]
     assert rows[0][2] == "Statut : En liste d'attente → devient Confirmée"

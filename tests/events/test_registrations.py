@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from icalendar import Calendar
 
 from events import services
 from events.enums import EventStatus, RegistrationStatus
@@ -15,6 +14,7 @@ from events.models import EventRegistration
 from events.selectors import registration_by_token
 from tests.concurrency import run_concurrently
 from tests.events.factories import EventFactory, EventRegistrationFactory
+from tests.ical_validation import assert_valid_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_registration_confirmed_within_capacity_sends_ics(event, commune, regist
     (filename, content, mimetype) = message.attachments[0]
     assert filename == "evenement.ics"
     assert mimetype.startswith("text/calendar")
-    calendar = Calendar.from_ical(content)
+    calendar = assert_valid_ics(content.encode())
     (entry,) = calendar.walk("VEVENT")
     assert str(entry["SUMMARY"]) == event.title
     assert entry.decoded("DTSTART") == event.starts_at.replace(microsecond=0)

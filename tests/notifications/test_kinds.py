@@ -320,5 +320,9 @@ def test_weekly_digest_lists_the_delegation_changes_and_what_is_due(
     digest = mail.outbox[0]
     assert digest.subject == f"Votre semaine – {delegation_staff.delegation.name} : résumé au {monday:%d/%m/%Y}"
     assert "Contrat Contrat du Forez : création → Brouillon" in digest.body
+    # The directory names it « Délégation … »: the sentence says « délégation » once.
+    assert delegation_staff.delegation.name.startswith("Délégation ")
+    assert f"de la délégation {delegation_staff.delegation.name.removeprefix('Délégation ')} (du " in digest.body
+    assert "délégation Délégation" not in digest.body
     assert f"Session « Gestes et postures » le {session.start_date:%-d} " in digest.body
     assert run(django_capture_on_commit_callbacks, monday + datetime.timedelta(days=6), "weekly_digest") == {}

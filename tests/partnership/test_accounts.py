@@ -15,6 +15,7 @@ from partnership.enums import Role
 from partnership.models import User
 from partnership.tokens import invitation_tokens
 from tests.factories import DEFAULT_PASSWORD, CommuneFactory, DelegationFactory, UserFactory
+from tests.helpers import confirmation_of
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -247,8 +248,20 @@ def _deactivate_form(page, account):
 
 def test_staff_deactivate_an_account_which_can_no_longer_log_in(django_app, delegation_staff, hr_contact):
     page = django_app.get("/compte/comptes/", user=delegation_staff)
-    after = _deactivate_form(page, hr_contact).submit().follow()
-    assert f"Le compte de {hr_contact.get_full_name()} est désactivé." in after.text
+    confirmation = _deactivate_form(page, hr_contact).submit()
+    name = hr_contact.get_full_name()
+    assert confirmation.html.h1.get_text(strip=True) == f"Désactiver le compte de {name}\u00a0?"
+    assert confirmation_of(confirmation) == [
+        f"{name} ne pourra plus se connecter avec {hr_contact.email}, ni par un lien de réinitialisation du mot "
+        "de passe ou d'invitation déjà envoyé.",
+        "Ses sessions ouvertes prennent fin : sur un ordinateur où le compte est connecté, la page suivante "
+        "demandera de se connecter.",
+        "Ce que cette personne a fait reste enregistré, à son nom ; le compte pourra être réactivé.",
+    ]
+    hr_contact.refresh_from_db()
+    assert hr_contact.is_active is True  # nothing done before the confirmation
+    after = confirmation.forms["confirmation-form"].submit().follow()
+    assert f"Le compte de {name} est désactivé." in after.text
     hr_contact.refresh_from_db()
     assert hr_contact.is_active is False
 

@@ -37,7 +37,7 @@ def test_values_are_kept_as_people_read_them():
         history.shown(""),
         history.shown(["Nantes", "Angers"]),
         history.shown([]),
-    ] == ["1er mars 2026", "1er mars 2026 à 10:30", "1,5", "2", "oui", None, ["Angers", "Nantes"], None]
+    ] == ["1er mars 2026", "1er mars 2026 à 10\u00a0h\u00a030", "1,5", "2", "oui", None, ["Angers", "Nantes"], None]
 
 
 def test_values_of_gives_labels_choices_and_names(delegation, commune):

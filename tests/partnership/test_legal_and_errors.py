@@ -69,6 +69,7 @@ def test_accessibility_statement_follows_the_rgaa_model(django_app):
         "État de conformité",
         "Résultats des tests",
         "Contenus non accessibles",
+        "Établissement de cette déclaration",
         "Technologies et environnement de test",
         "Retour d'information et contact",
         "Voies de recours",
@@ -78,6 +79,12 @@ def test_accessibility_statement_follows_the_rgaa_model(django_app):
         "est non conforme avec le référentiel général d'amélioration de l'accessibilité (RGAA), version\xa04.1" in text
     )
     assert "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX\xa007" in text
+    # Dated, as the RGAA model asks; no claim that nothing serious is left; the portal shows HTML text.
+    assert "Cette déclaration a été établie le 7 décembre 2026" in text
+    assert "aucune n'est relevée" not in text
+    assert "il ne garantit pas l'absence de violation grave ailleurs" in text
+    assert "images" not in text
+    assert "le texte du contrat est lisible en HTML" in text
 
 
 NOTICE = "p.personal-data-notice"

@@ -84,8 +84,8 @@ def test_admin_refuses_non_amf_staff(client, delegation_staff):
     delegation_staff.save(update_fields=["is_staff"])
     client.force_login(delegation_staff)
     response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
 
 
 def test_admin_amf_staff_reads_directory_but_cannot_change_it(client, amf_staff, commune):

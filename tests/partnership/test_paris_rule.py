@@ -146,11 +146,13 @@ def test_contract_form_refuses_paris_with_the_message_under_the_field(django_app
     form["title"] = "Contrat de Paris"
     form["start_date"] = "2027-01-01"
     form["parties-0-collectivity"] = "paris"
-    form["parties-0-signatory_name"] = "Anne Hidalgo"
+    form["parties-0-signatory_name"] = "Claire Dubois"
     form["parties-0-signatory_function"] = "Maire"
     form["parties-0-signatory_email"] = "maire@paris.example.fr"
     response = form.submit(status=400)
-    assert _text(response).count(PARTY_MESSAGE) == 1
+    # Under the field, and in the summary of errors at the top of the form, which links to it.
+    assert _text(response).count(PARTY_MESSAGE) == 2
+    assert response.html.select_one("#erreurs a[href='#id_parties-0-collectivity']") is not None
     assert response.context["parties"].forms[0].errors == {"collectivity": [PARTY_MESSAGE]}
     assert 'value="paris"' in response.text
     assert PartnershipContract.objects.count() == 0
@@ -333,28 +335,28 @@ def test_staff_cannot_invite_a_signatory_or_hr_contact_of_paris(django_app, dele
     form = page.forms["account-invite-form"]
     form["role"] = role
     form["collectivity"] = collectivity_label(paris)
-    form["first_name"], form["last_name"], form["email"] = "Anne", "Hidalgo", "anne@paris.example.fr"
+    form["first_name"], form["last_name"], form["email"] = "Claire", "Dubois", "claire@paris.example.fr"
     response = form.submit()
     assert response.status_code == 200
     assert message in html.unescape(response.text)
-    assert not User.objects.filter(email="anne@paris.example.fr").exists()
+    assert not User.objects.filter(email="claire@paris.example.fr").exists()
 
 
 @pytest.mark.parametrize(("role", "message"), [(Role.SIGNATORY, PARTY_MESSAGE), (Role.HR_CONTACT, EMPLOYER_MESSAGE)])
 def test_user_admin_refuses_a_signatory_or_hr_contact_of_paris(django_app, superuser, paris, commune, role, message):
     page = django_app.get(reverse("admin:partnership_user_add"), user=superuser)
     form = page.forms["user_form"]
-    form["email"], form["first_name"], form["last_name"] = "anne@paris.example.fr", "Anne", "Hidalgo"
+    form["email"], form["first_name"], form["last_name"] = "claire@paris.example.fr", "Claire", "Dubois"
     form["role"] = role
     form["collectivity"].force_value(paris.pk)
     form["password1"] = form["password2"] = "Un-mot-de-passe-solide-42"
     response = form.submit()
     assert response.status_code == 200
     assert message in html.unescape(response.text)
-    assert not User.objects.filter(email="anne@paris.example.fr").exists()
+    assert not User.objects.filter(email="claire@paris.example.fr").exists()
     # The same account for a covered commune is created: only Paris is refused.
     form = response.forms["user_form"]
     form["collectivity"].force_value(commune.pk)
     form["password1"] = form["password2"] = "Un-mot-de-passe-solide-42"
     assert form.submit().status_code == 302
-    assert User.objects.get(email="anne@paris.example.fr").collectivity == commune
+    assert User.objects.get(email="claire@paris.example.fr").collectivity == commune

@@ -1,5 +1,6 @@
 """Every PDF has one frame (``templates/pdf/base.html``); the two attendance certificates look alike."""
 
+import datetime
 import io
 import re
 
@@ -60,8 +61,15 @@ def training_certificate(client, delegation_staff, delegation, commune):
 
 @pytest.fixture
 def event_certificate(client, delegation_staff, delegation, commune):
-    event = EventFactory(delegation=delegation, venue_commune=commune)
-    registration = EventRegistrationFactory(event=event, collectivity=commune, checked_in_at=timezone.now())
+    ended = timezone.now() - datetime.timedelta(hours=1)  # a certificate is issued once the event is over
+    event = EventFactory(
+        delegation=delegation,
+        venue_commune=commune,
+        starts_at=ended - datetime.timedelta(hours=6),
+        ends_at=ended,
+        registration_closes_at=ended - datetime.timedelta(days=2),
+    )
+    registration = EventRegistrationFactory(event=event, collectivity=commune, checked_in_at=ended)
     client.force_login(delegation_staff)
     response = client.get(reverse("events:registration_certificate", args=[event.pk, registration.pk]))
     assert response.status_code == 200
@@ -97,7 +105,12 @@ def test_certificate_html_has_the_same_skeleton(db, delegation, commune):
     event_registration = EventRegistrationFactory(event=EventFactory(delegation=delegation), collectivity=commune)
     event = render_to_string(
         "events/attendance_certificate.html",
-        {"registration": event_registration, "event": event_registration.event, "issued_on": timezone.localdate()},
+        {
+            "registration": event_registration,
+            "event": event_registration.event,
+            "co_organisers": ["Centre national de la fonction publique territoriale (CNFPT)"],
+            "issued_on": timezone.localdate(),
+        },
     )
 
     def skeleton(html):

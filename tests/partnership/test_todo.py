@@ -9,12 +9,12 @@ from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
 from agreements.models import Internship, PartnershipContract, SignatureRequest, Study
 from agreements.signing import services as signing
 from partnership.selectors import todo_blocks, todo_count
+from partnership.text import french_date
 from stats.enums import ExportFormat, ExportStatus
 from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
@@ -153,7 +153,7 @@ def test_delegation_staff_sees_blocked_expiring_and_refused_signatures(
     assert [(item.label, item.notes, item.warning) for item in block.items] == [
         (
             f"{expiring.reference} – Expirant : Marie Martin",
-            [f"Le lien expire le {date_format(expires, 'j F Y à H:i')}."],
+            [f"Le lien expire le {french_date(expires, 'j F Y à H:i')}."],
             False,
         ),
         (

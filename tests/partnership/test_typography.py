@@ -8,7 +8,16 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from agreements.models import ContractDocument, ContractParty, PartnershipContract, SignatureRequest
-from partnership.text import count_label, epci_designation, french_date, lower_first, place_with_of
+from partnership.text import (
+    count_label,
+    delegation_designation,
+    epci_designation,
+    french_date,
+    french_time_range,
+    lower_first,
+    of_person,
+    place_with_of,
+)
 from trainings.models import Registration
 
 
@@ -23,11 +32,47 @@ def _render(source: str, **context) -> str:
         (datetime.date(2026, 1, 2), "j F Y", "2 janvier 2026"),
         (datetime.date(2026, 10, 1), "l j F Y", "jeudi 1er octobre 2026"),
         (datetime.date(2026, 1, 1), "d/m/Y", "01/01/2026"),
-        (datetime.datetime(2026, 5, 1, 9, 30), "j F Y à H:i", "1er mai 2026 à 09:30"),
+        (datetime.datetime(2026, 5, 1, 9, 30), "j F Y à H:i", "1er mai 2026 à 9\u00a0h\u00a030"),
+        (datetime.datetime(2026, 5, 4, 14, 0), "d/m/Y à H:i", "04/05/2026 à 14\u00a0h"),
+        (datetime.datetime(2026, 5, 4, 0, 5), "l j F Y, H:i", "lundi 4 mai 2026, 0\u00a0h\u00a005"),
+        # A clock reading to the second (certificate of signature) stays one.
+        (datetime.datetime(2026, 5, 4, 14, 0, 7), "d/m/Y H:i:s", "04/05/2026 14:00:07"),
     ],
 )
 def test_french_date(value, fmt, expected):
     assert french_date(value, fmt) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Marie Martin", "de Marie Martin"),
+        ("Inès Garcia", "d'Inès Garcia"),
+        ("Élise Roy", "d'Élise Roy"),
+        ("Hugo Petit", "de Hugo Petit"),
+    ],
+)
+def test_de_fr_elides_before_a_vowel(name, expected):
+    assert _render("le compte {{ name|de_fr }}", name=name) == f"le compte {expected}".replace("'", "&#x27;")
+    assert of_person(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Délégation Auvergne-Rhône-Alpes", "délégation Auvergne-Rhône-Alpes"),
+        ("Auvergne-Rhône-Alpes", "délégation Auvergne-Rhône-Alpes"),
+        ("délégation Bretagne", "délégation Bretagne"),
+    ],
+)
+def test_delegation_designation_never_repeats_the_word(name, expected):
+    assert delegation_designation(name) == expected
+
+
+def test_time_fr_filter_writes_french_hours():
+    start, end = datetime.datetime(2026, 5, 4, 14, 0), datetime.datetime(2026, 5, 4, 16, 30)
+    assert _render("{{ a|time_fr }} – {{ b|time_fr }}", a=start, b=end) == "14\u00a0h – 16\u00a0h\u00a030"
+    assert french_time_range(start, end) == "14\u00a0h\u00a0– 16\u00a0h\u00a030"
 
 
 def test_date_fr_filter_is_available_in_every_template():

@@ -23,7 +23,7 @@ def _contract_form(django_app, user, commune, **values):
     form["title"] = "Contrat de Saint-Étienne"
     form["start_date"] = "2027-01-01"
     form["parties-0-collectivity"] = f"{commune.code} – {commune.name} ({commune.department.code})"
-    form["parties-0-signatory_name"] = "Gaël Perdriau"
+    form["parties-0-signatory_name"] = "Mireille Fontanel"
     form["parties-0-signatory_function"] = "Maire"
     form["parties-0-signatory_email"] = "maire@example.fr"
     form["lines-0-year"] = "2027"

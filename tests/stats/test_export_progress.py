@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from partnership.text import french_date
 from stats import services, views
 from stats.enums import ExportStatus
 from stats.models import ExportRequest
@@ -97,20 +98,20 @@ def test_each_status_has_its_badge_and_a_failure_says_why_in_french(django_app, 
     ]
     # On a narrow screen the date and format join the dataset, the rows join the status.
     assert _row_texts(region, width="mobile") == [
-        [f"Contrats par statut CSV, le {_local(pending.created_at, 'à ')}", "En attente", "–"],
-        [f"Contrats par statut CSV, le {_local(starting.created_at, 'à ')}", "En cours", "–"],
+        [f"Contrats par statut CSV, le {_local(pending.created_at)}", "En attente", "–"],
+        [f"Contrats par statut CSV, le {_local(starting.created_at)}", "En cours", "–"],
         [
-            f"Contrats par statut CSV, le {_local(running.created_at, 'à ')}",
+            f"Contrats par statut CSV, le {_local(running.created_at)}",
             f"En cours {number_format(2000, force_grouping=True)} lignes écrites jusqu'ici",
             "–",
         ],
         [
-            f"Contrats par statut CSV, le {_local(done.created_at, 'à ')}",
+            f"Contrats par statut CSV, le {_local(done.created_at)}",
             f"Prêt {number_format(1234, force_grouping=True)} lignes",
             f"Télécharger «{NBSP}Contrats par statut{NBSP}» du {_local(done.created_at)}",
         ],
         [
-            f"Contrats par statut CSV, le {_local(failed.created_at, 'à ')}",
+            f"Contrats par statut CSV, le {_local(failed.created_at)}",
             "Échec Le fichier n'a pas pu être produit.",
             "–",
         ],
@@ -123,8 +124,9 @@ def test_each_status_has_its_badge_and_a_failure_says_why_in_french(django_app, 
     assert link["href"] == reverse("stats:export_download", args=[done.pk])
 
 
-def _local(moment, at="") -> str:
-    return timezone.localtime(moment).strftime(f"%d/%m/%Y {at}%H:%M")
+def _local(moment) -> str:
+    # « 07/12/2026 à 14 h 30 »: the French hour.
+    return french_date(timezone.localtime(moment), "d/m/Y à H:i")
 
 
 def test_one_row_written_is_singular(django_app, delegation_staff):

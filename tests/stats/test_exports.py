@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 CONTRACT_STATUS_ROWS = [
     ["Code du statut", "Statut", "Contrats"],
-    ["ready_for_signature", "Prêt pour signature", "1"],
+    ["ready_for_signature", "En cours de signature", "1"],
     ["signed_by_collectivity", "Signé par la collectivité", "0"],
     ["signed", "Signé", "0"],
     ["active", "En vigueur", "3"],

@@ -311,6 +311,8 @@ def test_amf_datasets_are_requested_emailed_downloaded_and_valid(
         assert len(rows) == 6
         assert not any("@" in cell for row in rows for cell in row)
         assert sorted(int(row[-1]) for row in rows[1:]) == [0, 1, 1, 2, 2]
+        # The statuses in French, as the application writes them (not « confirmed »).
+        assert sorted(row[-2] for row in rows[1:]) == ["Confirmée"] * 4 + ["En liste d'attente"]
     else:
         c1 = next(row for row in rows if row[2] == world.communes["c1"].code and row[5] == "2027")
         # c1: contract A (2027–2029) in force; no session that year in the world (they are in ten days).

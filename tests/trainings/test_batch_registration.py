@@ -3,7 +3,7 @@
 import pytest
 from webtest import Upload
 
-from tests.trainings.factories import RegistrationFactory
+from tests.trainings.factories import ContractPartyFactory, RegistrationFactory
 from trainings.enums import RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,8 @@ def test_lines_form_with_nothing_filled_says_so(django_app, hr_contact, session)
 
 
 def test_staff_lines_need_the_employer_code(django_app, delegation_staff, session, other_commune):
+    # An intra session takes its contract's collectivités only (trainings/eligibility.py): make it one.
+    ContractPartyFactory(contract=session.action.programme_line.contract, collectivity=other_commune)
     page = django_app.get(batch_url(session), user=delegation_staff)
     form = page.forms["registration-batch-form"]
     fill_lines(form, [AGENTS[0]])
@@ -218,6 +220,7 @@ def test_csv_wrong_header_or_column_count_is_explained(django_app, hr_contact, s
 
 
 def test_staff_csv_names_an_unknown_employer_by_line(django_app, delegation_staff, session, other_commune):
+    ContractPartyFactory(contract=session.action.programme_line.contract, collectivity=other_commune)
     content = (
         "prenom;nom;email;categorie;emploi;employeur\n"
         f"Camille;Durand;camille.durand@mairie.example.fr;C;;{other_commune.code}\n"

@@ -1,7 +1,6 @@
 """The month calendar and the delegation's iCalendar feed, guarded by a secret token."""
 
-from icalendar import Calendar
-
+from tests.ical_validation import assert_valid_ics
 from tests.trainings.factories import SessionFactory, in_days
 from trainings import services
 from trainings.models import CalendarFeed
@@ -11,7 +10,7 @@ def test_calendar_feed_lists_half_days_with_token(client, delegation_staff, dele
     feed = services.calendar_feed_regenerate(actor=delegation_staff, delegation=delegation)
     response = client.get(f"/formations/delegations/{delegation.code}/calendrier.ics?jeton={feed.token}")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    events = Calendar.from_ical(response.content).walk("VEVENT")
+    events = assert_valid_ics(response.content).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == [session.action.title, session.action.title]
     assert [e["dtstart"].dt.strftime("%Y-%m-%d %H:%M") for e in events] == [
         f"{session.start_date:%Y-%m-%d} 09:00",

@@ -47,7 +47,7 @@ def test_staff_confirmation_names_the_next_agent_then_cancels(
     confirmation = form_to(page, f"/formations/inscriptions/{leaving.pk}/annuler/").submit()
 
     assert confirmation_of(confirmation) == [
-        f"L'inscription de Alice Martin à {_session_line(session)} sera annulée ; Alice Martin en sera informé·e "
+        f"L'inscription d'Alice Martin à {_session_line(session)} sera annulée ; Alice Martin en sera informé·e "
         "par e-mail.",
         f"La place libérée sera proposée à Chloé Roux ({waiting.employer}), premier·e de la liste d'attente, "
         "qui recevra un e-mail.",
@@ -57,7 +57,7 @@ def test_staff_confirmation_names_the_next_agent_then_cancels(
     with django_capture_on_commit_callbacks(execute=True):
         done = confirmation.forms["confirmation-form"].submit().follow()
 
-    assert "L'inscription de Alice Martin est annulée." in text(done)
+    assert "L'inscription d'Alice Martin est annulée." in text(done)
     assert _statuses(leaving, waiting) == [RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([leaving.email, waiting.email])
 

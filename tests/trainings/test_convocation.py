@@ -11,6 +11,7 @@ from django.core.signing import b64_encode
 from django.utils import timezone
 from icalendar import Calendar
 
+from tests.ical_validation import assert_valid_ics
 from trainings import services
 from trainings.convocation import CONVOCATION_MAX_AGE, convocation_url
 from trainings.enums import RegistrationStatus
@@ -118,3 +119,88 @@ def test_the_link_expires(django_app, hr_contact, session, django_capture_on_com
     later = timezone.now() + CONVOCATION_MAX_AGE + datetime.timedelta(days=1)
     monkeypatch.setattr("django.core.signing.time.time", later.timestamp)
     assert django_app.get(link, expect_errors=True).status_code == 404
+
+
+def _ics(django_app, link) -> tuple[list, bytes]:
+    body = django_app.get(link + "formation.ics").body
+    return assert_valid_ics(body).walk("VEVENT"), body
+
+
+def test_a_waiting_agents_calendar_file_is_tentative_and_says_not_to_come(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks
+):
+    first = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    _register(hr_contact, session, 2, django_capture_on_commit_callbacks)
+    third = _register(hr_contact, session, 3, django_capture_on_commit_callbacks)
+    page = django_app.get(_link(third))
+    assert not page.html.find("a", string=re.compile("Ajouter à mon agenda"))
+    button = page.html.find("a", string=re.compile("Noter dans mon agenda"))
+    assert button.get_text(strip=True) == "Noter dans mon agenda, en attente de confirmation (fichier .ics)"
+
+    events, _ = _ics(django_app, _link(third))
+    assert [(str(e["status"]), str(e["transp"]), str(e["summary"])) for e in events] == [
+        ("TENTATIVE", "TRANSPARENT", f"Liste d'attente – {session.action.title}")
+    ] * 2
+    assert all(
+        str(e["description"]).startswith("Liste d'attente : vous n'êtes pas encore convoqué(e), ne vous déplacez pas.")
+        for e in events
+    )
+    confirmed, _ = _ics(django_app, _link(first))
+    assert [str(e["status"]) for e in confirmed] == ["CONFIRMED"] * 2
+    # The same entries as a confirmed agent's: once promoted, a new download confirms them in place.
+    assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in confirmed]
+
+
+def test_a_promoted_agent_gets_a_confirmed_calendar_with_the_same_uids(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks
+):
+    first = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    _register(hr_contact, session, 2, django_capture_on_commit_callbacks)
+    third = _register(hr_contact, session, 3, django_capture_on_commit_callbacks)
+    link = _link(third)
+    waiting, _ = _ics(django_app, link)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(actor=hr_contact, registration=first)
+    promoted, _ = _ics(django_app, link)
+    assert [str(e["status"]) for e in promoted] == ["CONFIRMED"] * 2
+    assert [str(e["uid"]) for e in promoted] == [str(e["uid"]) for e in waiting]
+
+
+def test_the_cancellation_email_no_longer_offers_the_convocation(
+    hr_contact, session, django_capture_on_commit_callbacks
+):
+    registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(actor=hr_contact, registration=registration)
+    (message,) = mail.outbox
+    assert "Votre inscription à la session de formation ci-dessous est annulée." in message.body
+    assert "convocation" not in message.body.lower()
+    assert LINK.search(message.body) is None
+
+
+def test_a_cancelled_registrations_calendar_file_cancels_its_entries(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks
+):
+    registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    link = _link(registration)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(actor=hr_contact, registration=registration)
+    events, _ = _ics(django_app, link)
+    assert [str(e["status"]) for e in events] == ["CANCELLED"] * 2
+
+
+def test_the_convocation_calendar_is_valid_rfc_5545_with_its_timezone_and_stable_uids(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks, settings
+):
+    registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    link = _link(registration)
+    events, body = _ics(django_app, link)
+    assert b"DTSTART;TZID=Europe/Paris:" in body and b"BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n" in body
+    half_days = list(session.half_days.order_by("date", "period"))
+    assert [str(e["uid"]) for e in events] == [
+        f"session-{session.pk}-{h.date:%Y%m%d}-{h.period}@partenariat-cnfpt-amf" for h in half_days
+    ]
+    settings.SITE_URL = "https://autre-adresse.example.fr"
+    again, _ = _ics(django_app, link)
+    assert [str(e["uid"]) for e in again] == [str(e["uid"]) for e in events]

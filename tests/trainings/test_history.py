@@ -4,6 +4,7 @@ import pytest
 
 from partnership.enums import HistoryAction
 from partnership.models import ActionLogEntry
+from partnership.text import of_person
 from tests.forms.browser import browser_form
 from tests.forms.edit_forms import attendance_sheet, training_session
 from tests.helpers import history_rows, text
@@ -136,7 +137,7 @@ def test_cancelling_a_registration_records_it_and_the_promotion_it_causes(
     assert rows == [
         (
             _author(delegation_staff),
-            f"Sortie de la liste d'attente Inscription de {waiting.full_name}",
+            f"Sortie de la liste d'attente Inscription {of_person(waiting.full_name)}",
             "Statut : En liste d'attente → devient Confirmée",
         ),
         (

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.demo import DEMO_PASSWORD, demo_accounts, seed
+from partnership.demo import DEMO_PASSWORD, FICTIONAL_PEOPLE, demo_accounts, seed
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+        self.stdout.write(FICTIONAL_PEOPLE)
         if settings.SHOW_DEMO_ACCOUNTS:
             self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
             for account in demo_accounts():
