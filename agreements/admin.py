@@ -47,6 +47,13 @@ class FrameworkAgreementAdmin(ScopedModelAdmin):
     search_fields = ["title", "cnfpt_signatory", "amf_signatory"]
     inlines = [CollaborationAxisInline, AmendmentInline]
 
+    def get_actions(self, request):
+        # Deleting agreements ticked in a list would take their axes and amendments with them, unseen:
+        # an agreement is deleted from its own page only, whose confirmation lists what goes with it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
 
 @admin.register(CollaborationAxis)
 class CollaborationAxisAdmin(ScopedModelAdmin):

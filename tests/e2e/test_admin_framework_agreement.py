@@ -1,0 +1,80 @@
+"""Journey: AMF staff open the framework agreement in the admin, at 1280 px.
+
+Its list offers no bulk deletion (that would take its axes and amendments with it), its change page
+passes axe-core (each field of the axes' and amendments' tables has a name), and no column is
+clipped: every column's header and fields lie inside the window.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXES = [
+    "promouvoir les dispositifs de formation de la loi du 19 février 2007 auprès des communes",
+    "co-organiser des actions événementielles (séminaires, colloques…) sur des sujets d'actualité",
+    "favoriser l'échange de données statistiques",
+    "favoriser la constitution d'un réseau d'intervenants",
+    "favoriser l'accès des élèves administrateurs territoriaux de l'INET à des stages au sein de l'AMF "
+    "et la réalisation d'études à la demande de l'AMF",
+]
+
+# Every column header, field and cell of the page's tables that reaches past the window's right edge,
+# or past that of a box around it that hides or scrolls what overflows it.
+CLIPPED = """() => {
+  const visibleRight = node => {
+    let right = document.documentElement.clientWidth;
+    for (let box = node.parentElement; box; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== 'visible') right = Math.min(right, box.getBoundingClientRect().right);
+    }
+    return right;
+  };
+  return [...document.querySelectorAll('#content table th, #content table td, #content table :is(input, select, textarea)')]
+    .filter(node => node.getClientRects().length && node.getBoundingClientRect().right > visibleRight(node) + 0.5)
+    .map(node => node.tagName + '.' + node.className + ' ' + (node.name || node.textContent.trim().slice(0, 30)));
+}"""
+
+
+def _agreement() -> FrameworkAgreement:
+    agreement = FrameworkAgreement.objects.create(
+        title="Accord-cadre de coopération entre le CNFPT et l'AMF",
+        cnfpt_signatory="Claire Dumont (fictive)",
+        cnfpt_signatory_function="Présidente du CNFPT",
+        amf_signatory="Paul Girard (fictif)",
+        amf_signatory_function="Président de l'AMF",
+        signed_on=datetime.date(2013, 3, 21),
+        valid_from=datetime.date(2013, 3, 21),
+        valid_until=datetime.date(2016, 3, 20),
+    )
+    for number, title in enumerate(AXES, start=1):
+        CollaborationAxis.objects.create(agreement=agreement, number=number, title=title)
+    Amendment.objects.create(
+        agreement=agreement, number=1, title="Prolongation de l'accord-cadre", signed_on=datetime.date(2016, 3, 1)
+    )
+    return agreement
+
+
+def test_framework_agreement_admin_keeps_its_axes_is_accessible_and_unclipped(journey, amf_staff):
+    agreement = _agreement()
+    run = journey("admin-accord-cadre")
+    page = run.login(amf_staff, path="/connexion/?next=/admin/")
+
+    run.goto(page, reverse("admin:agreements_frameworkagreement_changelist"))
+    assert page.locator("select[name=action]").count() == 0  # no action at all, « delete selected » included
+    assert page.evaluate(CLIPPED) == []
+    run.step(page, "liste des accords-cadres")
+
+    run.goto(page, reverse("admin:agreements_frameworkagreement_change", args=[agreement.pk]))
+    assert page.locator("#axes-group tbody tr.form-row.has_original").count() == 5
+    assert page.evaluate(CLIPPED) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    run.step(page, "fiche de l'accord-cadre")
+    run.assert_accessible()
+    # The fields of an axis's row are named by their column and their row.
+    assert page.get_by_label("Intitulé, ligne 3", exact=True).input_value() == AXES[2]
+    assert page.get_by_label("Supprimer, ligne 1", exact=True).count() == 2  # an axis, an amendment
+    assert CollaborationAxis.objects.filter(agreement=agreement).count() == 5
