@@ -4,19 +4,11 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 
 from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
+from tests.agreements.factories import make_framework_agreement
 
 
 def _agreement() -> FrameworkAgreement:
-    agreement = FrameworkAgreement.objects.create(
-        title="Accord-cadre",
-        cnfpt_signatory="Claire Dumont (fictive)",
-        cnfpt_signatory_function="Présidente du CNFPT",
-        amf_signatory="Paul Girard (fictif)",
-        amf_signatory_function="Président de l'AMF",
-    )
-    CollaborationAxis.objects.create(agreement=agreement, number=1, title="promouvoir les dispositifs de formation")
-    Amendment.objects.create(agreement=agreement, number=1, title="Prolongation")
-    return agreement
+    return make_framework_agreement(axes=["promouvoir les dispositifs de formation"], amendments=["Prolongation"])
 
 
 def test_agreements_cannot_be_deleted_from_the_list(client, amf_staff):

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
+from tests.agreements.factories import make_framework_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,21 +41,14 @@ CLIPPED = """() => {
 
 
 def _agreement() -> FrameworkAgreement:
-    agreement = FrameworkAgreement.objects.create(
-        title="Accord-cadre de coopération entre le CNFPT et l'AMF",
-        cnfpt_signatory="Claire Dumont (fictive)",
-        cnfpt_signatory_function="Présidente du CNFPT",
-        amf_signatory="Paul Girard (fictif)",
-        amf_signatory_function="Président de l'AMF",
+    agreement = make_framework_agreement(
+        axes=AXES,
+        amendments=["Prolongation de l'accord-cadre"],
         signed_on=datetime.date(2013, 3, 21),
         valid_from=datetime.date(2013, 3, 21),
         valid_until=datetime.date(2016, 3, 20),
     )
-    for number, title in enumerate(AXES, start=1):
-        CollaborationAxis.objects.create(agreement=agreement, number=number, title=title)
-    Amendment.objects.create(
-        agreement=agreement, number=1, title="Prolongation de l'accord-cadre", signed_on=datetime.date(2016, 3, 1)
-    )
+    Amendment.objects.filter(agreement=agreement).update(signed_on=datetime.date(2016, 3, 1))
     return agreement
 
 
