@@ -71,4 +71,12 @@ def test_framework_agreement_admin_keeps_its_axes_is_accessible_and_unclipped(jo
     # The fields of an axis's row are named by their column and their row.
     assert page.get_by_label("Intitulé, ligne 3", exact=True).input_value() == AXES[2]
     assert page.get_by_label("Supprimer, ligne 1", exact=True).count() == 2  # an axis, an amendment
+
+    # On a phone, the page does not scroll sideways: the tables scroll in their own frames.
+    change = reverse("admin:agreements_frameworkagreement_change", args=[agreement.pk])
+    phone = run.login(amf_staff, path=f"/connexion/?next={change}", phone=True)
+    assert phone.url == run.url + change
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    run.step(phone, "fiche de l'accord-cadre sur telephone")
+    run.assert_accessible()
     assert CollaborationAxis.objects.filter(agreement=agreement).count() == 5

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
 from trainings.enums import Period, SessionStatus
 
@@ -54,12 +53,7 @@ def test_training_calendar_grid_on_desktop_and_list_on_phone(journey, delegation
     run.step(desktop, "grille du mois")
 
     # On a phone the same address shows the half-days as a list, day by day, and never scrolls sideways.
-    phone = run.new_page(phone=True)
-    run.goto(phone, "/connexion/?next=" + url)
-    phone.get_by_label("Adresse e-mail").fill(delegation_staff.email)
-    phone.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    phone.get_by_role("button", name="Se connecter").click()
-    phone.wait_for_load_state("load")
+    phone = run.login(delegation_staff, path=f"/connexion/?next={url}", phone=True)
     assert phone.url == run.url + url
     assert not phone.locator("table.calendar-grid").is_visible()
     agenda = phone.locator(".calendar-agenda")
