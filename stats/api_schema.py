@@ -31,7 +31,7 @@ class ApiPagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
-                parameter["description"] = "Numéro de page, à partir de 1 ; au-delà de la dernière page : 404."
+                parameter["description"] = "Numéro de page, à partir de 1\u202f; au-delà de la dernière page\u00a0: 404."
         return parameters
 
 
@@ -45,7 +45,7 @@ def _error(description: str, schema: dict, headers: dict | None = None) -> dict:
 def _refused_parameters(names: list[str]) -> dict:
     return {
         "type": "object",
-        "properties": {name: {"type": "string", "description": f"Pourquoi « {name} » est refusé."} for name in names},
+        "properties": {name: {"type": "string", "description": f"Pourquoi «\u00a0{name}\u00a0» est refusé."} for name in names},
         "minProperties": 1,
         "additionalProperties": False,
     }
@@ -66,7 +66,7 @@ def document_answers(result, generator, request, public):
                         parameter["schema"] = {**parameter["schema"], "enum": codes[name]}
             responses = operation.setdefault("responses", {})
             if refused:
-                responses["400"] = _error("Paramètre refusé : son nom et la raison.", _refused_parameters(refused))
+                responses["400"] = _error("Paramètre refusé\u00a0: son nom et la raison.", _refused_parameters(refused))
             # An open operation's requirement is empty (``[{}]``); a token endpoint's names ``tokenAuth``.
             if any(operation.get("security", [])):
                 responses["401"] = _error(
@@ -76,7 +76,7 @@ def document_answers(result, generator, request, public):
                 )
             responses["404"] = _error("Page inexistante (au-delà de la dernière).", DETAIL)
             responses["429"] = _error(
-                "Trop de requêtes : réessayer après le délai donné.",
+                "Trop de requêtes\u00a0: réessayer après le délai donné.",
                 DETAIL,
                 {
                     "Retry-After": {

@@ -186,7 +186,7 @@ def _insets(overseas: dict[str, str], rows: dict, anchor_prefix: str, view_box: 
 def _method(classified: int, unit: tuple[str, str]) -> str:
     """The legend's last line: how the classes were drawn, and from how many areas."""
     if not classified:
-        return "Aucun territoire de ce périmètre n'a de commune : pas de classe de couleur."
+        return "Aucun territoire de ce périmètre n'a de commune\u00a0: pas de classe de couleur."
     return f"Classes par seuils naturels (Jenks), calculées sur {count_label(classified, *unit)}."
 
 

@@ -64,14 +64,14 @@ def test_coverage_map_is_drawn_focusable_and_accessible(journey, delegation, del
     assert "ne relève pas du CNFPT" in paris.first.evaluate("node => node.closest('a').getAttribute('aria-label')")
     assert page.get_by_text("licence CC BY 4.0").count() >= 1
     # Paris is named on the map, and each legend names its classes, drawn from the figures shown.
-    assert page.locator(".stat-map-callout text").text_content() == "Paris : hors CNFPT"
+    assert page.locator(".stat-map-callout text").text_content() == "Paris\u00a0: hors CNFPT"
     assert page.locator(".stat-map-callout text").is_visible()
     legends = page.locator("ul.stat-map-legend")
     assert [text.strip() for text in legends.nth(0).locator("li").all_inner_texts()] == LEGEND_DEPARTMENTS
     assert [text.strip() for text in legends.nth(1).locator("li").all_inner_texts()] == LEGEND_REGIONS
     assert page.locator(".stat-map-method").all_inner_texts() == [
         "Classes par seuils naturels (Jenks), calculées sur 1 département affiché.",
-        "Aucun territoire de ce périmètre n'a de commune : pas de classe de couleur.",
+        "Aucun territoire de ce périmètre n'a de commune\u00a0: pas de classe de couleur.",
     ]
     assert page.get_by_text("Ce que disent les couleurs").is_visible()
     run.step(page, "carte de couverture")
