@@ -31,7 +31,9 @@ class ApiPagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
-                parameter["description"] = "Numéro de page, à partir de 1\u202f; au-delà de la dernière page\u00a0: 404."
+                parameter["description"] = (
+                    "Numéro de page, à partir de 1\u202f; au-delà de la dernière page\u00a0: 404."
+                )
         return parameters
 
 
@@ -45,7 +47,9 @@ def _error(description: str, schema: dict, headers: dict | None = None) -> dict:
 def _refused_parameters(names: list[str]) -> dict:
     return {
         "type": "object",
-        "properties": {name: {"type": "string", "description": f"Pourquoi «\u00a0{name}\u00a0» est refusé."} for name in names},
+        "properties": {
+            name: {"type": "string", "description": f"Pourquoi «\u00a0{name}\u00a0» est refusé."} for name in names
+        },
         "minProperties": 1,
         "additionalProperties": False,
     }

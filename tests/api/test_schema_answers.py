@@ -49,7 +49,9 @@ def test_parameters_enumerate_the_codes_of_the_directory(client, delegation, oth
     }
     assert status["responses"]["400"]["content"]["application/json"]["schema"] == {
         "type": "object",
-        "properties": {"delegation": {"type": "string", "description": "Pourquoi «\u00a0delegation\u00a0» est refusé."}},
+        "properties": {
+            "delegation": {"type": "string", "description": "Pourquoi «\u00a0delegation\u00a0» est refusé."}
+        },
         "minProperties": 1,
         "additionalProperties": False,
     }

@@ -24,21 +24,6 @@ AXES = [
     "et la réalisation d'études à la demande de l'AMF",
 ]
 
-# Every column header, field and cell of the page's tables that reaches past the window's right edge,
-# or past that of a box around it that hides or scrolls what overflows it.
-CLIPPED = """() => {
-  const visibleRight = node => {
-    let right = document.documentElement.clientWidth;
-    for (let box = node.parentElement; box; box = box.parentElement) {
-      if (getComputedStyle(box).overflowX !== 'visible') right = Math.min(right, box.getBoundingClientRect().right);
-    }
-    return right;
-  };
-  return [...document.querySelectorAll('#content table th, #content table td, #content table :is(input, select, textarea)')]
-    .filter(node => node.getClientRects().length && node.getBoundingClientRect().right > visibleRight(node) + 0.5)
-    .map(node => node.tagName + '.' + node.className + ' ' + (node.name || node.textContent.trim().slice(0, 30)));
-}"""
-
 
 def _agreement() -> FrameworkAgreement:
     agreement = make_framework_agreement(
@@ -59,12 +44,12 @@ def test_framework_agreement_admin_keeps_its_axes_is_accessible_and_unclipped(jo
 
     run.goto(page, reverse("admin:agreements_frameworkagreement_changelist"))
     assert page.locator("select[name=action]").count() == 0  # no action at all, « delete selected » included
-    assert page.evaluate(CLIPPED) == []
+    assert run.clipped(page) == []
     run.step(page, "liste des accords-cadres")
 
     run.goto(page, reverse("admin:agreements_frameworkagreement_change", args=[agreement.pk]))
     assert page.locator("#axes-group tbody tr.form-row.has_original").count() == 5
-    assert page.evaluate(CLIPPED) == []
+    assert run.clipped(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     run.step(page, "fiche de l'accord-cadre")
     run.assert_accessible()
