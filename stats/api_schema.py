@@ -24,7 +24,15 @@ DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "requi
 
 
 class ApiPagination(PageNumberPagination):
-    """DRF's page numbers, with the lower bound the schema states: ``page`` is 1 or more."""
+    """DRF's page numbers, held to the schema: ``page`` is a whole number, 1 or more; anything else is a 404."""
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param)
+        if value is None:
+            return 1
+        # Digits only: DRF took « » for page 1 and « last » for the last page, and Python's int() reads « 1_0 »
+        # as 10, all of which the schema (an integer) refuses. The paginator answers « Page non valide. ».
+        return value if value.isascii() and value.isdigit() else "invalide"
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -67,6 +67,11 @@ def test_documented_answers_are_the_ones_given(client, delegation, delegation_st
     url = reverse("api-contracts-by-status")
     assert client.get(url, {"page": 0}).json() == {"detail": "Page non valide."}
     assert client.get(url, {"page": 2}).status_code == 404
+    # Only a whole number is a page: not empty, not « last », not what Python's int() would read.
+    for page in ("", "last", "1_0", "1.0", " 1", "١"):
+        response = client.get(url, {"page": page})
+        assert (response.status_code, response.json()) == (404, {"detail": "Page non valide."}), page
+    assert client.get(url, {"page": "1"}).status_code == 200
     assert client.get(url, {"delegation": ""}).json() == {"delegation": "Délégation inconnue."}
     detail = reverse("api-detail-contracts")
     refused = client.get(detail)
