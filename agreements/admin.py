@@ -46,6 +46,22 @@ class FrameworkAgreementAdmin(ScopedModelAdmin):
     list_display = ["title", "signed_on", "valid_from", "valid_until"]
     search_fields = ["title", "cnfpt_signatory", "amf_signatory"]
     inlines = [CollaborationAxisInline, AmendmentInline]
+    # Named groups: each fieldset of the page has a name (HTML_CodeSniffer H91.Fieldset.Name).
+    fieldsets = [
+        ("Accord-cadre", {"fields": ["title", "preamble", "document"]}),
+        (
+            "Signataires",
+            {"fields": ["cnfpt_signatory", "cnfpt_signatory_function", "amf_signatory", "amf_signatory_function"]},
+        ),
+        ("Signature et validité", {"fields": ["signed_on", "signed_at_place", "valid_from", "valid_until"]}),
+    ]
+
+    def get_actions(self, request):
+        # Deleting agreements ticked in a list would take their axes and amendments with them, unseen:
+        # an agreement is deleted from its own page only, whose confirmation lists what goes with it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(CollaborationAxis)

@@ -2,6 +2,7 @@
 
 from functools import update_wrapper
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.apps import AdminConfig
@@ -94,7 +95,34 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return permissions.admin_can_change(request.user, self.opts)
 
 
+def label_row_fields(form, index: int | None) -> None:
+    """Name each visible field of a tabular inline's row by its column and its row (« Intitulé, ligne 3 »).
+
+    Django's tabular inline puts the column's label in a header cell only: the fields themselves had
+    no accessible name (axe « label »). The empty row that « Ajouter » copies is « nouvelle ligne ».
+    """
+    row = f"ligne {index + 1}" if index is not None else "nouvelle ligne"
+    for field in form.fields.values():
+        widget = field.widget
+        # A date-time field labels its own two inputs (``LabelledSplitDateTime``).
+        if widget.is_hidden or isinstance(widget, forms.MultiWidget):
+            continue
+        widget.attrs["aria-label"] = f"{field.label}, {row}"
+
+
 class ScopedInline:
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                label_row_fields(form, index)
+
+        return LabelledFormSet
+
     def has_view_permission(self, request, obj=None):
         return permissions.admin_can_view(request.user, self.opts)
 

@@ -248,10 +248,13 @@ REST_FRAMEWORK = {
     # The API is open and read-only: no login, no cookie, nothing to authorise.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "stats.api_schema.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
 }
+# Tests only (the schemathesis run, ``tests/api/test_schema_contract.py``): the API's throttles let every
+# request through. Never read from the environment, so production always throttles.
+API_THROTTLE_LIFTED = False
 SPECTACULAR_SETTINGS = {
     "TITLE": "API ouverte du partenariat CNFPT-AMF",
     "DESCRIPTION": "Statistiques agrégées, sans données personnelles.",
@@ -260,6 +263,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No link inside each operation's toggle button (axe « nested-interactive »): no deep links; no
+    # syntax colouring of the examples either (its numbers are 3.45:1 on the dark background).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"activated": False}},
+    # The schema documents the API, not the page that serves it.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Every answer of each operation (400, 401, 404, 429) and the directory's codes (``stats/api_schema.py``).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "stats.api_schema.document_answers"],
 }
 
 # Security headers; the production values make ``check --deploy`` clean.

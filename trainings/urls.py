@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import batch_views, views
+from . import batch_views, calendar_views, views
 
 app_name = "trainings"
 
 urlpatterns = [
     path("", views.session_list, name="session_list"),
-    path("calendrier/", views.session_calendar, name="session_calendar"),
+    path("calendrier/", calendar_views.session_calendar, name="session_calendar"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/nouvelle/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),

@@ -3,9 +3,6 @@ objects read through the selectors (what is out of the user's scope is a 404), a
 through ``run_service``, then a redirect with a message or the page again.
 """
 
-import calendar
-import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,11 +32,6 @@ from .forms import (
     format_half_days,
 )
 
-MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 SESSIONS_PER_PAGE = 50
 ACTIONS_PER_PAGE = 50
 REGISTRATIONS_PER_PAGE = 50
@@ -85,49 +77,6 @@ def session_list(request):
             "page": paginate(request, sessions, SESSIONS_PER_PAGE),
             "past": past,
             "can_view_actions": permissions.can_view_training_actions(request.user),
-        },
-    )
-
-
-@require_GET
-@gate(permissions.can_use_trainings)
-def session_calendar(request):
-    """A month grid, server-rendered: each day lists the half-days of the visible sessions."""
-    today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("mois", "").split("-"))
-        first = datetime.date(year, month, 1)
-        # The grid and its previous/next links step outside the month: years 1 and 9999 would overflow.
-        if not datetime.MINYEAR < year < datetime.MAXYEAR:
-            raise ValueError(year)
-    except ValueError:
-        first = today.replace(day=1)
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    half_days = selectors.calendar_half_days(request.user, first=weeks[0][0], last=weeks[-1][-1])
-    by_day: dict = {}
-    for half_day in half_days:
-        by_day.setdefault(half_day.date, []).append(half_day)
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    feed_delegation = request.user.delegation if permissions.is_delegation_staff(request.user) else None
-    feed = selectors.calendar_feed_for(feed_delegation) if feed_delegation else None
-    return render(
-        request,
-        "trainings/session_calendar.html",
-        {
-            "title": f"{MONTHS[first.month - 1]} {first.year}",
-            "month": first.month,
-            "weekdays": WEEKDAYS,
-            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            "previous": f"{previous:%Y-%m}",
-            "following": f"{following:%Y-%m}",
-            "today": today,
-            "feed_delegation": feed_delegation,
-            "feed_url": request.build_absolute_uri(
-                reverse("trainings:calendar_feed", args=[feed_delegation.code]) + f"?jeton={feed.token}"
-            )
-            if feed
-            else "",
         },
     )
 

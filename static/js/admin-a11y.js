@@ -40,9 +40,29 @@
     });
   }
 
+  // The calendar and clock buttons of date and time fields are links whose only content is an empty
+  // <span title="…">: the title becomes the link's name (HTML_CodeSniffer H91.A.NoContent).
+  function nameDateTimeShortcuts() {
+    document.querySelectorAll('a[id^="calendarlink"], a[id^="clocklink"]').forEach(function (link) {
+      var icon = link.querySelector("[title]");
+      if (icon && !link.getAttribute("aria-label")) {
+        link.setAttribute("aria-label", icon.getAttribute("title"));
+      }
+    });
+  }
+
+  // A change list's first cell of each row is a <th> (the link to the object): it heads its row.
+  function scopeRowHeaders() {
+    document.querySelectorAll("#result_list tbody th:not([scope])").forEach(function (cell) {
+      cell.setAttribute("scope", "row");
+    });
+  }
+
   function fix() {
     nameAutocompletes();
     giveTooltipsARole();
+    nameDateTimeShortcuts();
+    scopeRowHeaders();
   }
 
   // Registered after the admin's own scripts, so these run once Select2 and SelectFilter are built.

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from agreements import services
 from agreements.enums import ContractStatus
+from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
 from agreements.signing import services as signing
 from tests.factories import ThemeFactory
 
@@ -99,3 +100,20 @@ def make_programmed_draft(*, actor, collectivities, advisers=(), deliberation_mi
             line(2028, theme=health, title="Santé au travail des agents techniques", planned_trainees=24),
         ],
     )
+
+
+def make_framework_agreement(*, axes: list[str], amendments: list[str], **fields) -> FrameworkAgreement:
+    """A framework agreement between fictional signatories, with its axes (numbered from 1) and amendments."""
+    agreement = FrameworkAgreement.objects.create(
+        title="Accord-cadre de coopération entre le CNFPT et l'AMF",
+        cnfpt_signatory="Claire Dumont (fictive)",
+        cnfpt_signatory_function="Présidente du CNFPT",
+        amf_signatory="Paul Girard (fictif)",
+        amf_signatory_function="Président de l'AMF",
+        **fields,
+    )
+    for number, title in enumerate(axes, start=1):
+        CollaborationAxis.objects.create(agreement=agreement, number=number, title=title)
+    for number, title in enumerate(amendments, start=1):
+        Amendment.objects.create(agreement=agreement, number=number, title=title)
+    return agreement

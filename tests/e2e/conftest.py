@@ -30,6 +30,20 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "e2e-screenshots"
 # RGAA 4.1 follows WCAG 2.1 level AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Every column header, field and cell of the page's tables (the admin's #content, the site's main) that reaches past the window's right edge,
+# or past that of a box around it that hides or scrolls what overflows it.
+CLIPPED_CELLS = """() => {
+  const visibleRight = node => {
+    let right = document.documentElement.clientWidth;
+    for (let box = node.parentElement; box; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== 'visible') right = Math.min(right, box.getBoundingClientRect().right);
+    }
+    return right;
+  };
+  return [...document.querySelectorAll(':is(#content, main) table :is(th, td, input, select, textarea)')]
+    .filter(node => node.getClientRects().length && node.getBoundingClientRect().right > visibleRight(node) + 0.5)
+    .map(node => node.tagName + '.' + node.className + ' ' + (node.name || node.textContent.trim().slice(0, 30)));
+}"""
 TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -121,13 +135,18 @@ class Journey:
         if blocking:
             self.violations.append(f"étape {self.step_number:02d} ({name}) – " + format_violations(page.url, blocking))
 
+    def clipped(self, page) -> list[str]:
+        """The table cells and fields of the page that reach past the window, or past a box that hides or
+        scrolls what overflows it: at the window's width, a column cut off (empty when none is)."""
+        return page.evaluate(CLIPPED_CELLS)
+
     def assert_accessible(self) -> None:
         """Fail on any serious or critical violation met on the way, listing them all (called at the end)."""
         assert not self.violations, "\n\n".join(self.violations)
 
-    def login(self, user, *, path: str = "/connexion/"):
-        """A fresh browser context logged in through the real login form."""
-        page = self.new_page()
+    def login(self, user, *, path: str = "/connexion/", phone: bool = False):
+        """A fresh browser context logged in through the real login form (a 390 px phone with ``phone``)."""
+        page = self.new_page(phone=phone)
         self.goto(page, path)
         page.get_by_label("Adresse e-mail").fill(user.email)
         page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)

@@ -64,7 +64,12 @@ def test_collectivity_figures_of_a_department(client, world, delegation_staff, o
     assert other["count"] == 0
     response = _get(client, "api-detail-collectivities", user=delegation_staff)
     assert response.status_code == 400
-    assert response.json() == {"department": "Indiquez le code INSEE d'un département, par exemple 2A ou 69."}
+    message = "Département inconnu : indiquez le code INSEE d'un département, par exemple 2A ou 69."
+    assert response.json() == {"department": message}
+    # A code the directory does not hold, or not written as it is (« 2a » for « 2A »), is refused alike.
+    for code in ("99", department.lower() + "x"):
+        response = _get(client, "api-detail-collectivities", user=delegation_staff, department=code)
+        assert (response.status_code, response.json()) == (400, {"department": message})
 
 
 def test_regenerating_a_token_revokes_the_previous_one(client, world, delegation_staff):

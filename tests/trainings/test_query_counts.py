@@ -157,7 +157,7 @@ def test_calendar_query_count(client, delegation_staff, action, commune):
         client,
         reverse("trainings:session_calendar") + f"?mois={in_days(0):%Y-%m}",
         _times(MANY, make),
-        rows=".calendar-entry",
+        rows=".calendar-grid .calendar-entry",
         queries=QUERIES["calendar"],
     )
     assert shown == (2, 2 * (1 + MANY))
