@@ -31,7 +31,7 @@ def test_writes_succeed_and_tasks_wait_while_redis_is_down(
     assert response.status_code == 302
     # A write that triggers e-mails succeeds; its task is kept.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("agreements:contract_submit", args=[contract.pk]))
+        response = client.post(reverse("agreements:contract_submit", args=[contract.pk]), {"confirmation": "oui"})
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
