@@ -11,6 +11,7 @@
 the API to it.
 """
 
+from django.db import DatabaseError
 from rest_framework.pagination import PageNumberPagination
 
 from partnership.models import Delegation, Department
@@ -19,6 +20,12 @@ from partnership.models import Delegation, Department
 DIRECTORY_CODES = {
     "delegation": lambda: list(Delegation.objects.order_by("code").values_list("code", flat=True)),
     "department": lambda: list(Department.objects.order_by("code").values_list("code", flat=True)),
+}
+# Where the directory cannot be read (``check --deploy`` builds the schema before ``migrate``), the shape of
+# its codes: a delegation's slug; a département of metropolitan France, Corsica or overseas.
+DIRECTORY_PATTERNS = {
+    "delegation": r"^[-a-z0-9]+$",
+    "department": r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$",
 }
 DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 
@@ -63,9 +70,16 @@ def _refused_parameters(names: list[str]) -> dict:
     }
 
 
+def _directory_codes(read) -> list[str]:
+    try:
+        return read()
+    except DatabaseError:
+        return []
+
+
 def document_answers(result, generator, request, public):
     """Post-processing hook: the refusals of every operation and the codes of the directory's parameters."""
-    codes = {name: read() for name, read in DIRECTORY_CODES.items()}
+    codes = {name: _directory_codes(read) for name, read in DIRECTORY_CODES.items()}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             refused = []
@@ -73,9 +87,11 @@ def document_answers(result, generator, request, public):
                 name = parameter["name"]
                 if parameter["in"] == "query" and name in codes:
                     refused.append(name)
-                    # An empty directory has no code to list: any value is then refused (400).
+                    # An empty or unreadable directory has no code to list: the shape of its codes instead.
                     if codes[name]:
                         parameter["schema"] = {**parameter["schema"], "enum": codes[name]}
+                    else:
+                        parameter["schema"] = {**parameter["schema"], "pattern": DIRECTORY_PATTERNS[name]}
             responses = operation.setdefault("responses", {})
             if refused:
                 responses["400"] = _error("Paramètre refusé\u00a0: son nom et la raison.", _refused_parameters(refused))

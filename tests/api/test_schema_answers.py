@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from stats import api
+from stats import api, api_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,22 @@ def test_parameters_enumerate_the_codes_of_the_directory(client, delegation, oth
     assert _parameter(figures, "department")["schema"] == {"type": "string", "enum": departments}
     assert figures["responses"]["401"]["headers"] == {
         "WWW-Authenticate": {"schema": {"type": "string"}, "required": True}
+    }
+
+
+def test_an_unreadable_directory_gives_the_shape_of_its_codes(client, monkeypatch):
+    """``check --deploy`` builds the schema before ``migrate``: no table to read, the codes' pattern instead."""
+
+    def unreadable():
+        raise DatabaseError('relation "partnership_delegation" does not exist')
+
+    monkeypatch.setattr(api_schema, "DIRECTORY_CODES", dict.fromkeys(api_schema.DIRECTORY_CODES, unreadable))
+    status = _schema(client)["paths"][reverse("api-contracts-by-status")]["get"]
+    assert _parameter(status, "delegation")["schema"] == {"type": "string", "pattern": r"^[-a-z0-9]+$"}
+    figures = _schema(client)["paths"][reverse("api-detail-collectivities")]["get"]
+    assert _parameter(figures, "department")["schema"] == {
+        "type": "string",
+        "pattern": r"^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$",
     }
 
 
