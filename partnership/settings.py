@@ -353,7 +353,10 @@ if not DEBUG:
             raise ImproperlyConfigured(f"{_name} names no readable file: {_path}")
     if not SIGNING_TSA_URL:
         raise ImproperlyConfigured("The environment variable SIGNING_TSA_URL is required when DEBUG is off.")
-    for _name, _path in (("SIGNING_CHAIN_FILE", SIGNING_CHAIN_FILE), ("SIGNING_TRUST_ROOTS_FILE", SIGNING_TRUST_ROOTS_FILE)):
+    for _name, _path in (
+        ("SIGNING_CHAIN_FILE", SIGNING_CHAIN_FILE),
+        ("SIGNING_TRUST_ROOTS_FILE", SIGNING_TRUST_ROOTS_FILE),
+    ):
         if _path and (not Path(_path).is_file() or not os.access(_path, os.R_OK)):
             raise ImproperlyConfigured(f"{_name} names no readable file: {_path}")
 

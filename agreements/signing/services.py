@@ -10,17 +10,18 @@ one signature.
 The flow reads top to bottom: « envoyer à la signature » (``contract_send_for_signature``: the
 contract's own checks and reference, then the document presented for signature, rendered and frozen
 here, then the requests), the links, the portal (code, signature or refusal), the delegation's side,
-then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
+then the completion (``contract_finalize``: final PDF, seal, storage, e-mail). What a file proves is
+``verification.document_verify``'s (the public verification page); the seal's later life (its document
+timestamps) is ``archive``'s.
 """
 
 import datetime
-import enum
 import hashlib
 import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -45,12 +46,12 @@ from ..enums import (
 )
 from ..models import ContractDocument, PartnershipContract
 from ..pdf import render_contract_pdf
-from . import sealing, task_names
+from . import archive, sealing, task_names
 from .audit import audit_record
 from .emails import send_signature_code
 from .final_document import build_final_pdf
 from .models import SignatureRequest
-from .selectors import contracts_missing_final_document, signed_document_with_digest
+from .selectors import contracts_missing_final_document
 from .wording import consent_statement
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class Client:
     ip_address: str | None = None
     user_agent: str = ""
     account: Any = None
+    # What else the door knows of the person (e.g. a ProConnect ``acr``): recorded in every event's detail.
+    evidence: dict = field(default_factory=dict)
 
 
 PLATFORM = Client()
@@ -84,6 +87,7 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
     if actor is None and client.account is not None:
         actor = f"{client.account.get_full_name()} <{client.account.email}>"
         detail = {**detail, "via": "application", "account_id": client.account.pk}
+    detail = {**client.evidence, **detail}
     return audit_record(
         contract=request.contract,
         request=request,
@@ -576,6 +580,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
             sealing_attempted_at=timezone.now(),
             sealing_error="",
         )
+        archive.contract_seal_record(contract=contract, document=document, sealed=sealed)
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
         enqueue(task_names.CONTRACT_SEND_FINAL_DOCUMENT, contract.pk)
     return document
@@ -621,61 +626,3 @@ def contracts_finalize_missing(*, now: datetime.datetime | None = None) -> int:
                 enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
     return dispatched
-
-
-# --- Verification (the public « Vérifier un contrat signé » page) ------------------------------
-
-
-class VerdictKind(enum.StrEnum):
-    GENUINE = "genuine"  # byte for byte the sealed copy of a contract signed here
-    ALTERED = "altered"  # it bears the platform's seal, yet it is no signed copy: changed since
-    UNREADABLE = "unreadable"  # not a readable PDF: damaged, or not a contract of the platform
-    UNKNOWN = "unknown"  # a PDF the platform neither signed nor sealed
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the verification page says of a file: its kind and, when genuine, which contract and who signed."""
-
-    kind: VerdictKind
-    sha256: str
-    document: ContractDocument | None = None
-    parties: tuple = ()
-    signers: tuple = ()
-
-    @property
-    def contract(self) -> PartnershipContract | None:
-        return self.document.contract if self.document is not None else None
-
-
-def document_verify(*, content: bytes) -> Verdict:
-    """Is ``content`` a contract signed on this platform, unmodified since? Side effects: none (nothing is kept).
-
-    Genuine means: the SHA-256 of the file is that of a sealed final PDF the platform stored. Otherwise the
-    seal is inspected to tell a sealed file changed since (altered) from a file that cannot be read and from
-    a file the platform never sealed (unknown); an intact seal over a file the platform did not store is
-    taken as altered, since only stored copies are genuine.
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    document = signed_document_with_digest(digest)
-    if document is not None:
-        contract = document.contract
-        return Verdict(
-            kind=VerdictKind.GENUINE,
-            sha256=digest,
-            document=document,
-            parties=tuple(contract.parties.select_related("collectivity")),
-            signers=tuple(
-                contract.signature_requests.filter(document__contract=contract, status=Status.SIGNED).order_by(
-                    "step", "signed_at"
-                )
-            ),
-        )
-    state = sealing.inspect_seal(content).state
-    if state in (sealing.SealState.MODIFIED, sealing.SealState.INTACT):
-        kind = VerdictKind.ALTERED
-    elif state == sealing.SealState.UNREADABLE:
-        kind = VerdictKind.UNREADABLE
-    else:
-        kind = VerdictKind.UNKNOWN
-    return Verdict(kind=kind, sha256=digest)

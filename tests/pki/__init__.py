@@ -148,9 +148,9 @@ def running(directory: Path, *, now: datetime.datetime | None = None):
     port = free_port()
     test_pki = render(directory, port=port, now=now)
     log = (directory / "animator.log").open("wb")
+    command = ["certomancer", "--config", str(directory / "certomancer.yml"), "animate", "--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "certomancer", "--config", str(directory / "certomancer.yml"), "animate"]
-        + ["--port", str(port), "--no-web-ui"],
+        [sys.executable, "-m", *command, "--no-web-ui"],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=directory,
@@ -170,3 +170,20 @@ def running(directory: Path, *, now: datetime.datetime | None = None):
             process.kill()
             process.wait()
         log.close()
+
+
+def fetcher_at(moment: datetime.datetime):
+    """A pyHanko fetcher backend whose OCSP and CRL requests ask the animator to answer as of ``moment``
+    (certomancer's time override): a verification « in ten years » sees the PKI as it will be then."""
+    import aiohttp  # noqa: PLC0415 — heavy
+    from certomancer.integrations._animator_shared import FAKE_TIME_HEADER  # noqa: PLC0415 — dev dependency
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend  # noqa: PLC0415 — heavy
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession  # noqa: PLC0415 — heavy
+
+    class SessionAt(LazySession):
+        def get_session(self):
+            if self._session is None:
+                self._session = aiohttp.ClientSession(headers={FAKE_TIME_HEADER: moment.isoformat()})
+            return self._session
+
+    return AIOHttpFetcherBackend(session=SessionAt())
