@@ -172,6 +172,18 @@ def _validation_spec(*, fetcher_backend=None):
     )
 
 
+def _basic_context(at: datetime.datetime, fetcher_backend):
+    from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — heavy
+
+    return ValidationContext(
+        trust_roots=trust_roots(),
+        moment=at,
+        revocation_mode="hard-fail",
+        allow_fetching=True,
+        fetcher_backend=fetcher_backend,
+    )
+
+
 def _changes(status) -> str:
     from pyhanko.sign.diff_analysis import ModificationLevel  # noqa: PLC0415 — heavy
     from pyhanko.sign.validation.status import SignatureCoverageLevel  # noqa: PLC0415 — heavy
@@ -198,6 +210,7 @@ def seal_report(pdf_bytes: bytes, *, at: datetime.datetime | None = None, fetche
     """Judge the platform's seal in ``pdf_bytes`` as of ``at`` (now by default). Side effects: none."""
     from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — heavy
     from pyhanko.sign.ades.report import AdESPassed  # noqa: PLC0415 — heavy
+    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 — heavy
     from pyhanko.sign.validation.ades import ades_lta_validation  # noqa: PLC0415 — heavy
     from pyhanko_certvalidator.ltv.types import ValidationTimingInfo  # noqa: PLC0415 — heavy
 
@@ -214,16 +227,25 @@ def seal_report(pdf_bytes: bytes, *, at: datetime.datetime | None = None, fetche
         return SealReport(readable=True, checked_at=at, evidence=evidence)
     try:
         certificate = seal.signer_cert
-        timing = ValidationTimingInfo(validation_time=at, best_signature_time=at, point_in_time_validation=True)
-        result = asyncio.run(
-            ades_lta_validation(seal, _validation_spec(fetcher_backend=fetcher_backend), timing_info=timing)
-        )
-        status = result.api_status
         structure = _structure(reader, seal, timestamps)
+        if structure.signature_timestamp is None:
+            # No trusted time: ETSI's validation with time does not apply; the seal is judged as of ``at``.
+            status = validate_pdf_signature(
+                seal, signer_validation_context=_basic_context(at, fetcher_backend), skip_diff=False
+            )
+            passed = status.bottom_line
+            failure = "" if passed else f"{status.trust_problem_indic or 'seal not intact'}"
+        else:
+            timing = ValidationTimingInfo(validation_time=at, best_signature_time=at, point_in_time_validation=True)
+            result = asyncio.run(
+                ades_lta_validation(seal, _validation_spec(fetcher_backend=fetcher_backend), timing_info=timing)
+            )
+            status = result.api_status
+            passed = result.ades_subindic == AdESPassed.OK
+            failure = "" if passed else (result.failure_msg or str(result.ades_subindic))
     except Exception as exc:  # altered bytes or structures: no judgment can be trusted
         logger.info("Seal unreadable: %r", exc)
         return SealReport(readable=True, found=True, checked_at=at, problem=str(exc), evidence=evidence)
-    passed = result.ades_subindic == AdESPassed.OK
     return SealReport(
         readable=True,
         found=True,
@@ -240,7 +262,7 @@ def seal_report(pdf_bytes: bytes, *, at: datetime.datetime | None = None, fetche
         document_timestamps=structure.document_timestamps,
         changes=_changes(status) if status is not None else Changes.OTHER,
         checked_at=at,
-        problem="" if passed else (result.failure_msg or str(result.ades_subindic)),
+        problem=failure,
         evidence=evidence,
     )
 

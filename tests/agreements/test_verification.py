@@ -7,9 +7,8 @@ import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.enums import DocumentKind
-from agreements.signing import sealing
+from agreements.signing import sealing, verification
 from agreements.signing.forms import VerificationForm
-from agreements.signing import verification
 from agreements.signing.verification import Verdict, VerdictKind
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import collectivities_sign, sign_request
@@ -61,7 +60,9 @@ def test_a_file_sealed_here_but_not_stored_is_altered():
 def test_unreadable_and_unknown_files(content, kind):
     content = content if content is not None else weasyprint.HTML(string="<p>Un autre PDF</p>").write_pdf()
 
-    assert verification.document_verify(content=content) == Verdict(kind=kind, sha256=hashlib.sha256(content).hexdigest())
+    assert verification.document_verify(content=content) == Verdict(
+        kind=kind, sha256=hashlib.sha256(content).hexdigest()
+    )
 
 
 def test_a_file_over_20_mb_is_refused_before_it_is_read():

@@ -283,5 +283,13 @@ class VerificationView(View):
         upload = form.cleaned_data["file"]
         verdict = verification.document_verify(content=upload.read())
         return render(
-            request, self.template_name, {"form": VerificationForm(), "verdict": verdict, "file_name": upload.name}
+            request,
+            self.template_name,
+            {
+                "form": VerificationForm(),
+                "verdict": verdict,
+                "file_name": upload.name,
+                # Production refuses to start without a TSA: without one, this is a development server.
+                "development_without_tsa": not settings.SIGNING_TSA_URL,
+            },
         )
