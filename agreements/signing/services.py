@@ -277,7 +277,10 @@ def signature_request_send_code(
     _check_usable(request)
     now = timezone.now()
     if request.code_sent_at and (now - request.code_sent_at).total_seconds() < settings.SIGNATURE_CODE_RESEND_SECONDS:
-        raise ValidationError("Un code vient de vous être envoyé. Patientez une minute avant d'en demander un autre.")
+        raise ValidationError(
+            "Un code vient de vous être envoyé : saisissez-le ci-dessous (il vaut sur tous vos appareils), "
+            "ou patientez une minute avant d'en demander un autre."
+        )
     if request.codes_sent >= settings.SIGNATURE_CODE_MAX_SENDS:
         raise ValidationError(
             "Trop de codes ont été demandés pour ce lien. Demandez à la délégation de vous en renvoyer un nouveau."
@@ -311,9 +314,10 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         return "Ce code a expiré (validité : 10 minutes). Demandez-en un nouveau."
     code = (code or "").strip().replace(" ", "")
     if hmac.compare_digest(_hash_code(request, code), request.code_hash):
+        # The code stays valid until it expires: the signer may open the link on a second device and type
+        # the code already received there (the latest device to confirm is the one that may sign).
         request.code_verified_at = now
-        request.code_hash = ""
-        request.save(update_fields=["code_verified_at", "code_hash"])
+        request.save(update_fields=["code_verified_at"])
         _audit(request, AuditEventKind.CODE_VERIFIED, client)
         return None
     request.code_attempts += 1

@@ -32,8 +32,8 @@ PYHANKO = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pyhanko")
 def countersign(delegation_staff, commune, django_capture_on_commit_callbacks):
     """Bring a new contract to the délégué's countersignature, record it (the worker seals); return it."""
 
-    def run():
-        contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    def run(collectivity=None):
+        contract = make_contract(actor=delegation_staff, collectivities=[collectivity or commune])
         collectivities_sign(contract, django_capture_on_commit_callbacks)
         with django_capture_on_commit_callbacks(execute=True):
             sign_request(contract.signature_requests.get(step=2), name="Bernard Roux", function="Délégué régional")
@@ -332,3 +332,25 @@ def test_without_a_tsa_the_page_says_the_time_is_the_servers_own(countersign, dj
     assert ContractSeal.objects.get(contract=contract).level == "PAdES-B-B"
     # The JSON trail travels in development too.
     assert evidence.read_embedded_evidence(sealed_bytes(contract)).trail["contract"]["reference"] == contract.reference
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_certificate_numbers_the_events_of_its_own_contract(countersign, other_commune):
+    countersign(other_commune)  # another contract first: the platform's chain is already long
+    contract = countersign()
+    events = list(contract.audit_events.order_by("sequence"))
+    assert events[0].sequence > 1
+
+    text = _pdf_text(sealed_bytes(contract))
+    chronology = text[text.index("Chronologie (piste d'audit chaînée)") :]
+    numbers = [int(n) for n in re.findall(r"^(\d+) \d\d/\d\d/\d{4}$", chronology, re.M)]
+
+    # Every event up to the completion (the seal's own comes after the file is built), numbered from 1.
+    assert numbers == list(range(1, len(events)))
+    assert (
+        f"dans la piste d'audit de la plateforme, chaînée d'un contrat à l'autre, ils portent les n° "
+        f"{events[0].sequence} à {events[-2].sequence}." in " ".join(chronology.split())
+    )
