@@ -259,6 +259,7 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
     from asn1crypto import pem as asn1_pem  # noqa: PLC0415 — heavy, see above
     from asn1crypto import x509 as asn1_x509  # noqa: PLC0415 — heavy, see above
     from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign.diff_analysis import ModificationLevel  # noqa: PLC0415 — heavy, see above
     from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 — heavy, see above
     from pyhanko.sign.validation.status import SignatureCoverageLevel  # noqa: PLC0415 — heavy, see above
     from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — heavy, see above
@@ -285,7 +286,12 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
         except Exception:
             return SealInspection(SealState.MODIFIED)
 
-        if status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        # Whole file, or later revisions that only add validation data and document timestamps (B-LTA).
+        maintained = status.docmdp_ok and status.modification_level in (
+            ModificationLevel.NONE,
+            ModificationLevel.LTA_UPDATES,
+        )
+        if status.intact and status.valid and (status.coverage == SignatureCoverageLevel.ENTIRE_FILE or maintained):
             return SealInspection(SealState.INTACT, status.signer_reported_dt)
         return SealInspection(SealState.MODIFIED)
     return SealInspection(SealState.FOREIGN)
