@@ -22,25 +22,8 @@ from agreements.signing import archive, evidence, report, verification
 from agreements.signing import services as signing
 from agreements.signing.verification import VerdictKind
 from tests import pki
-from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import collectivities_sign, sign_request
 
 PYHANKO = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pyhanko")
-
-
-@pytest.fixture
-def countersign(delegation_staff, commune, django_capture_on_commit_callbacks):
-    """Bring a new contract to the délégué's countersignature, record it (the worker seals); return it."""
-
-    def run(collectivity=None):
-        contract = make_contract(actor=delegation_staff, collectivities=[collectivity or commune])
-        collectivities_sign(contract, django_capture_on_commit_callbacks)
-        with django_capture_on_commit_callbacks(execute=True):
-            sign_request(contract.signature_requests.get(step=2), name="Bernard Roux", function="Délégué régional")
-        contract.refresh_from_db()
-        return contract
-
-    return run
 
 
 def sealed_bytes(contract) -> bytes:

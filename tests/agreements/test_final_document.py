@@ -14,26 +14,11 @@ from agreements.signing import sealing, tasks
 from agreements.signing import services as signing
 from agreements.signing.emails import final_document_recipients
 from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import collectivities_sign, contract_named, sign_request
+from tests.agreements.signing_helpers import contract_named
 
 
 def seen(page) -> str:
     return html.unescape(page.text)
-
-
-@pytest.fixture
-def countersign(delegation_staff, commune, django_capture_on_commit_callbacks):
-    """Bring a new contract to the délégué's countersignature and record it; return the contract."""
-
-    def run():
-        contract = make_contract(actor=delegation_staff, collectivities=[commune])
-        collectivities_sign(contract, django_capture_on_commit_callbacks)
-        with django_capture_on_commit_callbacks(execute=True):
-            sign_request(contract.signature_requests.get(step=2), name="Bernard Roux", function="Délégué régional")
-        contract.refresh_from_db()
-        return contract
-
-    return run
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from agreements.signing import services as signing
 from partnership.text import french_date
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, LINK, last_mail_to, sign_request
-from tests.e2e.test_signing_portal import assert_fits_a_phone, seen
+from tests.e2e.test_signing_portal import assert_fits_a_phone, get_code, seen
 from tests.factories import CommuneFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,12 +58,8 @@ def test_the_code_received_works_on_a_second_device_and_the_next_steps_are_true(
     # On the phone: the code, typed; the contract opens.
     phone = run.new_page(phone=True)
     run.goto(phone, link.removeprefix(run.url))
-    phone.get_by_role("button", name="Recevoir un code par e-mail").click()
-    phone.get_by_text("Un code à 6 chiffres vient d'être envoyé").wait_for()
+    get_code(run, phone, email, "telephone", phone=True)
     code = CODE.search(last_mail_to(email).body).group(1)
-    phone.get_by_label("Code reçu par e-mail").fill(code)
-    phone.get_by_role("button", name="Valider le code").click()
-    phone.get_by_role("heading", name=re.compile("Lire le contrat")).wait_for()
     run.step(phone, "telephone code valide")
 
     # On the desktop, moments later: the field for the code she has, which works here too.
