@@ -78,6 +78,7 @@ def test_the_sealed_pdf_is_a_tagged_pdfa3_carrying_its_signed_document_and_audit
     contract, content = sealed
     reader = PdfReader(io.BytesIO(content))
     root = reader.trailer["/Root"]
+    assert root["/OutputIntents"][0]["/S"] == "/GTS_PDFA1"  # the sRGB output intent PDF/A requires
     xmp = _xmp(content)
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="U"' in xmp
     assert root["/MarkInfo"]["/Marked"].value is True
@@ -130,7 +131,7 @@ def test_the_seal_is_recorded_with_its_level_and_renewal_deadline(sealed, timest
     assert seal.document == contract.documents.get(kind=DocumentKind.SIGNED)
 
 
-def test_a_changed_byte_is_detected(sealed):
+def test_a_changed_byte_is_detected(sealed, django_app):
     _contract, content = sealed
     position = content.index(b"/Title") + 8  # inside the signed revision, not in the signature's own bytes
     altered = content[:position] + bytes([content[position] ^ 1]) + content[position + 1 :]
@@ -139,6 +140,13 @@ def test_a_changed_byte_is_detected(sealed):
 
     assert verdict.kind == VerdictKind.ALTERED
     assert verdict.report.valid is False and verdict.report.intact is False
+    # What the page tells whoever uploads it.
+    form = django_app.get(reverse("signing:verify")).forms["verification-form"]
+    form["file"] = Upload("contrat.pdf", altered, "application/pdf")
+    page = form.submit()
+    assert "Document altéré" in html.unescape(page.text)
+    facts = _report_text(page)
+    assert facts["Conclusion"] == "Cachet non valide\u00a0: le fichier ne correspond plus à ce que le cachet couvre."
 
 
 def test_a_seal_whose_certificate_expired_still_verifies(sealed, timestamped_seal):
