@@ -227,6 +227,9 @@ def test_the_renewal_adds_a_document_timestamp_before_the_tsa_certificate_expire
     seal.refresh_from_db()
     second = sealed_bytes_latest(contract)
     assert second.startswith(first) and len(second) > len(first)  # the same file, extended
+    xmp = _xmp(second)  # still an archival PDF, its metadata in agreement
+    assert 'pdfaid:part="3"' in xmp
+    assert PdfReader(io.BytesIO(second)).metadata.producer == re.search(r'pdf:Producer="([^"]+)"', xmp).group(1)
     assert (seal.renewals, seal.renewal_status, seal.level) == (1, "", "PAdES-B-LTA")
     assert seal.renew_before == timestamped_seal.now + pki.TSA_NEXT_VALIDITY
     assert [t.authority.split(",")[0] for t in report.seal_structure(second).document_timestamps] == [
