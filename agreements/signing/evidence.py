@@ -5,9 +5,10 @@ The format is documented in ``docs/piste-audit.md`` (« partenariat-cnfpt-amf/pi
 evidence summary). Embedded in the final PDF/A-3 before the seal, it is covered by the seal and its
 timestamps: the file alone says who agreed to what and when.
 
-Extra evidence: a door that knows more about a signer (ProConnect's ``acr``, say) passes it in
-``signing.services.Client.evidence``; it lands in each event's ``detail``, hence in the chain and here,
-under ``events[].detail`` and, for the signature itself, ``signers[].evidence``.
+Extra evidence: whatever a door records of a signer in the signature event's ``detail`` beyond the typed
+name and function and the consent sentence (the application door's ``via`` and ``account_id``; the level of
+a ProConnect login, ``proconnect_acr``, when the ProConnect work records it) comes out under
+``signers[].evidence``, with no change here; every event's ``detail`` is under ``events[].detail``.
 """
 
 import datetime

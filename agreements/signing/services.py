@@ -21,7 +21,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -70,8 +70,6 @@ class Client:
     ip_address: str | None = None
     user_agent: str = ""
     account: Any = None
-    # What else the door knows of the person (e.g. a ProConnect ``acr``): recorded in every event's detail.
-    evidence: dict = field(default_factory=dict)
 
 
 PLATFORM = Client()
@@ -87,7 +85,6 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
     if actor is None and client.account is not None:
         actor = f"{client.account.get_full_name()} <{client.account.email}>"
         detail = {**detail, "via": "application", "account_id": client.account.pk}
-    detail = {**client.evidence, **detail}
     return audit_record(
         contract=request.contract,
         request=request,

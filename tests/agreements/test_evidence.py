@@ -22,6 +22,8 @@ from agreements.signing import archive, evidence, report, verification
 from agreements.signing import services as signing
 from agreements.signing.verification import VerdictKind
 from tests import pki
+from tests.agreements.factories import make_contract
+from tests.agreements.signing_helpers import collectivities_sign, sign_request
 
 PYHANKO = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pyhanko")
 
@@ -348,3 +350,21 @@ def test_the_certificate_numbers_the_events_of_its_own_contract(countersign, oth
         f"dans la piste d'audit de la plateforme, chaînée d'un contrat à l'autre, ils portent les n° "
         f"{events[0].sequence} à {events[-2].sequence}." in " ".join(chronology.split())
     )
+
+
+def test_what_a_door_adds_to_the_signature_travels_in_the_signer_evidence(
+    delegation_staff, commune, django_capture_on_commit_callbacks
+):
+    contract = make_contract(actor=delegation_staff, collectivities=[commune])
+    collectivities_sign(contract, django_capture_on_commit_callbacks)
+    countersignature = contract.signature_requests.get(step=2)
+    in_the_application = signing.Client(ip_address="192.0.2.7", user_agent="tests", account=contract.delegate)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_request(countersignature, name="Bernard Roux", function="Délégué régional", client=in_the_application)
+
+    trail = evidence.read_embedded_evidence(sealed_bytes(contract)).trail
+
+    assert [signer["evidence"] for signer in trail["signers"]] == [
+        {},
+        {"via": "application", "account_id": contract.delegate.pk},
+    ]
