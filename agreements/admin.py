@@ -21,6 +21,7 @@ from .models import (
     ContractAmendment,
     ContractDocument,
     ContractParty,
+    ContractSeal,
     ContractTransition,
     FrameworkAgreement,
     Internship,
@@ -288,6 +289,25 @@ class ContractTransitionAdmin(ReadOnlyModelAdmin):
     list_select_related = ["contract"]
     search_fields = ["contract__reference", "actor_label", "comment"]
     date_hierarchy = "at"
+
+
+@admin.register(ContractSeal)
+class ContractSealAdmin(ReadOnlyModelAdmin):
+    """Each sealed PDF's level and the renewal of its document timestamps (``agreements.signing.archive``):
+    a renewal that fails shows here, with its reason, until the next run succeeds."""
+
+    list_display = [
+        "contract",
+        "level",
+        "timestamped_at",
+        "renew_before",
+        "renewals",
+        "renewal_status",
+        "renewal_error",
+    ]
+    list_filter = ["level", "renewal_status"]
+    list_select_related = ["contract"]
+    search_fields = ["contract__reference"]
 
 
 @admin.register(ContractAmendment)

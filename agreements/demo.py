@@ -5,18 +5,17 @@ would: link, one-time code, consent and signature in the portal for the mayor, t
 countersignature from the application; the platform then builds and seals the final PDF. So each
 carries its audit trail and its sealed PDF, and ``manage.py verify_audit_trail`` passes.
 
-Those signed in the past are signed with the clock set to that day (``time_machine``), so that
-references, signature dates, audit events and certificates tell a consistent story; they are
-seeded oldest first, so that the audit chain stays in chronological order.
+Every signature happens now, at the real time of the seeding: the seal's trusted timestamp (a TSA in
+production) could not say otherwise, and evidence is never forged. The business story stays in the
+contracts' text and fields: their periods, the deliberations, a termination date; an old contract's
+status (active, expired) comes from those dates, not from a moved clock.
 """
 
-import contextlib
 import datetime
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
-import time_machine
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +45,7 @@ class DemoContract:
     start: datetime.date
     end: datetime.date | None
     target: str
-    # When the collectivités signed; ``None``: today. The délégué countersigns two days later.
+    # The order of the business story (oldest first); ``None``: last. Signatures themselves happen now.
     signed_on: datetime.date | None = None
     terminated_on: datetime.date | None = None
     delegation: str = "delegation"  # the demo account whose delegation drafts it
@@ -133,17 +132,6 @@ LINES = [
 PAST_SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED)
 
 
-def _at(day: datetime.date, hour: int = 10):
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
-
-
-def _clock(day: datetime.date | None, hour: int = 10):
-    """The clock on ``day`` at ``hour`` (Paris), running; or today's clock when ``day`` is ``None``."""
-    if day is None:
-        return contextlib.nullcontext()
-    return time_machine.travel(_at(day, hour), tick=True)
-
-
 def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContract:
     themes = {(t.code, t.family): t for t in Theme.objects.all()}
     end = spec.end or services.default_end_date(spec.start)
@@ -226,35 +214,27 @@ def _delegate_countersigns(contract: PartnershipContract, delegate) -> None:
 def _seed_one(accounts, spec: DemoContract) -> None:
     actor = accounts[spec.delegation]
     delegate = accounts["delegate"] if spec.delegation == "delegation" else actor
-    with _clock(spec.signed_on and spec.signed_on - datetime.timedelta(days=14)):
-        contract = _create(accounts, spec, actor, delegate)
+    contract = _create(accounts, spec, actor, delegate)
     if spec.target == ContractStatus.DRAFT:
         return
-    with _clock(spec.signed_on and spec.signed_on - datetime.timedelta(days=7)):
-        # Real signature requests: a pending signer receives a link (in the console in development).
-        contract = signing.contract_send_for_signature(contract=contract, actor=actor)
+    # Real signature requests: a pending signer receives a link (in the console in development).
+    contract = signing.contract_send_for_signature(contract=contract, actor=actor)
     if spec.target == ContractStatus.READY_FOR_SIGNATURE:
         return
     names = {party.signatory_email: party.signatory_name for party in contract.parties.all()}
-    with _clock(spec.signed_on):
-        _collectivities_sign(contract, names)
+    _collectivities_sign(contract, names)
     if spec.target == ContractStatus.SIGNED_BY_COLLECTIVITY:
         return
-    with _clock(spec.signed_on and spec.signed_on + datetime.timedelta(days=2), hour=16):
-        _delegate_countersigns(contract, delegate)
+    _delegate_countersigns(contract, delegate)
     if spec.target in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
-        with _clock(spec.start, hour=2):
-            services.contracts_update_periods(today=spec.start)
+        services.contracts_update_periods(today=spec.start, contract_ids=[contract.pk])
     if spec.target == ContractStatus.EXPIRED:
-        after = spec.end + datetime.timedelta(days=1)
-        with _clock(after, hour=2):
-            services.contracts_update_periods(today=after)
+        services.contracts_update_periods(today=spec.end + datetime.timedelta(days=1), contract_ids=[contract.pk])
     if spec.target == ContractStatus.TERMINATED:
-        with _clock(spec.terminated_on):
-            contract.refresh_from_db()
-            services.contract_terminate(
-                contract=contract, actor=actor, reason="Fusion de services (démo)", on_date=spec.terminated_on
-            )
+        contract.refresh_from_db()
+        services.contract_terminate(
+            contract=contract, actor=actor, reason="Fusion de services (démo)", on_date=spec.terminated_on
+        )
 
 
 def _reminders_due(delegation) -> None:
@@ -298,7 +278,7 @@ def _ending_soon() -> DemoContract:
 
 @transaction.atomic
 def seed(accounts):
-    # Oldest signature first: the audit trail is a chain, its events should follow the calendar.
+    # In the order of the business story, oldest first.
     for spec in sorted([*DEMO_CONTRACTS, _ending_soon()], key=lambda s: s.signed_on or datetime.date.max):
         delegation = accounts[spec.delegation].delegation
         if PartnershipContract.objects.filter(delegation=delegation, title=spec.title).exists():

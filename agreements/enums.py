@@ -58,6 +58,12 @@ class SealingStatus(models.TextChoices):
     SEALED = "sealed", "PDF signé et scellé"
 
 
+class TimestampRenewalStatus(models.TextChoices):
+    IDLE = "", "À jour"
+    RUNNING = "running", "Renouvellement en cours"
+    FAILED = "failed", "Échec du renouvellement de l'horodatage"
+
+
 class ActionFamily(models.TextChoices):
     HR_SUPPORT = "hr_support", "Accompagnement en ressources humaines"
     DEVELOPMENT_PROJECTS = "development_projects", "Projet national et projets régionaux de développement du CNFPT"
@@ -102,3 +108,4 @@ class AuditEventKind(models.TextChoices):
     REPLACED = "replaced", "Signataire remplacé"
     COMPLETED = "completed", "Toutes les signatures recueillies"
     SEALED = "sealed", "Document final scellé"
+    TIMESTAMP_RENEWED = "timestamp_renewed", "Horodatage d'archivage renouvelé"

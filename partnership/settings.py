@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
     "signatures-expire": {"task": "agreements.tasks.signatures_expire", "schedule": 3600.0},
     "contracts-finalize-missing": {"task": "agreements.tasks.contracts_finalize_missing", "schedule": 900.0},
+    # Sealed contracts whose last document timestamp nears its TSA certificate's expiry get a new one.
+    "seals-renew-timestamps": {"task": "agreements.tasks.seals_renew_timestamps", "schedule": 86400.0},
     # Every scheduled e-mail: the same job as ``manage.py send_reminders`` (idempotent, so hourly is safe).
     "reminders": {
         "task": "notifications.tasks.reminders_run",
@@ -380,15 +382,36 @@ SIGNING_DIR = Path(env_str("SIGNING_DIR", str(VAR_DIR / "signing")))
 SIGNING_CERT_FILE = env_str("SIGNING_CERT_FILE")
 SIGNING_KEY_FILE = env_str("SIGNING_KEY_FILE")
 SIGNING_KEY_PASSPHRASE = env_str("SIGNING_KEY_PASSPHRASE")
+# The seal certificate's issuing chain (PEM: intermediates and root), embedded in every seal so that a
+# verifier needs nothing else; and the roots /verification/ trusts (the seal's and the TSA's). Without
+# the latter, the self-signed certificates of the chain file are trusted, else the seal certificate itself.
+SIGNING_CHAIN_FILE = env_str("SIGNING_CHAIN_FILE")
+SIGNING_TRUST_ROOTS_FILE = env_str("SIGNING_TRUST_ROOTS_FILE")
+# The RFC 3161 timestamping authority of the seal (PAdES-B-T, then the document timestamps of B-LTA).
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL")
+SIGNING_TSA_USERNAME = env_str("SIGNING_TSA_USERNAME")
+SIGNING_TSA_PASSWORD = env_str("SIGNING_TSA_PASSWORD")
+SIGNING_TSA_TIMEOUT_SECONDS = env_int("SIGNING_TSA_TIMEOUT_SECONDS", 10, minimum=1)
+# A sealed contract gets a new document timestamp this long before its last one's TSA certificate expires.
+SIGNING_TIMESTAMP_RENEWAL_DAYS = env_int("SIGNING_TIMESTAMP_RENEWAL_DAYS", 180, minimum=1)
 # Only the development server and the test run may seal with the self-signed certificate made under var/.
 SIGNING_ALLOW_DEVELOPMENT_CERTIFICATE = DEBUG
 if not DEBUG:
-    # Without the seal's certificate, finalised contracts could not be sealed and /verification/ would fail:
-    # refuse to start rather than discover it on the first signature.
+    # Without the seal's certificate, finalised contracts could not be sealed and /verification/ would fail;
+    # without a TSA, a seal's date would be the server's own claim: refuse to start rather than discover it
+    # on the first signature.
     for _name, _path in (("SIGNING_CERT_FILE", SIGNING_CERT_FILE), ("SIGNING_KEY_FILE", SIGNING_KEY_FILE)):
         if not _path:
             raise ImproperlyConfigured(f"The environment variable {_name} is required when DEBUG is off.")
         if not Path(_path).is_file() or not os.access(_path, os.R_OK):
+            raise ImproperlyConfigured(f"{_name} names no readable file: {_path}")
+    if not SIGNING_TSA_URL:
+        raise ImproperlyConfigured("The environment variable SIGNING_TSA_URL is required when DEBUG is off.")
+    for _name, _path in (
+        ("SIGNING_CHAIN_FILE", SIGNING_CHAIN_FILE),
+        ("SIGNING_TRUST_ROOTS_FILE", SIGNING_TRUST_ROOTS_FILE),
+    ):
+        if _path and (not Path(_path).is_file() or not os.access(_path, os.R_OK)):
             raise ImproperlyConfigured(f"{_name} names no readable file: {_path}")
 
 LOGGING = {

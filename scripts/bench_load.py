@@ -15,22 +15,24 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-import seal_certificate
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import pki  # noqa: E402 — the seal's test PKI: production settings need a TSA
+
 PYTHON = sys.executable
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
-def production_env() -> dict:
-    seal_key, seal_cert = seal_certificate.make(Path("/tmp/bench-load-var/seal"))
+def production_env(test_pki) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
     env.update(
         {
@@ -42,8 +44,8 @@ def production_env() -> dict:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "VAR_DIR": "/tmp/bench-load-var",
-            "SIGNING_KEY_FILE": str(seal_key),
-            "SIGNING_CERT_FILE": str(seal_cert),
+            # The demo's contracts are sealed as in production: the test PKI's seal and TSA (tests/pki).
+            **test_pki.seal_settings(),
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -171,7 +173,11 @@ def main():
     parser.add_argument("--contracts", type=int, default=2000)
     parser.add_argument("--skip-prepare", action="store_true")
     options = parser.parse_args()
-    env = production_env()
+    with pki.running(Path(tempfile.mkdtemp(prefix="bench-load-pki-"))) as test_pki:
+        run(options, production_env(test_pki))
+
+
+def run(options, env) -> None:
     if not options.skip_prepare:
         prepare_database(env, options.contracts)
     staff = session_cookie(env, "conseiller.ara@demo.cnfpt.fr")

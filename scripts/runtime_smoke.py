@@ -4,9 +4,11 @@ a Celery worker and beat against Redis and a fresh PostgreSQL database, an SMTP 
     .venv/bin/python scripts/runtime_smoke.py        # CI runs it (.ci/run); a few minutes
 
 Through the web server, as a user: log in, request a statistics export and download it from the link
-the worker e-mails, then find htmx (a static file, hashed and served by WhiteNoise) on « Mes exports »; send a contract for signature and open the signing link the worker e-mails. This
-driver runs from the development virtualenv (it needs aiosmtpd); the application runs only from the
-runtime one. Sends traffic only to 127.0.0.1; every wait is bounded.
+the worker e-mails, then find htmx (a static file, hashed and served by WhiteNoise) on « Mes exports »; send a contract for signature, sign it through the link the worker e-mails (code read from the e-mail), have the délégué countersign through his, and receive the sealed PDF,
+which pyHanko's own CLI judges valid with a trusted timestamp. This
+driver runs from the development virtualenv (it needs aiosmtpd, and certomancer's animator for the TSA,
+OCSP responder and CRL the seal uses: like the SMTP server, outside services the application talks to);
+the application runs only from the runtime one. Sends traffic only to 127.0.0.1; every wait is bounded.
 
 Environment: SMOKE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/runtime_smoke, dropped
 and recreated), SMOKE_REDIS_URL (default redis://127.0.0.1:6379/13, flushed).
@@ -29,9 +31,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-import seal_certificate  # noqa: E402
+from tests import pki  # noqa: E402 — the TSA, OCSP and CRL the production settings need (certomancer)
 
 DATABASE_URL = os.environ.get("SMOKE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/runtime_smoke")
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -39,6 +41,7 @@ VENV = ROOT / "var" / "runtime-venv"
 PASSWORD = "un-mot-de-passe-de-recette-2026"
 EMAIL = "recette.nationale@cnfpt.fr"
 SIGNER = "maire@recette.example.fr"
+DELEGATE = "delegue.recette@cnfpt.fr"
 
 
 def log(message: str) -> None:
@@ -171,7 +174,34 @@ print("CONTRACT", contract.pk)
 """
 
 
+def sign_through_the_link(port: int, mailbox: "Mailbox", address: str, name: str, function: str) -> None:
+    """What a signer does: open the e-mailed link, ask for the code, type it, read, consent, sign."""
+    message = wait_for(f"l'e-mail du lien de signature de {address}", lambda: mailbox.find(address, "signer"))
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = urlparse(re.search(r"https?://\S+/signature/[^/\s]+/", body).group(0)).path
+    signer = Browser(port)
+    status, _, _ = signer.post_form(link, link + "code/", {})
+    assert status == 302, f"demande de code : {status}"
+    message = wait_for(f"le code de {address}", lambda: mailbox.find(address, "votre code de signature"))
+    code = re.search(r"(\d{6})", message.get_body(preferencelist=("plain",)).get_content()).group(1)
+    status, _, _ = signer.post_form(link, link + "verifier/", {"code": code})
+    assert status == 302, f"code : {status}"
+    _, _, page = signer.request("GET", link + "signer/")
+    digest = re.search(rb'name="document_sha256" value="([0-9a-f]{64})"', page).group(1).decode()
+    status, _, _ = signer.post_form(
+        link + "signer/",
+        link + "signer/",
+        {"consent": "on", "name": name, "function": function, "document_sha256": digest},
+    )
+    assert status == 302, f"signature : {status}"
+
+
 def main() -> int:
+    with pki.running(Path(tempfile.mkdtemp(prefix="runtime-smoke-pki-"))) as test_pki:
+        return run(test_pki)
+
+
+def run(test_pki) -> int:
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="runtime-smoke-"))
     processes: dict[str, subprocess.Popen] = {}
@@ -195,7 +225,6 @@ def main() -> int:
         )  # fmt: skip
         mailbox = Mailbox()
         port = free_port()
-        key, cert = seal_certificate.make(work / "seal")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DEBUG", "PYTEST"))}
         env.update(
             {
@@ -210,8 +239,8 @@ def main() -> int:
                 "SITE_URL": f"http://127.0.0.1:{port}",
                 "VAR_DIR": str(work / "var"),
                 "MEDIA_ROOT": str(work / "media"),
-                "SIGNING_KEY_FILE": str(key),
-                "SIGNING_CERT_FILE": str(cert),
+                # The seal and its TSA, OCSP and CRL: the test PKI, served over HTTP by certomancer.
+                **test_pki.seal_settings(),
                 # The TLS proxy is not part of this test: plain HTTP on loopback.
                 "SECURE_SSL_REDIRECT": "0",
                 "SECURE_HSTS_SECONDS": "0",
@@ -304,6 +333,28 @@ def main() -> int:
         status, _, content = Browser(port).request("GET", link)
         assert status == 200, f"lien de signature : {status}"
         assert "Contrat de recette" in html.unescape(content.decode()), "le portail ne montre pas le contrat"
+
+        log("signé par le maire puis contresigné par le délégué, par leurs liens ; PDF scellé reçu par e-mail")
+        sign_through_the_link(port, mailbox, SIGNER, "Marie Maire", "Maire")
+        sign_through_the_link(port, mailbox, DELEGATE, "Bernard Recette", "Délégué régional")
+        message = wait_for(
+            "l'e-mail du contrat signé et scellé (worker : PDF/A, cachet, horodatage, OCSP)",
+            lambda: mailbox.find(SIGNER, "signé par toutes les parties"),
+            seconds=120,
+        )
+        [attachment] = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+        sealed = work / "contrat-signe.pdf"
+        sealed.write_bytes(attachment.get_content())
+        trust = ["--trust", str(test_pki.root), "--trust-replace"]
+        checked = subprocess.run(
+            [str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--pretty-print", *trust, str(sealed)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "The TSA certificate is trusted." in checked.stdout, checked.stdout
+        assert "The signature is judged VALID." in checked.stdout, checked.stdout
 
         for label, process in processes.items():
             assert process.poll() is None, f"{label} s'est arrêté : voir {work / (label + '.log')}"

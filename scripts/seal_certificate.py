@@ -2,9 +2,11 @@
 
     python scripts/seal_certificate.py DIRECTORY     # prints the two paths: key, then certificate
 
-Production refuses to start without SIGNING_CERT_FILE and SIGNING_KEY_FILE; the benchmark and the
-runtime-only CI job run with DEBUG off, so they make their own certificate with this script (the same
-one the development server makes under var/signing/). Never use it for real contracts.
+Production refuses to start without SIGNING_CERT_FILE and SIGNING_KEY_FILE; the production-settings
+tests (tests/partnership/test_settings.py) make their certificate with this script (the same one the
+development server makes under var/signing/). The load benchmark and the runtime-only CI job, which seal
+contracts, use the test PKI instead (tests/pki: a seal certificate with its chain, a TSA, OCSP and CRL).
+Never use either for real contracts.
 """
 
 import sys

@@ -9,6 +9,7 @@ from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperatio
 from hypothesis import settings as hypothesis_settings
 
 from partnership.enums import Role
+from tests import pki
 from tests.factories import (
     CommuneFactory,
     DelegationFactory,
@@ -49,6 +50,22 @@ def _flush_empties_the_rollups_last():
 def _signing_dir(tmp_path_factory):
     # One development seal certificate for the whole run: making an RSA key per test is slow.
     return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """The seal's test PKI (``tests/pki``): certomancer's animator serving a TSA, OCSP and CRL over HTTP on a
+    free port, for the whole run of this test process (about a second to start)."""
+    with pki.running(tmp_path_factory.mktemp("pki")) as running:
+        yield running
+
+
+@pytest.fixture
+def timestamped_seal(settings, test_pki):
+    """Seal as production does: the test PKI's seal certificate and chain, its TSA, OCSP and CRL (B-LTA)."""
+    for name, value in test_pki.seal_settings().items():
+        setattr(settings, name, value)
+    return test_pki
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 (``agreements/signing/models.py``, ``agreements/axis5/models.py``) and are imported here, so that the app registry finds them."""
 
 from ..axis5.models import Internship, Study
-from ..signing.models import AuditChainHead, AuditEvent, SignatureRequest
+from ..signing.models import AuditChainHead, AuditEvent, ContractSeal, SignatureRequest
 from .contracts import (
     ContractAmendment,
     ContractDocument,
@@ -23,6 +23,7 @@ __all__ = [
     "ContractAmendment",
     "ContractDocument",
     "ContractParty",
+    "ContractSeal",
     "ContractTransition",
     "FrameworkAgreement",
     "Internship",

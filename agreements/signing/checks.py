@@ -2,6 +2,7 @@
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -33,4 +34,14 @@ def seal_certificate_check(app_configs=None, **kwargs) -> list[Error]:
         return [error("SIGNING_KEY_FILE is not the private key of SIGNING_CERT_FILE.", 3)]
     if certificate.not_valid_after_utc <= datetime.datetime.now(datetime.UTC):
         return [error(f"The seal certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}.", 4)]
+    return _timestamping_errors(error)
+
+
+def _timestamping_errors(error) -> list[Error]:
+    """The seal's trusted time (PAdES-B-T and the document timestamps of B-LTA) needs an RFC 3161 TSA."""
+    url = urlsplit(settings.SIGNING_TSA_URL or "")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        return [error("SIGNING_TSA_URL must be the http(s) address of an RFC 3161 timestamping authority.", 5)]
+    if bool(settings.SIGNING_TSA_USERNAME) != bool(settings.SIGNING_TSA_PASSWORD):
+        return [error("SIGNING_TSA_USERNAME and SIGNING_TSA_PASSWORD go together: set both or neither.", 6)]
     return []

@@ -80,20 +80,30 @@ def send_delegation_notice(request, kind: str) -> None:
     )
 
 
+def final_document_recipients(contract) -> list[str]:
+    """Every signer and the delegation's staff, each address once (case aside), in a stable order."""
+    addresses = [r.signer_email for r in contract.signature_requests.filter(status="signed").order_by("step", "pk")]
+    addresses += delegation_recipients(contract)
+    unique = {}
+    for address in addresses:
+        unique.setdefault(address.strip().lower(), address.strip())
+    return sorted(unique.values(), key=str.lower)
+
+
 def send_final_document(contract, document) -> None:
-    recipients = {r.signer_email for r in contract.signature_requests.filter(status="signed")}
-    recipients.update(delegation_recipients(contract))
+    """One e-mail per recipient: a mayor's address is not shown to the other parties."""
     with document.file.open("rb") as handle:
         content = handle.read()
-    _send(
-        contract_subject(contract, "signé par toutes les parties"),
-        "agreements/emails/final_document.txt",
-        {
-            "contract": contract,
-            "document": document,
-            "verification_url": settings.SITE_URL + reverse("signing:verify"),
-            "contract_url": settings.SITE_URL + contract.get_absolute_url(),
-        },
-        sorted(recipients),
-        attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],
-    )
+    for recipient in final_document_recipients(contract):
+        _send(
+            contract_subject(contract, "signé par toutes les parties"),
+            "agreements/emails/final_document.txt",
+            {
+                "contract": contract,
+                "document": document,
+                "verification_url": settings.SITE_URL + reverse("signing:verify"),
+                "contract_url": settings.SITE_URL + contract.get_absolute_url(),
+            },
+            [recipient],
+            attachments=[(f"{contract.reference}-signe.pdf", content, "application/pdf")],
+        )

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from ..enums import AuditEventKind, SignatureRequestStatus, SignerRole
+from ..enums import AuditEventKind, SignatureRequestStatus, SignerRole, TimestampRenewalStatus
 
 
 class SignatureRequest(models.Model):
@@ -147,3 +147,39 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_sequence}"
+
+
+class ContractSeal(models.Model):
+    """The life of a contract's sealed PDF after the seal: its PAdES level, its trusted signing time, and
+    the document timestamps that keep it verifiable (``agreements.signing.archive``).
+
+    ``document`` is the latest sealed copy (each renewal stores a new one; earlier copies stay genuine).
+    ``renew_before`` is when the certificate of the authority behind its last document timestamp expires:
+    a new document timestamp must be added before then (``None``: sealed without a TSA, nothing to renew).
+    """
+
+    contract = models.OneToOneField(
+        "agreements.PartnershipContract", on_delete=models.CASCADE, related_name="seal", verbose_name="contrat"
+    )
+    document = models.ForeignKey(
+        "agreements.ContractDocument", on_delete=models.PROTECT, related_name="+", verbose_name="PDF scellé"
+    )
+    level = models.CharField("niveau PAdES", max_length=20)
+    timestamped_at = models.DateTimeField("heure certifiée du cachet", null=True, blank=True)
+    timestamp_authority = models.CharField("autorité d'horodatage", max_length=255, blank=True)
+    renew_before = models.DateTimeField("à renouveler avant le", null=True, blank=True)
+    renewals = models.PositiveSmallIntegerField("renouvellements", default=0)
+    renewal_status = models.CharField(
+        "renouvellement", max_length=10, choices=TimestampRenewalStatus.choices, default="", blank=True
+    )
+    renewal_attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    renewal_attempted_at = models.DateTimeField("dernière tentative", null=True, blank=True)
+    renewal_error = models.TextField("erreur du renouvellement", blank=True)
+
+    class Meta:
+        verbose_name = "cachet d'un contrat"
+        verbose_name_plural = "cachets des contrats"
+        indexes = [models.Index(fields=["renew_before"], name="contract_seal_renew_idx")]
+
+    def __str__(self):
+        return f"{self.level} – {self.contract}"

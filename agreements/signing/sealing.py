@@ -101,27 +101,105 @@ def certificate_paths() -> tuple[Path, Path]:
 
 
 @lru_cache(maxsize=4)
-def _load_signer(key_path: str, cert_path: str, passphrase: str | None):
+def _load_signer(key_path: str, cert_path: str, passphrase: str | None, chain_path: str | None):
     from pyhanko.sign import signers  # noqa: PLC0415 — heavy, see above
 
-    return signers.SimpleSigner.load(key_path, cert_path, key_passphrase=passphrase.encode() if passphrase else None)
+    return signers.SimpleSigner.load(
+        key_path,
+        cert_path,
+        ca_chain_files=(chain_path,) if chain_path else None,
+        key_passphrase=passphrase.encode() if passphrase else None,
+    )
 
 
 def platform_signer():
     key_path, cert_path = certificate_paths()
-    return _load_signer(str(key_path), str(cert_path), settings.SIGNING_KEY_PASSPHRASE)
+    return _load_signer(
+        str(key_path), str(cert_path), settings.SIGNING_KEY_PASSPHRASE, settings.SIGNING_CHAIN_FILE or None
+    )
 
 
 def platform_certificate_pem() -> bytes:
     return certificate_paths()[1].read_bytes()
 
 
+def _certificates_in(path: str | Path) -> list:
+    from pyhanko.keys import load_certs_from_pemder  # noqa: PLC0415 — heavy, see above
+
+    return list(load_certs_from_pemder([str(path)]))
+
+
+def _platform_certificate():
+    return _certificates_in(certificate_paths()[1])[0]
+
+
+def trust_roots() -> list:
+    """The certificates a verification starts from: ``SIGNING_TRUST_ROOTS_FILE``; without it the self-signed
+    certificates of ``SIGNING_CHAIN_FILE``; without either, the seal certificate itself (development)."""
+    if settings.SIGNING_TRUST_ROOTS_FILE:
+        return _certificates_in(settings.SIGNING_TRUST_ROOTS_FILE)
+    if settings.SIGNING_CHAIN_FILE:
+        roots = [cert for cert in _certificates_in(settings.SIGNING_CHAIN_FILE) if cert.self_signed]
+        if roots:
+            return roots
+    return [_platform_certificate()]
+
+
+def timestamper():
+    """The RFC 3161 client of ``SIGNING_TSA_URL``; ``None`` without one (development only: production
+    refuses to start without it)."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper  # noqa: PLC0415 — heavy, see above
+
+    if not settings.SIGNING_TSA_URL:
+        return None
+    auth = None
+    if settings.SIGNING_TSA_USERNAME:
+        auth = (settings.SIGNING_TSA_USERNAME, settings.SIGNING_TSA_PASSWORD or "")
+    return HTTPTimeStamper(settings.SIGNING_TSA_URL, auth=auth, timeout=settings.SIGNING_TSA_TIMEOUT_SECONDS)
+
+
+def validation_context(*, fetch: bool, moment: datetime.datetime | None = None):
+    """Trust roots, the seal's chain as known certificates; ``fetch``: ask the OCSP responders and CRL
+    distribution points named in the certificates (at sealing time), else only what the file embeds."""
+    from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — heavy, see above
+
+    chain = _certificates_in(settings.SIGNING_CHAIN_FILE) if settings.SIGNING_CHAIN_FILE else []
+    return ValidationContext(
+        trust_roots=trust_roots(),
+        other_certs=chain,
+        allow_fetching=fetch,
+        revocation_mode="hard-fail" if fetch else "soft-fail",
+        moment=moment,
+    )
+
+
+def _align_document_info(writer) -> None:
+    """PDF/A wants the document information dictionary to say what the XMP metadata says. pyHanko writes
+    its own name as the XMP producer but appends it to the dictionary's: start the dictionary afresh
+    without a producer, so that both name pyHanko alone after each incremental update."""
+    from pyhanko.pdf_utils import generic  # noqa: PLC0415 — heavy, see above
+
+    if "/Info" not in writer.trailer:
+        return
+    info = writer.trailer["/Info"]
+    kept = generic.DictionaryObject({key: value for key, value in info.get_object().items() if key != "/Producer"})
+    writer.set_info(writer.add_object(kept))
+
+
 def seal_pdf(pdf_bytes: bytes, *, reason: str, location: str = "France") -> bytes:
-    """Add the platform's PAdES signature over the whole of ``pdf_bytes``."""
+    """Add the platform's PAdES seal over the whole of ``pdf_bytes``.
+
+    With a TSA (production): PAdES-B-LTA in one pass: the seal with its signature timestamp (B-T), the
+    certificates and revocation data of both chains fetched over OCSP or CRL into the document security
+    store (B-LT), then a document timestamp (B-LTA). Without one (development): the seal alone (B-B).
+    The certification (DocMDP « no changes ») leaves room for these later additions only.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: PLC0415 — heavy, see above
     from pyhanko.sign import fields, signers  # noqa: PLC0415 — heavy, see above
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    _align_document_info(writer)
+    tsa = timestamper()
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD_NAME,
         md_algorithm="sha256",
@@ -131,8 +209,34 @@ def seal_pdf(pdf_bytes: bytes, *, reason: str, location: str = "France") -> byte
         subfilter=fields.SigSeedSubFilter.PADES,
         certify=True,
         docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        embed_validation_info=tsa is not None,
+        use_pades_lta=tsa is not None,
+        validation_context=validation_context(fetch=True) if tsa is not None else None,
     )
-    output = signers.sign_pdf(writer, metadata, signer=platform_signer())
+    output = signers.PdfSigner(metadata, signer=platform_signer(), timestamper=tsa).sign_pdf(writer)
+    return output.getvalue()
+
+
+class TimestampNotRenewable(Exception):
+    """The file has no document timestamp to extend (sealed without a TSA)."""
+
+
+def timestamp_renew(pdf_bytes: bytes) -> bytes:
+    """Extend the archive timestamp chain (PAdES-B-LTA): validate the last document timestamp, add its
+    validation data to the document security store, then a new document timestamp from ``SIGNING_TSA_URL``."""
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper  # noqa: PLC0415 — heavy, see above
+
+    tsa = timestamper()
+    if tsa is None:
+        raise TimestampNotRenewable("Aucune autorité d'horodatage n'est configurée (SIGNING_TSA_URL).")
+    reader = PdfFileReader(io.BytesIO(pdf_bytes))
+    if not list(reader.embedded_timestamp_signatures):
+        raise TimestampNotRenewable("Ce document n'a pas d'horodatage de document à prolonger.")
+    output = io.BytesIO()
+    PdfTimeStamper(tsa).update_archival_timestamp_chain(
+        reader, validation_context(fetch=True), in_place=False, output=output
+    )
     return output.getvalue()
 
 
@@ -155,6 +259,7 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
     from asn1crypto import pem as asn1_pem  # noqa: PLC0415 — heavy, see above
     from asn1crypto import x509 as asn1_x509  # noqa: PLC0415 — heavy, see above
     from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — heavy, see above
+    from pyhanko.sign.diff_analysis import ModificationLevel  # noqa: PLC0415 — heavy, see above
     from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 — heavy, see above
     from pyhanko.sign.validation.status import SignatureCoverageLevel  # noqa: PLC0415 — heavy, see above
     from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — heavy, see above
@@ -168,7 +273,7 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
         return SealInspection(SealState.UNSIGNED)
     _, _, der = asn1_pem.unarmor(platform_certificate_pem())
     platform_cert = asn1_x509.Certificate.load(der)
-    context = ValidationContext(trust_roots=[platform_cert])
+    context = ValidationContext(trust_roots=trust_roots(), other_certs=[platform_cert])
     for signature in signatures:
         try:
             signer_sha256 = signature.signer_cert.sha256
@@ -181,7 +286,12 @@ def inspect_seal(pdf_bytes: bytes) -> SealInspection:
         except Exception:
             return SealInspection(SealState.MODIFIED)
 
-        if status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        # Whole file, or later revisions that only add validation data and document timestamps (B-LTA).
+        maintained = status.docmdp_ok and status.modification_level in (
+            ModificationLevel.NONE,
+            ModificationLevel.LTA_UPDATES,
+        )
+        if status.intact and status.valid and (status.coverage == SignatureCoverageLevel.ENTIRE_FILE or maintained):
             return SealInspection(SealState.INTACT, status.signer_reported_dt)
         return SealInspection(SealState.MODIFIED)
     return SealInspection(SealState.FOREIGN)

@@ -133,6 +133,9 @@ class AfterSigning:
     countersigner_name: str
     countersigner_function: str
     countersigned: bool
+    # Every collectivité has signed: the délégué has been asked to countersign (and when, once the link is out).
+    countersignature_requested: bool
+    countersignature_requested_at: datetime.datetime | None
     # Why the signing stopped before the countersignature (« Marie Martin a refusé de signer »), or "".
     interrupted: str
     final_document: ContractDocument | None
@@ -194,6 +197,11 @@ def after_signing(request: SignatureRequest) -> AfterSigning:
         countersigner_name=countersignature.signer_name if countersignature else "",
         countersigner_function=signer_capacity(countersignature) if countersignature else "",
         countersigned=countersigned,
+        countersignature_requested=countersignature is not None
+        and countersignature.status == SignatureRequestStatus.SENT,
+        countersignature_requested_at=countersignature.sent_at
+        if countersignature is not None and countersignature.status == SignatureRequestStatus.SENT
+        else None,
         interrupted=interrupted,
         final_document=final_document_of(request.contract) if countersigned else None,
         available_until=signed_documents_available_until(request),

@@ -10,11 +10,12 @@ one signature.
 The flow reads top to bottom: « envoyer à la signature » (``contract_send_for_signature``: the
 contract's own checks and reference, then the document presented for signature, rendered and frozen
 here, then the requests), the links, the portal (code, signature or refusal), the delegation's side,
-then the completion (``contract_finalize``: final PDF, seal, storage, e-mail).
+then the completion (``contract_finalize``: final PDF, seal, storage, e-mail). What a file proves is
+``verification.document_verify``'s (the public verification page); the seal's later life (its document
+timestamps) is ``archive``'s.
 """
 
 import datetime
-import enum
 import hashlib
 import hmac
 import logging
@@ -45,12 +46,12 @@ from ..enums import (
 )
 from ..models import ContractDocument, PartnershipContract
 from ..pdf import render_contract_pdf
-from . import sealing, task_names
+from . import archive, sealing, task_names
 from .audit import audit_record
 from .emails import send_signature_code
 from .final_document import build_final_pdf
 from .models import SignatureRequest
-from .selectors import contracts_missing_final_document, signed_document_with_digest
+from .selectors import contracts_missing_final_document
 from .wording import consent_statement
 
 logger = logging.getLogger(__name__)
@@ -277,7 +278,10 @@ def signature_request_send_code(
     _check_usable(request)
     now = timezone.now()
     if request.code_sent_at and (now - request.code_sent_at).total_seconds() < settings.SIGNATURE_CODE_RESEND_SECONDS:
-        raise ValidationError("Un code vient de vous être envoyé. Patientez une minute avant d'en demander un autre.")
+        raise ValidationError(
+            "Un code vient de vous être envoyé : saisissez-le ci-dessous (il vaut sur tous vos appareils), "
+            "ou patientez une minute avant d'en demander un autre."
+        )
     if request.codes_sent >= settings.SIGNATURE_CODE_MAX_SENDS:
         raise ValidationError(
             "Trop de codes ont été demandés pour ce lien. Demandez à la délégation de vous en renvoyer un nouveau."
@@ -311,9 +315,10 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         return "Ce code a expiré (validité : 10 minutes). Demandez-en un nouveau."
     code = (code or "").strip().replace(" ", "")
     if hmac.compare_digest(_hash_code(request, code), request.code_hash):
+        # The code stays valid until it expires: the signer may open the link on a second device and type
+        # the code already received there (the latest device to confirm is the one that may sign).
         request.code_verified_at = now
-        request.code_hash = ""
-        request.save(update_fields=["code_verified_at", "code_hash"])
+        request.save(update_fields=["code_verified_at"])
         _audit(request, AuditEventKind.CODE_VERIFIED, client)
         return None
     request.code_attempts += 1
@@ -584,6 +589,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
             sealing_attempted_at=timezone.now(),
             sealing_error="",
         )
+        archive.contract_seal_record(contract=contract, document=document, sealed=sealed)
         audit_record(contract=contract, kind=AuditEventKind.SEALED, actor="Plateforme", document_sha256=document.sha256)
         enqueue(task_names.CONTRACT_SEND_FINAL_DOCUMENT, contract.pk)
     return document
@@ -629,61 +635,3 @@ def contracts_finalize_missing(*, now: datetime.datetime | None = None) -> int:
                 enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
     return dispatched
-
-
-# --- Verification (the public « Vérifier un contrat signé » page) ------------------------------
-
-
-class VerdictKind(enum.StrEnum):
-    GENUINE = "genuine"  # byte for byte the sealed copy of a contract signed here
-    ALTERED = "altered"  # it bears the platform's seal, yet it is no signed copy: changed since
-    UNREADABLE = "unreadable"  # not a readable PDF: damaged, or not a contract of the platform
-    UNKNOWN = "unknown"  # a PDF the platform neither signed nor sealed
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the verification page says of a file: its kind and, when genuine, which contract and who signed."""
-
-    kind: VerdictKind
-    sha256: str
-    document: ContractDocument | None = None
-    parties: tuple = ()
-    signers: tuple = ()
-
-    @property
-    def contract(self) -> PartnershipContract | None:
-        return self.document.contract if self.document is not None else None
-
-
-def document_verify(*, content: bytes) -> Verdict:
-    """Is ``content`` a contract signed on this platform, unmodified since? Side effects: none (nothing is kept).
-
-    Genuine means: the SHA-256 of the file is that of a sealed final PDF the platform stored. Otherwise the
-    seal is inspected to tell a sealed file changed since (altered) from a file that cannot be read and from
-    a file the platform never sealed (unknown); an intact seal over a file the platform did not store is
-    taken as altered, since only stored copies are genuine.
-    """
-    digest = hashlib.sha256(content).hexdigest()
-    document = signed_document_with_digest(digest)
-    if document is not None:
-        contract = document.contract
-        return Verdict(
-            kind=VerdictKind.GENUINE,
-            sha256=digest,
-            document=document,
-            parties=tuple(contract.parties.select_related("collectivity")),
-            signers=tuple(
-                contract.signature_requests.filter(document__contract=contract, status=Status.SIGNED).order_by(
-                    "step", "signed_at"
-                )
-            ),
-        )
-    state = sealing.inspect_seal(content).state
-    if state in (sealing.SealState.MODIFIED, sealing.SealState.INTACT):
-        kind = VerdictKind.ALTERED
-    elif state == sealing.SealState.UNREADABLE:
-        kind = VerdictKind.UNREADABLE
-    else:
-        kind = VerdictKind.UNKNOWN
-    return Verdict(kind=kind, sha256=digest)

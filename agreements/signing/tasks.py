@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
 from ..models import PartnershipContract
-from . import services, task_names
+from . import archive, services, task_names
 from .emails import send_delegation_notice, send_final_document, send_signature_link
 from .models import SignatureRequest
 from .selectors import final_document_of
@@ -94,3 +94,9 @@ def contract_send_final_document(contract_id: int) -> None:
 @shared_task(name=task_names.SIGNATURES_EXPIRE)
 def signatures_expire() -> dict:
     return services.signatures_expire()
+
+
+@shared_task(name=task_names.SEALS_RENEW_TIMESTAMPS)
+def seals_renew_timestamps() -> dict:
+    # One run at a time does the work: each seal is claimed by a conditional UPDATE before it is renewed.
+    return archive.seals_renew_timestamps()

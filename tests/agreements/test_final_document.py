@@ -12,27 +12,13 @@ from agreements.enums import ContractStatus, DocumentKind, SealingStatus
 from agreements.models import AuditEvent, PartnershipContract
 from agreements.signing import sealing, tasks
 from agreements.signing import services as signing
+from agreements.signing.emails import final_document_recipients
 from tests.agreements.factories import make_contract
-from tests.agreements.signing_helpers import collectivities_sign, contract_named, sign_request
+from tests.agreements.signing_helpers import contract_named
 
 
 def seen(page) -> str:
     return html.unescape(page.text)
-
-
-@pytest.fixture
-def countersign(delegation_staff, commune, django_capture_on_commit_callbacks):
-    """Bring a new contract to the délégué's countersignature and record it; return the contract."""
-
-    def run():
-        contract = make_contract(actor=delegation_staff, collectivities=[commune])
-        collectivities_sign(contract, django_capture_on_commit_callbacks)
-        with django_capture_on_commit_callbacks(execute=True):
-            sign_request(contract.signature_requests.get(step=2), name="Bernard Roux", function="Délégué régional")
-        contract.refresh_from_db()
-        return contract
-
-    return run
 
 
 @pytest.fixture
@@ -82,10 +68,11 @@ def test_every_pdf_of_a_signed_contract_is_the_sealed_pdf(
     mine = django_app.get(reverse("agreements:my_contracts"), user=signatory)
     assert mine.click(href=reverse("agreements:contract_pdf", args=[contract.pk])).body == sealed
     # The e-mail to the parties.
-    [message] = [
+    messages = [
         m for m in mail.outbox if m.subject == f"{contract_named(contract)}\u00a0: signé par toutes les parties"
     ]
-    assert message.attachments == [(f"{contract.reference}-signe.pdf", sealed, "application/pdf")]
+    assert [m.to for m in messages] == [[address] for address in final_document_recipients(contract)]
+    assert all(m.attachments == [(f"{contract.reference}-signe.pdf", sealed, "application/pdf")] for m in messages)
     # The version presented for signature stays available, under that name.
     version = page.click(f"Contrat {contract.reference} – version soumise à signature")
     assert version.body == presented.file.read() != sealed
@@ -147,10 +134,8 @@ def test_a_second_finalisation_is_a_no_op(countersign, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.contract_finalize.apply(args=[contract.pk]).get() is False
     assert contract.documents.filter(kind=DocumentKind.SIGNED).count() == 1
-    assert (
-        len([m for m in mail.outbox if m.subject == f"{contract_named(contract)}\u00a0: signé par toutes les parties"])
-        == 1
-    )
+    final = [m for m in mail.outbox if m.subject == f"{contract_named(contract)}\u00a0: signé par toutes les parties"]
+    assert len(final) == len(final_document_recipients(contract))
 
 
 def test_sweep_completes_signed_contracts_left_without_their_pdf(

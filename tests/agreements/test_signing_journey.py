@@ -17,6 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from agreements.enums import ContractStatus, DocumentKind, SignatureRequestStatus
 from agreements.models import AuditEvent
 from agreements.pdf import render_contract_pdf
+from agreements.signing.emails import final_document_recipients
 from agreements.signing.sealing import platform_certificate_pem
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import contract_named, link_token_for, portal, sign, verify_identity
@@ -83,9 +84,11 @@ def test_mayor_signs_then_delegate_countersigns_and_pdf_verifies(
     final = draft.documents.get(kind=DocumentKind.SIGNED)
     final_bytes = final.file.read()
     final_mail = [m for m in mail.outbox if m.subject == f"{contract_named(draft)}\u00a0: signé par toutes les parties"]
-    assert len(final_mail) == 1
-    assert set(final_mail[0].to) >= {mayor_email, delegate.email, delegation_staff.email}
-    assert final_mail[0].attachments[0][1] == final_bytes
+    # One e-mail per person: nobody sees the others' addresses.
+    assert [message.to for message in final_mail] == [[address] for address in final_document_recipients(draft)]
+    assert {mayor_email, delegate.email, delegation_staff.email} <= {message.to[0] for message in final_mail}
+    assert all(not message.cc and not message.bcc for message in final_mail)
+    assert {message.attachments[0][1] for message in final_mail} == {final_bytes}
 
     # The public verification page recognises it...
     anonymous = Client()

@@ -184,7 +184,7 @@ def test_signing_then_the_link_says_what_happens_next_and_hands_out_what_was_sig
         f"Fait{NBSP}: Votre signature, le {french_date(signed_on)}.",
         f"À venir{NBSP}: Le Mans doit encore signer.",
         f"À venir{NBSP}: La contre-signature au nom du CNFPT, par Bernard Roux, délégué régional{NBSP}: elle lui "
-        "est demandée dès que toutes les collectivités ont signé.",
+        "sera demandée dès que toutes les collectivités auront signé.",
         f"À venir{NBSP}: Une fois le contrat contresigné, vous recevrez par e-mail le contrat final, signé par "
         "toutes les parties et scellé par la plateforme.",
     ]
@@ -192,9 +192,20 @@ def test_signing_then_the_link_says_what_happens_next_and_hands_out_what_was_sig
     assert page.click("Le contrat que vous avez signé").body == presented
     assert django_app.get(portal(token, "final_document"), status=404).status_code == 404
 
-    # The others sign; the sealed final PDF comes through the same link.
+    # The last collectivité signs: the countersignature has now been asked for, and the page says so.
     with capture(execute=True):
         sign_request(_request(union, "Le Mans"), name="Jean Dupont")
+    asked = timezone.localtime(union.signature_requests.get(step=2).sent_at)
+    page = django_app.get(portal(token))
+    next_steps = [li.get_text(" ", strip=True) for li in page.html.select(".portal-next li")]
+    assert next_steps[1:3] == [
+        f"Fait{NBSP}: Le Mans a signé.",
+        f"À venir{NBSP}: La contre-signature au nom du CNFPT, par Bernard Roux, délégué régional{NBSP}: toutes les "
+        f"collectivités ayant signé, elle lui a été demandée le {french_date(asked, 'j F Y à G')}{NBSP}h{NBSP}"
+        f"{asked:%M}.",
+    ]
+    # The délégué countersigns; the sealed final PDF comes through the same link.
+    with capture(execute=True):
         sign_request(union.signature_requests.get(step=2), name="Bernard Roux", function="Délégué régional")
     union.refresh_from_db()
     assert union.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE)

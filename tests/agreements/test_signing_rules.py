@@ -96,7 +96,10 @@ def test_code_requests_are_rate_limited(client, sent, mayor_email, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         client.post(portal(token, "send_code"))
         response = client.post(portal(token, "send_code"), follow=True)
-    assert "Patientez une minute" in text(response)
+    assert (
+        "Un code vient de vous être envoyé : saisissez-le ci-dessous (il vaut sur tous vos appareils), "
+        "ou patientez une minute avant d'en demander un autre."
+    ) in text(response)
     assert len([m for m in mail.outbox if m.subject == f"{contract_named(sent)}\u00a0: votre code de signature"]) == 1
 
 

@@ -7,10 +7,9 @@ import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.enums import DocumentKind
-from agreements.signing import sealing
-from agreements.signing import services as signing
+from agreements.signing import sealing, verification
 from agreements.signing.forms import VerificationForm
-from agreements.signing.services import Verdict, VerdictKind
+from agreements.signing.verification import Verdict, VerdictKind
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import collectivities_sign, sign_request
 
@@ -32,7 +31,7 @@ def test_the_stored_sealed_copy_is_genuine_and_names_its_contract_and_signers(si
     with document.file.open("rb") as handle:
         content = handle.read()
 
-    verdict = signing.document_verify(content=content)
+    verdict = verification.document_verify(content=content)
 
     assert (verdict.kind, verdict.sha256, verdict.document, verdict.contract) == (
         VerdictKind.GENUINE,
@@ -49,7 +48,7 @@ def test_the_stored_sealed_copy_is_genuine_and_names_its_contract_and_signers(si
 def test_a_file_sealed_here_but_not_stored_is_altered():
     sealed = sealing.seal_pdf(weasyprint.HTML(string="<p>Contrat</p>").write_pdf(), reason="Contrat signé")
 
-    verdict = signing.document_verify(content=sealed)
+    verdict = verification.document_verify(content=sealed)
 
     assert (verdict.kind, verdict.contract, verdict.signers) == (VerdictKind.ALTERED, None, ())
 
@@ -61,7 +60,9 @@ def test_a_file_sealed_here_but_not_stored_is_altered():
 def test_unreadable_and_unknown_files(content, kind):
     content = content if content is not None else weasyprint.HTML(string="<p>Un autre PDF</p>").write_pdf()
 
-    assert signing.document_verify(content=content) == Verdict(kind=kind, sha256=hashlib.sha256(content).hexdigest())
+    assert verification.document_verify(content=content) == Verdict(
+        kind=kind, sha256=hashlib.sha256(content).hexdigest()
+    )
 
 
 def test_a_file_over_20_mb_is_refused_before_it_is_read():

@@ -18,6 +18,8 @@ from agreements.models import (
     Amendment,
     CollaborationAxis,
     ContractAmendment,
+    ContractDocument,
+    ContractSeal,
     FrameworkAgreement,
     Internship,
     Study,
@@ -63,6 +65,7 @@ CHANGE = {
     "agreements.partnershipcontract": NOBODY,
     "agreements.contracttransition": NOBODY,
     "agreements.contractamendment": NOBODY,
+    "agreements.contractseal": NOBODY,
     "trainings.trainingscheme": EVERYONE,
     "trainings.trainingaction": NOBODY,
     "trainings.session": NOBODY,
@@ -166,6 +169,15 @@ def world(delegation, commune, delegation_staff):
         "agreements.contracttransition": contract.transitions.get(),
         "agreements.contractamendment": ContractAmendment.objects.create(
             contract=contract, number=1, title="Ajout d'une action", summary="Une action de plus."
+        ),
+        "agreements.contractseal": ContractSeal.objects.create(
+            contract=contract,
+            document=ContractDocument.objects.create(
+                contract=contract, kind="signed", title="Contrat signé", file="contracts/x.pdf", sha256="0" * 64, size=1
+            ),
+            level="PAdES-B-LTA",
+            renewal_status="failed",
+            renewal_error="TimestampRequestError : autorité injoignable",
         ),
         "trainings.trainingscheme": TrainingSchemeFactory(),
         "trainings.trainingaction": session.action,

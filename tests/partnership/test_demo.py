@@ -3,6 +3,9 @@
 import datetime
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -12,6 +15,7 @@ from django.utils import timezone
 
 from agreements.enums import COUNTERSIGNED_STATUSES, ContractStatus, DocumentKind, SealingStatus
 from agreements.models import AuditEvent, PartnershipContract
+from agreements.signing.report import seal_structure
 from agreements.signing.sealing import SealState, inspect_seal
 from agreements.signing.selectors import contracts_awaiting_countersignature
 from partnership.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
@@ -20,7 +24,8 @@ from tests.helpers import text
 
 
 @pytest.fixture
-def demo(db, settings, django_capture_on_commit_callbacks):
+def demo(db, settings, timestamped_seal, django_capture_on_commit_callbacks):
+    # Sealed as in production: the test PKI's seal, TSA, OCSP and CRL (PAdES-B-LTA).
     call_command("import_territories", verbosity=0)
     with django_capture_on_commit_callbacks(execute=True):
         seed()
@@ -92,10 +97,17 @@ def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
         assert kinds == {"sent", "opened", "code_sent", "code_verified", "signed", "completed", "sealed"}
         assert contract.signature_requests.filter(status="signed").count() == 2
 
-    # Signed in the past with the clock of that day: reference, signature date and trail agree.
+    # Signed through the real flow at the real time; the business dates stay in the contract.
     expired = countersigned.get(title="Lutte contre l'illettrisme 2021-2023")
-    assert expired.reference == "PFP2042001"
-    assert timezone.localtime(expired.signed_at).date() == datetime.date(2020, 11, 18)
+    today = timezone.localdate()
+    assert expired.reference == f"PFP{today:%y}42001"
+    assert timezone.localtime(expired.signed_at).date() == today
+    assert (expired.start_date, expired.end_date) == (datetime.date(2021, 1, 1), datetime.date(2023, 12, 31))
+    assert expired.parties.get().deliberation_date == datetime.date(2020, 11, 2)
+    final = expired.documents.get(kind=DocumentKind.SIGNED)
+    structure = seal_structure(final.file.read())
+    assert structure.level == "PAdES-B-LTA"
+    assert abs(structure.signature_timestamp.at - expired.signed_at) < datetime.timedelta(minutes=5)
     assert list(expired.transitions.values_list("to_status", flat=True)) == [
         "draft",
         "ready_for_signature",
@@ -118,3 +130,27 @@ def test_demo_signed_contracts_went_through_the_real_signing_flow(demo, client):
     # The délégué has the contract the collectivité signed, waiting for them.
     delegate = User.objects.get(email="delegue.ara@demo.cnfpt.fr")
     assert [c.title for c in contracts_awaiting_countersignature(delegate)] == ["Égalité des chances et handicap"]
+
+
+def test_pyhanko_judges_a_sealed_demo_contract_valid_at_pades_b_lta(demo, timestamped_seal, tmp_path):
+    """The issue's « done when »: outside tools, the test PKI's root as the only trust anchor."""
+    contract = PartnershipContract.objects.get(title="Santé au travail")
+    path = tmp_path / f"{contract.reference}-signe.pdf"
+    path.write_bytes(contract.documents.get(kind=DocumentKind.SIGNED).file.read())
+    pyhanko = Path(sys.executable).parent / "pyhanko"
+    trust = ["--trust", str(timestamped_seal.root), "--trust-replace"]
+
+    validated = subprocess.run(
+        [pyhanko, "sign", "validate", "--pretty-print", *trust, path], capture_output=True, text=True, timeout=120
+    )
+    ades = subprocess.run(
+        [pyhanko, "sign", "adesverify", "--pretty-print", *trust, path], capture_output=True, text=True, timeout=120
+    )
+    signatures = subprocess.run(["pdfsig", path], capture_output=True, text=True, timeout=60).stdout
+
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "The TSA certificate is trusted." in validated.stdout
+    assert "The signature is judged VALID." in validated.stdout
+    assert ades.returncode == 0, ades.stdout + ades.stderr  # ETSI EN 319 102-1, long-term availability (LTA)
+    assert "Signer Certificate Common Name: Horodatage de test" in signatures  # the document timestamp
+    assert seal_structure(path.read_bytes()).level == "PAdES-B-LTA"

@@ -19,7 +19,7 @@ from trainings.models import Attendance
 
 PDF_TEMPLATES = [
     "agreements/contract_pdf.html",
-    "agreements/signature_certificate.html",
+    "agreements/final_document.html",
     "trainings/certificate_pdf.html",
     "trainings/attendance_sheet_pdf.html",
     "events/attendance_certificate.html",

@@ -24,13 +24,18 @@ PRODUCTION_ENV = {
 def seal(tmp_path_factory):
     """A seal certificate and its key, as production requires (SIGNING_KEY_FILE, SIGNING_CERT_FILE)."""
     key, cert = seal_certificate.make(tmp_path_factory.mktemp("seal"))
-    return {"SIGNING_KEY_FILE": str(key), "SIGNING_CERT_FILE": str(cert)}
+    # A timestamping authority's address: nothing here contacts it (neither start-up nor check --deploy).
+    return {
+        "SIGNING_KEY_FILE": str(key),
+        "SIGNING_CERT_FILE": str(cert),
+        "SIGNING_TSA_URL": "https://tsa.example.fr/rfc3161",
+    }
 
 
 def _run(env_overrides, *args, python_module=False):
     # Start from this process's environment minus anything a test run sets for itself (the browser
     # tests allow async-unsafe calls while Chromium runs; a deployment must not).
-    unset = {*PRODUCTION_ENV, "SIGNING_KEY_FILE", "SIGNING_CERT_FILE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {*PRODUCTION_ENV, "SIGNING_KEY_FILE", "SIGNING_CERT_FILE", "SIGNING_TSA_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(env_overrides)
     return subprocess.run(
@@ -66,7 +71,7 @@ def test_production_refuses_sqlite_and_missing_redis(seal):
     assert "REDIS_URL" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SIGNING_CERT_FILE", "SIGNING_KEY_FILE"])
+@pytest.mark.parametrize("missing", ["SIGNING_CERT_FILE", "SIGNING_KEY_FILE", "SIGNING_TSA_URL"])
 @pytest.mark.parametrize("command", [["check"], ["check", "--deploy"], ["wsgi"]])
 def test_production_refuses_to_start_without_the_seal(seal, missing, command):
     """Without the seal, signed contracts could not be sealed nor /verification/ answer: no start at all."""
@@ -93,6 +98,13 @@ def test_check_deploy_fails_when_the_seal_key_does_not_match_its_certificate(sea
     assert result.returncode == 1
     assert "agreements.E003" in result.stderr
     assert "SIGNING_KEY_FILE is not the private key of SIGNING_CERT_FILE." in result.stderr
+
+
+def test_check_deploy_fails_when_the_tsa_is_no_http_address(seal):
+    result = _run({**PRODUCTION_ENV, **seal, "SIGNING_TSA_URL": "tsa.example.fr"}, "check", "--deploy")
+    assert result.returncode == 1
+    assert "agreements.E005" in result.stderr
+    assert "SIGNING_TSA_URL must be the http(s) address of an RFC 3161 timestamping authority." in result.stderr
 
 
 def test_check_deploy_fails_when_the_seal_certificate_is_not_a_certificate(seal, tmp_path):

@@ -39,6 +39,7 @@ PUBLISHED = {
     "agreements.tasks.contract_send_final_document",
     "agreements.tasks.contracts_finalize_missing",
     "agreements.tasks.contracts_update_periods",
+    "agreements.tasks.seals_renew_timestamps",
     "agreements.tasks.signature_notify_delegation",
     "agreements.tasks.signature_request_send_link",
     "agreements.tasks.signatures_expire",

@@ -16,7 +16,7 @@ from partnership.viewutils import Confirmation, is_confirmed, render_confirmatio
 
 from ...enums import SignerRole
 from ...pdf import contract_pdf_context
-from .. import selectors
+from .. import selectors, verification
 from .. import services as signing
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
 from ..wording import on_behalf_of
@@ -288,7 +288,15 @@ class VerificationView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
-        verdict = signing.document_verify(content=upload.read())
+        verdict = verification.document_verify(content=upload.read())
         return render(
-            request, self.template_name, {"form": VerificationForm(), "verdict": verdict, "file_name": upload.name}
+            request,
+            self.template_name,
+            {
+                "form": VerificationForm(),
+                "verdict": verdict,
+                "file_name": upload.name,
+                # Production refuses to start without a TSA: without one, this is a development server.
+                "development_without_tsa": not settings.SIGNING_TSA_URL,
+            },
         )
