@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 from .celery import app
 
@@ -14,3 +15,5 @@ class PartnershipConfig(AppConfig):
         app.autodiscover_tasks(force=True)
         # Celery looks for ``<app>.tasks`` only: name the packages of an app that hold their own.
         app.autodiscover_tasks(["agreements.signing"], force=True)
+        # Each app declares its CSV imports in ``<app>/imports.py`` (``partnership.imports``).
+        autodiscover_modules("imports")

@@ -63,3 +63,13 @@ class HistoryAction(models.TextChoices):
     PROMOTED = "promoted", "Sortie de la liste d'attente"
     CHECKED_IN = "checked_in", "Pointage des présences"
     ATTENDANCE = "attendance", "Émargement"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import handed to a worker stands (« Mes imports »): all or nothing, whatever the outcome."""
+
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Importé"
+    REFUSED = "refused", "Refusé"  # the file has errors: nothing written, the report lists them
+    FAILED = "failed", "Échec"  # a technical failure: nothing written

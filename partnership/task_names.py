@@ -8,3 +8,4 @@ FLUSH_OUTBOX = "partnership.tasks.flush_outbox"
 PASSWORD_RESET_SEND = "partnership.tasks.password_reset_send"  # noqa: S105 - a task name, not a password
 ACCOUNT_INVITATION_SEND = "partnership.tasks.account_invitation_send"
 PERSONAL_DATA_APPLY_RETENTION = "partnership.tasks.personal_data_apply_retention"
+IMPORT_RUN = "partnership.tasks.import_run"

@@ -15,19 +15,28 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.history import history_for
+from partnership.import_forms import CsvImportForm
+from partnership.import_views import import_upload
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
 from partnership.selectors import delegation_by_code, delegations_by_name
 from partnership.text import count_label
-from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
+from partnership.viewutils import (
+    Confirmation,
+    ErrorSummary,
+    gate,
+    is_confirmed,
+    paginate,
+    render_confirmation,
+    run_service,
+)
 
-from . import selectors, services
+from . import imports, selectors, services
 from .convocation import registration_from_convocation
 from .documents import calendar_feed, convocation_calendar, half_day_hours
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
-    AttendanceImportForm,
     RegistrationFilterForm,
     RegistrationForm,
     SessionForm,
@@ -471,26 +480,18 @@ def attendance_sheet(request, pk: int):
 
 @gate(permissions.can_record_attendance)
 def attendance_import(request, pk: int):
+    """Attendance from a CSV file (``trainings.imports.ATTENDANCE``), through the one reader of every import."""
     session = _attendance_session_or_404(request.user, pk)
-    form = AttendanceImportForm(request.POST, request.FILES) if request.method == "POST" else AttendanceImportForm()
+    csv_format = imports.ATTENDANCE.format(request.user, session)
+    form = CsvImportForm(request.POST or None, request.FILES or None, csv_format=csv_format)
+    summary = ErrorSummary()
     if request.method == "POST" and form.is_valid():
-        call = run_service(
-            request,
-            services.attendance_import_csv,
-            form,
-            actor=request.user,
-            session=session,
-            content=form.cleaned_data["file"].read(),
-        )
-        if call.ok:
-            changed = call.result
-            messages.success(
-                request,
-                f"Import réussi : {count_label(changed, 'présence enregistrée', 'présences enregistrées')} "
-                f"ou modifiée{'s' if changed > 1 else ''}.",
-            )
-            return redirect("trainings:attendance", pk=session.pk)
-    return render(request, "trainings/attendance_import.html", {"session": session, "form": form})
+        answer = import_upload(request, imports.ATTENDANCE, session, form, summary)
+        if answer is not None:
+            return answer
+    return render(
+        request, "trainings/attendance_import.html", {"session": session, "form": form, "errors": summary.messages}
+    )
 
 
 # --- Calendar feed ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 
+from partnership import polling
 from stats import services, views
 from stats.enums import ExportStatus
 from stats.models import ExportRequest
@@ -192,7 +193,7 @@ def test_an_export_stalled_past_the_claim_timeout_is_polled_rarely(django_app, d
     pending = _export(delegation_staff)
     ExportRequest.objects.filter(pk=pending.pk).update(created_at=timezone.now() - datetime.timedelta(seconds=61))
     response = _partial(django_app, delegation_staff, en_attente=pending.pk)
-    assert _table(response)["hx-trigger"] == f"every {views.SLOW_POLL_SECONDS}s"
+    assert _table(response)["hx-trigger"] == f"every {polling.SLOW_POLL_SECONDS}s"
 
     # A worker starts it: news again every two seconds.
     ExportRequest.objects.filter(pk=pending.pk).update(status=ExportStatus.RUNNING, started_at=timezone.now())

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnership.imports import import_file
 from tests.trainings.factories import ProgrammeLineFactory, RegistrationFactory, SessionFactory, in_days
-from trainings import services
+from trainings import imports, services
 from trainings.enums import Period, RegistrationStatus
 from trainings.models import Attendance
 from trainings.selectors import delivered_trainee_days_by_line
@@ -110,12 +111,11 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
         {"file": SimpleUploadedFile("presences.csv", content, content_type="text/csv")},
     )
     assert response.status_code == 200
-    errors = response.context["form"].non_field_errors()
-    assert list(errors) == [
-        "Ligne 3 : aucune inscription confirmée pour « inconnu@ville.fr » à cette session.",
-        "Ligne 4 : date « 31/02/2026 » invalide (format JJ/MM/AAAA) ; demi-journée « soir » inconnue "
-        "(matin ou après-midi) ; statut « peut-être » inconnu (présent, absent ou excusé).",
-        "Ligne 5 : 4 colonnes attendues, 2 trouvées.",
+    assert response.context["errors"] == [
+        "Ligne 3\u00a0: aucune inscription confirmée pour «\u00a0inconnu@ville.fr\u00a0» à cette session.",
+        "Ligne 4\u00a0: date «\u00a031/02/2026\u00a0» invalide (format JJ/MM/AAAA)\u00a0; demi-journée «\u00a0soir\u00a0» "
+        "inconnue (matin ou après-midi)\u00a0; statut «\u00a0peut-être\u00a0» inconnu (présent, absent ou excusé).",
+        "Ligne 5\u00a0: 4 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées.",
     ]
     assert "Rien n'a été importé" in response.content.decode()
     assert Attendance.objects.count() == 0
@@ -123,9 +123,10 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
 
 def test_attendance_csv_import_bad_header(delegation_staff, past_session):
     with pytest.raises(ValidationError) as excinfo:
-        services.attendance_import_csv(actor=delegation_staff, session=past_session, content=b"nom,prenom\nx,y\n")
+        import_file(actor=delegation_staff, kind=imports.ATTENDANCE, target=past_session, content=b"nom,prenom\nx,y\n")
     assert excinfo.value.messages == [
-        "Ligne 1 : en-tête attendu « email;date;demi-journee;statut », trouvé « nom;prenom »."
+        "Ligne 1\u00a0: en-tête attendu «\u00a0email;date;demi-journee;statut\u00a0», trouvé «\u00a0nom;prenom\u00a0» "
+        "(colonnes manquantes\u00a0: email, date, demi-journee, statut\u00a0; colonnes inconnues\u00a0: nom, prenom)."
     ]
 
 

@@ -198,7 +198,7 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
     assert session.registrations.count() == 1
     assert messages_of(response) == [
         "Ligne 3\u00a0: e-mail — Saisissez une adresse e-mail valide.",
-        "Ligne 4\u00a0: catégorie — Cette action s'adresse aux agents de catégorie A, B, C.",
+        "Ligne 4\u00a0: Catégorie invalide\u00a0: A, B ou C.",
         "Ligne 5\u00a0: e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
     ]
 
@@ -206,13 +206,16 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
 def test_csv_wrong_header_or_column_count_is_explained(django_app, hr_contact, session):
     response = import_csv(django_app, hr_contact, session, b"nom;prenom;email\nDurand;Camille;c@example.fr\n")
     assert messages_of(response) == [
-        "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom;email\u00a0»."
+        "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom;email\u00a0» "
+        "(colonnes manquantes\u00a0: categorie, emploi)."
     ]
     response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\nCamille;Durand\n")
-    assert messages_of(response) == ["Ligne 2\u00a0: 5 colonnes attendues, 2 trouvées."]
+    assert messages_of(response) == [
+        "Ligne 2\u00a0: 5 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées."
+    ]
     response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\n")
     assert messages_of(response) == [
-        "Le fichier ne contient aucun agent\u00a0: ajoutez une ligne par agent sous l'en-tête."
+        "Le fichier ne contient aucune ligne sous l'en-tête\u00a0: ajoutez une ligne par enregistrement."
     ]
     assert session.registrations.count() == 0
 
