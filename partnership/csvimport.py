@@ -108,7 +108,7 @@ def size_text(size: int) -> str:
     megabytes = size / (1024 * 1024)
     if megabytes >= 1:
         return f"{number_format(megabytes, decimal_pos=0 if megabytes == int(megabytes) else 1)}\u00a0Mo"
-    return f"{number_format(size // 1024)}\u00a0Ko"
+    return f"{number_format(max(round(size / 1024), 1))}\u00a0Ko"
 
 
 def header_key(text: str) -> str:

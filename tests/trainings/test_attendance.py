@@ -121,6 +121,28 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
     assert Attendance.objects.count() == 0
 
 
+def test_attendance_csv_with_a_huge_cell_or_a_nul_answers_its_lines_not_a_500(client, delegation_staff, past_session):
+    RegistrationFactory(session=past_session, email="a@ville.fr")
+    day = f"{past_session.start_date:%d/%m/%Y}"
+    content = (
+        f"email;date;demi-journee;statut\n"
+        f"a@ville.fr;{day};matin;pr\x00sent\n"
+        f"a@ville.fr;{day};après-midi;{'x' * 200_000}\n"
+        f"a@ville.fr;{day};matin;présent\n"
+    ).encode()
+    client.force_login(delegation_staff)
+    response = client.post(
+        f"/formations/sessions/{past_session.pk}/emargement/import/",
+        {"file": SimpleUploadedFile("presences.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        "Ligne 2\u00a0: statut — caractère nul (NUL) interdit dans une cellule.",
+        "Ligne 3\u00a0: une cellule dépasse 131\u00a0072 caractères.",
+    ]
+    assert Attendance.objects.count() == 0
+
+
 def test_attendance_csv_import_bad_header(delegation_staff, past_session):
     with pytest.raises(ValidationError) as excinfo:
         import_file(actor=delegation_staff, kind=imports.ATTENDANCE, target=past_session, content=b"nom,prenom\nx,y\n")
