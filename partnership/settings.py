@@ -307,6 +307,9 @@ IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 30, minimum=1)
 # The reminder log forgets each recipient's address and name this long after the reminder was sent
 # (or skipped, or failed): enough to answer « did they get it? », never a directory of people.
 REMINDER_LOG_RETENTION_DAYS = env_int("REMINDER_LOG_RETENTION_DAYS", 90, minimum=1)
+# Key of the hashes that stand for an e-mail address where only recognising it is needed (the reminder
+# log's « already sent », the opt-outs); changing it forgets every opt-out.
+PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", SECRET_KEY)
 # One-click unsubscribe links in reminders (RFC 8058) work this long after the e-mail was sent.
 UNSUBSCRIBE_LINK_VALIDITY_DAYS = env_int("UNSUBSCRIBE_LINK_VALIDITY_DAYS", 365, minimum=30)
 # CSV imports: a file of at most this many lines is imported during the request; a longer one goes
