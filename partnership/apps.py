@@ -15,5 +15,7 @@ class PartnershipConfig(AppConfig):
         app.autodiscover_tasks(force=True)
         # Celery looks for ``<app>.tasks`` only: name the packages of an app that hold their own.
         app.autodiscover_tasks(["agreements.signing"], force=True)
-        # Each app declares its CSV imports in ``<app>/imports.py`` (``partnership.imports``).
+        # Each app declares its CSV imports in ``<app>/imports.py`` (``partnership.imports``), and what it
+        # keeps about people in ``<app>/personal_data.py`` (``partnership.personal_data``).
         autodiscover_modules("imports")
+        autodiscover_modules("personal_data")

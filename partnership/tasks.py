@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import dispatch, imports, services, task_names
+from . import dispatch, imports, personal_data, task_names
 from .emails import send_invitation, send_password_reset
 from .models import User
 
@@ -60,7 +60,7 @@ def account_invitation_send(user_id: int) -> bool:
 
 @shared_task(name=task_names.PERSONAL_DATA_APPLY_RETENTION)
 def personal_data_apply_retention() -> dict:
-    return services.personal_data_apply_retention()
+    return personal_data.personal_data_apply_retention()
 
 
 # acks_late: a worker killed mid-import leaves the task to another, which takes the stale claim over

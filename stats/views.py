@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from partnership import permissions
 from partnership.polling import polled_table
+from partnership.text import duration_label
 from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
 from . import maps, presentation, selectors, services
@@ -68,7 +69,11 @@ def _export_table(request) -> dict:
         table_url="stats:export_table",
         claim_timeout=services.claim_timeout(),
     )
-    return {**context, "exports": context["rows"]}
+    return {
+        **context,
+        "exports": context["rows"],
+        "export_retention": duration_label(settings.EXPORT_RETENTION_DAYS),
+    }
 
 
 @require_GET

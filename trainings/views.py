@@ -27,6 +27,7 @@ from partnership.viewutils import (
     gate,
     is_confirmed,
     paginate,
+    personal_link_page,
     render_confirmation,
     run_service,
 )
@@ -520,6 +521,7 @@ def _convocation_or_404(token):
 
 
 @require_GET
+@personal_link_page
 def convocation(request, token):
     """What an agent needs to attend: their status, the half-days, the place, who organises, whom to ask."""
     registration = _convocation_or_404(token)
@@ -539,6 +541,7 @@ def convocation(request, token):
 
 
 @require_GET
+@personal_link_page
 def convocation_ics(request, token):
     registration = _convocation_or_404(token)
     session = registration.session

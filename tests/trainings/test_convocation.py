@@ -118,3 +118,17 @@ def test_the_link_expires(django_app, hr_contact, session, django_capture_on_com
     later = timezone.now() + CONVOCATION_MAX_AGE + datetime.timedelta(days=1)
     monkeypatch.setattr("django.core.signing.time.time", later.timestamp)
     assert django_app.get(link, expect_errors=True).status_code == 404
+
+
+def test_the_convocation_and_its_calendar_file_are_kept_by_no_cache_and_indexed_by_no_engine(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks
+):
+    """Issue 21, item 6: a page about one person, behind a personal link."""
+    registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    page = django_app.get(_link(registration))
+    ics = page.click("Ajouter à mon agenda")
+    for response in (page, ics):
+        assert (response.headers["Cache-Control"], response.headers["X-Robots-Tag"]) == (
+            "private, no-store",
+            "noindex, nofollow",
+        )
