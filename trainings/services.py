@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -89,7 +90,7 @@ def _session_history(session: Session) -> dict[str, history.Value]:
     return values
 
 
-def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+def _registration_entry(actor, registration: Registration, action: str, before: str | None, after: str):
     """An entry on the session's history; the agent is named in the subject only (see ``partnership.history``)."""
     values_before = {"Statut": RegistrationStatus(before).label} if before else None
     values_after = {"Statut": RegistrationStatus(after).label}
@@ -98,7 +99,7 @@ def _record_registration(actor, registration: Registration, action: str, before:
             "Catégorie": registration.get_category_display(),
             "Collectivité employeur": str(registration.employer),
         }
-    history.record(
+    return history.entry(
         actor=actor,
         obj=registration.session,
         action=action,
@@ -107,6 +108,10 @@ def _record_registration(actor, registration: Registration, action: str, before:
         before=values_before,
         after=values_after,
     )
+
+
+def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+    history.record_many([_registration_entry(actor, registration, action, before, after)])
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -357,6 +362,96 @@ def _fill_from_waiting_list(session: Session, *, actor) -> list[int]:
 INVALID_CATEGORY = "Catégorie invalide\u00a0: A, B ou C."
 
 
+def _registration_scope(actor: User, session: Session, employer: Collectivity | None) -> Collectivity | None:
+    """Who may register to ``session``, and the employer it means: an HR contact's own collectivité.
+
+    Refusals that concern the whole form (or the whole batch): ``ValidationError`` without a field.
+    """
+    if permissions.is_hr_contact(actor):
+        employer = actor.collectivity
+    elif not permissions.is_cnfpt_staff(actor):
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
+    if not sessions_visible_to(actor).filter(pk=session.pk).exists():
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
+    if employer is not None and permissions.is_hr_contact(actor):
+        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+    return employer
+
+
+def _active_emails(session: Session, emails=None) -> set[str]:
+    """The (lower-case) addresses already registered to ``session``, cancelled registrations aside."""
+    registrations = session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if emails is not None:
+        registrations = registrations.annotate(address=Lower("email")).filter(address__in=list(emails))
+    return {email.lower() for email in registrations.values_list("email", flat=True)}
+
+
+def _registration_draft(
+    *,
+    actor: User,
+    session: Session,
+    first_name: str,
+    last_name: str,
+    email: str,
+    category: str,
+    job: str,
+    employer: Collectivity | None,
+    confirmed: bool,
+    taken: set[str],
+) -> tuple[Registration, dict[str, list[str]]]:
+    """The registration of one agent to the locked ``session``, and every field's errors at once.
+
+    The rules of one registration, for ``registration_create`` and ``registration_create_many``
+    alike: the employer (given, and covered by the CNFPT), the category (A, B or C, and one the
+    action is for), the address (valid, and not already registered: ``taken``), the names.
+    """
+    errors: dict[str, list[str]] = {}
+    if employer is None:
+        errors["employer"] = ["Indiquez la collectivité employeur de l'agent."]
+    else:
+        try:
+            collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+        except ValidationError as exc:
+            errors["employer"] = exc.messages
+    email = (email or "").strip().lower()
+    if category not in AgentCategory.values:
+        errors["category"] = [INVALID_CATEGORY]
+    elif category not in session.action.audience:
+        errors["category"] = [f"Cette action s'adresse aux agents de catégorie {session.action.audience_label}."]
+    if email and email in taken:
+        errors["email"] = [DUPLICATE_AGENT]
+    registration = Registration(
+        session=session,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=email,
+        category=category,
+        job=(job or "").strip(),
+        employer=employer,
+        status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+        confirmed_at=timezone.now() if confirmed else None,
+        registered_by=actor,
+    )
+    try:
+        registration.full_clean(
+            exclude=["session", "employer", "registered_by", *errors], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    return registration, errors
+
+
+def _registration_email(registration: Registration) -> None:
+    _queue_email(
+        registration.pk,
+        RegistrationEmail.CONFIRMED
+        if registration.status == RegistrationStatus.CONFIRMED
+        else RegistrationEmail.WAITLISTED,
+    )
+
+
 @transaction.atomic
 def registration_create(
     *,
@@ -376,54 +471,23 @@ def registration_create(
     category, e-mail, names), each on its field.
     Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
     """
-    if permissions.is_hr_contact(actor):
-        employer = actor.collectivity
-    elif not permissions.is_cnfpt_staff(actor):
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
-    if not sessions_visible_to(actor).filter(pk=session.pk).exists():
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
-    if employer is not None and permissions.is_hr_contact(actor):
-        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
-        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+    employer = _registration_scope(actor, session, employer)
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
-    errors: dict[str, list[str]] = {}
-    if employer is None:
-        errors["employer"] = ["Indiquez la collectivité employeur de l'agent."]
-    else:
-        try:
-            collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
-        except ValidationError as exc:
-            errors["employer"] = exc.messages
-    email = (email or "").strip().lower()
-    if category not in AgentCategory.values:
-        errors["category"] = [INVALID_CATEGORY]
-    elif category not in session.action.audience:
-        errors["category"] = [f"Cette action s'adresse aux agents de catégorie {session.action.audience_label}."]
-    if (
-        email
-        and session.registrations.exclude(status=RegistrationStatus.CANCELLED).filter(email__iexact=email).exists()
-    ):
-        errors["email"] = [DUPLICATE_AGENT]
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-    is_confirmed = confirmed < session.capacity
-    registration = Registration(
+    address = (email or "").strip().lower()
+    registration, errors = _registration_draft(
+        actor=actor,
         session=session,
-        first_name=(first_name or "").strip(),
-        last_name=(last_name or "").strip(),
+        first_name=first_name,
+        last_name=last_name,
         email=email,
         category=category,
-        job=(job or "").strip(),
+        job=job,
         employer=employer,
-        status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITLISTED,
-        confirmed_at=timezone.now() if is_confirmed else None,
-        registered_by=actor,
+        confirmed=confirmed < session.capacity,
+        taken=_active_emails(session, [address]) if address else set(),
     )
-    try:
-        registration.full_clean(exclude=["session", "employer", "registered_by", *errors], validate_constraints=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
     try:
@@ -433,7 +497,7 @@ def registration_create(
         # The lock makes this unreachable in practice; the constraint stays the last word.
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
     _record_registration(actor, registration, HistoryAction.REGISTERED, None, registration.status)
-    _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
+    _registration_email(registration)
     return registration
 
 
@@ -496,27 +560,32 @@ def registration_create_many(
 ) -> list[Registration]:
     """Register several agents of ``session`` at once: all of them or none.
 
-    Each row goes through ``registration_create`` (same scope, capacity and employer rules), in the
-    given order, so the first rows take the free places and the next ones the waiting list. Every
-    faulty row is reported at once (``RegistrationBatchError``), with ``errors``, the rows the caller
-    already found faulty (a form's lines); then nothing is written and no e-mail leaves.
-    ``progress(rows done)`` is called after each row (a long file, in a worker).
-    Side effects: those of ``registration_create`` for each agent (e-mails after commit only).
+    Each row follows the rules of ``registration_create`` (``_registration_draft``: same scope,
+    capacity, employer, category and address rules), in the given order, so the first rows take the
+    free places and the next ones the waiting list; the session is locked and read once, the rows
+    written in one INSERT. Every faulty row is reported at once (``RegistrationBatchError``), with
+    ``errors``, the rows the caller already found faulty (a form's lines); then nothing is written
+    and no e-mail leaves. ``progress(rows done)`` is called for each row (a long file, in a worker).
+    Side effects: the registrations, one history entry each, one e-mail each after commit.
     """
     errors = dict(errors or {})
     if not agents and not errors:
         raise ValidationError("Indiquez au moins un agent à inscrire.")
-    if not permissions.can_register_agents(actor) or not sessions_visible_to(actor).filter(pk=session.pk).exists():
+    if not permissions.can_register_agents(actor):
         raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
-    # Closed for one row means closed for all: say it once rather than on every line.
-    locked = Session.objects.select_for_update().get(pk=session.pk)
-    _check_open_for_registration(locked)
-    if permissions.is_hr_contact(actor):
-        # The HR contact's own collectivité is every row's employer: a refusal is the whole batch's.
-        collectivity_check_covered_by_cnfpt(collectivity=actor.collectivity, use=CollectivityUse.EMPLOYER)
-    registrations = []
+    # Who, and whether the session takes registrations, concern every row: said once, not on each line.
+    _registration_scope(actor, session, None)
+    session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
+    _check_open_for_registration(session)
+    # Read once under the lock, then kept up to date row by row: a batch costs the same per row
+    # whatever the session already holds.
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    taken = _active_emails(session)
+    drafts = []
     seen: dict[str, int] = {}
     for done, agent in enumerate(agents, start=1):
+        if progress is not None:
+            progress(done)
         email = (agent.email or "").strip().lower()
         if email and email in seen:
             errors[agent.number] = ValidationError(
@@ -527,27 +596,40 @@ def registration_create_many(
         if agent.employer_error:
             errors[agent.number] = ValidationError({"employer": agent.employer_error})
             continue
-        try:
-            registration = registration_create(
-                actor=actor,
-                session=session,
-                first_name=agent.first_name,
-                last_name=agent.last_name,
-                email=agent.email,
-                category=agent.category,
-                job=agent.job,
-                employer=agent.employer,
-            )
-        except ValidationError as exc:
-            errors[agent.number] = exc
-        else:
-            registrations.append(registration)
-        if progress is not None:
-            progress(done)
+        registration, problems = _registration_draft(
+            actor=actor,
+            session=session,
+            first_name=agent.first_name,
+            last_name=agent.last_name,
+            email=agent.email,
+            category=agent.category,
+            job=agent.job,
+            employer=actor.collectivity if permissions.is_hr_contact(actor) else agent.employer,
+            confirmed=confirmed < session.capacity,
+            taken=taken,
+        )
+        if problems:
+            errors[agent.number] = ValidationError(problems)
+            continue
+        drafts.append(registration)
+        taken.add(email)
+        confirmed += registration.status == RegistrationStatus.CONFIRMED
     if errors:
-        # Raising leaves the atomic block: the rows already saved and their e-mails are discarded.
+        # Nothing was written yet: nothing to undo, no e-mail.
         raise RegistrationBatchError(errors)
-    return registrations
+    try:
+        with transaction.atomic():
+            Registration.objects.bulk_create(drafts, batch_size=1000)
+    except IntegrityError as exc:
+        # The lock makes this unreachable in practice; the constraint stays the last word.
+        raise ValidationError(DUPLICATE_AGENT) from exc
+    history.record_many(
+        _registration_entry(actor, registration, HistoryAction.REGISTERED, None, registration.status)
+        for registration in drafts
+    )
+    for registration in drafts:
+        _registration_email(registration)
+    return drafts
 
 
 @transaction.atomic
