@@ -2,16 +2,12 @@
 
 from django.conf import settings
 
-from partnership import history
 from partnership.personal_data import (
     ANONYMISED,
-    ANONYMISED_FIRST_NAME,
-    ANONYMISED_LAST_NAME,
     NOT_PERSONAL,
     Category,
     RetentionStep,
-    anonymise_in_batches,
-    anonymised_email,
+    anonymise_registrants,
     declare,
     register_category,
     register_step,
@@ -83,22 +79,14 @@ declare("events.TimeSlot", ["description"], fate=NOT_PERSONAL, reason="Présenta
 def anonymise_event_registrants(now) -> int:
     """Registrants of events over for longer than the retention period, with their comments; the events' history too."""
     cutoff = retention_cutoff(now)
-    count = anonymise_in_batches(
+    return anonymise_registrants(
         EventRegistration.objects.filter(event__ends_at__lt=cutoff),
         now=now,
-        fields={
-            "first_name": ANONYMISED_FIRST_NAME,
-            "last_name": ANONYMISED_LAST_NAME,
-            "email": anonymised_email("participant"),
-            "job_title": "",
-        },
+        email_prefix="participant",
+        cleared={"job_title": ""},
+        events=Event.objects.filter(ends_at__lt=cutoff),
         after_batch=lambda batch: EventFeedback.objects.filter(registration_id__in=batch).update(comment=""),
     )
-    history.anonymise_people(
-        objects=Event.objects.filter(ends_at__lt=cutoff),
-        replacement=f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}",
-    )
-    return count
 
 
 register_step(

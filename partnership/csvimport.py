@@ -53,6 +53,10 @@ BINARY_SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "un classeur Excel 97-2003 (XLS)",
     b"%PDF-": "un document PDF",
 }
+# The csv module refuses a cell over its field limit (131,072 characters by default, process-wide, and
+# raised by some libraries): raised here to the largest file accepted, so that a long cell is always
+# refused by its column, with the column's name and limit, whatever was imported before.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))
 SAVE_AS_CSV = "Enregistrez-le depuis votre tableur au format «\u00a0CSV (séparateur\u00a0: point-virgule)\u00a0»."
 
 
@@ -228,8 +232,7 @@ def read_csv(content: bytes, fmt: CsvFormat) -> Table:
         )
     delimiter = _detect_delimiter(first_line, {header_key(c.key) for c in fmt.columns})
     # One record per physical line as long as no quote opens a cell over several lines: the line
-    # numbers of the errors are the spreadsheet's. The field limit of ``csv`` (131,072 characters)
-    # stays as it is: a longer cell is one more refused line, reported like any other.
+    # numbers of the errors are the spreadsheet's.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -244,10 +247,8 @@ def read_csv(content: bytes, fmt: CsvFormat) -> Table:
         except StopIteration:
             break
         except csv.Error:
-            # Too long a cell (over the csv module's own limit) or a stray NUL in old Pythons.
-            table.errors.setdefault(start, []).append(
-                f"une cellule dépasse {number_format(csv.field_size_limit(), force_grouping=True)} caractères"
-            )
+            # Whatever else the csv module cannot read (a cell over a limit lowered since): one refused line.
+            table.errors.setdefault(start, []).append("ligne illisible (cellule trop longue ou mal formée)")
             table.lines.append(Line(number=start, cells=(), values=None))
             start = reader.line_num + 1
             continue

@@ -32,7 +32,7 @@ from django.db.models import CharField, Max, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from . import imports
+from . import history, imports
 from .text import duration_label
 
 logger = logging.getLogger(__name__)
@@ -185,6 +185,26 @@ def anonymise_in_batches(queryset, *, now, fields: dict, after_batch=None) -> in
             if after_batch is not None:
                 after_batch(batch)
         total += done
+
+
+def anonymise_registrants(registrations, *, now, email_prefix: str, cleared: dict, events, after_batch=None) -> int:
+    """People registered to something over (sessions, events): names and address replaced in place,
+    ``cleared`` fields emptied, and the history of ``events`` (the sessions or events) stops naming them."""
+    count = anonymise_in_batches(
+        registrations,
+        now=now,
+        fields={
+            "first_name": ANONYMISED_FIRST_NAME,
+            "last_name": ANONYMISED_LAST_NAME,
+            "email": anonymised_email(email_prefix),
+            **cleared,
+        },
+        after_batch=after_batch,
+    )
+    history.anonymise_people(
+        objects=events, replacement=f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}"
+    )
+    return count
 
 
 def forget_admin_log(model: type[models.Model], ids) -> int:

@@ -3,16 +3,12 @@
 from django.conf import settings
 from django.utils import timezone
 
-from partnership import history
 from partnership.personal_data import (
     ANONYMISED,
-    ANONYMISED_FIRST_NAME,
-    ANONYMISED_LAST_NAME,
     NOT_PERSONAL,
     Category,
     RetentionStep,
-    anonymise_in_batches,
-    anonymised_email,
+    anonymise_registrants,
     declare,
     register_category,
     register_step,
@@ -51,21 +47,13 @@ declare("trainings.Session", ["address"], fate=NOT_PERSONAL, reason="Adresse du 
 def anonymise_trained_agents(now) -> int:
     """Agents of sessions over for longer than the retention period; the sessions' history stops naming them."""
     ended = timezone.localdate(retention_cutoff(now))
-    count = anonymise_in_batches(
+    return anonymise_registrants(
         Registration.objects.filter(session__end_date__lt=ended),
         now=now,
-        fields={
-            "first_name": ANONYMISED_FIRST_NAME,
-            "last_name": ANONYMISED_LAST_NAME,
-            "email": anonymised_email("agent"),
-            "job": "",
-        },
+        email_prefix="agent",
+        cleared={"job": ""},
+        events=Session.objects.filter(end_date__lt=ended),
     )
-    history.anonymise_people(
-        objects=Session.objects.filter(end_date__lt=ended),
-        replacement=f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}",
-    )
-    return count
 
 
 register_step(RetentionStep("trained_agents", "Agents formés anonymisés", anonymise_trained_agents, order=10))

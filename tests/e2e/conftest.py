@@ -121,6 +121,13 @@ class Journey:
         if blocking:
             self.violations.append(f"étape {self.step_number:02d} ({name}) – " + format_violations(page.url, blocking))
 
+    def step_both_widths(self, page, name: str) -> None:
+        """``step`` at the desktop width, then again on a 390 px phone, then back."""
+        self.step(page, name)
+        page.set_viewport_size(PHONE)
+        self.step(page, f"{name} 390 px")
+        page.set_viewport_size(DESKTOP)
+
     def assert_accessible(self) -> None:
         """Fail on any serious or critical violation met on the way, listing them all (called at the end)."""
         assert not self.violations, "\n\n".join(self.violations)

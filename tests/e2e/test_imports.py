@@ -24,16 +24,7 @@ from trainings.enums import ActionMode
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-MOBILE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 HEADER = "prénom;nom;email;catégorie;emploi\r\n"
-
-
-def _both_widths(run, page, name):
-    run.step(page, name)
-    page.set_viewport_size(MOBILE)
-    run.step(page, f"{name} 390 px")
-    page.set_viewport_size(DESKTOP)
 
 
 def _file(tmp_path, name, lines):
@@ -69,7 +60,7 @@ def test_hr_contact_imports_a_long_file_through_mes_imports(
         "Ligne 2\u00a0: Catégorie invalide\u00a0: A, B ou C.",
         "Ligne 3\u00a0: e-mail — Saisissez une adresse e-mail valide.",
     ]
-    _both_widths(run, page, "fichier court refuse ligne par ligne")
+    run.step_both_widths(page, "fichier court refuse ligne par ligne")
 
     # A long file: handed to a worker, followed on « Mes imports ».
     agents = [f"Agent{n};Nom{n};agent{n}@mairie.example.fr;C;Agent d'accueil" for n in range(1, 6)]
@@ -81,7 +72,7 @@ def test_hr_contact_imports_a_long_file_through_mes_imports(
     assert queued == [("partnership.tasks.import_run", [request.pk])]
     assert page.locator(f"#import-{request.pk} .badge").inner_text() == "En attente"
     assert page.locator("#import-table").get_attribute("hx-trigger") == "every 2s"
-    _both_widths(run, page, "import en attente")
+    run.step_both_widths(page, "import en attente")
     page.evaluate("window.sansRechargement = true")
 
     # Half-way through: the page shows the lines done, by itself.
@@ -100,7 +91,7 @@ def test_hr_contact_imports_a_long_file_through_mes_imports(
     assert page.locator(f"#import-{request.pk} details li").all_inner_texts() == [
         "Ligne 5\u00a0: e-mail — Saisissez une adresse e-mail valide."
     ]
-    _both_widths(run, page, "import refuse avec son rapport")
+    run.step_both_widths(page, "import refuse avec son rapport")
     with page.expect_download() as download:
         page.locator(f"#import-{request.pk}-rapport").click()
     report = download.value.path().read_bytes().decode("utf-8")
@@ -116,5 +107,5 @@ def test_hr_contact_imports_a_long_file_through_mes_imports(
     imports.import_run(import_id=second.pk)
     page.locator(f"#import-{second.pk} .badge", has_text="Importé").wait_for()
     assert session.registrations.count() == 5
-    _both_widths(run, page, "import termine")
+    run.step_both_widths(page, "import termine")
     run.assert_accessible()

@@ -16,23 +16,13 @@ from tests.events.factories import EventFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-MOBILE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def _both_widths(run, page, name):
-    run.step(page, name)
-    page.set_viewport_size(MOBILE)
-    run.step(page, f"{name} 390 px")
-    page.set_viewport_size(DESKTOP)
-
 
 def test_personal_data_page_positions_and_expired_exports(journey, delegation, commune, delegation_staff, mailoutbox):
     run = journey("p-donnees-et-positions")
     page = run.new_page()
     run.goto(page, "/donnees-personnelles/")
     assert page.locator("#donnees-exports th").inner_text() == "Exports demandés («\u00a0Mes exports\u00a0»)"
-    _both_widths(run, page, "donnees personnelles")
+    run.step_both_widths(page, "donnees personnelles")
 
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=1, title="Journée RH")
     for n in range(1, 4):
@@ -59,8 +49,8 @@ def test_personal_data_page_positions_and_expired_exports(journey, delegation, c
     page = run.login(delegation_staff)
     run.goto(page, f"/evenements/gestion/{event.pk}/inscriptions/")
     assert page.get_by_role("row", name="personne3@mairie.example.fr").locator(".badge").inner_text() == "position 2"
-    _both_widths(run, page, "liste d'attente avec positions")
+    run.step_both_widths(page, "liste d'attente avec positions")
     run.goto(page, "/statistiques/exports/")
     assert page.locator(f"#export-{expired.pk} .badge").inner_text() == "Expiré"
-    _both_widths(run, page, "export expire")
+    run.step_both_widths(page, "export expire")
     run.assert_accessible()

@@ -83,7 +83,7 @@ def test_nul_control_characters_line_breaks_and_long_cells_are_refused_line_by_l
         "Louis;Pe\x07tit;louis@mairie.example.fr\n"  # 3: a bell
         '"Jean\nPierre";Blanc;jp@mairie.example.fr\n'  # 4-5: a line break inside a quoted cell
         f"{'x' * 21};Durand;a@mairie.example.fr\n"  # 6: over the column's 20 characters
-        f"{'y' * 200_000};Durand;b@mairie.example.fr\n"  # 7: over the csv module's own limit (the 500 of issue 21)
+        f"{'y' * 200_000};Durand;b@mairie.example.fr\n"  # 7: over the csv module's default limit (issue 21's 500)
         "Inès;Moreau\n"  # 8: a cell missing
         "Inès;Moreau;ines@mairie.example.fr\n"  # 9: fine
     ).encode()
@@ -93,7 +93,7 @@ def test_nul_control_characters_line_breaks_and_long_cells_are_refused_line_by_l
         3: ["nom — caractère de contrôle U+0007 interdit dans une cellule"],
         4: ["prénom — retour à la ligne interdit dans une cellule"],
         6: ["prénom — 21 caractères, 20 au plus"],
-        7: ["une cellule dépasse 131\u00a0072 caractères"],
+        7: ["prénom — 200\u00a0000 caractères, 20 au plus"],
         8: ["3 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées"],
     }
     assert [line.number for line in table.accepted] == [9]

@@ -13,6 +13,7 @@ from webtest import Upload
 from partnership import imports
 from partnership.enums import ImportStatus
 from partnership.models import ImportRequest
+from tests.querycount import assert_constant_queries
 from tests.trainings.factories import (
     ContractFactory,
     ContractPartyFactory,
@@ -248,3 +249,19 @@ def test_reports_expire_and_the_row_stays_as_history(hr_contact, session, settin
     )
     assert not default_storage.exists(report)
     assert imports.imports_expire(now=later + datetime.timedelta(days=1)) == 0
+
+
+def test_mes_imports_costs_the_same_queries_with_one_import_or_many(client, hr_contact, session):
+    _queued(hr_contact, session)
+    client.force_login(hr_contact)
+
+    def grow():
+        for status in (ImportStatus.RUNNING, ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED):
+            request = _queued(hr_contact, session)
+            ImportRequest.objects.filter(pk=request.pk).update(
+                status=status,
+                started_at=timezone.now(),
+                finished_at=None if status == ImportStatus.RUNNING else timezone.now(),
+            )
+
+    assert assert_constant_queries(client, "/imports/", grow, rows="#import-table tbody tr") == (1, 5)

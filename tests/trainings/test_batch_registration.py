@@ -298,7 +298,7 @@ def test_csv_with_a_nul_byte_or_a_200_kb_cell_answers_its_line_not_a_500(django_
     assert response.status_code == 200
     assert messages_of(response) == [
         "Ligne 2\u00a0: nom — caractère nul (NUL) interdit dans une cellule.",
-        "Ligne 3\u00a0: une cellule dépasse 131\u00a0072 caractères.",
+        "Ligne 3\u00a0: emploi — 200\u00a0000 caractères, 200 au plus.",
     ]
     assert statuses(session) == []
 
