@@ -337,9 +337,21 @@ def imports_expire(*, now=None) -> int:
 
     The row stays, as history (who imported how many lines into what, when, with what outcome);
     the report, the errors (which quote the lines) and the file name go. Idempotent (``expired_at``).
+    An import still pending or running after that long (its task lost) ends ``failed``, its file deleted.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    # An import no worker ever ended (its task lost) does not keep its file for ever either.
+    stuck = ImportRequest.objects.filter(
+        status__in=[ImportStatus.PENDING, ImportStatus.RUNNING], created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for pk in list(stuck):
+        if ImportRequest.objects.filter(pk=pk, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).update(
+            status=ImportStatus.FAILED,
+            error="Aucun worker n'a terminé cet import\u00a0: rien n'a été enregistré. Importez le fichier de nouveau.",
+            finished_at=now,
+        ):
+            _forget_upload(pk)
     old = ImportRequest.objects.filter(finished_at__lt=cutoff, expired_at__isnull=True)
     count = 0
     for pk, upload, report in old.values_list("pk", "file", "report"):

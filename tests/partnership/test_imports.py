@@ -265,3 +265,18 @@ def test_mes_imports_costs_the_same_queries_with_one_import_or_many(client, hr_c
             )
 
     assert assert_constant_queries(client, "/imports/", grow, rows="#import-table tbody tr") == (1, 5)
+
+
+def test_an_import_no_worker_ever_ended_does_not_keep_its_file(hr_contact, session, settings):
+    lost = _queued(hr_contact, session)
+    stored = lost.file.name
+    later = lost.created_at + datetime.timedelta(days=settings.IMPORT_RETENTION_DAYS, seconds=1)
+    imports.imports_expire(now=later)
+    lost.refresh_from_db()
+    assert (lost.status, lost.file.name, lost.error) == (
+        ImportStatus.FAILED,
+        "",
+        "Aucun worker n'a terminé cet import\u00a0: rien n'a été enregistré. Importez le fichier de nouveau.",
+    )
+    assert not default_storage.exists(stored)
+    assert session.registrations.count() == 0
