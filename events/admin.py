@@ -180,6 +180,12 @@ class EventRegistrationAdmin(ScopedModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # An anonymised registration is what the retention job left: nobody writes a name back into it.
+        if obj is not None and obj.anonymised_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
 

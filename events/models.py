@@ -237,7 +237,7 @@ class EventRegistration(models.Model):
     promoted_at = models.DateTimeField("sorti de la liste d'attente le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     checked_in_at = models.DateTimeField("présence pointée le", null=True, blank=True)
-    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    # Set by the retention job (``partnership.personal_data``, step declared in ``personal_data.py``).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:

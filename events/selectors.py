@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership import permissions
+from partnership.queues import with_queue_position
 from partnership.text import french_sort_key
 from partnership.tokens import token_hash
 
@@ -55,8 +56,13 @@ def event_page(*, user, pk: int) -> Event:
     return _with_counts(events_visible_to(user)).prefetch_related(slots, "mayors_associations").get(pk=pk)
 
 
+def with_waiting_position(registrations: QuerySet) -> QuerySet:
+    """Annotate ``waiting_position`` (1: the next to get a seat; None when not waiting), as the trainings do."""
+    return with_queue_position(registrations, parent="event", waiting=RegistrationStatus.WAITLISTED)
+
+
 def event_registrations(event: Event) -> QuerySet[EventRegistration]:
-    return event.registrations.select_related("collectivity__department", "feedback").order_by(
+    return with_waiting_position(event.registrations.select_related("collectivity__department", "feedback")).order_by(
         "status", "created_at", "pk"
     )
 
@@ -83,9 +89,9 @@ def seat_goes_to_if_cancelled(registration: EventRegistration) -> EventRegistrat
 
 def registration_by_token(token: str) -> EventRegistration:
     """The registration of a personal link (``DoesNotExist`` when the token is unknown)."""
-    return EventRegistration.objects.select_related("event", "collectivity__department", "feedback").get(
-        token_hash=token_hash(token)
-    )
+    return with_waiting_position(
+        EventRegistration.objects.select_related("event", "collectivity__department", "feedback")
+    ).get(token_hash=token_hash(token))
 
 
 def registration_is_open(event: Event, *, now=None) -> bool:

@@ -20,6 +20,7 @@ from partnership.dispatch import enqueue
 from partnership.enums import HistoryAction
 from partnership.models import Collectivity, Delegation, MayorsAssociation, Region, User
 from partnership.models_utils import model_update
+from partnership.personal_data import forget_admin_log
 from partnership.text import french_date, of_person
 from partnership.tokens import token_hash
 
@@ -620,5 +621,6 @@ def speaker_erase(*, speaker: Speaker, actor: User | None = None) -> Speaker:
         list_labels=SPEAKER_LIST_LABELS,
     )
     history.record(actor=actor, obj=locked, action=HistoryAction.ERASED)
+    forget_admin_log(Speaker, [locked.pk])
     logger.info("speaker %s erased by user %s", locked.pk, actor.pk if actor else None)
     return locked

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from partnership.admin_site import ScopedModelAdmin
 
 from . import services
+from .keys import address_key
 from .models import ReminderLog, ReminderOptOut
 
 
@@ -45,9 +46,16 @@ class ReminderLogAdmin(ScopedModelAdmin):
 class ReminderOptOutAdmin(ScopedModelAdmin):
     """Read only: turning a reminder off or on again is the person's choice (preferences, e-mail link)."""
 
-    list_display = ["email", "kind", "created_at"]
+    list_display = ["kind", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["email"]
+    # Only the address's key is kept: a search types the whole address, which is compared by its key.
+    search_fields = ["email_key"]
+    search_help_text = "Adresse e-mail complète"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(email_key=address_key(search_term)), False
 
     def has_add_permission(self, request):
         return False

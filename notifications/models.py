@@ -9,14 +9,18 @@ from .registry import kind_choices
 class ReminderLog(models.Model):
     """One reminder to one person: claimed by its INSERT, then sent by a worker.
 
-    The unique key (kind, object, due date, recipient) is what makes the job safe to run twice or on
-    two workers at once: the second INSERT of the same reminder fails, so it is never sent twice.
+    The unique key (kind, object, due date, recipient's key) is what makes the job safe to run twice
+    or on two workers at once: the second INSERT of the same reminder fails, so it is never sent twice.
+    The key is a hash of the address (``notifications.keys``): the log keeps what its purpose needs.
+    The recipient's name goes once the e-mail is sent (it served the greeting); the address and the
+    last error, ``REMINDER_LOG_RETENTION_DAYS`` after (``reminder_logs_forget``, the retention job).
     """
 
     kind = models.CharField("rappel", max_length=40, choices=kind_choices)
     object_id = models.PositiveBigIntegerField("objet")
     due_on = models.DateField("échéance du rappel")
-    recipient = models.EmailField("destinataire")
+    recipient = models.EmailField("destinataire", blank=True)
+    recipient_key = models.CharField("empreinte du destinataire", max_length=64, editable=False)
     recipient_name = models.CharField("nom du destinataire", max_length=200, blank=True)
     audience = models.CharField("version du message", max_length=30, blank=True)
     status = models.CharField(
@@ -37,7 +41,7 @@ class ReminderLog(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_id", "due_on", "recipient"], name="reminder_log_unique_key"
+                fields=["kind", "object_id", "due_on", "recipient_key"], name="reminder_log_unique_key"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=ReminderStatus.SENT) | models.Q(sent_at__isnull=False),
@@ -47,21 +51,25 @@ class ReminderLog(models.Model):
         indexes = [models.Index(fields=["kind", "due_on"], name="reminder_log_kind_due_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} – {self.recipient} ({self.due_on:%d/%m/%Y})"
+        return f"{self.get_kind_display()} – {self.recipient or 'destinataire effacé'} ({self.due_on:%d/%m/%Y})"
 
 
 class ReminderOptOut(models.Model):
-    """An optional reminder someone turned off, by address: many recipients (agents, registrants) have no account."""
+    """An optional reminder someone turned off, by address: many recipients (agents, registrants) have no account.
 
-    email = models.EmailField("adresse e-mail")
+    Kept as the address's key (``notifications.keys.address_key``): enough to honour the choice,
+    nothing to write to.
+    """
+
+    email_key = models.CharField("empreinte de l'adresse e-mail", max_length=64)
     kind = models.CharField("rappel", max_length=40, choices=kind_choices)
     created_at = models.DateTimeField("désactivé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "rappel désactivé"
         verbose_name_plural = "rappels désactivés"
-        ordering = ["email", "kind"]
-        constraints = [models.UniqueConstraint(fields=["email", "kind"], name="reminder_optout_unique")]
+        ordering = ["-created_at", "kind"]
+        constraints = [models.UniqueConstraint(fields=["email_key", "kind"], name="reminder_optout_unique")]
 
     def __str__(self):
-        return f"{self.email} : {self.get_kind_display()}"
+        return f"{self.get_kind_display()} (désactivé le {self.created_at:%d/%m/%Y})" if self.created_at else self.kind

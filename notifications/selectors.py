@@ -1,6 +1,7 @@
 """Reads of the reminders: which optional kinds a person may turn off, and which they turned off."""
 
 from . import registry
+from .keys import address_key
 from .models import ReminderOptOut
 from .registry import ReminderKind
 
@@ -10,4 +11,4 @@ def optional_kinds_for(user) -> list[ReminderKind]:
 
 
 def opted_out_kinds(email: str) -> set[str]:
-    return set(ReminderOptOut.objects.filter(email=email.strip().lower()).values_list("kind", flat=True))
+    return set(ReminderOptOut.objects.filter(email_key=address_key(email)).values_list("kind", flat=True))

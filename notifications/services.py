@@ -30,6 +30,7 @@ from partnership.models import User
 
 from . import registry, task_names
 from .enums import ReminderStatus
+from .keys import address_key, normalise_email
 from .models import ReminderLog, ReminderOptOut
 from .registry import Message, ReminderKind
 from .selectors import optional_kinds_for
@@ -41,10 +42,6 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # Reminders claimed per INSERT statement (and per transaction).
 CLAIM_BATCH = 500
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 # --- Deciding -----------------------------------------------------------------------------------
@@ -73,17 +70,20 @@ def _decide(kind: ReminderKind, today: datetime.date) -> int:
             kind=kind.key,
             object_id__in={due.object_id for due in dues},
             due_on__in={due.due_on for due in dues},
-        ).values_list("object_id", "due_on", "recipient")
+        ).values_list("object_id", "due_on", "recipient_key")
     )
     opted_out = (
-        set(ReminderOptOut.objects.filter(kind=kind.key).values_list("email", flat=True)) if kind.optional else set()
+        set(ReminderOptOut.objects.filter(kind=kind.key).values_list("email_key", flat=True))
+        if kind.optional
+        else set()
     )
     rows = []
     for due in dues:
         for recipient in due.recipients:
             email = normalise_email(recipient.email)
-            key = (due.object_id, due.due_on, email)
-            if not email or email in opted_out or key in known:
+            recipient_key = address_key(email)
+            key = (due.object_id, due.due_on, recipient_key)
+            if not email or recipient_key in opted_out or key in known:
                 continue
             known.add(key)  # one e-mail per person even when two audiences name the same address
             rows.append(
@@ -92,6 +92,7 @@ def _decide(kind: ReminderKind, today: datetime.date) -> int:
                     object_id=due.object_id,
                     due_on=due.due_on,
                     recipient=email,
+                    recipient_key=recipient_key,
                     recipient_name=recipient.name[:200],
                     audience=recipient.audience,
                 )
@@ -146,7 +147,9 @@ def reminder_deliver(*, log_id: int) -> str:
     kind = registry.get(log.kind)
     if kind is None:
         return _finish(log, ReminderStatus.SKIPPED, "Type de rappel inconnu.")
-    if kind.optional and ReminderOptOut.objects.filter(email=log.recipient, kind=kind.key).exists():
+    if not log.recipient:
+        return _finish(log, ReminderStatus.SKIPPED, "Adresse du destinataire effacée (conservation des données).")
+    if kind.optional and ReminderOptOut.objects.filter(email_key=log.recipient_key, kind=kind.key).exists():
         return _finish(log, ReminderStatus.SKIPPED, "Rappel désactivé par le destinataire.")
     try:
         message = kind.message(log)
@@ -161,14 +164,17 @@ def reminder_deliver(*, log_id: int) -> str:
             status=ReminderStatus.PENDING, last_error=_describe(exc)
         )
         raise
-    ReminderLog.objects.filter(pk=log.pk).update(status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="")
+    # The name served the greeting only: it goes with the sending.
+    ReminderLog.objects.filter(pk=log.pk).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="", recipient_name=""
+    )
     if kind.after_send is not None:
         kind.after_send(log)
     return ReminderStatus.SENT
 
 
 def _finish(log: ReminderLog, status: str, note: str) -> str:
-    ReminderLog.objects.filter(pk=log.pk).update(status=status, last_error=note)
+    ReminderLog.objects.filter(pk=log.pk).update(status=status, last_error=note, recipient_name="")
     return status
 
 
@@ -192,13 +198,16 @@ def reminder_mark_failed(*, log_id: int, error: BaseException | str) -> None:
 def reminder_resend(*, log_ids: Iterable[int]) -> int:
     """Staff's « renvoyer »: put failed reminders back in the queue; return how many.
 
-    Only ``failed`` rows move (a conditional UPDATE each), so a double click sends nothing twice.
-    Side effects: rows back to ``pending`` with their attempts reset; ``tasks.reminder_send`` enqueued.
+    Only ``failed`` rows that still have their address move (a conditional UPDATE each), so a double
+    click sends nothing twice. Side effects: rows back to ``pending`` with their attempts reset;
+    ``tasks.reminder_send`` enqueued.
     """
     count = 0
     for log_id in log_ids:
-        if ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.FAILED).update(
-            status=ReminderStatus.PENDING, attempts=0, claimed_at=None
+        if (
+            ReminderLog.objects.filter(pk=log_id, status=ReminderStatus.FAILED)
+            .exclude(recipient="")
+            .update(status=ReminderStatus.PENDING, attempts=0, claimed_at=None)
         ):
             enqueue(task_names.REMINDER_SEND, log_id)
             count += 1
@@ -248,9 +257,22 @@ def unsubscribe_url(*, email: str, kind: str) -> str:
 
 
 def unsubscribe_target(token: str) -> tuple[str, ReminderKind]:
-    """The address and the optional kind a signed link stands for; ``ValidationError`` if it was altered."""
+    """The address and the optional kind a signed link stands for; ``ValidationError`` if altered or expired.
+
+    The link expires ``UNSUBSCRIBE_LINK_VALIDITY_DAYS`` (a year) after its e-mail: long past the 30 days
+    a sender must honour it, and every later reminder carries a fresh one. A link that works forever
+    would keep, in every old mailbox and forwarded message, a bearer right over a person's settings
+    (and their address, which the link carries) long after this application forgot them.
+    """
     try:
-        email, key = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        email, key = signing.loads(
+            token, salt=UNSUBSCRIBE_SALT, max_age=datetime.timedelta(days=settings.UNSUBSCRIBE_LINK_VALIDITY_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(
+            "Ce lien de désabonnement a expiré\u00a0: utilisez celui du dernier rappel reçu, ou vos préférences de "
+            "rappels si vous avez un compte."
+        ) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise ValidationError(
             "Ce lien de désabonnement n'est pas valide : copiez-le en entier depuis l'e-mail."
@@ -268,7 +290,7 @@ def reminder_unsubscribe(*, token: str) -> tuple[str, ReminderKind]:
     Idempotent: a second click changes nothing. Side effects: one ``ReminderOptOut`` row.
     """
     email, kind = unsubscribe_target(token)
-    ReminderOptOut.objects.get_or_create(email=email, kind=kind.key)
+    ReminderOptOut.objects.get_or_create(email_key=address_key(email), kind=kind.key)
     return email, kind
 
 
@@ -277,14 +299,35 @@ def reminder_preferences_update(*, user: User, enabled: Iterable[str]) -> None:
     """Keep the optional kinds in ``enabled`` on for the user's address and turn the others off.
 
     Reminders a process depends on (signature, attendance) are not optional and never turned off;
-    kinds listed for other roles are left as they are. Side effects: ``ReminderOptOut`` rows created or deleted for ``user.email``.
+    kinds listed for other roles are left as they are. Side effects: ``ReminderOptOut`` rows created or deleted for
+    ``user.email``'s key.
     """
-    email = normalise_email(user.email)
+    email_key = address_key(user.email)
     enabled = set(enabled)
     # Only the kinds the page showed: a kind meant for another role keeps its current setting.
     optional = {kind.key for kind in optional_kinds_for(user)}
     if enabled - optional:
         raise ValidationError("Rappel inconnu ou obligatoire : rechargez la page.")
-    ReminderOptOut.objects.filter(email=email, kind__in=enabled).delete()
+    ReminderOptOut.objects.filter(email_key=email_key, kind__in=enabled).delete()
     for key in sorted(optional - enabled):
-        ReminderOptOut.objects.get_or_create(email=email, kind=key)
+        ReminderOptOut.objects.get_or_create(email_key=email_key, kind=key)
+
+
+# --- Forgetting ---------------------------------------------------------------------------------
+
+
+def reminder_logs_forget(*, now: datetime.datetime | None = None) -> int:
+    """Erase the address (and the last error, which may quote it) of reminders decided more than
+    ``REMINDER_LOG_RETENTION_DAYS`` ago and no longer pending; return how many rows.
+
+    What stays answers the log's purpose: which reminder of which object went out when, and the
+    address's key, which keeps the same reminder from being sent twice. Idempotent.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REMINDER_LOG_RETENTION_DAYS)
+    return (
+        ReminderLog.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING])
+        .exclude(recipient="", recipient_name="", last_error="")
+        .update(recipient="", recipient_name="", last_error="")
+    )

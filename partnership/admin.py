@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
-from .admin_site import ReadOnlyModelAdmin, ScopedModelAdmin
+from . import services
+from .admin_site import HistoryAdminMixin, ReadOnlyModelAdmin, ScopedModelAdmin, ServiceModelAdmin
 from .forms import UserChangeForm, UserCreationForm
 from .models import (
     EPCI,
@@ -71,11 +72,19 @@ class EpciAdmin(ScopedModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ScopedModelAdmin):
+class DelegationAdmin(HistoryAdminMixin, ServiceModelAdmin):
+    """Saved by ``delegation_save``: a change of départements (the scope of the delegation's staff) is logged."""
+
     list_display = ["name", "region", "seat", "email"]
     list_select_related = ["region"]
     search_fields = ["name", "seat"]
     filter_horizontal = ["departments"]
+
+    def save_through_service(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.DELEGATION_FIELDS if name in form.cleaned_data}
+        return services.delegation_save(
+            actor=request.user, delegation=obj, fields=fields, departments=form.cleaned_data.get("departments", [])
+        )
 
 
 @admin.register(MayorsAssociation)

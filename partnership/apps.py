@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 from .celery import app
 
@@ -14,3 +17,9 @@ class PartnershipConfig(AppConfig):
         app.autodiscover_tasks(force=True)
         # Celery looks for ``<app>.tasks`` only: name the packages of an app that hold their own.
         app.autodiscover_tasks(["agreements.signing"], force=True)
+        # Each app declares its CSV imports in ``<app>/imports.py`` (``partnership.imports``), and what it
+        # keeps about people in ``<app>/personal_data.py`` (``partnership.personal_data``).
+        autodiscover_modules("imports")
+        autodiscover_modules("personal_data")
+        # A subpackage of the core, which ``autodiscover_modules`` does not look into.
+        import_module("partnership.proconnect.personal_data")

@@ -79,3 +79,13 @@ class AccessRequestAudience(models.TextChoices):
     COLLECTIVITY = "collectivity", "Délégation couvrant la collectivité"
     CNFPT = "cnfpt", "Agents nationaux du CNFPT (demande d'un agent du CNFPT)"
     AMF = "amf", "Agents nationaux du CNFPT (demande d'un agent de l'AMF)"
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import handed to a worker stands (« Mes imports »): all or nothing, whatever the outcome."""
+
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Importé"
+    REFUSED = "refused", "Refusé"  # the file has errors: nothing written, the report lists them
+    FAILED = "failed", "Échec"  # a technical failure: nothing written

@@ -95,6 +95,35 @@ def _changes(before: dict[str, Value], after: dict[str, Value]) -> list[list]:
     return rows
 
 
+def entry(
+    *,
+    actor,
+    obj: models.Model,
+    action: str,
+    before: dict[str, Value] | None = None,
+    after: dict[str, Value] | None = None,
+    subject: str = "",
+    subject_is_person: bool = False,
+) -> ActionLogEntry | None:
+    """The entry ``record`` would write, unsaved (``None`` when nothing differs): for ``record_many``."""
+    if before is not None and after is not None:
+        changes = _changes(before, after)
+        if not changes:
+            return None
+    else:
+        changes = _changes(before or {}, after or {})
+    return ActionLogEntry(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label(actor),
+        action=HistoryAction(action),
+        subject=subject,
+        subject_is_person=subject_is_person,
+        changes=changes,
+    )
+
+
 def record(
     *,
     actor,
@@ -111,22 +140,25 @@ def record(
     when none does (an unchanged form). Without ``before`` (a creation) or ``after`` (a removal), the
     values given are the new or the old ones. ``actor`` is ``None`` for the platform itself.
     """
-    if before is not None and after is not None:
-        changes = _changes(before, after)
-        if not changes:
-            return None
-    else:
-        changes = _changes(before or {}, after or {})
-    return ActionLogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=obj.pk,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=actor_label(actor),
-        action=HistoryAction(action),
+    new = entry(
+        actor=actor,
+        obj=obj,
+        action=action,
+        before=before,
+        after=after,
         subject=subject,
         subject_is_person=subject_is_person,
-        changes=changes,
     )
+    if new is not None:
+        new.save()
+    return new
+
+
+def record_many(entries: Iterable[ActionLogEntry | None]) -> int:
+    """Append many entries built by ``entry`` in one INSERT (a batch of a thousand registrations)."""
+    rows = [new for new in entries if new is not None]
+    ActionLogEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def anonymise_people(*, objects: models.QuerySet, replacement: str) -> int:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import CollectivityKind, EpciType, HistoryAction, Role, SignatoryFunction, Zone
+from .enums import CollectivityKind, EpciType, HistoryAction, ImportStatus, Role, SignatoryFunction, Zone
 from .text import epci_designation, name_with_of, normalize_search, place_with_of
 
 
@@ -388,6 +388,70 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def _import_kind_choices() -> list[tuple[str, str]]:
+    # Lazily: the apps fill the registry when they are ready, after this module is imported.
+    from .imports import kind_choices  # noqa: PLC0415 — the registry module imports these models
+
+    return kind_choices()
+
+
+class ImportRequest(models.Model):
+    """A CSV file too long for a web request, imported by a Celery worker (« Mes imports »).
+
+    All or nothing: the worker writes every line or none, and the status moves in the same
+    transaction as the lines (``partnership.imports.import_run``). The uploaded file is deleted as
+    soon as the import ends; the error report and the file name, after ``IMPORT_RETENTION_DAYS``
+    (``expired_at``), the row staying as history.
+    """
+
+    requested_by = models.ForeignKey(
+        "User", on_delete=models.CASCADE, related_name="import_requests", verbose_name="demandé par"
+    )
+    kind = models.CharField("import", max_length=60, choices=_import_kind_choices)
+    parameters = models.JSONField("paramètres", default=dict, blank=True)
+    target_label = models.CharField("destination", max_length=300)
+    target_url = models.CharField("adresse de la destination", max_length=300, blank=True)
+    filename = models.CharField("nom du fichier", max_length=200, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING, db_index=True
+    )
+    line_count = models.PositiveIntegerField("lignes du fichier")
+    file = models.FileField("fichier importé", upload_to="imports/fichiers/%Y/%m/", blank=True)
+    report = models.FileField("rapport d'erreurs", upload_to="imports/rapports/%Y/%m/", blank=True)
+    summary = models.CharField("résultat", max_length=300, blank=True)
+    error = models.TextField("erreur", blank=True)
+    errors = models.JSONField("erreurs par ligne (les premières)", default=list, blank=True)
+    error_count = models.PositiveIntegerField("lignes en erreur", default=0)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    expired_at = models.DateTimeField("fichiers supprimés le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de fichier"
+        verbose_name_plural = "imports de fichiers"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ImportStatus.RUNNING) | Q(started_at__isnull=False),
+                name="import_running_has_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED])
+                | Q(finished_at__isnull=False),
+                name="import_finished_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="import_requester_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.target_label} ({self.get_status_display()})"
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
 
 
 # The ProConnect identities and the requests for access live in their own module (``partnership.proconnect``).

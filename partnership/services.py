@@ -1,28 +1,22 @@
-"""Writes and rules of the directory: the Paris rule, accounts (invitation, deactivation) and the
-retention of personal data.
+"""Writes and rules of the directory: the Paris rule, accounts (invitation, deactivation), delegations.
+
+The retention of personal data is ``partnership.personal_data``'s, a registry every app fills.
 
 The Paris rule lives here once: the contract and registration services call
 ``collectivity_check_covered_by_cnfpt``; the forms, the picker and the admin forms call the same function,
 so that the user reads the same message at every door.
 """
 
-import datetime
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
-from django.utils import timezone
-
-from events.models import Event, EventFeedback, EventRegistration
-from trainings.models import Registration, Session
 
 from . import history, permissions, task_names
 from .dispatch import enqueue
-from .enums import INVITABLE_ROLES, CollectivityUse, Role
-from .models import Collectivity, User
+from .enums import INVITABLE_ROLES, CollectivityUse, HistoryAction, Role
+from .models import Collectivity, Delegation, User
+from .models_utils import model_update
 
 NOT_COVERED_LABEL = "non couverte par le CNFPT"
 
@@ -170,80 +164,44 @@ def user_reactivate(*, actor: User, user: User) -> None:
     logger.info("account %s reactivated by user %s", user.pk, actor.pk)
 
 
-# --- Retention of personal data ------------------------------------------------------------------
+# --- Delegations -----------------------------------------------------------------------------------
 
-ANONYMISED_FIRST_NAME = "Personne"
-ANONYMISED_LAST_NAME = "anonymisée"
-RETENTION_BATCH_SIZE = 1000
-
-
-def _anonymised_email(prefix: str):
-    # Unique per row: the registrations' unique constraints on e-mail still hold.
-    return Concat(Value(f"{prefix}-"), Cast("pk", CharField()), Value("@anonymise.invalid"))
+# What the action log keeps of a delegation: the départements it covers decide whose contracts,
+# sessions and collectivités its staff reach (``permissions.delegation_scope``).
+DELEGATION_FIELDS = ("code", "name", "region", "seat", "email")
+DELEGATION_HISTORY_FIELDS = (*DELEGATION_FIELDS, "departments")
 
 
-def _anonymise_in_batches(queryset, *, now, fields: dict, after_batch=None) -> int:
-    """Anonymise the rows of ``queryset`` by batches, each in its own short transaction.
+@transaction.atomic
+def delegation_save(*, actor: User, delegation: Delegation, fields: dict, departments) -> Delegation:
+    """Create or change a delegation and the départements it covers (the admin's form).
 
-    Each UPDATE repeats ``anonymised_at IS NULL``, so two runs at once, or a run interrupted and
-    started again, never anonymise a row twice nor skip one.
+    The départements decide the scope of a delegation's staff: every change goes in the action log,
+    before → after, signed by ``actor``. A form sent back unchanged records nothing.
+    Side effects: the row, its départements, one history entry.
     """
-    total = 0
-    while True:
-        batch = list(
-            queryset.filter(anonymised_at__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:RETENTION_BATCH_SIZE]
-        )
-        if not batch:
-            return total
-        with transaction.atomic():
-            done = queryset.model.objects.filter(pk__in=batch, anonymised_at__isnull=True).update(
-                anonymised_at=now, **fields
-            )
-            if after_batch is not None:
-                after_batch(batch)
-        total += done
-
-
-def personal_data_apply_retention(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Anonymise the people of sessions and events over for more than ``PERSONAL_DATA_RETENTION_DAYS``.
-
-    Names, e-mail addresses and jobs of trained agents, and of event registrants with their
-    satisfaction comments, are replaced in place. What the statistics count stays: category,
-    employer, status, attendance, quality, collectivité, rating. Idempotent: a row is anonymised
-    once (``anonymised_at``). The action log of those sessions and events stops naming them.
-    Side effects: the UPDATEs, nothing else (no e-mail).
-    """
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
-    trained = _anonymise_in_batches(
-        Registration.objects.filter(session__end_date__lt=timezone.localdate(cutoff)),
-        now=now,
-        fields={
-            "first_name": ANONYMISED_FIRST_NAME,
-            "last_name": ANONYMISED_LAST_NAME,
-            "email": _anonymised_email("agent"),
-            "job": "",
-        },
+    if not permissions.admin_can_change(actor, Delegation._meta):
+        raise ValidationError("Vous ne pouvez pas modifier les délégations.")
+    creating = delegation.pk is None
+    if creating:
+        for name in DELEGATION_FIELDS:
+            if name in fields:
+                setattr(delegation, name, fields[name])
+        delegation.full_clean()
+        delegation.save()
+        before = None
+    else:
+        # Read again, locked: the admin hands over an instance its form already changed.
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        before = history.values_of(delegation, DELEGATION_HISTORY_FIELDS)
+        model_update(instance=delegation, fields=DELEGATION_FIELDS, data=fields)
+    delegation.departments.set(departments)
+    history.record(
+        actor=actor,
+        obj=delegation,
+        action=HistoryAction.CREATED if creating else HistoryAction.UPDATED,
+        before=before,
+        after=history.values_of(delegation, DELEGATION_HISTORY_FIELDS),
     )
-    registrants = _anonymise_in_batches(
-        EventRegistration.objects.filter(event__ends_at__lt=cutoff),
-        now=now,
-        fields={
-            "first_name": ANONYMISED_FIRST_NAME,
-            "last_name": ANONYMISED_LAST_NAME,
-            "email": _anonymised_email("participant"),
-            "job_title": "",
-        },
-        after_batch=lambda batch: EventFeedback.objects.filter(registration_id__in=batch).update(comment=""),
-    )
-    # The history of those sessions and events named the people registered: it stops too.
-    history_subject = f"Inscription de {ANONYMISED_FIRST_NAME} {ANONYMISED_LAST_NAME}"
-    history.anonymise_people(
-        objects=Session.objects.filter(end_date__lt=timezone.localdate(cutoff)), replacement=history_subject
-    )
-    history.anonymise_people(objects=Event.objects.filter(ends_at__lt=cutoff), replacement=history_subject)
-    if trained or registrants:
-        logger.info("retention: %s trained agents and %s event registrants anonymised", trained, registrants)
-    return {"trained_agents": trained, "event_registrants": registrants}
+    logger.info("delegation %s saved by user %s", delegation.pk, actor.pk)
+    return delegation

@@ -356,6 +356,23 @@ STATS_EXPORT_CLAIM_TIMEOUT_SECONDS = env_int("STATS_EXPORT_CLAIM_TIMEOUT_SECONDS
 # Personal data of event registrants and trained agents is anonymised this long after the event or
 # session ended (« Données personnelles » page); the statistics keep counting them.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=1)
+# Files the application made for someone (statistics exports, import error reports) are deleted this
+# long after they were produced; their row stays as history (« Mes exports », « Mes imports »).
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30, minimum=1)
+IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 30, minimum=1)
+# The reminder log forgets each recipient's address and name this long after the reminder was sent
+# (or skipped, or failed): enough to answer « did they get it? », never a directory of people.
+REMINDER_LOG_RETENTION_DAYS = env_int("REMINDER_LOG_RETENTION_DAYS", 90, minimum=1)
+# Key of the hashes that stand for an e-mail address where only recognising it is needed (the reminder
+# log's « already sent », the opt-outs); changing it forgets every opt-out.
+PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY", SECRET_KEY)
+# One-click unsubscribe links in reminders (RFC 8058) work this long after the e-mail was sent.
+UNSUBSCRIBE_LINK_VALIDITY_DAYS = env_int("UNSUBSCRIBE_LINK_VALIDITY_DAYS", 365, minimum=30)
+# CSV imports: a file of at most this many lines is imported during the request; a longer one goes
+# to a worker, whose progress « Mes imports » shows. An import « running » for longer than the
+# claim timeout belongs to a dead worker and may be taken over.
+IMPORT_SYNC_MAX_LINES = env_int("IMPORT_SYNC_MAX_LINES", 500, minimum=1)
+IMPORT_CLAIM_TIMEOUT_SECONDS = env_int("IMPORT_CLAIM_TIMEOUT_SECONDS", 900, minimum=1)
 # Legal pages: who publishes and hosts the service, whom to write to about it and about personal data.
 LEGAL_PUBLISHER = env_str(
     "LEGAL_PUBLISHER", "Centre national de la fonction publique territoriale (CNFPT), 80 rue de Reuilly, 75012 Paris"

@@ -9,3 +9,4 @@ PASSWORD_RESET_SEND = "partnership.tasks.password_reset_send"  # noqa: S105 - a 
 ACCOUNT_INVITATION_SEND = "partnership.tasks.account_invitation_send"
 PERSONAL_DATA_APPLY_RETENTION = "partnership.tasks.personal_data_apply_retention"
 ACCESS_REQUEST_DECISION_SEND = "partnership.tasks.access_request_decision_send"
+IMPORT_RUN = "partnership.tasks.import_run"

@@ -1,12 +1,12 @@
 """Platform tasks: sending again what waited in the outbox while the broker was down, account e-mails,
-the retention of personal data. Thin adapters: ids in, one call. Names in ``partnership.task_names``."""
+the retention of personal data, the CSV imports too long for a request. Thin adapters: ids in, one call. Names in ``partnership.task_names``."""
 
 import smtplib
 
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import dispatch, services, task_names
+from . import dispatch, imports, personal_data, task_names
 from .emails import send_invitation, send_password_reset
 from .models import AccessRequest, User
 from .proconnect.emails import send_access_request_decision
@@ -77,4 +77,11 @@ def access_request_decision_send(access_request_id: int) -> bool:
 
 @shared_task(name=task_names.PERSONAL_DATA_APPLY_RETENTION)
 def personal_data_apply_retention() -> dict:
-    return services.personal_data_apply_retention()
+    return personal_data.personal_data_apply_retention()
+
+
+# acks_late: a worker killed mid-import leaves the task to another, which takes the stale claim over
+# (``IMPORT_CLAIM_TIMEOUT_SECONDS``); the lines and the status commit together, so nothing is imported twice.
+@shared_task(name=task_names.IMPORT_RUN, acks_late=True, soft_time_limit=840, time_limit=900)
+def import_run(import_id: int) -> bool:
+    return imports.import_run(import_id=import_id)

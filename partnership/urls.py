@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .auth import ThrottledLoginView
 from .health import healthz
+from .import_views import import_list, import_report, import_table
 from .proconnect import views as proconnect
 from .views import (
     AboutView,
@@ -23,6 +24,9 @@ urlpatterns = [
     path("donnees-personnelles/", PersonalDataView.as_view(), name="personal_data"),
     path("accessibilite/", AccessibilityView.as_view(), name="accessibility"),
     path("compte/", include("partnership.account_urls")),
+    path("imports/", import_list, name="import_list"),
+    path("imports/etat/", import_table, name="import_table"),
+    path("imports/<int:pk>/rapport/", import_report, name="import_report"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("collectivites/recherche/", collectivity_search, name="collectivity_search"),

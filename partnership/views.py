@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 
 from agreements.selectors import contract_status_counts, framework_agreement_current
 
-from . import permissions
+from . import permissions, personal_data
 from .forms import collectivity_label
 from .selectors import collectivities_search, delegations_with_department_counts, territory_counts, todo_blocks
 from .services import NOT_COVERED_LABEL
@@ -58,7 +58,13 @@ class LegalNoticeView(LegalPageView):
 
 
 class PersonalDataView(LegalPageView):
+    """Each category of personal data, its legal basis and its retention, as the apps declared them
+    (``partnership.personal_data``): the page and the retention job read the same registry."""
+
     template_name = "partnership/personal_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, categories=personal_data.categories())
 
 
 class AccessibilityView(LegalPageView):

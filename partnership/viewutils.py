@@ -62,6 +62,23 @@ def gate_of(view) -> Callable:
     return getattr(view, "gate", permissions.everyone)
 
 
+def personal_link_page(view):
+    """A page reached by a personal link (no login: the link is the key), about one person.
+
+    Neither a shared cache nor the browser's may keep it (``Cache-Control: private, no-store``), and no
+    search engine may index it (``X-Robots-Tag: noindex``), should the link ever be published.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
 # --- A service's refusal, on the form or in the messages -------------------------------------------
 
 

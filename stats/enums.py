@@ -6,6 +6,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "En cours"
     DONE = "done", "Prêt"
     FAILED = "failed", "Échec"
+    EXPIRED = "expired", "Expiré"  # its file deleted after EXPORT_RETENTION_DAYS, the row kept as history
 
 
 class ExportFormat(models.TextChoices):

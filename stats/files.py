@@ -1,10 +1,11 @@
 """Writers of the export files: CSV for Excel in French (``;``, UTF-8 with BOM, decimal comma) and XLSX.
 
 Both write row by row to a file object, so memory stays constant whatever the number of rows.
-Both neutralise spreadsheet formulas (OWASP, « CSV injection »): a text cell that begins with
-``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written as inert text: prefixed with an
-apostrophe in the CSV (what Excel and LibreOffice read as "this is text"), typed as a string with
-Excel's own ``quotePrefix`` attribute in the XLSX. Numbers, dates and empty cells are not text and
+Both neutralise spreadsheet formulas (OWASP, « CSV injection »; ``partnership.spreadsheet``, the one
+definition shared with the imports' error reports): a text cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return is written as inert text: prefixed with an apostrophe in the CSV
+(what Excel and LibreOffice read as "this is text"), typed as a string with Excel's own
+``quotePrefix`` attribute in the XLSX. Numbers, dates and empty cells are not text and
 are written as they are, so a negative figure stays a number.
 """
 
@@ -20,22 +21,19 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from partnership.spreadsheet import is_formula_like, neutralise_formula
+
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_DATE_FORMAT = "DD/MM/YYYY"
-
-
-def is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 def _csv_value(value) -> str:
     # Ordered by frequency: a million-row export calls this for every cell.
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+        return neutralise_formula(value)
     if kind is int:
         return str(value)
     if value is None:
@@ -48,14 +46,13 @@ def _csv_value(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    return "'" + text if is_formula_like(text) else text
+    return neutralise_formula(str(value))
 
 
 def _csv_text(value) -> str:
     if type(value) is not str:
         return _csv_value(value)
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    return neutralise_formula(value)
 
 
 def _csv_date(value) -> str:

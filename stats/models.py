@@ -20,7 +20,8 @@ class ExportRequest(models.Model):
 
     State changes are conditional UPDATEs in ``stats.services``: ``pending → running`` (or a stale
     ``running`` claim) by the worker that wins, ``running → done | failed``; ``notified_at`` is
-    claimed the same way so that the requester receives one e-mail.
+    claimed the same way so that the requester receives one e-mail. ``done → expired`` when the file
+    is deleted (``exports_expire``, by the retention job), the row staying as history.
     """
 
     requested_by = models.ForeignKey(
@@ -40,6 +41,7 @@ class ExportRequest(models.Model):
     error = models.TextField("erreur", blank=True)
     notified_at = models.DateTimeField("e-mail envoyé le", null=True, blank=True)
     notification_error = models.TextField("échec de l'e-mail", blank=True)
+    expired_at = models.DateTimeField("fichier supprimé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "export de statistiques"
@@ -80,6 +82,10 @@ class ExportRequest(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == ExportStatus.FAILED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == ExportStatus.EXPIRED
 
     @property
     def is_in_progress(self) -> bool:

@@ -559,9 +559,13 @@ def studies_by_status() -> list[dict]:
 # --- Axis 3: the exchange itself ------------------------------------------------------------------
 
 
+DELIVERED = (ExportStatus.DONE, ExportStatus.EXPIRED)
+
+
 def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
     """Exports produced per dataset and format: files delivered (``done``), failures, rows delivered. 1 query.
 
+    A file deleted since (``expired``, ``EXPORT_RETENTION_DAYS``) was delivered all the same: it counts.
     With ``delegation_id``: the exports requested by that delegation's staff.
     """
     from .registry import dataset_label  # noqa: PLC0415 — the registry is built on these selectors
@@ -570,9 +574,9 @@ def exports_by_dataset(*, delegation_id: int | None = None) -> list[dict]:
     if delegation_id is not None:
         exports = exports.filter(requested_by__delegation_id=delegation_id)
     rows = exports.values("dataset", "format").annotate(
-        done=Count("pk", filter=Q(status=ExportStatus.DONE)),
+        done=Count("pk", filter=Q(status__in=DELIVERED)),
         failed=Count("pk", filter=Q(status=ExportStatus.FAILED)),
-        rows=Coalesce(Sum("row_count", filter=Q(status=ExportStatus.DONE)), Value(0)),
+        rows=Coalesce(Sum("row_count", filter=Q(status__in=DELIVERED)), Value(0)),
     )
     formats = dict(ExportFormat.choices)
     result = [

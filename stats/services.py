@@ -222,6 +222,28 @@ def export_mark_notification_failed(*, export_id: int, error: str) -> None:
     ExportRequest.objects.filter(pk=export_id, notified_at__isnull=True).update(notification_error=error[:500])
 
 
+def exports_expire(*, now=None, made_before=None, datasets=None) -> int:
+    """Delete the files of exports finished more than ``EXPORT_RETENTION_DAYS`` ago; return how many.
+
+    With ``made_before`` (and ``datasets``), also those of the given datasets made before that moment,
+    whatever their age: the retention job deletes at once an export that may name someone since
+    anonymised. Each export becomes ``expired`` by a conditional UPDATE (its row stays, as history
+    of who exported what, when); its file is deleted once the row says so. Idempotent.
+    """
+    now = now or timezone.now()
+    old = Q(finished_at__lt=now - timedelta(days=settings.EXPORT_RETENTION_DAYS))
+    if made_before is not None:
+        old |= Q(created_at__lt=made_before, dataset__in=list(datasets or ()))
+    count = 0
+    for pk, name in ExportRequest.objects.filter(old, status=ExportStatus.DONE).values_list("pk", "file"):
+        if ExportRequest.objects.filter(pk=pk, status=ExportStatus.DONE).update(
+            status=ExportStatus.EXPIRED, file="", expired_at=now
+        ):
+            ExportRequest._meta.get_field("file").storage.delete(name)
+            count += 1
+    return count
+
+
 @transaction.atomic
 def api_token_regenerate(*, user: User) -> str:
     """Give ``user`` a new token for the detailed API and return it; any previous token stops working.

@@ -3,13 +3,10 @@
 The dashboard shows aggregated figures only, so it is public; delegation staff (and national and
 AMF staff) may narrow it to a delegation. Exports belong to the user who asked for them.
 
-« Mes exports » follows its exports without a reload: while one of the page's exports is pending or
-running, its table asks ``export_table`` for itself again (htmx), and the answer stops asking once
-none is. Each request carries the exports it last saw pending or running, so that the answer can
-announce, to screen readers, only the exports whose status changed since.
+« Mes exports » follows its exports without a reload (``partnership.polling``): while one of the
+page's exports is pending or running, its table asks ``export_table`` for itself again (htmx), and
+the answer stops asking once none is, announcing to screen readers only the exports whose status changed.
 """
-
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,13 +14,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from partnership import permissions
-from partnership.viewutils import add_error_messages, form_error_messages, gate, paginate, run_service
+from partnership.polling import polled_table
+from partnership.text import duration_label
+from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
 from . import maps, presentation, selectors, services
 from .enums import ExportStatus
@@ -31,12 +29,6 @@ from .forms import DashboardFilterForm, ExportRequestForm
 from .registry import DATASETS
 
 EXPORTS_PER_PAGE = 30
-# How often the table of an export in progress asks for news, in seconds; after
-# ``services.claim_timeout()`` without a start or an end (a worker gone, the broker down), rarely.
-POLL_SECONDS = 2
-SLOW_POLL_SECONDS = 30
-# Query parameters of the polling request: the exports the page last showed with each status.
-SEEN_PARAMETERS = {"en_attente": ExportStatus.PENDING, "en_cours": ExportStatus.RUNNING}
 
 
 @require_GET
@@ -67,36 +59,21 @@ def dashboard(request):
     )
 
 
-def _ids(values: list[str]) -> set[int]:
-    # Written by our own page; anything else (typed by hand) is ignored rather than refused.
-    return {
-        int(value) for value in values[:EXPORTS_PER_PAGE] if value.isascii() and value.isdigit() and len(value) < 12
-    }
-
-
 def _export_table(request) -> dict:
     """The exports table of « Mes exports » (one page of the user's exports), as the page and its poll both show it."""
-    page = paginate(request, selectors.exports_of(request.user), EXPORTS_PER_PAGE)
-    exports = list(page.object_list)
-    seen = {status: _ids(request.GET.getlist(parameter)) for parameter, status in SEEN_PARAMETERS.items()}
-    changed = [export for export in exports if any(export.pk in seen[s] and export.status != s for s in seen)]
-    in_progress = [export for export in exports if export.is_in_progress]
-    context = {
-        "page": page,
-        "exports": exports,
-        "changed": changed,
-        "in_progress_count": len(in_progress),
-        "refresh_url": reverse("stats:export_list") + (f"?page={page.number}" if page.number > 1 else ""),
-        "poll_url": None,
+    context = polled_table(
+        request,
+        selectors.exports_of(request.user),
+        per_page=EXPORTS_PER_PAGE,
+        page_url="stats:export_list",
+        table_url="stats:export_table",
+        claim_timeout=services.claim_timeout(),
+    )
+    return {
+        **context,
+        "exports": context["rows"],
+        "export_retention": duration_label(settings.EXPORT_RETENTION_DAYS),
     }
-    if in_progress:
-        query = [("page", page.number)]
-        query += [(p, e.pk) for p, status in SEEN_PARAMETERS.items() for e in in_progress if e.status == status]
-        latest = max(export.started_at or export.created_at for export in in_progress)
-        stalled = timezone.now() - latest > services.claim_timeout()
-        context["poll_url"] = reverse("stats:export_table") + "?" + urlencode(query)
-        context["poll_seconds"] = SLOW_POLL_SECONDS if stalled else POLL_SECONDS
-    return context
 
 
 @require_GET

@@ -1,6 +1,8 @@
 """Registering several agents of a session at once: a form of several lines, or a CSV file.
 
-Both end in ``services.registration_create_many``: all the agents or none, errors by line.
+Both end in ``services.registration_create_many``: all the agents or none, every line's errors at
+once. The file goes through the one CSV reader of ``partnership.imports`` (``trainings/imports.py``
+declares its columns); a long file is imported by a worker and followed in « Mes imports ».
 """
 
 from django.contrib import messages
@@ -11,30 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
+from partnership.import_forms import CsvImportForm
+from partnership.import_views import import_upload
 from partnership.viewutils import ErrorSummary, add_service_errors, gate, run_service
 
-from . import services
-from .enums import RegistrationStatus
-from .forms import REGISTRATION_MAX_ROWS, REGISTRATION_ROWS, RegistrationImportForm, RegistrationRowFormSet
+from . import imports, services
+from .forms import REGISTRATION_MAX_ROWS, REGISTRATION_ROWS, RegistrationRowFormSet
 from .views import _session_or_404
 
 TEMPLATE = "trainings/registration_batch.html"
 MORE_ROWS = (10, 20, 50)
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count <= 1 else plural}"
-
-
-def batch_summary(registrations) -> str:
-    """« 3 agents inscrits : 2 confirmés, 1 en liste d'attente. »"""
-    confirmed = sum(1 for r in registrations if r.status == RegistrationStatus.CONFIRMED)
-    waiting = len(registrations) - confirmed
-    text = f"{_plural(len(registrations), 'agent inscrit', 'agents inscrits')}\u00a0: "
-    text += f"{_plural(confirmed, 'inscription confirmée', 'inscriptions confirmées')}"
-    if waiting:
-        text += f", {_plural(waiting, 'en liste d’attente', 'en liste d’attente')}"
-    return text + "."
 
 
 def _formset(request, data=None):
@@ -51,6 +39,12 @@ def _formset(request, data=None):
     return formset
 
 
+def _import_form(request, session, data=None, files=None):
+    return CsvImportForm(
+        data, files, csv_format=imports.registration_format(request.user, session), label="Fichier CSV des agents"
+    )
+
+
 def _render_page(request, session, *, formset=None, import_form=None, errors=(), status=200):
     """The page with both ways in: the lines form and the CSV file."""
     is_open = not session.is_cancelled and session.start_date > timezone.localdate()
@@ -61,9 +55,9 @@ def _render_page(request, session, *, formset=None, import_form=None, errors=(),
             "session": session,
             "is_open": is_open,
             "formset": formset or _formset(request),
-            "import_form": import_form or RegistrationImportForm(),
+            "import_form": import_form or _import_form(request, session),
             "errors": list(errors),
-            "columns": services.registration_csv_columns(request.user),
+            "columns": imports.registration_columns(request.user),
             "is_hr_contact": permissions.is_hr_contact(request.user),
             "more_rows": MORE_ROWS,
         },
@@ -71,21 +65,30 @@ def _render_page(request, session, *, formset=None, import_form=None, errors=(),
     )
 
 
-def _register_all(request, session, agents, *, formset):
+def _register_all(request, session, agents, *, formset, errors):
     """``registration_create_many``: all the agents or none, then back to the session with a summary.
 
-    A refusal is the page again with its summary above the lines (« Ligne N : … »); a refused line's
-    own errors also go on that line, as ``add_service_errors`` puts a service's errors on a form.
+    ``errors`` are the lines the form already refused: the service checks the others and reports
+    every line at once. A refusal is the page again with its summary above the lines
+    (« Ligne N : … »); a line the service refused also gets its errors on its fields, as
+    ``add_service_errors`` puts a service's errors on a form.
     """
     summary = ErrorSummary()
     call = run_service(
-        request, services.registration_create_many, summary, actor=request.user, session=session, agents=agents
+        request,
+        services.registration_create_many,
+        summary,
+        actor=request.user,
+        session=session,
+        agents=agents,
+        errors=errors,
     )
     if not call.ok:
         for number, error in getattr(call.error, "rows", {}).items():
-            add_service_errors(formset.forms[number - 1], error)
+            if number not in errors:
+                add_service_errors(formset.forms[number - 1], error)
         return _render_page(request, session, formset=formset, errors=summary.messages)
-    messages.success(request, batch_summary(call.result))
+    messages.success(request, imports.batch_summary(call.result))
     return redirect("trainings:session_detail", pk=session.pk)
 
 
@@ -96,15 +99,15 @@ def registration_batch(request, pk: int):
     if request.method != "POST":
         return _render_page(request, session)
     formset = _formset(request, request.POST)
-    if not formset.is_valid():
-        # The same « Ligne N : champ — message » summary as the service's, above the lines.
-        rows = {
-            number: ValidationError(form.errors.as_data())
-            for number, form in enumerate(formset.forms, start=1)
-            if form.errors
-        }
-        errors = [*formset.non_form_errors(), *(services.RegistrationBatchError(rows).messages if rows else [])]
-        return _render_page(request, session, formset=formset, errors=errors)
+    formset.is_valid()
+    if formset.non_form_errors():
+        return _render_page(request, session, formset=formset, errors=formset.non_form_errors())
+    # The lines the form refuses go to the service with the others: every line's errors come back at once.
+    refused = {
+        number: ValidationError(form.errors.as_data())
+        for number, form in enumerate(formset.forms, start=1)
+        if form.errors
+    }
     agents = [
         services.AgentRow(
             number=number,
@@ -116,31 +119,24 @@ def registration_batch(request, pk: int):
             employer=data.get("employer"),
         )
         for number, data in formset.agents()
+        if number not in refused
     ]
-    return _register_all(request, session, agents, formset=formset)
+    return _register_all(request, session, agents, formset=formset, errors=refused)
 
 
 @require_POST
 @gate(permissions.can_register_agents)
 def registration_import(request, pk: int):
-    """The same page; it answers the CSV file."""
+    """The same page; it answers the CSV file (``trainings.imports.REGISTRATIONS``)."""
     session = _session_or_404(request.user, pk)
-    form = RegistrationImportForm(request.POST, request.FILES)
+    form = _import_form(request, session, request.POST, request.FILES)
     if not form.is_valid():
         return _render_page(request, session, import_form=form)
     summary = ErrorSummary()
-    call = run_service(
-        request,
-        services.registration_import_csv,
-        summary,
-        actor=request.user,
-        session=session,
-        content=form.cleaned_data["file"].read(),
-    )
-    if not call.ok:
-        return _render_page(request, session, import_form=form, errors=summary.messages)
-    messages.success(request, batch_summary(call.result))
-    return redirect("trainings:session_detail", pk=session.pk)
+    answer = import_upload(request, imports.REGISTRATIONS, session, form, summary)
+    if answer is not None:
+        return answer
+    return _render_page(request, session, import_form=form, errors=summary.messages)
 
 
 @require_GET
@@ -148,7 +144,7 @@ def registration_import(request, pk: int):
 def registration_template(request, pk: int):
     """The CSV file to fill in: the header and one example line, as a French spreadsheet opens it."""
     session = _session_or_404(request.user, pk)
-    columns = services.registration_csv_columns(request.user)
+    columns = imports.registration_columns(request.user)
     example = ["Camille", "Martin", "camille.martin@mairie.example.fr", session.action.audience[0], "Secrétaire"]
     if len(columns) > len(example):
         example.append(session.venue.code if session.venue_id else "")

@@ -20,11 +20,7 @@ def session_check_employer(*, session: Session, employer: Collectivity) -> None:
     action = session.action
     if action.mode == ActionMode.INTER or action.programme_line_id is None:
         return
-    parties = list(
-        ContractParty.objects.filter(contract__programme_lines=action.programme_line_id)
-        .select_related("collectivity")
-        .order_by("pk")
-    )
+    parties = _contract_parties(action)
     if any(party.collectivity_id == employer.pk for party in parties):
         return
     names = ", ".join(party.collectivity.name for party in parties)
@@ -38,3 +34,14 @@ def session_check_employer(*, session: Session, employer: Collectivity) -> None:
         f"Cette session {kind} est réservée {reserved} : {employer.name} n'est pas partie à son contrat. "
         "Ses agents s'inscrivent aux sessions du catalogue (inter)."
     )
+
+
+def _contract_parties(action) -> list[ContractParty]:
+    # Read once per action object: a batch checks each of its lines against the same parties.
+    if not hasattr(action, "_contract_parties"):
+        action._contract_parties = list(
+            ContractParty.objects.filter(contract__programme_lines=action.programme_line_id)
+            .select_related("collectivity")
+            .order_by("pk")
+        )
+    return action._contract_parties

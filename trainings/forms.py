@@ -206,16 +206,6 @@ class AttendanceForm(forms.Form):
         return marks
 
 
-class AttendanceImportForm(forms.Form):
-    file = forms.FileField(label="Fichier CSV", help_text="Séparateur point-virgule, encodage UTF-8.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("Le fichier dépasse 2 Mo.")
-        return upload
-
-
 class RegistrationRowForm(RegistrationForm):
     """One line of the several-agents form: a line left blank is no agent, not an error."""
 
@@ -247,16 +237,6 @@ RegistrationRowFormSet = forms.formset_factory(
     absolute_max=REGISTRATION_MAX_ROWS,
     validate_max=True,
 )
-
-
-class RegistrationImportForm(forms.Form):
-    file = forms.FileField(label="Fichier CSV des agents", help_text="Séparateur point-virgule, encodage UTF-8.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("Le fichier dépasse 2 Mo.")
-        return upload
 
 
 class RegistrationFilterForm(forms.Form):

@@ -207,7 +207,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField("inscrit(e) le", auto_now_add=True)
     confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
-    # Set by the retention job (``partnership.services.personal_data_apply_retention``).
+    # Set by the retention job (``partnership.personal_data``, step declared in ``personal_data.py``).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
 
     class Meta:

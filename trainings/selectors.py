@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import ContractParty
 from partnership import permissions
 from partnership.models import Delegation
+from partnership.queues import with_queue_position
 
 from .enums import ActionMode, AttendanceStatus, RegistrationStatus
 from .models import HALF_DAY, Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction
@@ -58,18 +59,8 @@ def with_waiting_position(registrations: QuerySet) -> QuerySet:
 
     Counted over the whole session's queue (the order of ``services._fill_from_waiting_list``), not
     over the rows the viewer may see: an HR contact's agent may be third behind other employers'.
-    One correlated subquery, so a list of any length stays one query.
     """
-    ahead = Registration.objects.filter(session=OuterRef("session"), status=RegistrationStatus.WAITLISTED).filter(
-        Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk"))
-    )
-    return registrations.annotate(
-        waiting_position=Case(
-            When(status=RegistrationStatus.WAITLISTED, then=_count(ahead, "session")),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
+    return with_queue_position(registrations, parent="session", waiting=RegistrationStatus.WAITLISTED)
 
 
 def _speaker_session_ids(user):

@@ -5,18 +5,17 @@ confirmed registrations: two simultaneous registrations queue on the lock, so th
 the first and goes to the waiting list once the session is full.
 """
 
-import csv
-import io
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,15 +23,23 @@ from agreements.models import ProgrammeLine, Theme
 from partnership import history, permissions
 from partnership.dispatch import enqueue
 from partnership.enums import CollectivityUse, HistoryAction
+from partnership.imports import LineErrors
 from partnership.models import Collectivity, Delegation, User
-from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label, of_person
 
 from . import task_names
 from .convocation import convocation_url
 from .eligibility import session_check_employer
-from .enums import ActionMode, AttendanceStatus, Period, RegistrationEmail, RegistrationStatus, SessionStatus
+from .enums import (
+    ActionMode,
+    AgentCategory,
+    AttendanceStatus,
+    Period,
+    RegistrationEmail,
+    RegistrationStatus,
+    SessionStatus,
+)
 from .models import (
     Attendance,
     CalendarFeed,
@@ -84,7 +91,7 @@ def _session_history(session: Session) -> dict[str, history.Value]:
     return values
 
 
-def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+def _registration_entry(actor, registration: Registration, action: str, before: str | None, after: str):
     """An entry on the session's history; the agent is named in the subject only (see ``partnership.history``)."""
     values_before = {"Statut": RegistrationStatus(before).label} if before else None
     values_after = {"Statut": RegistrationStatus(after).label}
@@ -93,7 +100,7 @@ def _record_registration(actor, registration: Registration, action: str, before:
             "Catégorie": registration.get_category_display(),
             "Collectivité employeur": str(registration.employer),
         }
-    history.record(
+    return history.entry(
         actor=actor,
         obj=registration.session,
         action=action,
@@ -102,6 +109,10 @@ def _record_registration(actor, registration: Registration, action: str, before:
         before=values_before,
         after=values_after,
     )
+
+
+def _record_registration(actor, registration: Registration, action: str, before: str | None, after: str) -> None:
+    history.record_many([_registration_entry(actor, registration, action, before, after)])
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -349,6 +360,102 @@ def _fill_from_waiting_list(session: Session, *, actor) -> list[int]:
     return promoted
 
 
+INVALID_CATEGORY = "Catégorie invalide\u00a0: A, B ou C."
+
+
+def _registration_scope(actor: User, session: Session, employer: Collectivity | None) -> Collectivity | None:
+    """Who may register to ``session``, and the employer it means: an HR contact's own collectivité.
+
+    Refusals that concern the whole form (or the whole batch): ``ValidationError`` without a field.
+    """
+    if permissions.is_hr_contact(actor):
+        employer = actor.collectivity
+    elif not permissions.is_cnfpt_staff(actor):
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
+    if not sessions_visible_to(actor).filter(pk=session.pk).exists():
+        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
+    if employer is not None and permissions.is_hr_contact(actor):
+        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
+        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+        session_check_employer(session=session, employer=employer)
+    return employer
+
+
+def _active_emails(session: Session, emails=None) -> set[str]:
+    """The (lower-case) addresses already registered to ``session``, cancelled registrations aside."""
+    registrations = session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if emails is not None:
+        registrations = registrations.annotate(address=Lower("email")).filter(address__in=list(emails))
+    return {email.lower() for email in registrations.values_list("email", flat=True)}
+
+
+def _registration_draft(
+    *,
+    actor: User,
+    session: Session,
+    first_name: str,
+    last_name: str,
+    email: str,
+    category: str,
+    job: str,
+    employer: Collectivity | None,
+    confirmed: bool,
+    taken: set[str],
+) -> tuple[Registration, dict[str, list[str]]]:
+    """The registration of one agent to the locked ``session``, and every field's errors at once.
+
+    The rules of one registration, for ``registration_create`` and ``registration_create_many``
+    alike: the employer (given, and covered by the CNFPT), the category (A, B or C, and one the
+    action is for), the address (valid, and not already registered: ``taken``), the names; an intra or
+    union session takes the agents of its contract's collectivités only (``session_check_employer``).
+    """
+    errors: dict[str, list[str]] = {}
+    if employer is None:
+        errors["employer"] = ["Indiquez la collectivité employeur de l'agent."]
+    else:
+        try:
+            collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
+            session_check_employer(session=session, employer=employer)
+        except ValidationError as exc:
+            errors["employer"] = exc.messages
+    email = (email or "").strip().lower()
+    if category not in AgentCategory.values:
+        errors["category"] = [INVALID_CATEGORY]
+    elif category not in session.action.audience:
+        errors["category"] = [f"Cette action s'adresse aux agents de catégorie {session.action.audience_label}."]
+    if email and email in taken:
+        errors["email"] = [DUPLICATE_AGENT]
+    registration = Registration(
+        session=session,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=email,
+        category=category,
+        job=(job or "").strip(),
+        employer=employer,
+        status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+        confirmed_at=timezone.now() if confirmed else None,
+        registered_by=actor,
+    )
+    try:
+        registration.full_clean(
+            exclude=["session", "employer", "registered_by", *errors], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    return registration, errors
+
+
+def _registration_email(registration: Registration) -> None:
+    _queue_email(
+        registration.pk,
+        RegistrationEmail.CONFIRMED
+        if registration.status == RegistrationStatus.CONFIRMED
+        else RegistrationEmail.WAITLISTED,
+    )
+
+
 @transaction.atomic
 def registration_create(
     *,
@@ -364,50 +471,29 @@ def registration_create(
     """Register an agent: confirmed while places remain, otherwise on the waiting list.
 
     An HR contact registers only their own collectivité's agents (the employer is forced). Paris, outside
-    the CNFPT, is refused as the employer.
+    the CNFPT, is refused as the employer. A refusal names every faulty field at once (employer,
+    category, e-mail, names), each on its field.
     Side effects: locks the session row; e-mails the agent (confirmation or waiting list) after commit.
     """
-    if permissions.is_hr_contact(actor):
-        employer = actor.collectivity
-    elif not permissions.is_cnfpt_staff(actor):
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
-    if not sessions_visible_to(actor).filter(pk=session.pk).exists():
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
-    if employer is None:
-        raise ValidationError({"employer": "Indiquez la collectivité employeur de l'agent."})
-    try:
-        collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
-    except ValidationError as exc:
-        # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
-        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
+    employer = _registration_scope(actor, session, employer)
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
     _check_open_for_registration(session)
-    try:
-        session_check_employer(session=session, employer=employer)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages if permissions.is_hr_contact(actor) else {"employer": exc.messages}) from exc
-    email = (email or "").strip().lower()
-    if category not in session.action.audience:
-        raise ValidationError(
-            {"category": f"Cette action s'adresse aux agents de catégorie {session.action.audience_label}."}
-        )
-    if session.registrations.exclude(status=RegistrationStatus.CANCELLED).filter(email__iexact=email).exists():
-        raise ValidationError({"email": DUPLICATE_AGENT})
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-    is_confirmed = confirmed < session.capacity
-    registration = Registration(
+    address = (email or "").strip().lower()
+    registration, errors = _registration_draft(
+        actor=actor,
         session=session,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         email=email,
         category=category,
-        job=job.strip(),
+        job=job,
         employer=employer,
-        status=RegistrationStatus.CONFIRMED if is_confirmed else RegistrationStatus.WAITLISTED,
-        confirmed_at=timezone.now() if is_confirmed else None,
-        registered_by=actor,
+        confirmed=confirmed < session.capacity,
+        taken=_active_emails(session, [address]) if address else set(),
     )
-    registration.full_clean(exclude=["session", "employer", "registered_by"], validate_constraints=False)
+    if errors:
+        raise ValidationError(errors)
     try:
         with transaction.atomic():
             registration.save()
@@ -415,7 +501,7 @@ def registration_create(
         # The lock makes this unreachable in practice; the constraint stays the last word.
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
     _record_registration(actor, registration, HistoryAction.REGISTERED, None, registration.status)
-    _queue_email(registration.pk, RegistrationEmail.CONFIRMED if is_confirmed else RegistrationEmail.WAITLISTED)
+    _registration_email(registration)
     return registration
 
 
@@ -433,15 +519,16 @@ class AgentRow:
     employer_error: str = ""
 
 
-class RegistrationBatchError(ValidationError):
+class RegistrationBatchError(LineErrors):
     """The refusal of a batch: ``rows`` maps each faulty row number to its ``ValidationError``.
 
-    Its messages read « Ligne 3 : … », so a page without rows (the CSV import) shows them as is.
+    Its messages read « Ligne 3 : champ — message », so a page without rows (the CSV import) shows
+    them as they are, and the CSV import merges them with the file's own line errors.
     """
 
     def __init__(self, rows: dict[int, ValidationError]):
-        self.rows = rows
-        super().__init__([f"Ligne {number}\u00a0: {_row_message(error)}" for number, error in sorted(rows.items())])
+        self.rows = dict(sorted(rows.items()))
+        super().__init__({number: [_row_message(error)] for number, error in self.rows.items()})
 
 
 REGISTRATION_FIELD_LABELS = {
@@ -455,35 +542,54 @@ REGISTRATION_FIELD_LABELS = {
 
 
 def _row_message(error: ValidationError) -> str:
+    """« e-mail — Saisissez… ; catégorie — … »: a message that already names its field is not labelled twice."""
     if hasattr(error, "error_dict"):
         parts = []
         for field, messages in error.message_dict.items():
             label = REGISTRATION_FIELD_LABELS.get(field)
             text = " ".join(messages)
-            parts.append(f"{label} — {text}" if label else text)
+            parts.append(f"{label} — {text}" if label and not text.lower().startswith(label) else text)
         return "\u00a0; ".join(parts)
     return " ".join(error.messages)
 
 
 @transaction.atomic
-def registration_create_many(*, actor: User, session: Session, agents: list[AgentRow]) -> list[Registration]:
+def registration_create_many(
+    *,
+    actor: User,
+    session: Session,
+    agents: list[AgentRow],
+    errors: dict[int, ValidationError] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Registration]:
     """Register several agents of ``session`` at once: all of them or none.
 
-    Each row goes through ``registration_create`` (same scope, capacity and employer rules), in the
-    given order, so the first rows take the free places and the next ones the waiting list. Every
-    faulty row is reported (``RegistrationBatchError``); then nothing is written and no e-mail leaves.
-    Side effects: those of ``registration_create`` for each agent (e-mails after commit only).
+    Each row follows the rules of ``registration_create`` (``_registration_draft``: same scope,
+    capacity, employer, category and address rules), in the given order, so the first rows take the
+    free places and the next ones the waiting list; the session is locked and read once, the rows
+    written in one INSERT. Every faulty row is reported at once (``RegistrationBatchError``), with
+    ``errors``, the rows the caller already found faulty (a form's lines); then nothing is written
+    and no e-mail leaves. ``progress(rows done)`` is called for each row (a long file, in a worker).
+    Side effects: the registrations, one history entry each, one e-mail each after commit.
     """
-    if not agents:
+    errors = dict(errors or {})
+    if not agents and not errors:
         raise ValidationError("Indiquez au moins un agent à inscrire.")
-    if not permissions.can_register_agents(actor) or not sessions_visible_to(actor).filter(pk=session.pk).exists():
+    if not permissions.can_register_agents(actor):
         raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
-    # Closed for one row means closed for all: say it once rather than on every line.
-    locked = Session.objects.select_for_update().get(pk=session.pk)
-    _check_open_for_registration(locked)
-    registrations, errors = [], {}
+    # Who, and whether the session takes registrations, concern every row: said once, not on each line.
+    _registration_scope(actor, session, None)
+    session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)
+    _check_open_for_registration(session)
+    # Read once under the lock, then kept up to date row by row: a batch costs the same per row
+    # whatever the session already holds.
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    taken = _active_emails(session)
+    drafts = []
     seen: dict[str, int] = {}
-    for agent in agents:
+    for done, agent in enumerate(agents, start=1):
+        if progress is not None:
+            progress(done)
         email = (agent.email or "").strip().lower()
         if email and email in seen:
             errors[agent.number] = ValidationError(
@@ -494,98 +600,40 @@ def registration_create_many(*, actor: User, session: Session, agents: list[Agen
         if agent.employer_error:
             errors[agent.number] = ValidationError({"employer": agent.employer_error})
             continue
-        try:
-            registration = registration_create(
-                actor=actor,
-                session=session,
-                first_name=agent.first_name,
-                last_name=agent.last_name,
-                email=agent.email,
-                category=agent.category,
-                job=agent.job,
-                employer=agent.employer,
-            )
-        except ValidationError as exc:
-            errors[agent.number] = exc
-        else:
-            registrations.append(registration)
+        registration, problems = _registration_draft(
+            actor=actor,
+            session=session,
+            first_name=agent.first_name,
+            last_name=agent.last_name,
+            email=agent.email,
+            category=agent.category,
+            job=agent.job,
+            employer=actor.collectivity if permissions.is_hr_contact(actor) else agent.employer,
+            confirmed=confirmed < session.capacity,
+            taken=taken,
+        )
+        if problems:
+            errors[agent.number] = ValidationError(problems)
+            continue
+        drafts.append(registration)
+        taken.add(email)
+        confirmed += registration.status == RegistrationStatus.CONFIRMED
     if errors:
-        # Raising leaves the atomic block: the rows already saved and their e-mails are discarded.
+        # Nothing was written yet: nothing to undo, no e-mail.
         raise RegistrationBatchError(errors)
-    return registrations
-
-
-REGISTRATION_CSV_COLUMNS = ["prenom", "nom", "email", "categorie", "emploi"]
-REGISTRATION_CSV_EMPLOYER = "employeur"
-
-
-def _header_key(cell: str) -> str:
-    return cell.strip().lower().replace("é", "e").replace("-", "").replace(" ", "")
-
-
-def registration_csv_columns(actor: User) -> list[str]:
-    """The columns of the agents file: CNFPT staff also name each agent's employer (INSEE or SIREN)."""
-    if permissions.is_hr_contact(actor):
-        return REGISTRATION_CSV_COLUMNS
-    return [*REGISTRATION_CSV_COLUMNS, REGISTRATION_CSV_EMPLOYER]
-
-
-@transaction.atomic
-def registration_import_csv(*, actor: User, session: Session, content: bytes) -> list[Registration]:
-    """Register the agents listed in a CSV file (``;``-separated, UTF-8 with or without BOM).
-
-    The header line names the columns of ``registration_csv_columns``; line numbers in the errors
-    are the file's. All or nothing, as ``registration_create_many``, which does the writing.
-    Side effects: those of ``registration_create_many``.
-    """
-    columns = registration_csv_columns(actor)
-    text = _decode(content)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ValidationError("Le fichier est vide.")
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_header_key(cell) for cell in next(reader)]
-    if header != columns:
-        raise ValidationError(
-            f"Ligne 1\u00a0: en-tête attendu «\u00a0{';'.join(columns)}\u00a0», trouvé «\u00a0{';'.join(header)}\u00a0»."
-        )
-    agents, shape_errors = [], []
-    for row in reader:
-        number = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            shape_errors.append(
-                f"Ligne {number}\u00a0: {len(columns)} colonnes attendues, {len(row)} {'trouvée' if len(row) <= 1 else 'trouvées'}."
-            )
-            continue
-        values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
-        employer, employer_error = None, ""
-        if REGISTRATION_CSV_EMPLOYER in values:
-            employer = collectivity_lookup(values[REGISTRATION_CSV_EMPLOYER]).found
-            if employer is None:
-                employer_error = (
-                    f"aucune collectivité ne correspond à «\u00a0{values[REGISTRATION_CSV_EMPLOYER]}\u00a0» "
-                    "(code INSEE, SIREN ou nom exact)."
-                )
-        agents.append(
-            AgentRow(
-                number=number,
-                first_name=values["prenom"],
-                last_name=values["nom"],
-                email=values["email"],
-                category=values["categorie"].upper().removeprefix("CAT.").strip(),
-                job=values["emploi"],
-                employer=employer,
-                employer_error=employer_error,
-            )
-        )
-    if shape_errors:
-        raise ValidationError(shape_errors)
-    if not agents:
-        raise ValidationError("Le fichier ne contient aucun agent\u00a0: ajoutez une ligne par agent sous l'en-tête.")
-    return registration_create_many(actor=actor, session=session, agents=agents)
+    try:
+        with transaction.atomic():
+            Registration.objects.bulk_create(drafts, batch_size=1000)
+    except IntegrityError as exc:
+        # The lock makes this unreachable in practice; the constraint stays the last word.
+        raise ValidationError(DUPLICATE_AGENT) from exc
+    history.record_many(
+        _registration_entry(actor, registration, HistoryAction.REGISTERED, None, registration.status)
+        for registration in drafts
+    )
+    for registration in drafts:
+        _registration_email(registration)
+    return drafts
 
 
 @transaction.atomic
@@ -728,122 +776,16 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
 
 
 @transaction.atomic
-def attendance_record(*, actor: User, session: Session, marks: dict[tuple[int, int], str]) -> int:
+def attendance_record(*, actor: User, session: Session, marks: dict[tuple[int, int], str], source: str = "") -> int:
     """Record the feuille d'émargement of a session for the whole group at once.
 
     ``marks`` maps (registration id, half-day id) to a status (or "" to erase it). All or nothing:
     one unknown registration or half-day, and nothing is written. Returns the number of changes.
+    ``source`` says where the marks came from in the history (« Import d'un fichier CSV »).
     Side effects: the attendance rows and a history entry on the session.
     """
     _check_can_take_attendance(actor, session)
-    return _write_attendance(actor=actor, session=session, marks=marks)
-
-
-CSV_PERIODS = {"matin": Period.MORNING, "am": Period.MORNING, "après-midi": Period.AFTERNOON}
-CSV_PERIODS |= {"apres-midi": Period.AFTERNOON, "aprem": Period.AFTERNOON, "pm": Period.AFTERNOON}
-CSV_STATUSES = {
-    "présent": AttendanceStatus.PRESENT,
-    "present": AttendanceStatus.PRESENT,
-    "présente": AttendanceStatus.PRESENT,
-    "absent": AttendanceStatus.ABSENT,
-    "absente": AttendanceStatus.ABSENT,
-    "excusé": AttendanceStatus.EXCUSED,
-    "excusée": AttendanceStatus.EXCUSED,
-    "excuse": AttendanceStatus.EXCUSED,
-    "excused": AttendanceStatus.EXCUSED,
-}
-CSV_COLUMNS = ["email", "date", "demi-journee", "statut"]
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("Le fichier n'est pas un texte CSV lisible (encodage UTF-8 ou Windows-1252 attendu).")
-
-
-def _parse_date(value: str) -> date | None:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-@transaction.atomic
-def attendance_import_csv(*, actor: User, session: Session, content: bytes) -> int:
-    """Import attendance from a CSV file ``email;date;demi-journee;statut`` (header line first).
-
-    All or nothing: every faulty line is reported by its number and nothing is imported.
-    Returns the number of changes. Side effects: the attendance rows and a history entry on the session.
-    """
-    _check_can_take_attendance(actor, session)
-    text = _decode(content)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ValidationError("Le fichier est vide.")
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [cell.strip().lower() for cell in next(reader)]
-    if [h.replace("é", "e") for h in header] != CSV_COLUMNS:
-        raise ValidationError(f"Ligne 1 : en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {';'.join(header)} ».")
-    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("employer"))
-    registrations = {r.email.lower(): r.pk for r in confirmed}
-    # A registration older than the Paris rule may name Paris as employer: its presences are not CNFPT's.
-    not_covered = {}
-    for registration in confirmed:
-        try:
-            collectivity_check_covered_by_cnfpt(collectivity=registration.employer, use=CollectivityUse.EMPLOYER)
-        except ValidationError as exc:
-            not_covered[registration.pk] = exc.messages[0].rstrip(".")
-    half_days = {(h.date, h.period): h for h in session.half_days.all()}
-    today = timezone.localdate()
-    marks: dict[tuple[int, int], str] = {}
-    errors: list[str] = []
-    for row in reader:
-        number = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(CSV_COLUMNS):
-            errors.append(
-                f"Ligne {number} : {len(CSV_COLUMNS)} colonnes attendues, {count_label(len(row), 'trouvée')}."
-            )
-            continue
-        email, day_text, period_text, status_text = (cell.strip() for cell in row)
-        problems = []
-        registration_id = registrations.get(email.lower())
-        if registration_id is None:
-            problems.append(f"aucune inscription confirmée pour « {email} » à cette session")
-        elif registration_id in not_covered:
-            problems.append(not_covered[registration_id])
-        day = _parse_date(day_text)
-        period = CSV_PERIODS.get(period_text.lower())
-        status = CSV_STATUSES.get(status_text.lower())
-        if day is None:
-            problems.append(f"date « {day_text} » invalide (format JJ/MM/AAAA)")
-        if period is None:
-            problems.append(f"demi-journée « {period_text} » inconnue (matin ou après-midi)")
-        if status is None:
-            problems.append(f"statut « {status_text} » inconnu (présent, absent ou excusé)")
-        half_day = half_days.get((day, period)) if day and period else None
-        if day and period and half_day is None:
-            problems.append(f"la session n'a pas lieu le {_format_date(day)} ({Period(period).label.lower()})")
-        elif half_day is not None and half_day.date > today:
-            problems.append(f"la demi-journée du {half_day} n'a pas encore eu lieu")
-        if not problems and (registration_id, half_day.pk) in marks:
-            problems.append("cette personne figure déjà pour cette demi-journée plus haut dans le fichier")
-        if problems:
-            errors.append(f"Ligne {number} : " + " ; ".join(problems) + ".")
-            continue
-        marks[(registration_id, half_day.pk)] = status
-    if errors:
-        raise ValidationError(errors)
-    if not marks:
-        raise ValidationError("Le fichier ne contient aucune ligne de présence.")
-    return _write_attendance(actor=actor, session=session, marks=marks, subject="Import d'un fichier CSV")
+    return _write_attendance(actor=actor, session=session, marks=marks, subject=source)
 
 
 # --- Calendar feed ------------------------------------------------------------------------------

@@ -12,19 +12,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.history import history_for
+from partnership.import_forms import CsvImportForm
+from partnership.import_views import import_upload
 from partnership.models import Delegation
 from partnership.pdf import render_pdf
 from partnership.selectors import delegation_by_code, delegations_by_name
 from partnership.text import count_label, of_person
-from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, render_confirmation, run_service
+from partnership.viewutils import (
+    Confirmation,
+    ErrorSummary,
+    gate,
+    is_confirmed,
+    paginate,
+    personal_link_page,
+    render_confirmation,
+    run_service,
+)
 
-from . import selectors, services
+from . import imports, selectors, services
 from .convocation import convocation_calendar, registration_from_convocation
 from .documents import calendar_feed, half_day_hours
 from .enums import RegistrationStatus
 from .forms import (
     AttendanceForm,
-    AttendanceImportForm,
     RegistrationFilterForm,
     RegistrationForm,
     SessionForm,
@@ -420,26 +430,18 @@ def attendance_sheet(request, pk: int):
 
 @gate(permissions.can_record_attendance)
 def attendance_import(request, pk: int):
+    """Attendance from a CSV file (``trainings.imports.ATTENDANCE``), through the one reader of every import."""
     session = _attendance_session_or_404(request.user, pk)
-    form = AttendanceImportForm(request.POST, request.FILES) if request.method == "POST" else AttendanceImportForm()
+    csv_format = imports.ATTENDANCE.format(request.user, session)
+    form = CsvImportForm(request.POST or None, request.FILES or None, csv_format=csv_format)
+    summary = ErrorSummary()
     if request.method == "POST" and form.is_valid():
-        call = run_service(
-            request,
-            services.attendance_import_csv,
-            form,
-            actor=request.user,
-            session=session,
-            content=form.cleaned_data["file"].read(),
-        )
-        if call.ok:
-            changed = call.result
-            messages.success(
-                request,
-                f"Import réussi : {count_label(changed, 'présence enregistrée', 'présences enregistrées')} "
-                f"ou modifiée{'s' if changed > 1 else ''}.",
-            )
-            return redirect("trainings:attendance", pk=session.pk)
-    return render(request, "trainings/attendance_import.html", {"session": session, "form": form})
+        answer = import_upload(request, imports.ATTENDANCE, session, form, summary)
+        if answer is not None:
+            return answer
+    return render(
+        request, "trainings/attendance_import.html", {"session": session, "form": form, "errors": summary.messages}
+    )
 
 
 # --- Calendar feed ------------------------------------------------------------------------------
@@ -468,6 +470,7 @@ def _convocation_or_404(token):
 
 
 @require_GET
+@personal_link_page
 def convocation(request, token):
     """What an agent needs to attend: their status, the half-days, the place, who organises, whom to ask."""
     registration = _convocation_or_404(token)
@@ -487,6 +490,7 @@ def convocation(request, token):
 
 
 @require_GET
+@personal_link_page
 def convocation_ics(request, token):
     registration = _convocation_or_404(token)
     url = request.build_absolute_uri(reverse("trainings:convocation", args=[token]))

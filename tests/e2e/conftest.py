@@ -140,6 +140,13 @@ class Journey:
         scrolls what overflows it: at the window's width, a column cut off (empty when none is)."""
         return page.evaluate(CLIPPED_CELLS)
 
+    def step_both_widths(self, page, name: str) -> None:
+        """``step`` at the desktop width, then again on a 390 px phone, then back."""
+        self.step(page, name)
+        page.set_viewport_size(PHONE)
+        self.step(page, f"{name} 390 px")
+        page.set_viewport_size(DESKTOP)
+
     def assert_accessible(self) -> None:
         """Fail on any serious or critical violation met on the way, listing them all (called at the end)."""
         assert not self.violations, "\n\n".join(self.violations)

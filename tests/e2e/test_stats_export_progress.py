@@ -16,16 +16,6 @@ from stats.models import ExportRequest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-MOBILE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def _both_widths(run, page, name):
-    run.step(page, name)
-    page.set_viewport_size(MOBILE)
-    run.step(page, f"{name} 390 px")
-    page.set_viewport_size(DESKTOP)
-
 
 def test_export_progress_updates_the_page_until_the_file_is_ready(journey, delegation_staff, monkeypatch, tmp_path):
     queued = []
@@ -46,7 +36,7 @@ def test_export_progress_updates_the_page_until_the_file_is_ready(journey, deleg
     assert page.locator("#export-table tbody tr").first.get_attribute("id") == f"export-{export.pk}"
     assert row.locator(".badge").inner_text() == "En attente"
     assert page.locator("#export-table").get_attribute("hx-trigger") == "every 2s"
-    _both_widths(run, page, "export en attente")
+    run.step_both_widths(page, "export en attente")
     # Whatever happens next happens in this document: a reload would lose this marker.
     page.evaluate("window.sansRechargement = true")
 
@@ -61,7 +51,7 @@ def test_export_progress_updates_the_page_until_the_file_is_ready(journey, deleg
                 if number == 5:  # rows 1–4 written, 4 recorded
                     row.get_by_text("4 écrites jusqu'ici").wait_for()
                     assert row.locator(".badge").inner_text() == "En cours"
-                    _both_widths(run, page, "export en cours")
+                    run.step_both_widths(page, "export en cours")
                 yield values
 
         return write_csv(out, header, rows_watched(), **kwargs)
@@ -78,7 +68,7 @@ def test_export_progress_updates_the_page_until_the_file_is_ready(journey, deleg
     )
     # Nothing left in progress: the table stopped asking.
     assert page.locator("#export-table").get_attribute("hx-trigger") is None
-    _both_widths(run, page, "export pret")
+    run.step_both_widths(page, "export pret")
 
     with page.expect_download() as download_info:
         row.get_by_role("link", name=re.compile("^Télécharger")).click()

@@ -15,6 +15,7 @@ from agreements.models import Internship, Study
 from events.enums import EventKind, EventStatus, ExpertiseTheme
 from events.models import Speaker, SpeakerExpertise
 from events.services import SPEAKER_CONSENT_VERSION
+from notifications.keys import address_key
 from notifications.models import ReminderOptOut
 from partnership.enums import Role
 from partnership.models import MayorsAssociation, Region
@@ -253,7 +254,7 @@ def speaker_profile(fx) -> Target:
 
 def reminder_preferences(fx) -> Target:
     staff = fx("delegation_staff")
-    opt_out = ReminderOptOut.objects.create(email=staff.email, kind="weekly_digest")
+    opt_out = ReminderOptOut.objects.create(email_key=address_key(staff.email), kind="weekly_digest")
     return Target(staff, "/compte/notifications/", {"opt_out": opt_out})
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.enums import ReminderStatus
+from notifications.keys import address_key
 from notifications.models import ReminderLog
 from tests.querycount import assert_constant_queries
 
@@ -14,6 +15,7 @@ def _failed(event, email):
         object_id=event.pk,
         due_on=timezone.localdate(),
         recipient=email,
+        recipient_key=address_key(email),
         status=ReminderStatus.FAILED,
         attempts=11,
         last_error="ConnectionRefusedError : [Errno 111] Connection refused",

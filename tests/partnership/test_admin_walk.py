@@ -26,6 +26,7 @@ from agreements.models import (
 )
 from events.models import EventFeedback
 from notifications.enums import ReminderStatus
+from notifications.keys import address_key
 from notifications.models import ReminderLog, ReminderOptOut
 from partnership import history
 from partnership.admin_site import ScopedModelAdmin
@@ -197,10 +198,11 @@ def world(delegation, commune, delegation_staff):
             object_id=session.pk,
             due_on=datetime.date(2026, 12, 1),
             recipient="formateur@example.fr",
+            recipient_key=address_key("formateur@example.fr"),
             status=ReminderStatus.FAILED,
         ),
         "notifications.reminderoptout": ReminderOptOut.objects.create(
-            email="agent@example.fr", kind="session_participants"
+            email_key=address_key("agent@example.fr"), kind="session_participants"
         ),
     }
     return objects

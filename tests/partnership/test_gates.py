@@ -53,6 +53,7 @@ PUBLIC = {
     "stats:dashboard": "statistiques publiques",
     "stats:export_table": "fragment htmx : sans session, renvoie vers la connexion ; sinon, les exports de l'utilisateur",
     "notifications:unsubscribe": "lien de désabonnement signé (RFC 8058)",
+    "import_table": "fragment htmx : sans session, renvoie vers la connexion ; sinon, les imports de l'utilisateur",
 }
 
 

@@ -12,7 +12,7 @@ from events import services as event_services
 from partnership import history
 from partnership.enums import HistoryAction
 from partnership.models import ActionLogEntry
-from partnership.services import personal_data_apply_retention
+from partnership.personal_data import personal_data_apply_retention
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory
 from tests.helpers import history_rows
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days

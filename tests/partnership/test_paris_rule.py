@@ -320,7 +320,7 @@ def test_attendance_import_refuses_the_lines_of_a_paris_agent(django_app, delega
     form = _form_with(page, "file")
     form["file"] = Upload("presences.csv", content, "text/csv")
     response = form.submit()
-    assert list(response.context["form"].non_field_errors()) == [f"Ligne 3 : {EMPLOYER_MESSAGE}"]
+    assert response.context["errors"] == [f"Ligne 3\u00a0: {EMPLOYER_MESSAGE}"]
     assert Attendance.objects.count() == 0
 
 

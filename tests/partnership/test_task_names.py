@@ -51,6 +51,7 @@ PUBLISHED = {
     "partnership.tasks.access_request_decision_send",
     "partnership.tasks.account_invitation_send",
     "partnership.tasks.flush_outbox",
+    "partnership.tasks.import_run",
     "partnership.tasks.password_reset_send",
     "partnership.tasks.personal_data_apply_retention",
     "stats.tasks.export_generate",

@@ -6,9 +6,10 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import personal_data
 from partnership.enums import AccessRequestAudience, AccessRequestStatus
 from partnership.models import AccessRequest, User
-from partnership.proconnect.personal_data import PERSONAL_DATA, access_requests_apply_retention
+from partnership.proconnect.personal_data import access_requests_apply_retention
 from partnership.proconnect.services import access_request_accept, access_request_refuse
 
 NOW = timezone.make_aware(datetime.datetime(2027, 6, 1, 12, 0))
@@ -46,6 +47,8 @@ def test_decided_and_forgotten_requests_go_after_the_retention_period_and_accoun
 
     assert access_requests_apply_retention(now=NOW) == 3
     assert access_requests_apply_retention(now=NOW) == 0
+    # The daily job runs it (``partnership.personal_data``): nothing left to delete.
+    assert personal_data.personal_data_apply_retention(now=NOW)["access_requests"] == 0
 
     assert set(AccessRequest.objects.values_list("sub", flat=True)) == {"decidee-recemment", "en-attente"}
     assert User.objects.filter(pk=account.pk).exists()
@@ -59,7 +62,17 @@ def test_the_personal_data_page_names_proconnect_and_the_access_requests(client,
     assert "1 an après la décision (ou la demande restée sans décision), puis suppression automatique" in page
 
 
+def test_the_daily_retention_job_deletes_the_expired_requests(commune, settings):
+    settings.ACCESS_REQUEST_RETENTION_DAYS = 365
+    _request(commune, "oubliee", made_days_ago=366)
+    _request(commune, "en-attente", made_days_ago=10)
+
+    assert personal_data.personal_data_apply_retention(now=NOW)["access_requests"] == 1
+    assert list(AccessRequest.objects.values_list("sub", flat=True)) == ["en-attente"]
+
+
 def test_every_declared_field_exists():
-    for declared in PERSONAL_DATA:
-        model = apps.get_model(declared.model)
-        assert [model._meta.get_field(name).name for name in declared.fields] == list(declared.fields)
+    for declared in personal_data.declarations():
+        if declared.model.startswith("partnership.") and declared.model != "partnership.User":
+            model = apps.get_model(declared.model)
+            assert [model._meta.get_field(name).name for name in declared.fields] == list(declared.fields)

@@ -12,6 +12,8 @@ from agreements.enums import DocumentKind
 from agreements.models import Internship, Study
 from agreements.signing import services as signing
 from events.models import Speaker
+from partnership.enums import ImportStatus
+from partnership.models import ImportRequest
 from partnership.tokens import token_hash
 from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
@@ -54,6 +56,7 @@ class World:
     internship: object
     study: object
     export: object | None
+    import_request: object | None = None
 
 
 def _study_with_deliverable():
@@ -120,4 +123,22 @@ def world(delegation, delegation_staff, commune, speaker_user, django_capture_on
         ),
         study=_study_with_deliverable(),
         export=export,
+        import_request=_refused_import(delegation_staff, session),
     )
+
+
+def _refused_import(user, session):
+    """An import of ``user`` handed to a worker and refused, with its error report."""
+    request = ImportRequest(
+        requested_by=user,
+        kind="trainings.registrations",
+        parameters={"session_id": session.pk},
+        target_label="Session de la matrice",
+        line_count=600,
+        status=ImportStatus.REFUSED,
+        error_count=1,
+        finished_at=timezone.now(),
+    )
+    request.report.save("rapport.csv", ContentFile(b"ligne;erreurs\r\n"), save=False)
+    request.save()
+    return request

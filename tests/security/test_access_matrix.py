@@ -637,6 +637,20 @@ STATS_CHECKS += [c(f"api/v1/{path}", lambda w, path=path: f"/api/v1/{path}", EVE
 CHECKS += STATS_CHECKS
 
 
+# --- « Mes imports »: each user's own CSV imports handed to a worker --------------------------------
+CHECKS += [
+    c("imports/", lambda w: "/imports/", logged_in(200)),
+    # The table alone, polled by the page (tests/partnership/test_imports.py).
+    c("imports/etat/", lambda w: f"/imports/etat/?en_cours={w.import_request.pk}", logged_in(200)),
+    c(
+        "imports/<int:pk>/rapport/",
+        lambda w: f"/imports/{w.import_request.pk}/rapport/",
+        logged_in(404, D=200),  # the requester's alone
+        scoped=True,
+    ),
+]
+
+
 # --- Reminders: each person's choices; the signed unsubscribe link replaces a login (RFC 8058) --------
 def _unsubscribe(w) -> str:
     return f"/notifications/desabonnement/{unsubscribe_token(email='agent@mairie.example.fr', kind='event_upcoming')}/"

@@ -22,9 +22,10 @@ from agreements.models import PartnershipContract, Theme
 from events.models import Event, Speaker
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation
+from partnership.spreadsheet import FORMULA_TRIGGERS
 from stats import registry, services, tableschema
 from stats.api import serializer_for
-from stats.files import FORMULA_TRIGGERS, render_csv, render_xlsx, write_csv
+from stats.files import render_csv, render_xlsx, write_csv
 from stats.models import ExportRequest
 from stats.selectors import coverage_by_department, department_order, region_order
 from tests.agreements.factories import make_contract

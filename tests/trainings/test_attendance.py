@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnership.imports import import_file
 from tests.trainings.factories import ProgrammeLineFactory, RegistrationFactory, SessionFactory, in_days
-from trainings import services
+from trainings import imports, services
 from trainings.enums import Period, RegistrationStatus
 from trainings.models import Attendance
 from trainings.selectors import delivered_trainee_days_by_line
@@ -73,6 +74,15 @@ def test_attendance_form_updates_and_erases(client, delegation_staff, past_sessi
     assert _statuses(past_session) == [("a@ville.fr", "am", "excused")]
 
 
+def _import(client, user, session, content: bytes):
+    """The import page's form, posted as the browser sends it."""
+    client.force_login(user)
+    return client.post(
+        f"/formations/sessions/{session.pk}/emargement/import/",
+        {"file": SimpleUploadedFile("presences.csv", content, content_type="text/csv")},
+    )
+
+
 def test_attendance_csv_import_all_lines(client, delegation_staff, past_session):
     RegistrationFactory(session=past_session, email="a@ville.fr")
     RegistrationFactory(session=past_session, email="b@ville.fr")
@@ -81,11 +91,7 @@ def test_attendance_csv_import_all_lines(client, delegation_staff, past_session)
         f"email;date;demi-journee;statut\n"
         f"a@ville.fr;{day};matin;présent\nA@ville.fr;{day};après-midi;présent\nb@ville.fr;{day};matin;excusé\n"
     ).encode()
-    client.force_login(delegation_staff)
-    response = client.post(
-        f"/formations/sessions/{past_session.pk}/emargement/import/",
-        {"file": SimpleUploadedFile("presences.csv", content, content_type="text/csv")},
-    )
+    response = _import(client, delegation_staff, past_session, content)
     assert response["Location"] == f"/formations/sessions/{past_session.pk}/emargement/"
     assert _statuses(past_session) == [
         ("a@ville.fr", "am", "present"),
@@ -104,28 +110,42 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
         f"a@ville.fr;31/02/2026;soir;peut-être\n"
         f"a@ville.fr;{day}\n"
     ).encode()
-    client.force_login(delegation_staff)
-    response = client.post(
-        f"/formations/sessions/{past_session.pk}/emargement/import/",
-        {"file": SimpleUploadedFile("presences.csv", content, content_type="text/csv")},
-    )
+    response = _import(client, delegation_staff, past_session, content)
     assert response.status_code == 200
-    errors = response.context["form"].non_field_errors()
-    assert list(errors) == [
-        "Ligne 3 : aucune inscription confirmée pour « inconnu@ville.fr » à cette session.",
-        "Ligne 4 : date « 31/02/2026 » invalide (format JJ/MM/AAAA) ; demi-journée « soir » inconnue "
-        "(matin ou après-midi) ; statut « peut-être » inconnu (présent, absent ou excusé).",
-        "Ligne 5 : 4 colonnes attendues, 2 trouvées.",
+    assert response.context["errors"] == [
+        "Ligne 3\u00a0: aucune inscription confirmée pour «\u00a0inconnu@ville.fr\u00a0» à cette session.",
+        "Ligne 4\u00a0: date «\u00a031/02/2026\u00a0» invalide (format JJ/MM/AAAA)\u00a0; demi-journée «\u00a0soir\u00a0» "
+        "inconnue (matin ou après-midi)\u00a0; statut «\u00a0peut-être\u00a0» inconnu (présent, absent ou excusé).",
+        "Ligne 5\u00a0: 4 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées.",
     ]
     assert "Rien n'a été importé" in response.content.decode()
     assert Attendance.objects.count() == 0
 
 
+def test_attendance_csv_with_a_huge_cell_or_a_nul_answers_its_lines_not_a_500(client, delegation_staff, past_session):
+    RegistrationFactory(session=past_session, email="a@ville.fr")
+    day = f"{past_session.start_date:%d/%m/%Y}"
+    content = (
+        f"email;date;demi-journee;statut\n"
+        f"a@ville.fr;{day};matin;pr\x00sent\n"
+        f"a@ville.fr;{day};après-midi;{'x' * 200_000}\n"
+        f"a@ville.fr;{day};matin;présent\n"
+    ).encode()
+    response = _import(client, delegation_staff, past_session, content)
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        "Ligne 2\u00a0: statut — caractère nul (NUL) interdit dans une cellule.",
+        "Ligne 3\u00a0: statut — 200\u00a0000 caractères, 20 au plus.",
+    ]
+    assert Attendance.objects.count() == 0
+
+
 def test_attendance_csv_import_bad_header(delegation_staff, past_session):
     with pytest.raises(ValidationError) as excinfo:
-        services.attendance_import_csv(actor=delegation_staff, session=past_session, content=b"nom,prenom\nx,y\n")
+        import_file(actor=delegation_staff, kind=imports.ATTENDANCE, target=past_session, content=b"nom,prenom\nx,y\n")
     assert excinfo.value.messages == [
-        "Ligne 1 : en-tête attendu « email;date;demi-journee;statut », trouvé « nom;prenom »."
+        "Ligne 1\u00a0: en-tête attendu «\u00a0email;date;demi-journee;statut\u00a0», trouvé «\u00a0nom;prenom\u00a0» "
+        "(colonnes manquantes\u00a0: email, date, demi-journee, statut\u00a0; colonnes inconnues\u00a0: nom, prenom)."
     ]
 
 

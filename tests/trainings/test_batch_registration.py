@@ -200,7 +200,7 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
     assert session.registrations.count() == 1
     assert messages_of(response) == [
         "Ligne 3\u00a0: e-mail — Saisissez une adresse e-mail valide.",
-        "Ligne 4\u00a0: catégorie — Cette action s'adresse aux agents de catégorie A, B, C.",
+        "Ligne 4\u00a0: Catégorie invalide\u00a0: A, B ou C.",
         "Ligne 5\u00a0: e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
     ]
 
@@ -208,13 +208,16 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
 def test_csv_wrong_header_or_column_count_is_explained(django_app, hr_contact, session):
     response = import_csv(django_app, hr_contact, session, b"nom;prenom;email\nDurand;Camille;c@example.fr\n")
     assert messages_of(response) == [
-        "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom;email\u00a0»."
+        "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom;email\u00a0» "
+        "(colonnes manquantes\u00a0: categorie, emploi)."
     ]
     response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\nCamille;Durand\n")
-    assert messages_of(response) == ["Ligne 2\u00a0: 5 colonnes attendues, 2 trouvées."]
+    assert messages_of(response) == [
+        "Ligne 2\u00a0: 5 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées."
+    ]
     response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\n")
     assert messages_of(response) == [
-        "Le fichier ne contient aucun agent\u00a0: ajoutez une ligne par agent sous l'en-tête."
+        "Le fichier ne contient aucune ligne sous l'en-tête\u00a0: ajoutez une ligne par enregistrement."
     ]
     assert session.registrations.count() == 0
 
@@ -246,3 +249,74 @@ def test_closed_session_offers_no_form(django_app, hr_contact, session):
     page = django_app.get(batch_url(session), user=hr_contact)
     assert {"registration-batch-form", "registration-import-form"} & set(page.forms) == set()
     assert "Les inscriptions sont closes pour cette session." in page.text
+
+
+def test_lines_form_reports_the_forms_and_the_services_errors_in_one_round(django_app, hr_contact, session, commune):
+    RegistrationFactory(session=session, employer=commune, email=AGENTS[1][2])
+    page = django_app.get(batch_url(session), user=hr_contact)
+    form = page.forms["registration-batch-form"]
+    fill_lines(form, AGENTS)
+    form["form-0-email"] = "pas-une-adresse"  # refused by the form
+    response = form.submit()  # line 2 is refused by the service (already registered)
+
+    assert messages_of(response) == [
+        "Ligne 1\u00a0: e-mail — Saisissez une adresse e-mail valide.",
+        "Ligne 2\u00a0: e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
+    ]
+    assert [div.text for div in response.html.select("tbody .text-danger")] == [
+        "Saisissez une adresse e-mail valide.",
+        "Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
+    ]
+    assert statuses(session) == [(AGENTS[1][2], RegistrationStatus.CONFIRMED)]
+
+
+def test_csv_reports_every_line_and_every_field_at_once(django_app, delegation_staff, session, commune):
+    RegistrationFactory(session=session, employer=commune, email="deja@mairie.example.fr")
+    content = (
+        "prenom;nom;email;categorie;emploi;employeur\n"
+        f"Cam\x00ille;Durand;camille@mairie.example.fr;C;;{commune.code}\n"  # the reader's
+        f"Louis;Petit;pas-une-adresse;D;;{commune.code}\n"  # the service's, two fields at once
+        f"Paul;Blanc;deja@mairie.example.fr;C;;{commune.code}\n"  # the service's, after the lock
+        f"Inès;Moreau;ines@mairie.example.fr;B;;{commune.code}\n"  # fine
+    ).encode()
+    response = import_csv(django_app, delegation_staff, session, content)
+
+    assert messages_of(response) == [
+        "Ligne 2\u00a0: prénom — caractère nul (NUL) interdit dans une cellule.",
+        "Ligne 3\u00a0: Catégorie invalide\u00a0: A, B ou C.\u00a0; e-mail — Saisissez une adresse e-mail valide.",
+        "Ligne 4\u00a0: e-mail — Cet agent (même adresse e-mail) est déjà inscrit à cette session.",
+    ]
+    assert statuses(session) == [("deja@mairie.example.fr", RegistrationStatus.CONFIRMED)]
+
+
+def test_csv_with_a_nul_byte_or_a_200_kb_cell_answers_its_line_not_a_500(django_app, hr_contact, session):
+    """Issue 21's two 500s: a NUL byte handed to PostgreSQL, a cell over the csv module's 131,072 characters."""
+    content = (
+        "prenom;nom;email;categorie;emploi\n"
+        "Camille;Du\x00rand;camille@mairie.example.fr;C;\n"
+        f"Louis;Petit;louis@mairie.example.fr;C;{'x' * 200_000}\n"
+    ).encode()
+    response = import_csv(django_app, hr_contact, session, content)
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "Ligne 2\u00a0: nom — caractère nul (NUL) interdit dans une cellule.",
+        "Ligne 3\u00a0: emploi — 200\u00a0000 caractères, 200 au plus.",
+    ]
+    assert statuses(session) == []
+
+
+def test_csv_saved_by_excel_in_windows_1252_with_commas(django_app, hr_contact, session, commune):
+    content = "Prénom,Nom,E-mail,Catégorie,Emploi\r\nInès,Moreau,ines@mairie.example.fr,Catégorie B,Rédactrice\r\n"
+    import_csv(django_app, hr_contact, session, content.encode("cp1252")).follow()
+    assert list(session.registrations.values_list("first_name", "category", "job")) == [("Inès", "B", "Rédactrice")]
+
+
+def test_the_upload_states_its_limits_before_anything_is_sent(django_app, hr_contact, session):
+    page = django_app.get(batch_url(session), user=hr_contact)
+    help_text = page.html.select_one("#id_file_helptext").text.strip()
+    assert help_text == (
+        "Fichier CSV de 2\u00a0Mo et 10\u00a0000 lignes au plus, enregistré par un tableur (séparateur point-virgule, "
+        "virgule ou tabulation\u00a0; encodage UTF-8 ou Windows-1252)."
+    )
+    assert "Un fichier de plus de 500 lignes est importé en arrière-plan" in page.text

@@ -204,3 +204,17 @@ def test_the_convocation_calendar_is_valid_rfc_5545_with_its_timezone_and_stable
     settings.SITE_URL = "https://autre-adresse.example.fr"
     again, _ = _ics(django_app, link)
     assert [str(e["uid"]) for e in again] == [str(e["uid"]) for e in events]
+
+
+def test_the_convocation_and_its_calendar_file_are_kept_by_no_cache_and_indexed_by_no_engine(
+    django_app, hr_contact, session, django_capture_on_commit_callbacks
+):
+    """Issue 21, item 6: a page about one person, behind a personal link."""
+    registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
+    page = django_app.get(_link(registration))
+    ics = page.click("Ajouter à mon agenda")
+    for response in (page, ics):
+        assert (response.headers["Cache-Control"], response.headers["X-Robots-Tag"]) == (
+            "private, no-store",
+            "noindex, nofollow",
+        )
