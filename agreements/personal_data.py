@@ -94,6 +94,12 @@ declare(
     fate=NOT_PERSONAL,
     reason="Texte du contrat et état technique de son scellement.",
 )
+declare(
+    "agreements.ContractSeal",
+    ["timestamp_authority", "renewal_error"],
+    fate=NOT_PERSONAL,
+    reason="L'autorité d'horodatage du cachet et l'erreur technique de son dernier renouvellement.",
+)
 declare("agreements.ContractAmendment", ["summary"], fate=NOT_PERSONAL, reason="Objet d'un avenant à un contrat.")
 declare(
     "agreements.FrameworkAgreement",

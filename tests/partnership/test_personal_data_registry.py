@@ -122,6 +122,8 @@ def test_the_personal_data_page_lists_every_category_from_the_registry(django_ap
     assert [row[0] for row in rows] == [category.purpose for category in personal_data.categories()]
     assert [row[0] for row in rows] == [
         "Comptes de l'application",
+        "Connexion avec ProConnect",
+        "Demandes d'accès",
         "Contrats de partenariat et leur signature",
         "Accord-cadre et avenants",
         "Inscriptions aux formations et émargement",

@@ -25,6 +25,7 @@ NOTHING = {
     "event_registrants": 0,
     "exports": 0,
     "imports": 0,
+    "access_requests": 0,
     "login_sessions": 0,
     "reminder_logs": 0,
 }

@@ -12,10 +12,18 @@ FAKE_PDF = b"<html><script>alert(1)</script></html>"
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("presences.csv", b"%PDF-1.7\n\x00\x01\x02\xff\xfe binaire", "Ligne 1"),
-        ("presences.csv", b"\xff\xfe\x00\x00" + bytes(range(256)) * 4, "n'est pas un texte CSV lisible"),
+        (
+            "presences.csv",
+            b"%PDF-1.7\n\x00\x01\x02\xff\xfe binaire",
+            "Ce fichier est un document PDF, pas un fichier CSV.",
+        ),
+        ("presences.csv", b"\xff\xfe\x00\x00" + bytes(range(256)) * 4, "Le fichier n'est pas un texte lisible"),
         ("presences.csv", b"", "Le fichier soumis est vide."),
-        ("presences.csv", b"email;date;demi-journee;statut\n" + b"x" * (2 * 1024 * 1024), "Le fichier dépasse 2 Mo."),
+        (
+            "presences.csv",
+            b"email;date;demi-journee;statut\n" + b"x" * (2 * 1024 * 1024),
+            "au plus par import. Découpez-le en plusieurs fichiers.",
+        ),
     ],
     ids=["pdf-renamed-csv", "binary", "empty", "oversized"],
 )
