@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from agreements.models import ContractParty
 from partnership import permissions
 from partnership.models import Delegation
 
-from .enums import ActionMode, AttendanceStatus, RegistrationStatus
+from .enums import ActionMode, AttendanceStatus, RegistrationStatus, SessionStatus
 from .models import HALF_DAY, Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction
 
 
@@ -299,3 +299,103 @@ def calendar_feed_half_days(delegation: Delegation, *, today: datetime.date) -> 
         .select_related("session__action", "session__venue")
         .order_by("date", "period")
     )
+
+
+# --- « À faire » (the blocks are declared in ``trainings/todo.py``) --------------------------------
+
+
+def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    monday = today - datetime.timedelta(days=today.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def sessions_this_week(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Planned sessions ``user`` may see that take place, even partly, this week (Monday to Sunday)."""
+    monday, sunday = _week(today or timezone.localdate())
+    sessions = sessions_visible_to(user).filter(
+        status=SessionStatus.PLANNED, start_date__lte=sunday, end_date__gte=monday
+    )
+    return with_counts(sessions).order_by("start_date", "pk")
+
+
+def sessions_owing_attendance(sessions: QuerySet[Session], *, today: datetime.date | None = None) -> QuerySet:
+    """The planned ``sessions`` with a half-day come (today included) on which a confirmed agent has no mark.
+
+    Read from ``Session.attendance_due_on``, which the services keep (``trainings.attendance_due``): one
+    indexed comparison, whatever the number of past sessions behind.
+    """
+    return sessions.filter(status=SessionStatus.PLANNED, attendance_due_on__lte=today or timezone.localdate())
+
+
+def with_attendance_counts(sessions: QuerySet[Session], *, today: datetime.date | None = None) -> QuerySet:
+    """Annotate ``confirmed`` agents, ``past_half_days`` (today included) and ``missing_marks`` (confirmed
+    agents × past half-days − their marks on those half-days). Meant for the few rows a page shows."""
+    today = today or timezone.localdate()
+    confirmed = Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+    past = SessionHalfDay.objects.filter(session=OuterRef("pk"), date__lte=today)
+    marks = Attendance.objects.filter(
+        half_day__session=OuterRef("pk"), half_day__date__lte=today, registration__status=RegistrationStatus.CONFIRMED
+    )
+    return sessions.annotate(
+        confirmed=_count(confirmed, "session"),
+        past_half_days=_count(past, "session"),
+        marks=_count(marks, "half_day__session"),
+    ).annotate(missing_marks=F("confirmed") * F("past_half_days") - F("marks"))
+
+
+def sessions_awaiting_attendance(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions ``user`` may take attendance of (their delegation's, or those they train) that owe marks."""
+    if not permissions.can_record_attendance(user):
+        return Session.objects.none()
+    sessions = sessions_owing_attendance(sessions_visible_to(user), today=today)
+    return with_attendance_counts(sessions, today=today).order_by("start_date", "pk")
+
+
+def agents_coming_sessions(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Confirmed registrations of an HR contact's agents to sessions not over yet."""
+    return (
+        registrations_visible_to(user)
+        .filter(
+            status=RegistrationStatus.CONFIRMED,
+            session__status=SessionStatus.PLANNED,
+            session__end_date__gte=today or timezone.localdate(),
+        )
+        .select_related("session__action")
+        .order_by("session__start_date", "last_name", "first_name", "pk")
+    )
+
+
+def agents_waiting_list(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Waitlisted registrations of an HR contact's agents to sessions not over yet, each with its
+    ``waiting_position`` in the session's queue."""
+    registrations = registrations_visible_to(user).filter(
+        status=RegistrationStatus.WAITLISTED,
+        session__status=SessionStatus.PLANNED,
+        session__end_date__gte=today or timezone.localdate(),
+    )
+    return (
+        with_waiting_position(registrations)
+        .select_related("session__action")
+        .order_by("session__start_date", "waiting_position", "pk")
+    )
+
+
+def agents_certificates(user) -> QuerySet[Registration]:
+    """Registrations of an HR contact's agents who attended at least one half-day: a certificate exists."""
+    attended = Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+    return (
+        registrations_visible_to(user)
+        .filter(Exists(attended), status=RegistrationStatus.CONFIRMED)
+        .select_related("session__action")
+        .order_by("-session__end_date", "last_name", "first_name", "pk")
+    )
+
+
+def speaker_coming_sessions(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions a speaker trains that are not over yet."""
+    if not permissions.is_speaker(user):
+        return Session.objects.none()
+    sessions = sessions_visible_to(user).filter(
+        status=SessionStatus.PLANNED, end_date__gte=today or timezone.localdate()
+    )
+    return with_counts(sessions).order_by("start_date", "pk")
