@@ -21,7 +21,13 @@ FILL_POSTGRESQL = (
 
 
 def fill(apps, schema_editor):
-    schema_editor.execute(FILL_POSTGRESQL if schema_editor.connection.vendor == "postgresql" else FILL)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FILL_POSTGRESQL)
+        # The planner must know the new column is nearly always empty, or it walks every session of a
+        # delegation instead of the partial index.
+        schema_editor.execute("ANALYZE trainings_session")
+    else:
+        schema_editor.execute(FILL)
 
 
 class Migration(migrations.Migration):
