@@ -80,7 +80,7 @@ def test_a_definition_changed_by_hand_is_named_by_the_check_and_refused_at_start
         where = f"trigger {trigger.name} differs from the code, line 6"
     difference = f"{where}: installed « {installed_line} », code « {code_line} »"
     assert installed_differences() == [difference]
-    with pytest.raises(SystemCheckError, match="stats.E101") as error:
+    with pytest.raises(SystemCheckError, match=r"stats\.E101") as error:
         call_command("check", deploy=True)
     assert difference in str(error.value)
     with pytest.raises(ImproperlyConfigured, match="tally_attendance_insert"):
