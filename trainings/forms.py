@@ -260,9 +260,13 @@ class RegistrationImportForm(forms.Form):
 
 
 class RegistrationFilterForm(forms.Form):
-    """Filters of the registrations list; every field optional, an empty form lists everything."""
+    """Filters of the registrations list; every field optional, an empty form lists everything.
 
-    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, empty_label="Toutes")
+    The session comes from the link of a session's page (« Inscriptions à cette session ») and stays in a
+    hidden field: a list of every session of a delegation's history would be thousands of options.
+    """
+
+    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *RegistrationStatus.choices])
     start = forms.DateField(
         label="Sessions du",

@@ -141,12 +141,6 @@ def waiting_position(registration: Registration) -> int | None:
     )[0]
 
 
-def registered_sessions(user) -> QuerySet[Session]:
-    """Sessions holding at least one registration ``user`` sees: the choices of the list's filter."""
-    session_ids = registrations_visible_to(user).order_by().values("session_id")
-    return Session.objects.filter(pk__in=session_ids).select_related("action").order_by("-start_date", "pk")
-
-
 def registration_list(user, *, session=None, status: str = "", start=None, end=None) -> QuerySet[Registration]:
     """The registrations list of ``user``, filtered by session, status and session start dates.
 

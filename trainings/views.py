@@ -337,7 +337,7 @@ def action_detail(request, pk: int):
 def registration_list(request):
     """The registrations the user follows (an HR contact: their agents), with certificates."""
     user = request.user
-    form = RegistrationFilterForm(request.GET or None, sessions=selectors.registered_sessions(user))
+    form = RegistrationFilterForm(request.GET or None, sessions=selectors.sessions_visible_to(user))
     filters = form.cleaned_data if form.is_valid() else {}
     registrations = selectors.registration_list(
         user,
@@ -350,12 +350,14 @@ def registration_list(request):
         # A filter that cannot apply (a session out of scope, a reversed period) lists nothing
         # rather than everything: the field says what to correct.
         registrations = registrations.none()
-    page = paginate(request, registrations, REGISTRATIONS_PER_PAGE)
+    # A delegation registers a hundred thousand agents a year: the list is paged without being counted.
+    page = paginate(request, registrations, REGISTRATIONS_PER_PAGE, count=False)
     return render(
         request,
         "trainings/registration_list.html",
         {
             "filter_form": form,
+            "session": form.cleaned_data.get("session") if form.is_bound and form.is_valid() else None,
             "page": page,
             "filtered": any(name != "page" for name in request.GET),
             "registrations": page.object_list,
