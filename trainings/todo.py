@@ -72,7 +72,7 @@ def _is_trainer_or_delegation_staff(user) -> bool:
     return permissions.is_delegation_staff(user) or permissions.is_speaker(user)
 
 
-CATALOGUE = link_to("Inscrire vos agents : le catalogue des formations", "trainings:session_list")
+CATALOGUE = link_to("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list")
 
 register(
     Block(
@@ -150,7 +150,7 @@ register(
         applies_to=permissions.is_hr_contact,
         objects=selectors.agents_certificates,
         item=_certificate_item,
-        empty="Aucune attestation pour l'instant : elle est prête dès que la présence de votre agent est saisie.",
+        empty="Aucune attestation pour l'instant\u00a0: elle est prête dès que la présence de votre agent est saisie.",
         next_step=CATALOGUE,
         more=link_to("Toutes les inscriptions de vos agents", "trainings:registration_list"),
         actionable=False,

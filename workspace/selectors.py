@@ -86,7 +86,8 @@ class Workspace:
         return sum(self.counts(actionable).values())
 
     def page(self) -> list[TodoBlock]:
-        """Every block of the page with its count, its first items and its links."""
+        """Every block of the page with its count, its first items and its links: the blocks with work to do
+        first, then the others, each group in the blocks' order."""
         user = self.user
         counts = self.counts([block.key for block in self.blocks if block.figures is None])
         shown = []
@@ -122,7 +123,7 @@ class Workspace:
                     actionable=block.actionable,
                 )
             )
-        return shown
+        return sorted(shown, key=lambda shown_block: not (shown_block.actionable and shown_block.count))
 
 
 def workspace_for(request) -> Workspace:

@@ -144,3 +144,18 @@ def test_each_block_is_computed_once_per_request(client, people, work, monkeypat
     # Another page: the badge counts the blocks of work to do, once each.
     client.get(reverse("events:event_list"))
     assert calls == {"countersign": 1, "drafts": 1, "signatures": 1, "attendance": 1}
+
+
+def test_blocks_with_work_to_do_come_first(client, people, work):
+    client.force_login(people["delegate"])
+    page = BeautifulSoup(client.get(reverse("todo")).content, "html.parser")
+
+    titles = [heading.select_one("span").get_text() for heading in page.select("section.todo-block h2")]
+    assert titles == [
+        "Brouillons de contrat",  # 1
+        "Émargement à saisir",  # 1
+        "Contrats à contresigner",
+        "Signatures bloquées, expirant ou refusées",
+        "Sessions de la semaine",
+        "Exports prêts",
+    ]

@@ -463,13 +463,13 @@ def test_countersign_block_shows_to_the_delegate_and_to_another_agent_only_when_
             "hr_contact",
             "Prochaines sessions de vos agents",
             "Aucun de vos agents n'est inscrit à une session à venir.",
-            ("Inscrire vos agents : le catalogue des formations", "trainings:session_list"),
+            ("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list"),
         ),
         (
             "hr_contact",
             "Attestations disponibles",
-            "Aucune attestation pour l'instant : elle est prête dès que la présence de votre agent est saisie.",
-            ("Inscrire vos agents : le catalogue des formations", "trainings:session_list"),
+            "Aucune attestation pour l'instant\u00a0: elle est prête dès que la présence de votre agent est saisie.",
+            ("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list"),
         ),
         (
             "delegation_staff",
