@@ -200,13 +200,19 @@ def time_pages(pages, worlds, cookies, *, rounds: int, before=lambda: None) -> l
         samples = {scope: [] for scope in scopes}
         trivial = {scope: [] for scope in scopes}
         statuses = set()
-        for _ in range(rounds):
+        for _ in range(1 if page.whole_activity else rounds):
             for scope, (path, cookie) in targets.items():
                 trivial[scope].append(client.get("/robots.txt")[0])
                 elapsed, status = client.get(path, cookie)
                 samples[scope].append(elapsed)
                 statuses.add(status)
-        row = {"route": page.route, "persona": page.persona, "scoped": page.scoped, "statuses": sorted(statuses)}
+        row = {
+            "route": page.route,
+            "persona": page.persona,
+            "scoped": page.scoped,
+            "statuses": sorted(statuses),
+            "whole_activity": page.whole_activity,
+        }
         for scope in scopes:
             row[scope] = statistics.median(samples[scope])
             row[f"{scope}_trivial"] = row[scope] / statistics.median(trivial[scope])
@@ -241,6 +247,8 @@ def markdown(rows: list[dict], trivial_ms: float, heading: str) -> str:
         small = f"{row['petite']:.1f} ({row['petite_trivial']:.1f}×)" if row["scoped"] else "—"
         ratio = f"{row['ratio']:.2f}" if row["scoped"] else "—"
         status = "" if row["statuses"] == [200] else f" (statut {', '.join(map(str, row['statuses']))})"
+        if row["whole_activity"]:
+            status += " (à part : une seule mesure)"
         lines.append(
             f"| `/{row['route']}`{status} | {PERSONA_LABELS[row['persona']]} | {small} | "
             f"{row['grande']:.1f} ({row['grande_trivial']:.1f}×) | {ratio} |"
@@ -348,19 +356,25 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     for row in rows:
+        if row["whole_activity"]:
+            print(
+                f"À part : /{row['route']} ({row['whole_activity']}) : {row['petite']:.0f} ms → {row['grande']:.0f} ms."
+            )
+            continue
         if row["statuses"] != [200]:
             failures.append(f"/{row['route']} ({PERSONA_LABELS[row['persona']]}) : statut {row['statuses']}")
         if row["scoped"] and row["ratio"] > options.max_ratio and row["grande"] - row["petite"] > options.noise_ms:
             failures.append(
                 f"/{row['route']} ({PERSONA_LABELS[row['persona']]}) : {row['ratio']:.2f} × la petite délégation"
             )
-    slowest = max(rows, key=lambda row: row["grande"])
-    ratios = [row["ratio"] for row in rows if row["scoped"]]
+    measured = [row for row in rows if not row["whole_activity"]]
+    slowest = max(measured, key=lambda row: row["grande"])
+    ratios = [row["ratio"] for row in measured if row["scoped"]]
     print(
         f"\n{len(rows)} pages mesurées. La plus lente : /{slowest['route']} ({PERSONA_LABELS[slowest['persona']]}) "
         f"{slowest['grande']:.0f} ms. Grande / petite : médiane {statistics.median(ratios):.2f}, "
         f"maximum {max(ratios):.2f}. Pages de plus d'une seconde : "
-        f"{sum(1 for row in rows if max(row.get('petite', 0), row['grande']) > 1000)}."
+        f"{sum(1 for row in measured if max(row.get('petite', 0), row['grande']) > 1000)}."
     )
     if options.markdown:
         heading = (

@@ -278,12 +278,22 @@ LEFT_OUT = {
 }
 
 
+# Pages whose size is, by what they are, the delegation's whole activity: timed once, anonymously, and
+# reported apart (they do not fail the benchmark); BENCHMARKS.md says why and what would bound them.
+WHOLE_ACTIVITY = {
+    "formations/delegations/<slug:code>/calendrier.ics": (
+        "le flux iCalendar d'une délégation : chaque demi-journée d'un an de sessions, à la taille de son activité"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Page:
     route: str
     persona: str  # short name of the access matrix
     url: object  # World -> str
     scoped: bool  # timed for a small and the largest delegation
+    whole_activity: str = ""  # why the page is as large as the delegation's activity
 
 
 def pages() -> list[Page]:
@@ -293,6 +303,9 @@ def pages() -> list[Page]:
         if check.method != "GET" or check.route in LEFT_OUT:
             continue
         url = URLS.get(check.route, check.url)
+        if check.route in WHOLE_ACTIVITY:
+            found.append(Page(check.route, "anon", url, True, WHOLE_ACTIVITY[check.route]))
+            continue
         for short in SCOPED + GLOBAL:
             if short in PERSONAS.get(check.route, ()) or check.expected[SHORT[short]] == 200:
                 found.append(Page(check.route, short, url, short in SCOPED))

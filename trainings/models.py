@@ -186,6 +186,8 @@ class SessionHalfDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "date", "period"], name="half_day_unique_per_session"),
         ]
+        # The calendar and the feeds read a few weeks of half-days out of years of them.
+        indexes = [models.Index(fields=["date"], name="half_day_date_idx")]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_period_display().lower()}"

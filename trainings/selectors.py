@@ -10,7 +10,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.models import ContractParty
+from agreements.models import ContractParty, ProgrammeLine
 from partnership import permissions
 from partnership.models import Delegation
 
@@ -108,9 +108,11 @@ def sessions_visible_to(user) -> QuerySet[Session]:
 
 
 def actions_visible_to(user) -> QuerySet[TrainingAction]:
+    # ``session_count`` a correlated subquery, not a join: computed for the rows shown, and a count of the
+    # list stays a count of actions (a GROUP BY over every action of the history otherwise).
     actions = TrainingAction.objects.select_related(
         "delegation", "scheme", "theme", "programme_line__contract"
-    ).annotate(session_count=Count("sessions"))
+    ).annotate(session_count=_count(Session.objects.filter(action=OuterRef("pk")), "action"))
     scope = permissions.delegation_scope(user)
     if scope is None:
         return actions
@@ -130,7 +132,9 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if scope:
         return registrations.filter(session__action__delegation_id__in=scope)
     if permissions.is_speaker(user):
-        return registrations.filter(session_id__in=_speaker_session_ids(user), status=RegistrationStatus.CONFIRMED)
+        # A join from the speaker's profile (one per account): the planner starts from their few sessions
+        # rather than walking every session of the country in date order.
+        return registrations.filter(session__trainers__user=user, status=RegistrationStatus.CONFIRMED)
     return registrations.none()
 
 
@@ -139,6 +143,17 @@ def waiting_position(registration: Registration) -> int | None:
     return with_waiting_position(Registration.objects.filter(pk=registration.pk)).values_list(
         "waiting_position", flat=True
     )[0]
+
+
+def programme_line_for_action(user, pk: str) -> ProgrammeLine | None:
+    """The programme line ``pk`` when ``user`` may create an action under it (its contract is one they manage)."""
+    if not pk.isdigit() or not permissions.can_manage_trainings(user):
+        return None
+    lines = ProgrammeLine.objects.select_related("contract__delegation", "theme")
+    scope = permissions.delegation_scope(user)
+    if scope is not None:
+        lines = lines.filter(contract__delegation_id__in=scope)
+    return lines.filter(pk=int(pk)).first()
 
 
 def registration_list(user, *, session=None, status: str = "", start=None, end=None) -> QuerySet[Registration]:

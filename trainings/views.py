@@ -24,7 +24,7 @@ from partnership.viewutils import Confirmation, gate, is_confirmed, paginate, re
 from . import selectors, services
 from .convocation import registration_from_convocation
 from .documents import calendar_feed, convocation_calendar, half_day_hours
-from .enums import RegistrationStatus
+from .enums import ActionMode, RegistrationStatus
 from .forms import (
     AttendanceForm,
     AttendanceImportForm,
@@ -289,14 +289,20 @@ def action_list(request):
 
 @gate(permissions.can_manage_trainings)
 def action_create(request):
-    """A new action of the agent's own delegation; national staff first pick the delegation."""
-    if permissions.is_delegation_staff(request.user):
+    """A new action of the agent's own delegation; national staff first pick the delegation. Under a contract,
+    the action comes from a line of its programme (``?ligne=``, the link of the contract's page)."""
+    line = selectors.programme_line_for_action(request.user, request.GET.get("ligne", ""))
+    if line is not None:
+        delegation = line.contract.delegation
+    elif permissions.is_delegation_staff(request.user):
         delegation = request.user.delegation
     else:
         delegation = delegation_by_code(request.GET.get("delegation", ""))
     if delegation is None:
         return render(request, "trainings/action_choose_delegation.html", {"delegations": delegations_by_name()})
-    form = TrainingActionForm(request.POST if request.method == "POST" else None, delegation=delegation)
+    initial = {"programme_line": line, "theme": line.theme_id, "mode": ActionMode.INTRA} if line else {}
+    data = request.POST if request.method == "POST" else None
+    form = TrainingActionForm(data, delegation=delegation, initial=initial)
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request,
@@ -309,7 +315,8 @@ def action_create(request):
         if call.ok:
             messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
             return redirect("trainings:action_detail", pk=call.result.pk)
-    return render(request, "trainings/action_form.html", {"form": form, "delegation": delegation})
+    line = form.cleaned_data.get("programme_line") if form.is_bound and form.is_valid() else line
+    return render(request, "trainings/action_form.html", {"form": form, "delegation": delegation, "line": line})
 
 
 @require_GET
