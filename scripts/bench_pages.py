@@ -41,6 +41,7 @@ from trainings.models import Attendance, CalendarFeed, Registration, Session
 
 BENCH_TOKEN = "jeton-du-banc-de-mesure"
 SENT_TITLE = "Contrat de mesure (envoyé à la signature)"
+EVENT_TITLE = "Événement de mesure (banc)"
 # Personas timed, as the access matrix names them; the "other" ones (OD, OS, OH) only repeat D, S, H elsewhere.
 SCOPED = ("D", "S", "H")
 GLOBAL = ("anon", "N", "A", "SP")
@@ -143,9 +144,8 @@ def build_world(delegation: Delegation, label: str) -> World:
     signature_request = sent.signature_requests.order_by("step", "pk").first()
     token = f"{BENCH_TOKEN}-{code}"
     SignatureRequest.objects.filter(pk=signature_request.pk).update(token_hash=token_hash(token))
-    event = Event.objects.filter(delegation=delegation, registrations__isnull=False).order_by("pk").first()
-    if event is None:
-        event = _event(delegation, employer)
+    # The same event in both scopes (a small delegation may have none): its pages show its participants.
+    event = Event.objects.filter(delegation=delegation, title=EVENT_TITLE).first() or _event(delegation, employer)
     event_registration = event.registrations.order_by("pk").first()
     EventRegistration.objects.filter(pk=event_registration.pk).update(token_hash=token_hash(token))
     export = ExportRequest.objects.filter(requested_by=staff).first()
@@ -171,7 +171,7 @@ def build_world(delegation: Delegation, label: str) -> World:
         event_registration=event_registration,
         speaker=_speaker(),
         internship=Internship.objects.order_by("pk").first(),
-        study=Study.objects.exclude(deliverable="").order_by("pk").first() or Study.objects.order_by("pk").first(),
+        study=_study(),
         export=export,
     )
     world.users = {
@@ -194,7 +194,7 @@ def _event(delegation, collectivity) -> Event:
     """A delegation of the data without an event gets one, with a participant (written as the generator does)."""
     starts = timezone.now().replace(hour=9, minute=30, second=0, microsecond=0) - datetime.timedelta(days=30)
     event = Event.objects.create(
-        title="Événement de mesure (banc)",
+        title=EVENT_TITLE,
         kind=EventKind.SEMINAR,
         topic="Actualité des collectivités",
         theme=ExpertiseTheme.values[0],
@@ -218,6 +218,22 @@ def _event(delegation, collectivity) -> Event:
         checked_in_at=timezone.now(),
     )
     return event
+
+
+def _study() -> Study:
+    """A delivered study with its file (the demo's have none)."""
+    study = Study.objects.filter(subject="Étude de mesure (banc)").first()
+    if study is None:
+        study = Study(
+            subject="Étude de mesure (banc)",
+            requester="Département formation",
+            requested_on=timezone.localdate(),
+            status="delivered",
+            delivered_on=timezone.localdate(),
+        )
+        study.deliverable.save("etude-banc.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+        study.save()
+    return study
 
 
 def _speaker() -> Speaker:

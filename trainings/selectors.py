@@ -389,12 +389,19 @@ def agents_waiting_list(user, *, today: datetime.date | None = None) -> QuerySet
     )
 
 
-def agents_certificates(user) -> QuerySet[Registration]:
-    """Registrations of an HR contact's agents who attended at least one half-day: a certificate exists."""
+# « Attestations disponibles » on « À faire »: those of the sessions ended within this many days (all of them
+# stay on the registrations list); a large city's history holds thousands.
+RECENT_CERTIFICATES_DAYS = 92
+
+
+def agents_certificates(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Registrations of an HR contact's agents who attended at least one half-day of a session ended within
+    ``RECENT_CERTIFICATES_DAYS``: their certificates, the latest first."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=RECENT_CERTIFICATES_DAYS)
     attended = Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT)
     return (
         registrations_visible_to(user)
-        .filter(Exists(attended), status=RegistrationStatus.CONFIRMED)
+        .filter(Exists(attended), status=RegistrationStatus.CONFIRMED, session__end_date__gte=since)
         .select_related("session__action")
         .order_by("-session__end_date", "last_name", "first_name", "pk")
     )

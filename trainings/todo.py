@@ -145,7 +145,7 @@ register(
 register(
     Block(
         key="certificates",
-        title="Attestations disponibles",
+        title="Attestations des trois derniers mois",
         position=100,
         applies_to=permissions.is_hr_contact,
         objects=selectors.agents_certificates,

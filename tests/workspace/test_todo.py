@@ -313,6 +313,9 @@ def test_hr_contact_sees_coming_sessions_waiting_list_and_certificates(hr_contac
     )
     past, (attended, _absent) = _past_session(delegation, commune)
     Attendance.objects.create(registration=attended, half_day=past.half_days.first(), status=AttendanceStatus.PRESENT)
+    # Ended more than three months ago: on the registrations list, not on « À faire ».
+    old, (long_ago, _other) = _past_session(delegation, commune, days_ago=93)
+    Attendance.objects.create(registration=long_ago, half_day=old.half_days.first(), status=AttendanceStatus.PRESENT)
 
     blocks = _blocks(hr_contact)
 
@@ -395,7 +398,7 @@ def test_each_role_page_renders_its_blocks(client, persona):
         "hr_contact": [
             "Prochaines sessions de vos agents",
             "Vos agents en liste d'attente",
-            "Attestations disponibles",
+            "Attestations des trois derniers mois",
         ],
         "speaker_user": ["Vos prochaines sessions de formation", "Émargement à saisir"],
     }
@@ -467,7 +470,7 @@ def test_countersign_block_shows_to_the_delegate_and_to_another_agent_only_when_
         ),
         (
             "hr_contact",
-            "Attestations disponibles",
+            "Attestations des trois derniers mois",
             "Aucune attestation pour l'instant\u00a0: elle est prête dès que la présence de votre agent est saisie.",
             ("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list"),
         ),
