@@ -72,6 +72,9 @@ class Block:
     shown_when_empty: Callable[[Any], bool] = always
     # Counted in the menu's « À faire » badge: work the user has to do, not information.
     actionable: bool = True
+    # Whether the page shows how many there are. Information drawn from a long history (a large city's
+    # agents: thousands a year) may show its first items only, with its link to the complete list.
+    counted: bool = True
     # A block of figures instead of a list (label, value): no count, no items.
     figures: Callable[[Any], list[tuple[str, str]]] | None = None
 
@@ -90,6 +93,8 @@ def register(block: Block) -> Block:
         raise ValueError(f"« À faire » block {block.key!r} is declared twice.")
     if (block.figures is None) == (block.objects is None or block.item is None):
         raise ValueError(f"« À faire » block {block.key!r} needs either objects and item, or figures.")
+    if block.actionable and not block.counted:
+        raise ValueError(f"« À faire » block {block.key!r} is work to do: the badge counts it.")
     _BLOCKS[block.key] = block
     return block
 

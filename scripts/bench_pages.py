@@ -17,7 +17,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import CharField, Count, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from agreements.axis5.models import Internship, Study
@@ -147,6 +148,10 @@ def build_world(delegation: Delegation, label: str) -> World:
     # The same event in both scopes (a small delegation may have none): its pages show its participants.
     event = Event.objects.filter(delegation=delegation, title=EVENT_TITLE).first() or _event(delegation, employer)
     event_registration = event.registrations.order_by("pk").first()
+    # The link's token moves to this run's objects (an earlier run may have given it to others).
+    EventRegistration.objects.filter(token_hash=token_hash(token)).exclude(pk=event_registration.pk).update(
+        token_hash=Concat(Value("banc-libere-"), Cast("pk", CharField()))
+    )
     EventRegistration.objects.filter(pk=event_registration.pk).update(token_hash=token_hash(token))
     export = ExportRequest.objects.filter(requested_by=staff).first()
     if export is None:

@@ -151,6 +151,8 @@ class Session(models.Model):
         ]
         indexes = [
             models.Index(fields=["start_date", "end_date"], name="session_dates_idx"),
+            # The sessions ended lately, latest first (an HR contact's recent certificates), without a scan.
+            models.Index(fields=["end_date"], name="session_end_date_idx"),
             # Only the sessions owing marks: a handful, whatever the years of history behind them.
             models.Index(
                 fields=["attendance_due_on"],

@@ -127,6 +127,7 @@ register(
         next_step=CATALOGUE,
         more=link_to("Toutes les inscriptions de vos agents", "trainings:registration_list"),
         actionable=False,
+        counted=False,  # a large city registers thousands of agents a year
     )
 )
 register(
@@ -140,6 +141,7 @@ register(
         empty="Aucun de vos agents n'est en liste d'attente.",
         more=link_to("Toutes les inscriptions de vos agents", "trainings:registration_list"),
         actionable=False,
+        counted=False,  # a large city registers thousands of agents a year
     )
 )
 register(
@@ -154,5 +156,6 @@ register(
         next_step=CATALOGUE,
         more=link_to("Toutes les inscriptions de vos agents", "trainings:registration_list"),
         actionable=False,
+        counted=False,  # a large city registers thousands of agents a year
     )
 )

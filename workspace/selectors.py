@@ -27,8 +27,9 @@ class TodoBlock:
     key: str
     title: str
     empty: str
-    count: int = 0
+    count: int | None = 0  # None: not counted (``Block.counted``)
     items: list[Item] = field(default_factory=list)
+    truncated: bool = False  # more items than shown
     more: Link | None = None
     next_step: Link | None = None
     actionable: bool = True
@@ -89,7 +90,7 @@ class Workspace:
         """Every block of the page with its count, its first items and its links: the blocks with work to do
         first, then the others, each group in the blocks' order."""
         user = self.user
-        counts = self.counts([block.key for block in self.blocks if block.figures is None])
+        counts = self.counts([block.key for block in self.blocks if block.figures is None and block.counted])
         shown = []
         for block in self.blocks:
             if block.figures is not None:
@@ -104,12 +105,15 @@ class Workspace:
                     )
                 )
                 continue
+            # One more than shown: whether the block has more, when it is not counted.
             objects = []
             for queryset in self.querysets(block):
-                if len(objects) < ITEMS_PER_BLOCK:
-                    objects += list(queryset[: ITEMS_PER_BLOCK - len(objects)])
-            count = counts[block.key]
-            if not count and not block.shown_when_empty(user):
+                if len(objects) <= ITEMS_PER_BLOCK:
+                    objects += list(queryset[: ITEMS_PER_BLOCK + 1 - len(objects)])
+            truncated, objects = len(objects) > ITEMS_PER_BLOCK, objects[:ITEMS_PER_BLOCK]
+            count = counts[block.key] if block.counted else None
+            waiting = bool(count) if block.counted else bool(objects)
+            if not waiting and not block.shown_when_empty(user):
                 continue
             shown.append(
                 TodoBlock(
@@ -118,8 +122,9 @@ class Workspace:
                     empty=block.empty,
                     count=count,
                     items=[block.item(obj) for obj in objects],
-                    more=block.more(user) if count else None,
-                    next_step=None if count else block.next_step(user),
+                    truncated=truncated,
+                    more=block.more(user) if waiting else None,
+                    next_step=None if waiting else block.next_step(user),
                     actionable=block.actionable,
                 )
             )

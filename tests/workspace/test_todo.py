@@ -511,7 +511,9 @@ def test_an_empty_block_points_to_the_next_useful_action(client, persona, name, 
     block = _page_blocks(client, persona(name))[title]
 
     label, url_name = link
-    assert block == {"count": 0, "empty": empty, "links": [(label, reverse(url_name))]}
+    # An HR contact's blocks draw on their agents' whole history: shown without a count.
+    count = None if name == "hr_contact" else 0
+    assert block == {"count": count, "empty": empty, "links": [(label, reverse(url_name))]}
     # The link leads to a page the person may open.
     assert client.get(reverse(url_name)).status_code == 200
 
@@ -584,10 +586,11 @@ def test_todo_queries_do_not_grow_with_items_for_hr_contact(client, hr_contact, 
     fill(1)
     client.force_login(hr_contact)
     assert_constant_queries(client, reverse("todo"), lambda: fill(4), rows=_todo_items)
-    assert {key: block.count for key, block in _blocks(hr_contact).items()} == {
-        "coming_sessions": 5,
-        "waiting_list": 5,
-        "certificates": 5,
+    # Information from the agents' history: listed (5 each), not counted.
+    assert {key: (block.count, len(block.items)) for key, block in _blocks(hr_contact).items()} == {
+        "coming_sessions": (None, 5),
+        "waiting_list": (None, 5),
+        "certificates": (None, 5),
     }
 
 
@@ -642,3 +645,19 @@ def test_menu_counter_costs_one_query(delegation_staff, commune, django_assert_n
 def test_menu_counter_costs_nothing_for_a_role_with_nothing_to_act_on(hr_contact, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert todo_count(hr_contact) == 0
+
+
+def test_a_block_without_a_count_says_it_shows_the_first_items_and_links_to_all(
+    client, hr_contact, delegation, commune
+):
+    for _ in range(11):
+        session = SessionFactory(action=TrainingActionFactory(delegation=delegation), venue=commune)
+        RegistrationFactory(session=session, employer=commune)
+    client.force_login(hr_contact)
+    page = BeautifulSoup(client.get(reverse("todo")).content, "html.parser")
+
+    block = page.select_one("#a-faire-coming_sessions")
+    assert block.select_one("h2 .badge") is None
+    assert len(block.select(".todo-items li")) == 10
+    assert block.select_one("p.small").get_text() == "Les 10 premiers."
+    assert block.select_one("a.small")["href"] == reverse("trainings:registration_list")

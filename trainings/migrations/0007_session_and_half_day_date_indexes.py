@@ -11,6 +11,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
+            model_name='session',
+            index=models.Index(fields=['end_date'], name='session_end_date_idx'),
+        ),
+        migrations.AddIndex(
             model_name='sessionhalfday',
             index=models.Index(fields=['date'], name='half_day_date_idx'),
         ),
