@@ -147,7 +147,8 @@ def waiting_position(registration: Registration) -> int | None:
 
 def programme_line_for_action(user, pk: str) -> ProgrammeLine | None:
     """The programme line ``pk`` when ``user`` may create an action under it (its contract is one they manage)."""
-    if not pk.isdigit() or not permissions.can_manage_trainings(user):
+    # An id as a URL carries it: ASCII digits that fit a bigint (« ² » is a digit to Python, not to int()).
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18) or not permissions.can_manage_trainings(user):
         return None
     lines = ProgrammeLine.objects.select_related("contract__delegation", "theme")
     scope = permissions.delegation_scope(user)

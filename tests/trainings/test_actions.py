@@ -146,3 +146,9 @@ def test_a_line_of_another_delegation_is_not_offered(django_app, other_delegatio
     page = django_app.get(f"/formations/actions/nouvelle/?ligne={programme_line.pk}", user=other_delegation_staff)
     assert page.forms[1]["programme_line"].value == ""
     assert page.html.select("p.lead") == []
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "abc", ""])
+def test_a_line_id_that_cannot_be_one_is_ignored(django_app, delegation_staff, value):
+    page = django_app.get("/formations/actions/nouvelle/", {"ligne": value}, user=delegation_staff)
+    assert (page.status_code, page.forms[1]["programme_line"].value) == (200, "")
