@@ -12,6 +12,7 @@ import difflib
 
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
 
 from .triggers import TRIGGERS, function_body, sqlite_sql
 
@@ -106,10 +107,31 @@ def installed_differences(using: str = "default") -> list[str]:
     return _postgresql(connection) if connection.vendor == "postgresql" else _sqlite(connection)
 
 
+def _stats_migrations(using: str) -> tuple[list[str], list[str]]:
+    """(applied, not applied) migrations of this app in database ``using``."""
+    loader = MigrationLoader(connections[using])
+    names = sorted(name for app, name in loader.graph.nodes if app == "stats")
+    applied = [name for name in names if ("stats", name) in loader.applied_migrations]
+    return applied, [name for name in names if name not in applied]
+
+
 @register(Tags.database, "startup", deploy=True)
 def rollup_triggers_check(app_configs=None, databases=None, **kwargs) -> list[Error | Warning]:
     for using in databases or ["default"]:
         try:
+            applied, pending = _stats_migrations(using)
+            if not applied:
+                # An empty database (``check --deploy`` before the first ``migrate``): nothing to compare yet.
+                continue
+            if pending:
+                return [
+                    Error(
+                        f"Database {using!r} lacks migrations of the statistics ({', '.join(pending)}): its rollup "
+                        "triggers are an earlier version's.",
+                        hint="Run `manage.py migrate` before starting the application.",
+                        id="stats.E102",
+                    )
+                ]
             problems = installed_differences(using)
         except DatabaseError as exc:
             return [Warning(f"Could not read the rollup triggers of database {using!r}: {exc}", id="stats.W101")]

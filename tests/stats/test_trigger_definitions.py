@@ -140,3 +140,22 @@ def test_an_old_database_is_brought_to_the_codes_triggers_by_the_latest_migratio
         for statement in latest.ROLLUP_TRIGGERS[connection.vendor]:
             cursor.execute(statement)
     assert installed_differences() == []
+
+
+@pytest.mark.django_db
+def test_a_database_behind_the_statistics_migrations_is_refused_and_an_empty_one_left_alone(monkeypatch):
+    from stats import checks  # noqa: PLC0415 — the module whose helper is replaced
+
+    monkeypatch.setattr(checks, "_stats_migrations", lambda using: (["0001_initial"], ["0005_rollups_v3"]))
+    [error] = checks.rollup_triggers_check()
+    assert (error.id, error.msg) == (
+        "stats.E102",
+        "Database 'default' lacks migrations of the statistics (0005_rollups_v3): its rollup triggers are an "
+        "earlier version's.",
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"stats\.E102"):
+        startup_checks()
+
+    monkeypatch.setattr(checks, "_stats_migrations", lambda using: ([], ["0001_initial"]))
+    # A database never migrated (``check --deploy`` before the first ``migrate``): nothing to compare yet.
+    assert checks.rollup_triggers_check() == []
