@@ -8,8 +8,24 @@ The page and its menu badge (the ``workspace`` app) walk the registry; they neve
 and the core imports no feature app for them.
 
 To add a block from an app: write ``<app>/todo.py`` (``workspace.apps`` imports every installed app's
-``todo`` module at start-up, as the admin imports ``admin``) and call ``register(Block(...))`` there;
-then declare its order in ``tests/workspace/test_registry.py``'s expectations.
+``todo`` module at start-up, as the admin imports ``admin``) and call ``register(Block(...))`` there; no
+other module changes. For instance, access requests kept by the core would go in ``partnership/todo.py``::
+
+    register(
+        Block(
+            key="access_requests",
+            title="Demandes d'accès à examiner",
+            position=25,  # after « Contrats à contresigner » (20), before the drafts (30)
+            applies_to=permissions.can_manage_accounts,
+            objects=selectors.access_requests_to_review,  # a permission-aware queryset, in display order
+            item=lambda request: Item(str(request), request.get_absolute_url()),
+            empty="Aucune demande d'accès en attente.",
+            more=link_to("Toutes les demandes", "access_request_list"),
+        )
+    )
+
+Its tests: the block's items and counts (``tests/workspace/test_todo.py``), the titles each role sees
+(``test_each_role_page_renders_its_blocks``) and the badge's expected counts (``tests/workspace/test_badge.py``).
 """
 
 from collections.abc import Callable, Sequence
