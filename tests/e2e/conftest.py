@@ -125,9 +125,9 @@ class Journey:
         """Fail on any serious or critical violation met on the way, listing them all (called at the end)."""
         assert not self.violations, "\n\n".join(self.violations)
 
-    def login(self, user, *, path: str = "/connexion/"):
-        """A fresh browser context logged in through the real login form."""
-        page = self.new_page()
+    def login(self, user, *, path: str = "/connexion/", phone: bool = False):
+        """A fresh browser context (``phone``: 390 px) logged in through the real login form."""
+        page = self.new_page(phone=phone)
         self.goto(page, path)
         page.get_by_label("Adresse e-mail").fill(user.email)
         page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)

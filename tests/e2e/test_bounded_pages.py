@@ -7,20 +7,9 @@ import re
 import pytest
 
 from tests.agreements.factories import make_contract
-from tests.factories import DEFAULT_PASSWORD
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(run, user, *, phone: bool):
-    page = run.new_page(phone=phone)
-    run.goto(page, "/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")
-    return page
 
 
 def test_action_from_a_programme_line_and_registrations_from_a_session(journey, delegation_staff, delegation, commune):
@@ -36,7 +25,7 @@ def test_action_from_a_programme_line_and_registrations_from_a_session(journey, 
     run = journey("pages-bornees")
     for phone in (False, True):
         device = "telephone" if phone else "bureau"
-        page = _login(run, delegation_staff, phone=phone)
+        page = run.login(delegation_staff, phone=phone)
 
         run.goto(page, contract.get_absolute_url())
         page.get_by_role("link", name=re.compile(f"^Programmer une action.*{line.year}")).click()

@@ -7,21 +7,10 @@ import re
 import pytest
 
 from partnership.enums import Role
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _login(run, user, *, phone: bool):
-    page = run.new_page(phone=phone)
-    run.goto(page, "/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")
-    assert page.url == run.url + "/a-faire/", page.url
-    return page
 
 
 def _block(page, title: str):
@@ -37,7 +26,7 @@ def test_a_new_hr_contact_is_pointed_to_the_catalogue(journey, other_hr_contact,
     run = journey("a-faire-nouveau-referent-rh")
     for phone in (False, True):
         device = "telephone" if phone else "bureau"
-        page = _login(run, other_hr_contact, phone=phone)
+        page = run.login(other_hr_contact, phone=phone)
         coming = _block(page, "Prochaines sessions de vos agents")
         assert coming.locator("p").first.inner_text() == "Aucun de vos agents n'est inscrit à une session à venir."
         run.step(page, f"a faire {device}")
@@ -62,7 +51,7 @@ def test_the_delegate_sees_the_sheets_to_take_and_the_badge_agrees(journey, dele
     run = journey("a-faire-delegue")
     for phone in (False, True):
         device = "telephone" if phone else "bureau"
-        page = _login(run, delegate, phone=phone)
+        page = run.login(delegate, phone=phone)
         # The work comes first, above the blocks with nothing waiting.
         assert page.locator("main h2").first.inner_text().startswith("Émargement à saisir")
         sheets = _block(page, "Émargement à saisir")
