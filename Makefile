@@ -52,6 +52,7 @@ format: install
 clean:
 	rm -rf var/db.sqlite3 var/media var/static
 
+# A national year, loaded once into BENCH_DATABASE_URL and reused: every page under gunicorn, then the statistics.
 bench: install
 	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)
-	DATABASE_URL=$${BENCH_STATS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_stats} $(BIN)/python scripts/bench_stats.py --prepare
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_load} $(BIN)/python scripts/bench_stats.py

@@ -9,6 +9,14 @@ from partnership.text import normalize_search
 from .enums import ContractStatus
 from .models import ContractParty, FrameworkAgreement, PartnershipContract, Theme
 
+# The délégué(e) régional(e) of a delegation: its agent whose function starts with « Délégué », whom the
+# contract form proposes as countersignatory (``services.default_delegate``).
+DELEGATE_FUNCTION_PREFIX = "délégué"
+
+
+def is_regional_delegate(user) -> bool:
+    return permissions.is_delegation_staff(user) and (user.function or "").lower().startswith(DELEGATE_FUNCTION_PREFIX)
+
 
 def contracts_visible_to(user) -> QuerySet[PartnershipContract]:
     """Every contract ``user`` may read; anything else must look like it does not exist."""
@@ -113,3 +121,27 @@ def delegation_recipients(contract) -> list[str]:
     if contract.delegation.email:
         emails.add(contract.delegation.email)
     return sorted(emails)
+
+
+# --- « À faire » (the blocks are declared in ``agreements/todo.py``) ----------------------------------
+
+
+def drafts_to_complete(user) -> QuerySet[PartnershipContract]:
+    """Draft contracts ``user`` may change, with what ``services.readiness_problems`` reads joined in."""
+    return (
+        contracts_manageable_by(user)
+        .filter(status=ContractStatus.DRAFT)
+        .prefetch_related(parties_prefetch(), "programme_lines")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def signed_contracts(user) -> QuerySet[PartnershipContract]:
+    """Contracts ``user`` may read that every party has signed, most recent first."""
+    return (
+        contracts_visible_to(user)
+        .filter(signed_at__isnull=False)
+        .select_related("delegation")
+        .prefetch_related(parties_prefetch())
+        .order_by("-signed_at", "-pk")
+    )

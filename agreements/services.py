@@ -42,6 +42,7 @@ from .models import (
     ReferenceCounter,
     Theme,
 )
+from .selectors import DELEGATE_FUNCTION_PREFIX
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     ContractStatus.DRAFT: {ContractStatus.READY_FOR_SIGNATURE},
@@ -92,7 +93,10 @@ def default_delegate(delegation: Delegation) -> User | None:
     delegation whose function starts with « Délégué »; ``None`` when it has none. The form proposes it, the
     user may choose another agent of the delegation."""
     return User.objects.filter(
-        role=Role.DELEGATION_STAFF, delegation=delegation, is_active=True, function__istartswith="délégué"
+        role=Role.DELEGATION_STAFF,
+        delegation=delegation,
+        is_active=True,
+        function__istartswith=DELEGATE_FUNCTION_PREFIX,
     ).first()
 
 

@@ -46,6 +46,7 @@ from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
 
 CONTRACTS_PER_PAGE = 25
+MY_CONTRACTS_PER_PAGE = 20
 
 
 def _managed_contract(request, pk: int):
@@ -95,9 +96,10 @@ def my_contracts(request):
         selectors.contracts_visible_to(request.user)
         .select_related("delegation")
         .prefetch_related(selectors.parties_prefetch())
-        .order_by("-submitted_at")
+        .order_by("-submitted_at", "-pk")
     )
-    return render(request, "agreements/my_contracts.html", {"contracts": contracts})
+    page = paginate(request, contracts, MY_CONTRACTS_PER_PAGE)
+    return render(request, "agreements/my_contracts.html", {"contracts": page.object_list, "page": page})
 
 
 # --- Create and edit a draft ---------------------------------------------------------------------

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "events",
     "stats",
     "notifications",
+    # « À faire »: composes the blocks every app above declares (``<app>/todo.py``).
+    "workspace",
     "drf_spectacular_sidecar",
 ]
 
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.navigation",
+                "workspace.context_processors.todo_badge",
             ],
             # French typography filters (``date_fr``, ``plural_fr``) in every template without a load.
             "builtins": ["partnership.templatetags.french"],

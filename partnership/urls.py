@@ -13,13 +13,12 @@ from .views import (
     PersonalDataView,
     collectivity_search,
     robots_txt,
-    todo,
 )
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("a-propos/", AboutView.as_view(), name="about"),
-    path("a-faire/", todo, name="todo"),
+    path("", include("workspace.urls")),
     path("mentions-legales/", LegalNoticeView.as_view(), name="legal_notice"),
     path("donnees-personnelles/", PersonalDataView.as_view(), name="personal_data"),
     path("accessibilite/", AccessibilityView.as_view(), name="accessibility"),

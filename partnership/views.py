@@ -2,7 +2,6 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -10,10 +9,9 @@ from agreements.selectors import contract_status_counts, framework_agreement_cur
 
 from . import permissions, personal_data
 from .forms import collectivity_label
-from .selectors import collectivities_search, delegations_with_department_counts, territory_counts, todo_blocks
+from .selectors import collectivities_search, delegations_with_department_counts, territory_counts
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
-from .viewutils import gate
 
 
 class HomeView(TemplateView):
@@ -25,13 +23,6 @@ class HomeView(TemplateView):
         context["territory"] = territory_counts()
         context["workspace"] = _workspace(self.request.user)
         return context
-
-
-@require_GET
-@gate(permissions.is_logged_in)
-def todo(request):
-    """« À faire »: where each role lands after logging in, the work that waits for it."""
-    return render(request, "partnership/todo.html", {"blocks": todo_blocks(request.user)})
 
 
 class LegalPageView(TemplateView):

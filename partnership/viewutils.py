@@ -152,12 +152,44 @@ def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCa
 # --- Pagination ------------------------------------------------------------------------------------
 
 
-def paginate(request, items, per_page: int) -> Page:
+def paginate(request, items, per_page: int, *, count: bool = True) -> Page:
     """The page of ``items`` asked for by ``?page=``, shown by ``templates/includes/pagination.html``.
 
-    A page number out of range or not a number gives the nearest page, never an error.
+    A page number out of range or not a number gives the nearest page, never an error. With
+    ``count=False``, for a list as long as its history (a delegation's registrations: a hundred thousand a
+    year), the page is read without counting the list: its rows and one more, to know whether a next page
+    follows; the page then says « Page N » without « sur M ».
     """
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    if count:
+        return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return UncountedPage(items, request.GET.get("page"), per_page)
+
+
+class UncountedPage(Page):
+    """A ``Page`` of a list never counted: ``paginator`` is ``None``; a page past the end is empty and
+    links back to the previous one."""
+
+    def __init__(self, items, number, per_page: int):
+        try:
+            number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            number = 1
+        start = (number - 1) * per_page
+        rows = list(items[start : start + per_page + 1])
+        super().__init__(rows[:per_page], number, paginator=None)
+        self._has_next = len(rows) > per_page
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 # --- Confirmation of destructive actions ---------------------------------------------------------

@@ -5,7 +5,9 @@
 
 ``--prepare`` drops and recreates that database, migrates, imports the territories and runs
 ``manage.py generate_dataset`` (one national year: 10,000 contracts, 100,000 sessions, 1,000,000
-registrations, about 4,000,000 attendance marks). Then, in one run on the same machine:
+registrations, about 4,000,000 attendance marks); ``--years N`` loads N national years, one after the
+other (each through the bulk path: triggers off, then ANALYZE and the rollups' rebuild over everything
+loaded so far). ``--skip-exports`` leaves out the export comparison. Then, in one run on the same machine:
 
 - every indicator of the registry, national figures, no cache: the first call and the median of
   ``--repeat`` calls, and for the three read from the rollup, the same figure computed from the raw
@@ -36,7 +38,7 @@ def manage(*args):
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
-def prepare(url: str) -> None:
+def prepare(url: str, years: int = 1) -> None:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     admin = url.rsplit("/", 1)[0] + "/postgres"
@@ -44,9 +46,13 @@ def prepare(url: str) -> None:
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     manage("migrate", "-v0")
     manage("import_territories")
-    started = time.monotonic()
-    manage("generate_dataset")
-    print(f"generate_dataset: {time.monotonic() - started:.0f} s (wall, with ANALYZE)")
+    for offset in range(years):
+        year = 2026 - offset
+        started = time.monotonic()
+        manage("generate_dataset", "--year", str(year), "--seed", str(year))
+        print(
+            f"generate_dataset --year {year}: {time.monotonic() - started:.0f} s (wall, with ANALYZE and the rebuild)"
+        )
 
 
 def timed(function, repeat: int) -> tuple[float, float]:
@@ -87,6 +93,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--prepare", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--years", type=int, default=1, help="années nationales chargées par --prepare")
+    parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_child:
@@ -96,7 +104,7 @@ def main():
     if not url.startswith("postgres"):
         sys.exit("DATABASE_URL doit désigner une base PostgreSQL dédiée à la mesure.")
     if args.prepare:
-        prepare(url)
+        prepare(url, args.years)
 
     import django
 
@@ -136,6 +144,8 @@ def main():
     print()
     print(f"statistics page, no cache: first {first:.0f} ms, median {median:.0f} ms")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if args.skip_exports:
+        return
 
     with tempfile.TemporaryDirectory() as directory:
         out = Path(directory) / "export.csv"

@@ -5,3 +5,7 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "stats"
     verbose_name = "statistiques (axe 3)"
+
+    def ready(self):
+        # Registers the check of the rollup triggers, once the models are loaded.
+        from . import checks  # noqa: F401, PLC0415 — app-loading order

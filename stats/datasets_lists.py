@@ -46,8 +46,12 @@ def _in_delegation(queryset, delegation_id: int | None, path: str):
     return queryset if delegation_id is None else queryset.filter(**{path: delegation_id})
 
 
+def sessions_in_scope(*, user, delegation_id: int | None = None):
+    return _in_delegation(sessions_visible_to(user), delegation_id, "action__delegation_id")
+
+
 def session_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    sessions = _in_delegation(sessions_visible_to(user), delegation_id, "action__delegation_id")
+    sessions = sessions_in_scope(user=user, delegation_id=delegation_id)
     for session in with_counts(sessions).order_by("start_date", "pk").iterator(chunk_size=CHUNK):
         yield {
             "action": session.action.title,
@@ -64,8 +68,12 @@ def session_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
         }
 
 
+def registrations_in_scope(*, user, delegation_id: int | None = None):
+    return _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
+
+
 def registration_rows(*, user, delegation_id: int | None = None) -> Iterator[dict]:
-    registrations = _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
+    registrations = registrations_in_scope(user=user, delegation_id=delegation_id)
     registrations = with_present_half_days(registrations.select_related("session__action"))
     for registration in registrations.order_by("session__start_date", "session_id", "pk").iterator(chunk_size=CHUNK):
         yield {
@@ -126,7 +134,7 @@ ANONYMISED_KEYS = (
 
 def anonymised_queryset(*, user, delegation_id: int | None = None):
     """One tuple per registration in ``user``'s scope, without the person (``ANONYMISED_KEYS``)."""
-    registrations = _in_delegation(registrations_visible_to(user), delegation_id, "session__action__delegation_id")
+    registrations = registrations_in_scope(user=user, delegation_id=delegation_id)
     return (
         registrations.order_by()
         .annotate(
@@ -248,3 +256,12 @@ def collectivity_rows(*, user, delegation_id: int | None = None, department: str
                 "planned_trainee_days": _days(planned.get((pk, year))),
                 "delivered_trainee_days": _days(delivered.get((pk, year), 0) * HALF_DAY),
             }
+
+
+# The lists that may pass a million rows, with the rows each would write (one COUNT, no row read): what
+# ``stats.limits`` checks before an XLSX file is made.
+ROW_COUNTS = {
+    "sessions": lambda **scope: sessions_in_scope(**scope).count(),
+    "registrations": lambda **scope: registrations_in_scope(**scope).count(),
+    "anonymised_registrations": lambda **scope: registrations_in_scope(**scope).count(),
+}

@@ -28,6 +28,7 @@ from partnership.models import Delegation, User
 from . import emails, task_names
 from .enums import ExportFormat, ExportStatus
 from .files import copy_csv, write_csv, write_xlsx
+from .limits import TooManyRowsForXlsx, xlsx_refusal
 from .models import ExportRequest
 from .registry import DATASETS, Dataset
 
@@ -61,6 +62,8 @@ def _check_request(*, user: User, dataset: str, format: str, delegation_id: int 
         in_scope = scope is None or delegation_id in scope
         if not in_scope or not Delegation.objects.filter(pk=delegation_id).exists():
             raise ValidationError({"delegation": "Vous ne pouvez exporter que les chiffres de votre délégation."})
+    if format == ExportFormat.XLSX and (refusal := xlsx_refusal(dataset, user=user, delegation_id=delegation_id)):
+        raise ValidationError({"format": refusal})
 
 
 @transaction.atomic
@@ -141,6 +144,9 @@ def write_dataset(
     if progress is not None:
         rows = _reporting_progress(rows, progress)
     if format == ExportFormat.XLSX:
+        # Checked again here: the rows may have grown since the request.
+        if refusal := xlsx_refusal(dataset.key, user=user, delegation_id=delegation_id):
+            raise TooManyRowsForXlsx(refusal)
         return write_xlsx(out, dataset.header, rows, title=dataset.label)
     return write_csv(out, dataset.header, rows, types=types)
 
@@ -188,6 +194,8 @@ def export_generate(*, export_id: int) -> bool:
 
 def _failure_message(export: ExportRequest, exc: BaseException) -> str:
     """What « Mes exports » tells the requester about a failed export, in French; the traceback goes to the log."""
+    if isinstance(exc, TooManyRowsForXlsx):
+        return str(exc)
     if isinstance(exc, SoftTimeLimitExceeded):
         return (
             "Le fichier a demandé trop de temps et sa production a été interrompue. Demandez-le de nouveau "

@@ -15,6 +15,7 @@ from agreements.models import PartnershipContract, Theme
 from events.models import Speaker
 
 from . import services
+from .attendance_due import session_attendance_refresh
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
 from .models import Registration, Session, TrainingAction, TrainingScheme
 
@@ -60,6 +61,8 @@ def _register_directly(session: Session, employer, agents, by) -> list[Registrat
                 registered_by=by,
             )
         )
+    # What ``services.registration_create`` keeps up to date: the session owes their attendance.
+    session_attendance_refresh(session_ids=[session.pk])
     return registrations
 
 

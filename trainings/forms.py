@@ -92,11 +92,13 @@ class CollectivityCodeField(forms.CharField):
 
 class TrainingActionForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=255)
+    # Chosen on the contract's page (« Programmer une action » on a line of its programme), kept hidden: a
+    # list of every line of a delegation's contracts would be thousands of options.
     programme_line = forms.ModelChoiceField(
         label="Ligne de programme du contrat",
         queryset=ProgrammeLine.objects.none(),
         required=False,
-        help_text="Laisser vide pour une action inter du catalogue ouvert.",
+        widget=forms.HiddenInput,
     )
     scheme = forms.ModelChoiceField(label="Dispositif", queryset=TrainingScheme.objects.filter(is_active=True))
     theme = forms.ModelChoiceField(label="Thème", queryset=Theme.objects.filter(is_active=True))
@@ -112,9 +114,6 @@ class TrainingActionForm(forms.Form):
         self.fields["programme_line"].queryset = ProgrammeLine.objects.filter(
             contract__delegation=delegation
         ).select_related("contract")
-        self.fields["programme_line"].label_from_instance = lambda line: (
-            f"{line.contract.reference or 'Brouillon'} – {line}"
-        )
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -240,9 +239,13 @@ RegistrationRowFormSet = forms.formset_factory(
 
 
 class RegistrationFilterForm(forms.Form):
-    """Filters of the registrations list; every field optional, an empty form lists everything."""
+    """Filters of the registrations list; every field optional, an empty form lists everything.
 
-    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, empty_label="Toutes")
+    The session comes from the link of a session's page (« Inscriptions à cette session ») and stays in a
+    hidden field: a list of every session of a delegation's history would be thousands of options.
+    """
+
+    session = forms.ModelChoiceField(label="Session", queryset=None, required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *RegistrationStatus.choices])
     start = forms.DateField(
         label="Sessions du",

@@ -135,6 +135,9 @@ class Session(models.Model):
     )
     start_date = models.DateField("premier jour", editable=False)
     end_date = models.DateField("dernier jour", editable=False)
+    # The first day a confirmed agent has no mark on a half-day (« émargement à saisir » once it has come),
+    # kept by the services: ``trainings.attendance_due``.
+    attendance_due_on = models.DateField("émargement dû depuis le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -146,7 +149,17 @@ class Session(models.Model):
             models.CheckConstraint(condition=Q(capacity__gt=0), name="session_capacity_positive"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="session_dates_ordered"),
         ]
-        indexes = [models.Index(fields=["start_date", "end_date"], name="session_dates_idx")]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"], name="session_dates_idx"),
+            # The sessions ended lately, latest first (an HR contact's recent certificates), without a scan.
+            models.Index(fields=["end_date"], name="session_end_date_idx"),
+            # Only the sessions owing marks: a handful, whatever the years of history behind them.
+            models.Index(
+                fields=["attendance_due_on"],
+                condition=Q(attendance_due_on__isnull=False),
+                name="session_attendance_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.action.title} ({self.start_date:%d/%m/%Y})"
@@ -175,6 +188,8 @@ class SessionHalfDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "date", "period"], name="half_day_unique_per_session"),
         ]
+        # The calendar and the feeds read a few weeks of half-days out of years of them.
+        indexes = [models.Index(fields=["date"], name="half_day_date_idx")]
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_period_display().lower()}"

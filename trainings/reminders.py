@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -12,7 +12,8 @@ from partnership.enums import Role
 
 from .convocation import convocation_url
 from .enums import RegistrationStatus, SessionStatus
-from .models import Attendance, Registration, Session, SessionHalfDay
+from .models import Registration, Session
+from .selectors import sessions_owing_attendance, with_attendance_counts
 
 
 def _session_url(name: str, pk: int) -> str:
@@ -138,21 +139,10 @@ register(
 # --- Attendance not taken after the session (not optional: certificates and figures depend on it) -----
 
 
-def sessions_missing_attendance():
-    """Planned sessions where some confirmed agent has no mark for some half-day."""
-    confirmed = Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
-    half_days = SessionHalfDay.objects.filter(session=OuterRef("pk"))
-    marks = Attendance.objects.filter(
-        half_day__session=OuterRef("pk"), registration__status=RegistrationStatus.CONFIRMED
-    )
-    return (
-        Session.objects.filter(status=SessionStatus.PLANNED)
-        .annotate(
-            expected=_count(confirmed, "session") * _count(half_days, "session"),
-            recorded=_count(marks, "half_day__session"),
-        )
-        .filter(expected__gt=F("recorded"))
-    )
+def sessions_missing_attendance(today: datetime.date | None = None):
+    """Planned sessions where some confirmed agent has no mark for a half-day that has come, with the
+    number of ``missing_marks``: the sessions « À faire » lists (``trainings.attendance_due``)."""
+    return with_attendance_counts(sessions_owing_attendance(Session.objects.all(), today=today), today=today)
 
 
 def _followers(session: Session) -> list[Recipient]:
@@ -178,7 +168,7 @@ def attendance_missing_due(today: datetime.date):
         today - datetime.timedelta(days=days + settings.REMINDER_CATCH_UP_DAYS),
         today - datetime.timedelta(days=days),
     )
-    sessions = sessions_missing_attendance().filter(end_date__range=window)
+    sessions = sessions_missing_attendance(today).filter(end_date__range=window)
     sessions = sessions.select_related("action__delegation", "action__created_by", "action__programme_line__contract")
     for session in sessions:
         yield Due(session.pk, session.end_date + datetime.timedelta(days=days), _followers(session))
@@ -191,7 +181,7 @@ def attendance_missing_message(log) -> Message | None:
     return Message(
         subject=f"Émargement à compléter : « {session.action.title} », session du {session.start_date:%d/%m/%Y}",
         url=_session_url("trainings:attendance", session.pk),
-        context={"session": session, "missing": session.expected - session.recorded},
+        context={"session": session, "missing": session.missing_marks},
     )
 
 

@@ -6,16 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.models import ContractParty
+from agreements.models import ContractParty, ProgrammeLine
 from partnership import permissions
 from partnership.models import Delegation
 from partnership.queues import with_queue_position
 
-from .enums import ActionMode, AttendanceStatus, RegistrationStatus
+from .enums import ActionMode, AttendanceStatus, RegistrationStatus, SessionStatus
 from .models import HALF_DAY, Attendance, CalendarFeed, Registration, Session, SessionHalfDay, TrainingAction
 
 
@@ -99,9 +99,11 @@ def sessions_visible_to(user) -> QuerySet[Session]:
 
 
 def actions_visible_to(user) -> QuerySet[TrainingAction]:
+    # ``session_count`` a correlated subquery, not a join: computed for the rows shown, and a count of the
+    # list stays a count of actions (a GROUP BY over every action of the history otherwise).
     actions = TrainingAction.objects.select_related(
         "delegation", "scheme", "theme", "programme_line__contract"
-    ).annotate(session_count=Count("sessions"))
+    ).annotate(session_count=_count(Session.objects.filter(action=OuterRef("pk")), "action"))
     scope = permissions.delegation_scope(user)
     if scope is None:
         return actions
@@ -121,7 +123,9 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if scope:
         return registrations.filter(session__action__delegation_id__in=scope)
     if permissions.is_speaker(user):
-        return registrations.filter(session_id__in=_speaker_session_ids(user), status=RegistrationStatus.CONFIRMED)
+        # A join from the speaker's profile (one per account): the planner starts from their few sessions
+        # rather than walking every session of the country in date order.
+        return registrations.filter(session__trainers__user=user, status=RegistrationStatus.CONFIRMED)
     return registrations.none()
 
 
@@ -132,10 +136,16 @@ def waiting_position(registration: Registration) -> int | None:
     )[0]
 
 
-def registered_sessions(user) -> QuerySet[Session]:
-    """Sessions holding at least one registration ``user`` sees: the choices of the list's filter."""
-    session_ids = registrations_visible_to(user).order_by().values("session_id")
-    return Session.objects.filter(pk__in=session_ids).select_related("action").order_by("-start_date", "pk")
+def programme_line_for_action(user, pk: str) -> ProgrammeLine | None:
+    """The programme line ``pk`` when ``user`` may create an action under it (its contract is one they manage)."""
+    # An id as a URL carries it: ASCII digits that fit a bigint (« ² » is a digit to Python, not to int()).
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= 18) or not permissions.can_manage_trainings(user):
+        return None
+    lines = ProgrammeLine.objects.select_related("contract__delegation", "theme")
+    scope = permissions.delegation_scope(user)
+    if scope is not None:
+        lines = lines.filter(contract__delegation_id__in=scope)
+    return lines.filter(pk=int(pk)).first()
 
 
 def registration_list(user, *, session=None, status: str = "", start=None, end=None) -> QuerySet[Registration]:
@@ -290,3 +300,110 @@ def calendar_feed_half_days(delegation: Delegation, *, today: datetime.date) -> 
         .select_related("session__action", "session__venue")
         .order_by("date", "period")
     )
+
+
+# --- « À faire » (the blocks are declared in ``trainings/todo.py``) --------------------------------
+
+
+def _week(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    monday = today - datetime.timedelta(days=today.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def sessions_this_week(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Planned sessions ``user`` may see that take place, even partly, this week (Monday to Sunday)."""
+    monday, sunday = _week(today or timezone.localdate())
+    sessions = sessions_visible_to(user).filter(
+        status=SessionStatus.PLANNED, start_date__lte=sunday, end_date__gte=monday
+    )
+    return with_counts(sessions).order_by("start_date", "pk")
+
+
+def sessions_owing_attendance(sessions: QuerySet[Session], *, today: datetime.date | None = None) -> QuerySet:
+    """The planned ``sessions`` with a half-day come (today included) on which a confirmed agent has no mark.
+
+    Read from ``Session.attendance_due_on``, which the services keep (``trainings.attendance_due``): one
+    indexed comparison, whatever the number of past sessions behind.
+    """
+    return sessions.filter(status=SessionStatus.PLANNED, attendance_due_on__lte=today or timezone.localdate())
+
+
+def with_attendance_counts(sessions: QuerySet[Session], *, today: datetime.date | None = None) -> QuerySet:
+    """Annotate ``confirmed`` agents, ``past_half_days`` (today included) and ``missing_marks`` (confirmed
+    agents × past half-days − their marks on those half-days). Meant for the few rows a page shows."""
+    today = today or timezone.localdate()
+    confirmed = Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+    past = SessionHalfDay.objects.filter(session=OuterRef("pk"), date__lte=today)
+    marks = Attendance.objects.filter(
+        half_day__session=OuterRef("pk"), half_day__date__lte=today, registration__status=RegistrationStatus.CONFIRMED
+    )
+    return sessions.annotate(
+        confirmed=_count(confirmed, "session"),
+        past_half_days=_count(past, "session"),
+        marks=_count(marks, "half_day__session"),
+    ).annotate(missing_marks=F("confirmed") * F("past_half_days") - F("marks"))
+
+
+def sessions_awaiting_attendance(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions ``user`` may take attendance of (their delegation's, or those they train) that owe marks."""
+    if not permissions.can_record_attendance(user):
+        return Session.objects.none()
+    sessions = sessions_owing_attendance(sessions_visible_to(user), today=today)
+    return with_attendance_counts(sessions, today=today).order_by("start_date", "pk")
+
+
+def agents_coming_sessions(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Confirmed registrations of an HR contact's agents to sessions not over yet."""
+    return (
+        registrations_visible_to(user)
+        .filter(
+            status=RegistrationStatus.CONFIRMED,
+            session__status=SessionStatus.PLANNED,
+            session__end_date__gte=today or timezone.localdate(),
+        )
+        .select_related("session__action")
+        .order_by("session__start_date", "last_name", "first_name", "pk")
+    )
+
+
+def agents_waiting_list(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Waitlisted registrations of an HR contact's agents to sessions not over yet, each with its
+    ``waiting_position`` in the session's queue."""
+    registrations = registrations_visible_to(user).filter(
+        status=RegistrationStatus.WAITLISTED,
+        session__status=SessionStatus.PLANNED,
+        session__end_date__gte=today or timezone.localdate(),
+    )
+    return (
+        with_waiting_position(registrations)
+        .select_related("session__action")
+        .order_by("session__start_date", "waiting_position", "pk")
+    )
+
+
+# « Attestations disponibles » on « À faire »: those of the sessions ended within this many days (all of them
+# stay on the registrations list); a large city's history holds thousands.
+RECENT_CERTIFICATES_DAYS = 92
+
+
+def agents_certificates(user, *, today: datetime.date | None = None) -> QuerySet[Registration]:
+    """Registrations of an HR contact's agents who attended at least one half-day of a session ended within
+    ``RECENT_CERTIFICATES_DAYS``: their certificates, the latest first."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=RECENT_CERTIFICATES_DAYS)
+    attended = Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+    return (
+        registrations_visible_to(user)
+        .filter(Exists(attended), status=RegistrationStatus.CONFIRMED, session__end_date__gte=since)
+        .select_related("session__action")
+        .order_by("-session__end_date", "last_name", "first_name", "pk")
+    )
+
+
+def speaker_coming_sessions(user, *, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions a speaker trains that are not over yet."""
+    if not permissions.is_speaker(user):
+        return Session.objects.none()
+    sessions = sessions_visible_to(user).filter(
+        status=SessionStatus.PLANNED, end_date__gte=today or timezone.localdate()
+    )
+    return with_counts(sessions).order_by("start_date", "pk")

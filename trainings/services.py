@@ -29,6 +29,7 @@ from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label, of_person
 
 from . import task_names
+from .attendance_due import session_attendance_refresh
 from .convocation import convocation_url
 from .eligibility import session_check_employer
 from .enums import (
@@ -293,6 +294,7 @@ def session_update(
     )
     if session.start_date > timezone.localdate():
         _fill_from_waiting_list(session, actor=actor)
+    session_attendance_refresh(session_ids=[session.pk])
     return session
 
 
@@ -322,6 +324,7 @@ def session_cancel(*, actor: User, session: Session) -> Session:
     )
     for registration_id in active:
         _queue_email(registration_id, RegistrationEmail.CANCELLED)
+    session_attendance_refresh(session_ids=[session.pk])
     return session
 
 
@@ -502,6 +505,8 @@ def registration_create(
         raise ValidationError({"email": DUPLICATE_AGENT}) from exc
     _record_registration(actor, registration, HistoryAction.REGISTERED, None, registration.status)
     _registration_email(registration)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        session_attendance_refresh(session_ids=[session.pk])
     return registration
 
 
@@ -633,6 +638,8 @@ def registration_create_many(
     )
     for registration in drafts:
         _registration_email(registration)
+    if any(registration.status == RegistrationStatus.CONFIRMED for registration in drafts):
+        session_attendance_refresh(session_ids=[session.pk])
     return drafts
 
 
@@ -661,7 +668,9 @@ def registration_cancel(*, actor: User, registration: Registration) -> list[int]
     registration.session = session
     _record_registration(actor, registration, HistoryAction.REGISTRATION_CANCELLED, previous, registration.status)
     _queue_email(registration.pk, RegistrationEmail.CANCELLED)
-    return _fill_from_waiting_list(session, actor=actor)
+    promoted = _fill_from_waiting_list(session, actor=actor)
+    session_attendance_refresh(session_ids=[session.pk])
+    return promoted
 
 
 def registration_send_email(*, registration_id: int, kind: str) -> bool:
@@ -772,6 +781,7 @@ def _write_attendance(*, actor, session: Session, marks: dict[tuple[int, int], s
         before=_attendance_summary(half_days, before),
         after=_attendance_summary(half_days, after),
     )
+    session_attendance_refresh(session_ids=[session.pk])
     return len(to_create) + len(to_update) + len(to_delete)
 
 

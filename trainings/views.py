@@ -32,7 +32,7 @@ from partnership.viewutils import (
 from . import imports, selectors, services
 from .convocation import convocation_calendar, registration_from_convocation
 from .documents import calendar_feed, half_day_hours
-from .enums import RegistrationStatus
+from .enums import ActionMode, RegistrationStatus
 from .forms import (
     AttendanceForm,
     RegistrationFilterForm,
@@ -236,11 +236,14 @@ def session_cancel(request, pk: int):
 @gate(permissions.can_view_training_actions)
 def action_list(request):
     actions = selectors.actions_visible_to(request.user).order_by("-created_at", "-pk")
+    # The page's ids first, then their rows with what they show: joined for 25 actions, not for the history.
+    page = paginate(request, actions.values_list("pk", flat=True), ACTIONS_PER_PAGE)
     return render(
         request,
         "trainings/action_list.html",
         {
-            "page": paginate(request, actions, ACTIONS_PER_PAGE),
+            "page": page,
+            "actions": actions.filter(pk__in=list(page.object_list)),
             "can_create": permissions.is_delegation_staff(request.user),
         },
     )
@@ -248,14 +251,20 @@ def action_list(request):
 
 @gate(permissions.can_manage_trainings)
 def action_create(request):
-    """A new action of the agent's own delegation; national staff first pick the delegation."""
-    if permissions.is_delegation_staff(request.user):
+    """A new action of the agent's own delegation; national staff first pick the delegation. Under a contract,
+    the action comes from a line of its programme (``?ligne=``, the link of the contract's page)."""
+    line = selectors.programme_line_for_action(request.user, request.GET.get("ligne", ""))
+    if line is not None:
+        delegation = line.contract.delegation
+    elif permissions.is_delegation_staff(request.user):
         delegation = request.user.delegation
     else:
         delegation = delegation_by_code(request.GET.get("delegation", ""))
     if delegation is None:
         return render(request, "trainings/action_choose_delegation.html", {"delegations": delegations_by_name()})
-    form = TrainingActionForm(request.POST if request.method == "POST" else None, delegation=delegation)
+    initial = {"programme_line": line, "theme": line.theme_id, "mode": ActionMode.INTRA} if line else {}
+    data = request.POST if request.method == "POST" else None
+    form = TrainingActionForm(data, delegation=delegation, initial=initial)
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request,
@@ -268,7 +277,8 @@ def action_create(request):
         if call.ok:
             messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
             return redirect("trainings:action_detail", pk=call.result.pk)
-    return render(request, "trainings/action_form.html", {"form": form, "delegation": delegation})
+    line = form.cleaned_data.get("programme_line") if form.is_bound and form.is_valid() else line
+    return render(request, "trainings/action_form.html", {"form": form, "delegation": delegation, "line": line})
 
 
 @require_GET
@@ -296,7 +306,7 @@ def action_detail(request, pk: int):
 def registration_list(request):
     """The registrations the user follows (an HR contact: their agents), with certificates."""
     user = request.user
-    form = RegistrationFilterForm(request.GET or None, sessions=selectors.registered_sessions(user))
+    form = RegistrationFilterForm(request.GET or None, sessions=selectors.sessions_visible_to(user))
     filters = form.cleaned_data if form.is_valid() else {}
     registrations = selectors.registration_list(
         user,
@@ -309,12 +319,14 @@ def registration_list(request):
         # A filter that cannot apply (a session out of scope, a reversed period) lists nothing
         # rather than everything: the field says what to correct.
         registrations = registrations.none()
-    page = paginate(request, registrations, REGISTRATIONS_PER_PAGE)
+    # A delegation registers a hundred thousand agents a year: the list is paged without being counted.
+    page = paginate(request, registrations, REGISTRATIONS_PER_PAGE, count=False)
     return render(
         request,
         "trainings/registration_list.html",
         {
             "filter_form": form,
+            "session": form.cleaned_data.get("session") if form.is_bound and form.is_valid() else None,
             "page": page,
             "filtered": any(name != "page" for name in request.GET),
             "registrations": page.object_list,

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from partnership import permissions
@@ -19,7 +19,7 @@ from ..enums import (
     SignerRole,
 )
 from ..models import ContractDocument, PartnershipContract
-from ..selectors import contracts_manageable_by, parties_prefetch
+from ..selectors import contracts_manageable_by, contracts_visible_to, parties_prefetch
 from .models import SignatureRequest
 from .wording import signer_capacity
 
@@ -205,4 +205,46 @@ def after_signing(request: SignatureRequest) -> AfterSigning:
         interrupted=interrupted,
         final_document=final_document_of(request.contract) if countersigned else None,
         available_until=signed_documents_available_until(request),
+    )
+
+
+# --- « À faire » (the blocks are declared in ``agreements/todo.py``) ----------------------------------
+
+
+def signature_requests_needing_attention(user, *, now=None) -> QuerySet[SignatureRequest]:
+    """Requests of a signing still in progress that the delegation must act on: link blocked after
+    wrong codes, link expired or about to expire, or refused (the contract went back to draft and was
+    not sent again since)."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(days=settings.SIGNATURE_EXPIRY_WARNING_DAYS)
+    in_progress = Q(contract__status__in=(ContractStatus.READY_FOR_SIGNATURE, ContractStatus.SIGNED_BY_COLLECTIVITY))
+    sent = Q(status=SignatureRequestStatus.SENT)
+    return (
+        SignatureRequest.objects.filter(contract__in=contracts_manageable_by(user).values("pk"))
+        .filter(
+            in_progress & sent & (Q(locked_at__isnull=False) | Q(expires_at__lte=soon))
+            | in_progress & Q(status=SignatureRequestStatus.EXPIRED)
+            | Q(
+                status=SignatureRequestStatus.DECLINED,
+                contract__status=ContractStatus.DRAFT,
+                contract__submitted_at__lte=F("created_at"),
+            )
+        )
+        .select_related("contract")
+        .order_by("expires_at", "pk")
+    )
+
+
+def contracts_to_sign(user) -> QuerySet[PartnershipContract]:
+    """Contracts a signatory's collectivité has to sign now (its request is sent, not yet signed)."""
+    if not permissions.is_signatory(user):
+        return PartnershipContract.objects.none()
+    waiting = SignatureRequest.objects.filter(
+        party__collectivity_id=user.collectivity_id, status=SignatureRequestStatus.SENT
+    ).values("contract_id")
+    return (
+        contracts_visible_to(user)
+        .filter(status=ContractStatus.READY_FOR_SIGNATURE, pk__in=waiting)
+        .prefetch_related(parties_prefetch())
+        .order_by("submitted_at", "pk")
     )

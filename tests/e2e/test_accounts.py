@@ -32,7 +32,7 @@ def test_each_role_lands_on_its_todo_page(journey, persona, delegation, delegati
     run = journey("f-a-faire-par-role")
 
     expected_first_block = {
-        "delegation_staff": "Contrats à contresigner",
+        "delegation_staff": "Brouillons de contrat",  # not the délégué(e): no countersign block
         "national_staff": "Chiffres nationaux",
         "amf_staff": "Chiffres nationaux",
         "signatory": "Contrats à signer",

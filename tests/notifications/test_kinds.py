@@ -28,7 +28,7 @@ from tests.trainings.factories import (
 )
 from trainings.convocation import convocation_url
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus
-from trainings.models import Attendance
+from trainings.services import attendance_record
 
 TODAY = timezone.localdate
 
@@ -108,7 +108,11 @@ def test_attendance_not_taken_two_days_after_reminds_the_delegation_once(
     day = in_days(-10)
     complete = SessionFactory(action=action, venue=commune, start_date=day, half_days=[(day, Period.MORNING)])
     agent = RegistrationFactory(session=complete, employer=commune)
-    Attendance.objects.create(registration=agent, half_day=complete.half_days.get(), status=AttendanceStatus.PRESENT)
+    attendance_record(
+        actor=delegation_staff,
+        session=complete,
+        marks={(agent.pk, complete.half_days.get().pk): AttendanceStatus.PRESENT},
+    )
     missing = SessionFactory(action=action, venue=commune, start_date=day, half_days=[(day, Period.MORNING)])
     RegistrationFactory(session=missing, employer=commune)
     RegistrationFactory(session=missing, employer=commune)

@@ -11,6 +11,7 @@ from agreements.enums import ActionFamily, ContractStatus
 from agreements.models import ContractParty, PartnershipContract, ProgrammeLine, Theme
 from events.models import Speaker
 from tests.factories import CommuneFactory, DelegationFactory, numbered
+from trainings.attendance_due import session_attendance_refresh
 from trainings.enums import ActionMode, AgentCategory, Period, RegistrationStatus
 from trainings.models import Registration, Session, SessionHalfDay, TrainingAction, TrainingScheme
 
@@ -115,6 +116,7 @@ class SessionFactory(DjangoModelFactory):
 class RegistrationFactory(DjangoModelFactory):
     class Meta:
         model = Registration
+        skip_postgeneration_save = True
 
     session = factory.SubFactory(SessionFactory)
     first_name = "Camille"
@@ -125,6 +127,13 @@ class RegistrationFactory(DjangoModelFactory):
     employer = factory.SubFactory(CommuneFactory)
     status = RegistrationStatus.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def attendance_due(self, create, extracted, **kwargs):
+        # What ``registration_create`` keeps up to date (``trainings.attendance_due``): the session owes
+        # this agent's marks. Tests that write marks directly call ``session_attendance_refresh`` too.
+        if create:
+            session_attendance_refresh(session_ids=[self.session_id])
 
 
 class SpeakerFactory(DjangoModelFactory):

@@ -74,7 +74,7 @@ def test_action_pages_render_for_staff(client, delegation_staff, action):
     assert action.title in client.get("/formations/actions/").content.decode()
     assert "Programmer une session" in client.get(f"/formations/actions/{action.pk}/").content.decode()
     assert "Demi-journées" in client.get(f"/formations/actions/{action.pk}/sessions/nouvelle/").content.decode()
-    assert "Ligne de programme du contrat" in client.get("/formations/actions/nouvelle/").content.decode()
+    assert "créez-la depuis la page du contrat" in client.get("/formations/actions/nouvelle/").content.decode()
 
 
 def test_action_pages_refuse_hr_contact_and_hide_from_other_delegation(
@@ -93,7 +93,7 @@ def test_national_staff_choose_the_delegation_then_create_an_action(client, nati
     chooser = client.get("/formations/actions/nouvelle/").content.decode()
     assert f'href="?delegation={delegation.code}"' in chooser
     url = f"/formations/actions/nouvelle/?delegation={delegation.code}"
-    assert "Ligne de programme du contrat" in client.get(url).content.decode()
+    assert "créez-la depuis la page du contrat" in client.get(url).content.decode()
     response = client.post(
         url,
         {
@@ -109,3 +109,46 @@ def test_national_staff_choose_the_delegation_then_create_an_action(client, nati
     action = TrainingAction.objects.get()
     assert response["Location"] == f"/formations/actions/{action.pk}/"
     assert action.delegation == delegation
+
+
+def test_an_action_under_a_contract_starts_from_a_line_of_its_programme(django_app, delegation_staff, programme_line):
+    """No list of every line of every contract: the contract's page links each line to the form."""
+    contract = programme_line.contract
+    page = django_app.get(contract.get_absolute_url(), user=delegation_staff)
+    form_page = page.click(href=f"ligne={programme_line.pk}")
+    assert (
+        form_page.html.select_one("p.lead")
+        .get_text(" ", strip=True)
+        .startswith(f"Sous la ligne de programme {programme_line.year} «\u00a0{programme_line.title}\u00a0» du contrat")
+    )
+    form = form_page.forms[1]
+    assert (form["programme_line"].value, form["mode"].value, form["theme"].value) == (
+        str(programme_line.pk),
+        "intra",
+        str(programme_line.theme_id),
+    )
+    form["title"] = "Prévenir les risques psychosociaux"
+    form["scheme"] = str(TrainingScheme.objects.first().pk)
+    form.get("audience", index=2).checked = True
+    form["duration_days"] = "1"
+
+    form.submit().follow()
+
+    action = TrainingAction.objects.get()
+    assert (action.programme_line, action.mode, action.delegation_id) == (
+        programme_line,
+        "intra",
+        contract.delegation_id,
+    )
+
+
+def test_a_line_of_another_delegation_is_not_offered(django_app, other_delegation_staff, programme_line):
+    page = django_app.get(f"/formations/actions/nouvelle/?ligne={programme_line.pk}", user=other_delegation_staff)
+    assert page.forms[1]["programme_line"].value == ""
+    assert page.html.select("p.lead") == []
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "abc", ""])
+def test_a_line_id_that_cannot_be_one_is_ignored(django_app, delegation_staff, value):
+    page = django_app.get("/formations/actions/nouvelle/", {"ligne": value}, user=delegation_staff)
+    assert (page.status_code, page.forms[1]["programme_line"].value) == (200, "")

@@ -1,6 +1,7 @@
 """The registrations list: the waiting-list position, filters by session, status and period, pages."""
 
 import pytest
+from django.urls import reverse
 
 from tests.trainings.factories import RegistrationFactory, SessionFactory, in_days
 from trainings.enums import RegistrationStatus
@@ -76,10 +77,13 @@ def test_filters_by_session_status_and_period(django_app, hr_contact, action, co
     RegistrationFactory(session=soon, employer=commune, first_name="Bruno", last_name="Soon", status=WAITING)
     RegistrationFactory(session=later, employer=commune, first_name="Chloé", last_name="Later")
 
-    form = django_app.get(URL, user=hr_contact).forms["registration-filter"]
-    form["session"] = str(soon.pk)
-    page = form.submit()
+    # From the session's page, as a person gets there: the list of that session alone.
+    page = django_app.get(reverse("trainings:session_detail", args=[soon.pk]), user=hr_contact)
+    page = page.click("Inscriptions à cette session")
     assert sorted(name for name, _status in rows(page)) == ["Alice Soon", "Bruno Soon"]
+    assert page.html.select_one("p.lead").get_text(" ", strip=True) == (
+        f"Session « {soon.action.title} » du {soon.start_date:%d/%m/%Y} · toutes les sessions"
+    )
 
     form = page.forms["registration-filter"]
     form["status"] = WAITING
@@ -98,17 +102,18 @@ def test_filters_by_session_status_and_period(django_app, hr_contact, action, co
     )
 
 
-def test_session_filter_offers_only_sessions_of_visible_registrations(
+def test_session_filter_accepts_only_sessions_the_user_sees(
     django_app, hr_contact, other_hr_contact, session, commune, other_commune
 ):
     RegistrationFactory(session=session, employer=commune)
     other_session = SessionFactory(venue=other_commune)
     RegistrationFactory(session=other_session, employer=other_commune)
-    form = django_app.get(URL, user=hr_contact).forms["registration-filter"]
-    assert [value for value, _selected, _text in form["session"].options] == ["", str(session.pk)]
+    # No list of every session of the history: the session filter is the session page's link, kept hidden.
+    form = django_app.get(URL + f"?session={session.pk}", user=hr_contact).forms["registration-filter"]
+    assert (form["session"].value, form.fields["session"][0].attrs["type"]) == (str(session.pk), "hidden")
     page = django_app.get(URL + f"?session={other_session.pk}", user=hr_contact)
     assert rows(page) == []
-    assert page.html.select_one(".invalid-feedback").text.strip() == (
+    assert page.html.select_one("#registration-filter .alert-danger").text.strip() == (
         "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
     )
 
@@ -119,6 +124,9 @@ def test_pages_keep_the_filters(django_app, hr_contact, session, commune):
     RegistrationFactory.create_batch(51, session=session, employer=commune, status=WAITING)
     page = django_app.get(URL + f"?statut=&status={WAITING}", user=hr_contact)
     assert len(rows(page)) == 50
+    assert page.html.select_one('[aria-current="page"]').text == "Page 1"  # a list too long to count
     following = page.click("Page suivante")
     assert following.request.url.endswith(f"?statut=&status={WAITING}&page=2")
     assert len(rows(following)) == 1
+    assert following.html.select_one('[aria-current="page"]').text == "Page 2"
+    assert following.html.select('a[rel="next"]') == []

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0004_training_summary_intervention_tally'),
+        ('stats', '0005_rollup_triggers_readable_and_checked'),
     ]
 
     operations = [

@@ -13,13 +13,13 @@ from django.utils import timezone
 from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
 from agreements.models import Internship, PartnershipContract, SignatureRequest, Study
 from agreements.signing import services as signing
-from partnership.selectors import todo_blocks, todo_count
+from partnership.enums import Role
 from partnership.text import french_date
 from stats.enums import ExportFormat, ExportStatus
 from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
 from tests.events.factories import EventFactory
-from tests.factories import DEFAULT_PASSWORD, CommuneFactory
+from tests.factories import DEFAULT_PASSWORD, CommuneFactory, UserFactory
 from tests.querycount import assert_constant_queries
 from tests.trainings.factories import (
     ContractFactory,
@@ -31,6 +31,8 @@ from tests.trainings.factories import (
 )
 from trainings.enums import AttendanceStatus, RegistrationStatus
 from trainings.models import Attendance
+from trainings.services import attendance_record
+from workspace.selectors import todo_blocks, todo_count
 
 pytestmark = pytest.mark.django_db
 
@@ -192,12 +194,12 @@ def test_delegation_staff_sees_sessions_of_the_week_and_attendance_to_take(deleg
     RegistrationFactory(session=today_session, employer=commune)
     past, (first, second) = _past_session(delegation, commune)
     morning, afternoon = past.half_days.order_by("period")
-    for registration in (first, second):
-        Attendance.objects.create(registration=registration, half_day=morning, status=AttendanceStatus.PRESENT)
-    Attendance.objects.create(registration=first, half_day=afternoon, status=AttendanceStatus.ABSENT)
+    present, absent = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+    marks = {(first.pk, morning.pk): present, (second.pk, morning.pk): present, (first.pk, afternoon.pk): absent}
+    attendance_record(actor=delegation_staff, session=past, marks=marks)
     done, (agent,) = _past_session(delegation, commune, agents=1)
-    for half_day in done.half_days.all():
-        Attendance.objects.create(registration=agent, half_day=half_day, status=AttendanceStatus.PRESENT)
+    marks = {(agent.pk, half_day.pk): present for half_day in done.half_days.all()}
+    attendance_record(actor=delegation_staff, session=done, marks=marks)
 
     blocks = _blocks(delegation_staff)
 
@@ -237,8 +239,8 @@ def test_another_delegation_sees_none_of_it(delegation_staff, other_delegation_s
 
     blocks = _blocks(other_delegation_staff)
 
+    # No countersign block: no contract names them, and they are not their delegation's délégué(e).
     assert {key: block.count for key, block in blocks.items()} == {
-        "countersign": 0,
         "drafts": 0,
         "signatures": 0,
         "sessions_week": 0,
@@ -311,6 +313,9 @@ def test_hr_contact_sees_coming_sessions_waiting_list_and_certificates(hr_contac
     )
     past, (attended, _absent) = _past_session(delegation, commune)
     Attendance.objects.create(registration=attended, half_day=past.half_days.first(), status=AttendanceStatus.PRESENT)
+    # Ended more than three months ago: on the registrations list, not on « À faire ».
+    old, (long_ago, _other) = _past_session(delegation, commune, days_ago=93)
+    Attendance.objects.create(registration=long_ago, half_day=old.half_days.first(), status=AttendanceStatus.PRESENT)
 
     blocks = _blocks(hr_contact)
 
@@ -381,8 +386,8 @@ def test_each_role_page_renders_its_blocks(client, persona):
             "Derniers contrats signés",
             "Exports prêts",
         ],
+        # Not the délégué(e), and no contract waits for their countersignature: no countersign block.
         "delegation_staff": [
-            "Contrats à contresigner",
             "Brouillons de contrat",
             "Signatures bloquées, expirant ou refusées",
             "Sessions de la semaine",
@@ -393,7 +398,7 @@ def test_each_role_page_renders_its_blocks(client, persona):
         "hr_contact": [
             "Prochaines sessions de vos agents",
             "Vos agents en liste d'attente",
-            "Attestations disponibles",
+            "Attestations des trois derniers mois",
         ],
         "speaker_user": ["Vos prochaines sessions de formation", "Émargement à saisir"],
     }
@@ -402,6 +407,115 @@ def test_each_role_page_renders_its_blocks(client, persona):
         content = client.get("/a-faire/").content.decode()
         found = re.findall(r'<h2 id="bloc-[a-z_0-9]+" [^>]*>\s*<span>([^<]+)</span>', content)
         assert [html.unescape(title) for title in found] == titles, name
+
+
+def _page_blocks(client, user) -> dict:
+    """The blocks of the « À faire » page as the browser shows them: title → (count, texts, links)."""
+    client.force_login(user)
+    page = BeautifulSoup(client.get(reverse("todo")).content, "html.parser")
+    blocks = {}
+    for section in page.select("section.todo-block"):
+        title = section.select_one("h2 span").get_text()
+        badge = section.select_one("h2 .badge")
+        empty = section.select_one("p.text-body-secondary")
+        blocks[title] = {
+            "count": int(badge["data-count"]) if badge else None,
+            "empty": empty.get_text() if empty else "",
+            "links": [(a.get_text(" ", strip=True), a["href"]) for a in section.select("a:not(.fw-semibold)")],
+        }
+    return blocks
+
+
+def test_countersign_block_shows_to_the_delegate_and_to_another_agent_only_when_a_contract_waits(
+    client, delegation_staff, delegation, commune, django_capture_on_commit_callbacks
+):
+    delegate = UserFactory(role=Role.DELEGATION_STAFF, delegation=delegation, function="Déléguée régionale")
+
+    assert _page_blocks(client, delegate)["Contrats à contresigner"] == {
+        "count": 0,
+        "empty": "Aucun contrat n'attend votre contre-signature.",
+        "links": [
+            (
+                "Suivre les contrats en cours de signature",
+                reverse("agreements:contract_list") + "?status=ready_for_signature",
+            )
+        ],
+    }
+    assert "Contrats à contresigner" not in _page_blocks(client, delegation_staff)
+
+    # Staff may name another agent as a contract's countersignatory: then it waits for them.
+    contract = _countersign_ready(
+        make_contract(actor=delegation_staff, collectivities=[commune], delegate=delegation_staff),
+        delegation_staff,
+        django_capture_on_commit_callbacks,
+    )
+    block = _page_blocks(client, delegation_staff)["Contrats à contresigner"]
+    assert (block["count"], block["links"]) == (
+        1,
+        [("Tous les contrats à contresigner – Contrats à contresigner", "/contrats/a-contresigner/")],
+    )
+    assert todo_count(delegation_staff) == 1
+    assert _page_blocks(client, delegate)["Contrats à contresigner"]["count"] == 0
+    assert contract.delegate_id == delegation_staff.pk
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "empty", "link"),
+    [
+        (
+            "hr_contact",
+            "Prochaines sessions de vos agents",
+            "Aucun de vos agents n'est inscrit à une session à venir.",
+            ("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list"),
+        ),
+        (
+            "hr_contact",
+            "Attestations des trois derniers mois",
+            "Aucune attestation pour l'instant\u00a0: elle est prête dès que la présence de votre agent est saisie.",
+            ("Inscrire vos agents\u00a0: le catalogue des formations", "trainings:session_list"),
+        ),
+        (
+            "delegation_staff",
+            "Brouillons de contrat",
+            "Aucun brouillon en cours.",
+            ("Rédiger un contrat", "agreements:contract_create"),
+        ),
+        (
+            "delegation_staff",
+            "Sessions de la semaine",
+            "Aucune session cette semaine.",
+            ("Voir le calendrier des formations", "trainings:session_calendar"),
+        ),
+        (
+            "signatory",
+            "Contrats à signer",
+            "Aucun contrat n'attend votre signature.",
+            ("Voir vos contrats", "agreements:my_contracts"),
+        ),
+        (
+            "speaker_user",
+            "Vos prochaines sessions de formation",
+            "Aucune session à venir.",
+            ("Tenir à jour votre profil d'intervenant", "events:my_profile"),
+        ),
+        (
+            "national_staff",
+            "Exports prêts",
+            "Aucun export terminé cette semaine.",
+            ("Demander un export depuis « Mes exports »", "stats:export_list"),
+        ),
+    ],
+)
+def test_an_empty_block_points_to_the_next_useful_action(client, persona, name, title, empty, link):
+    """A new HR contact, with no agent registered yet, is pointed to the training catalogue; and so on."""
+    block = _page_blocks(client, persona(name))[title]
+
+    label, url_name = link
+    # An HR contact's blocks draw on their agents' whole history: shown without a count.
+    count = None if name == "hr_contact" else 0
+    assert block == {"count": count, "empty": empty, "links": [(label, reverse(url_name))]}
+    # The link leads to a page the person may open.
+    assert client.get(reverse(url_name)).status_code == 200
 
 
 # --- Query counts -----------------------------------------------------------------------------------------------
@@ -472,10 +586,11 @@ def test_todo_queries_do_not_grow_with_items_for_hr_contact(client, hr_contact, 
     fill(1)
     client.force_login(hr_contact)
     assert_constant_queries(client, reverse("todo"), lambda: fill(4), rows=_todo_items)
-    assert {key: block.count for key, block in _blocks(hr_contact).items()} == {
-        "coming_sessions": 5,
-        "waiting_list": 5,
-        "certificates": 5,
+    # Information from the agents' history: listed (5 each), not counted.
+    assert {key: (block.count, len(block.items)) for key, block in _blocks(hr_contact).items()} == {
+        "coming_sessions": (None, 5),
+        "waiting_list": (None, 5),
+        "certificates": (None, 5),
     }
 
 
@@ -530,3 +645,19 @@ def test_menu_counter_costs_one_query(delegation_staff, commune, django_assert_n
 def test_menu_counter_costs_nothing_for_a_role_with_nothing_to_act_on(hr_contact, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert todo_count(hr_contact) == 0
+
+
+def test_a_block_without_a_count_says_it_shows_the_first_items_and_links_to_all(
+    client, hr_contact, delegation, commune
+):
+    for _ in range(11):
+        session = SessionFactory(action=TrainingActionFactory(delegation=delegation), venue=commune)
+        RegistrationFactory(session=session, employer=commune)
+    client.force_login(hr_contact)
+    page = BeautifulSoup(client.get(reverse("todo")).content, "html.parser")
+
+    block = page.select_one("#a-faire-coming_sessions")
+    assert block.select_one("h2 .badge") is None
+    assert len(block.select(".todo-items li")) == 10
+    assert block.select_one("p.small").get_text() == "Les 10 premiers."
+    assert block.select_one("a.small")["href"] == reverse("trainings:registration_list")
