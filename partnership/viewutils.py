@@ -169,9 +169,12 @@ class UncountedPage(Page):
     """A ``Page`` of a list never counted: ``paginator`` is ``None``; a page past the end is empty and
     links back to the previous one."""
 
+    # Beyond any real history, and far below what the database's OFFSET accepts (a 64-bit integer).
+    LAST_NUMBER = 1_000_000
+
     def __init__(self, items, number, per_page: int):
         try:
-            number = max(1, int(number or 1))
+            number = min(max(1, int(number or 1)), self.LAST_NUMBER)
         except (TypeError, ValueError):
             number = 1
         start = (number - 1) * per_page

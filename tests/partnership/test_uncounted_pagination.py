@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from partnership.models import Region
-from partnership.viewutils import paginate
+from partnership.viewutils import UncountedPage, paginate
 
 
 def _page(number, per_page=2):
@@ -39,3 +39,10 @@ def test_a_page_reads_its_rows_and_one_more_without_a_count(db):
         False,
     )
     assert _page("x").number == _page("-3").number == 1
+
+
+def test_a_page_number_beyond_any_history_is_an_empty_page_not_a_database_error(db):
+    Region.objects.create(code="01", name="Région 01")
+    # 2**63: PostgreSQL's OFFSET is a 64-bit integer and refuses it (« bigint out of range »).
+    beyond = _page(str(2**63))
+    assert (list(beyond), beyond.number, beyond.has_next()) == ([], UncountedPage.LAST_NUMBER, False)
