@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .permissions import navigation_for
+from .permissions import navigation_for, personal_links_for
 from .text import duration_label
 
 
@@ -8,6 +8,7 @@ def navigation(request):
     has_user = hasattr(request, "user")
     return {
         "nav_items": navigation_for(request.user) if has_user else [],
+        "personal_links": personal_links_for(request.user) if has_user else [],
         "site_name": "Partenariat CNFPT – AMF",
         # The short notice under the forms that collect personal data.
         "personal_data_retention_after_event": f"{duration_label(settings.PERSONAL_DATA_RETENTION_DAYS)} après l'événement",

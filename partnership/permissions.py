@@ -246,6 +246,24 @@ def navigation_for(user) -> list[tuple[str, str]]:
     return [(reverse(entry.url_name), entry.label) for entry in MENU if entry.gate(user)]
 
 
+def can_import_files(user) -> bool:
+    """Whoever may send a file to an import (agents to register, attendance): « Mes imports » follows them."""
+    return can_register_agents(user) or can_record_attendance(user)
+
+
+# The personal pages of the utility bar, beside the account: (URL name, label, gate).
+PERSONAL_LINKS = [
+    ("notifications:preferences", "Mes rappels", is_logged_in),
+    ("stats:export_list", "Mes exports", is_logged_in),
+    ("import_list", "Mes imports", can_import_files),
+]
+
+
+def personal_links_for(user) -> list[tuple[str, str]]:
+    """(url, label) of the personal pages ``user`` has, in display order."""
+    return [(reverse(url_name), label) for url_name, label, gate in PERSONAL_LINKS if gate(user)]
+
+
 # --- Object-level checks: what a user may do with one object they can see ---------------------
 
 

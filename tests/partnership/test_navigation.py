@@ -108,3 +108,22 @@ def test_admin_amf_staff_changes_axes(client, amf_staff):
     )
     assert response.status_code == 302
     assert CollaborationAxis.objects.get(pk=axis.pk).description == "Tableaux de bord partagés"
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_personal_pages_of_the_utility_bar_are_shown_to_those_who_have_them(db, persona, name):
+    """« Mes rappels », « Mes exports » and « Mes imports » are reached from every page (not only from the
+    statistics page or an import form); « Mes imports » only for those who can send a file to an import."""
+    user = persona(name)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("account")).content.decode()
+    shown = {label for url, label in permissions.personal_links_for(user) if f'href="{url}"' in page}
+    expected = {"Mes rappels", "Mes exports"} | ({"Mes imports"} if permissions.can_import_files(user) else set())
+    assert shown == expected
+    assert {client.get(url).status_code for url, _label in permissions.personal_links_for(user)} == {200}
+
+
+def test_an_hr_contact_has_mes_imports_and_a_signatory_does_not(hr_contact, signatory):
+    assert "Mes imports" in [label for _url, label in permissions.personal_links_for(hr_contact)]
+    assert "Mes imports" not in [label for _url, label in permissions.personal_links_for(signatory)]
