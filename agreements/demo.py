@@ -20,9 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.demo import Seeder, register
 from partnership.models import Collectivity
 
-from . import services
+from . import demo_framework, services
+from .axis5 import demo as axis5_demo
 from .enums import ContractStatus
 from .models import PartnershipContract, SignatureRequest, Theme
 from .signing import selectors as signing_selectors
@@ -286,3 +288,10 @@ def seed(accounts):
         _seed_one(accounts, spec)
     delegation = accounts["delegation"].delegation
     transaction.on_commit(lambda: _reminders_due(delegation))
+
+
+# This app's parts of ``seed_demo`` (``partnership.demo``). Axis 5 is a sub-package of this app, not an
+# installed app of its own: it is registered here. Events (20) come between the contracts and axis 5.
+register(Seeder("framework_agreement", 0, demo_framework.seed))
+register(Seeder("agreements", 10, seed))
+register(Seeder("axis5", 30, axis5_demo.seed))

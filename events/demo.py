@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from partnership.demo import Seeder, register
 from partnership.models import Collectivity, MayorsAssociation, Region, User
 from partnership.tokens import token_hash
 
@@ -200,3 +201,7 @@ def seed_events(accounts: dict[str, User], speakers: list[Speaker]) -> None:
 def seed(accounts: dict[str, User]) -> None:
     speakers = seed_speakers(accounts)
     seed_events(accounts, speakers)
+
+
+# Before trainings (40): the demo sessions' trainers are this app's speakers.
+register(Seeder("events", 20, seed))

@@ -1,22 +1,23 @@
-"""Demonstration data: one account per role and the framework agreement of the seed document.
+"""Demonstration data: one account per role, then each app's demo, from a registry the apps fill.
 
 Every person of the demo is fictional (``FICTIONAL_PEOPLE``, said on the login page and by ``seed_demo``):
 accounts, signatories, agents, participants, speakers and students. The only real names are those of the
-framework agreement's signatories, as the seed document (the press release announcing it) gives them.
+framework agreement's signatories, as the seed document (the press release announcing it) gives them
+(``agreements/demo_framework.py``).
 
-Each feature extends ``seed_demo`` with its own ``<app>.demo.seed`` function (listed in
-``DEMO_SEEDERS``). Everything here is idempotent: running it again changes nothing.
+Each app contributes its part in its own ``<app>/demo.py``, discovered among the installed apps as
+``<app>/todo.py`` is, by calling ``register(Seeder(key, position, seed))``; ``seed(accounts)`` receives the
+demo accounts by key. The core imports no feature app. Positions say the order where it matters
+(smaller first): the framework agreement (0) and the contracts (10) before events (20), whose speakers
+train the sessions of trainings (40), which run under the contracts' programme lines. Everything here is
+idempotent: running it again changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-
-from agreements import demo as agreements_demo
-from agreements.axis5 import demo as axis5_demo
-from agreements.models import CollaborationAxis, FrameworkAgreement
-from events import demo as events_demo
-from trainings import demo as trainings_demo
+from django.utils.module_loading import autodiscover_modules
 
 from .demo_people import FICTIONAL_PEOPLE  # noqa: F401 — re-exported: the demo's statement
 from .enums import CollectivityKind, Role
@@ -24,26 +25,30 @@ from .models import Collectivity, Delegation, User
 
 DEMO_PASSWORD = "demo-partenariat-2026"  # noqa: S105 (public demo accounts, refused when DEBUG is off)
 
-# Later features add "<app>.demo" modules (axis 5: "agreements.axis5.demo") exposing ``seed(accounts: dict[str, User])``.
-# Events before trainings: the sessions' trainers are speakers of the events' demo.
-DEMO_SEEDERS = [agreements_demo, events_demo, axis5_demo, trainings_demo]
 
-# The five axes, word for word as in the seed document (accord-cadre-cnfpt-amf.txt).
-AXES = [
-    "promouvoir les dispositifs de formation de la loi du 19 février 2007 auprès des communes",
-    "co-organiser des actions événementielles (séminaires, colloques…) sur des sujets d’actualité",
-    "favoriser l’échange de données statistiques",
-    "favoriser la constitution d’un réseau d’intervenants",
-    "favoriser l’accès des élèves administrateurs territoriaux de l’INET à des stages au sein de l’AMF "
-    "et la réalisation d’études à la demande de l’AMF",
-]
+@dataclass(frozen=True)
+class Seeder:
+    """One app's part of the demo: ``seed(accounts)``, idempotent, run in ``position`` order."""
 
-PREAMBLE = (
-    "Par la signature de cet accord-cadre, les deux institutions reconnaissent la nécessité de promouvoir une "
-    "politique de formation et de développement des compétences, accompagnant et anticipant l’évolution des "
-    "missions, des fonctions et des métiers des agents communaux et intercommunaux et ce, dans un contexte de "
-    "multiplication et de complexification des politiques publiques déclinées au sein des territoires."
-)
+    key: str
+    position: int
+    seed: Callable[[dict[str, User]], None]
+
+
+_SEEDERS: dict[str, Seeder] = {}
+
+
+def register(seeder: Seeder) -> Seeder:
+    if seeder.key in _SEEDERS and _SEEDERS[seeder.key] is not seeder:
+        raise ValueError(f"Demo seeder {seeder.key!r} is declared twice.")
+    _SEEDERS[seeder.key] = seeder
+    return seeder
+
+
+def seeders() -> list[Seeder]:
+    """Every app's seeder, in order (each installed app's ``demo`` module is imported first)."""
+    autodiscover_modules("demo")
+    return sorted(_SEEDERS.values(), key=lambda seeder: (seeder.position, seeder.key))
 
 
 @dataclass(frozen=True)
@@ -165,23 +170,6 @@ def demo_accounts() -> list[dict]:
     ]
 
 
-def seed_framework_agreement() -> FrameworkAgreement:
-    agreement, _ = FrameworkAgreement.objects.get_or_create(
-        title="Accord-cadre de coopération entre le CNFPT et l’AMF",
-        defaults={
-            "cnfpt_signatory": "François Deluga",
-            "cnfpt_signatory_function": "président du Centre national de la fonction publique territoriale",
-            "amf_signatory": "Jacques Pélissard",
-            "amf_signatory_function": "président de l’Association des maires de France",
-            "signed_at_place": "l’AMF",
-            "preamble": PREAMBLE,
-        },
-    )
-    for number, title in enumerate(AXES, start=1):
-        CollaborationAxis.objects.get_or_create(agreement=agreement, number=number, defaults={"title": title})
-    return agreement
-
-
 def seed_accounts() -> dict[str, User]:
     delegations = {d.region.code: d for d in Delegation.objects.select_related("region")}
     accounts = {}
@@ -211,11 +199,10 @@ def seed_accounts() -> dict[str, User]:
 
 @transaction.atomic
 def seed() -> dict[str, User]:
-    """Create the demo accounts, the framework agreement and each feature's demo data."""
+    """Create the demo accounts, then each app's demo data (the framework agreement first)."""
     if not Delegation.objects.exists():
         raise RuntimeError("Importez d'abord le référentiel territorial : python manage.py import_territories")
-    seed_framework_agreement()
     accounts = seed_accounts()
-    for module in DEMO_SEEDERS:
-        module.seed(accounts)
+    for seeder in seeders():
+        seeder.seed(accounts)
     return accounts

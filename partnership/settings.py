@@ -186,10 +186,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "partnership.tasks.flush_outbox", "schedule": 60.0},
     "contracts-update-periods": {"task": "agreements.tasks.contracts_update_periods", "schedule": 3600.0},
-    "signatures-expire": {"task": "agreements.tasks.signatures_expire", "schedule": 3600.0},
-    "contracts-finalize-missing": {"task": "agreements.tasks.contracts_finalize_missing", "schedule": 900.0},
+    "signatures-expire": {"task": "agreements.signing.tasks.signatures_expire", "schedule": 3600.0},
+    "contracts-finalize-missing": {"task": "agreements.signing.tasks.contracts_finalize_missing", "schedule": 900.0},
     # Sealed contracts whose last document timestamp nears its TSA certificate's expiry get a new one.
-    "seals-renew-timestamps": {"task": "agreements.tasks.seals_renew_timestamps", "schedule": 86400.0},
+    "seals-renew-timestamps": {"task": "agreements.signing.tasks.seals_renew_timestamps", "schedule": 86400.0},
     # Every scheduled e-mail: the same job as ``manage.py send_reminders`` (idempotent, so hourly is safe).
     "reminders": {
         "task": "notifications.tasks.reminders_run",

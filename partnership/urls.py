@@ -6,9 +6,7 @@ from .health import healthz
 from .import_views import import_list, import_report, import_table
 from .proconnect import views as proconnect
 from .views import (
-    AboutView,
     AccessibilityView,
-    HomeView,
     LegalNoticeView,
     PersonalDataView,
     collectivity_search,
@@ -16,8 +14,7 @@ from .views import (
 )
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("a-propos/", AboutView.as_view(), name="about"),
+    # The home page, « À propos » and « À faire » compose the feature apps: the top floor, ``workspace``.
     path("", include("workspace.urls")),
     path("mentions-legales/", LegalNoticeView.as_view(), name="legal_notice"),
     path("donnees-personnelles/", PersonalDataView.as_view(), name="personal_data"),

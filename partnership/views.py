@@ -1,3 +1,5 @@
+"""The core's public pages: legal pages, robots.txt and the collectivité search (the home page is ``workspace``'s)."""
+
 import datetime
 
 from django.conf import settings
@@ -5,24 +7,11 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from agreements.selectors import contract_status_counts, framework_agreement_current
-
-from . import permissions, personal_data
+from . import personal_data
 from .forms import collectivity_label
-from .selectors import collectivities_search, delegations_with_department_counts, territory_counts
+from .selectors import collectivities_search
 from .services import NOT_COVERED_LABEL
 from .text import duration_label
-
-
-class HomeView(TemplateView):
-    template_name = "partnership/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["agreement"] = framework_agreement_current()
-        context["territory"] = territory_counts()
-        context["workspace"] = _workspace(self.request.user)
-        return context
 
 
 class LegalPageView(TemplateView):
@@ -65,27 +54,6 @@ class AccessibilityView(LegalPageView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, statement_date=self.statement_date)
-
-
-class AboutView(TemplateView):
-    template_name = "partnership/about.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["agreement"] = framework_agreement_current()
-        context["territory"] = territory_counts()
-        context["delegations"] = delegations_with_department_counts()
-        return context
-
-
-def _workspace(user) -> dict | None:
-    """What the home page shows a logged-in user about their own work."""
-    if not user.is_authenticated:
-        return None
-    workspace = {}
-    if permissions.is_cnfpt_staff(user) or permissions.is_amf_staff(user) or permissions.is_signatory(user):
-        workspace["contracts"] = contract_status_counts(user)
-    return workspace
 
 
 @require_GET

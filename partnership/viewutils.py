@@ -15,6 +15,16 @@ A workspace view has one shape (README, « Architecture »)::
 
 Here: the gate (1), the service call that turns a refusal into form errors or messages (3),
 pagination, and the confirmation step before a destructive action.
+
+A refused call answers with ``call.status``: 409 only when the service raised ``StaleState``
+(``partnership.conflicts``: the form was built from a version someone has since saved, or the object
+left the state the action needs), 400 for every other ``ValidationError`` (an ordinary validation
+error, to correct on the form). A service signals « left its state » by raising ``StaleState`` (code
+``"stale"`` unless it gives its own), never by a code the view would have to know::
+
+    call = run_service(request, services.contract_update, form, contract=contract, ...)
+    if not call.ok:
+        return render(request, "agreements/contract_form.html", {...}, status=call.status)
 """
 
 from collections.abc import Callable
@@ -29,6 +39,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 
 from . import permissions
+from .conflicts import is_stale
 
 # --- The gate ------------------------------------------------------------------------------------
 
@@ -128,6 +139,13 @@ class ServiceCall:
     ok: bool
     result: Any = None
     error: ValidationError | None = None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of the page that follows: 200, 409 for a ``StaleState``, else 400."""
+        if self.ok:
+            return 200
+        return 409 if is_stale(self.error) else 400
 
 
 def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCall:

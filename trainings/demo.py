@@ -13,6 +13,7 @@ from django.utils import timezone
 from agreements.enums import ContractStatus
 from agreements.models import PartnershipContract, Theme
 from events.models import Speaker
+from partnership.demo import Seeder, register
 
 from . import services
 from .attendance_due import session_attendance_refresh
@@ -192,3 +193,7 @@ def seed(accounts) -> None:
                 trainers=trainers,
             )
     _attach_trainers(delegation, trainers)
+
+
+# After the contracts (10) and events (20): actions run under a programme line, trained by speakers.
+register(Seeder("trainings", 40, seed))

@@ -1,12 +1,14 @@
 """Thin Celery adapters of signing: take ids, re-fetch, call one service. Dispatched with transaction.on_commit.
 
-Each keeps the name it had when it lived in ``agreements/tasks.py`` (``agreements.signing.task_names``): tasks
-already queued, kept in the outbox or scheduled by beat (``CELERY_BEAT_SCHEDULE``) find it under that name."""
+Each is named after this module; the name it had when it lived in ``agreements/tasks.py`` stays registered as
+an alias (``agreements.signing.task_names.ALIASES``): tasks already queued or kept in the outbox still run."""
 
 import smtplib
 
-from celery import Task, shared_task
+from celery import Task
 from celery.utils.time import get_exponential_backoff_interval
+
+from partnership.task_aliases import task
 
 from ..models import PartnershipContract
 from . import archive, services, task_names
@@ -18,8 +20,9 @@ from .selectors import final_document_of
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-@shared_task(
+@task(
     name=task_names.SIGNATURE_REQUEST_SEND_LINK,
+    aliases=task_names.ALIASES,
     autoretry_for=MAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
@@ -36,7 +39,13 @@ def signature_request_send_link(request_id: int, reminder: bool = False) -> bool
     return True
 
 
-@shared_task(name=task_names.SIGNATURE_NOTIFY_DELEGATION, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
+@task(
+    name=task_names.SIGNATURE_NOTIFY_DELEGATION,
+    aliases=task_names.ALIASES,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=8,
+)
 def signature_notify_delegation(request_id: int, kind: str) -> None:
     request = SignatureRequest.objects.select_related("contract__delegation").get(pk=request_id)
     send_delegation_notice(request, kind)
@@ -58,8 +67,9 @@ class FinalizeTask(Task):
         return super().apply(*args, throw=False if throw is None else throw, **kwargs)
 
 
-@shared_task(
+@task(
     name=task_names.CONTRACT_FINALIZE,
+    aliases=task_names.ALIASES,
     base=FinalizeTask,
     bind=True,
     acks_late=True,
@@ -78,12 +88,18 @@ def contract_finalize(self, contract_id: int) -> bool:
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 
-@shared_task(name=task_names.CONTRACTS_FINALIZE_MISSING)
+@task(name=task_names.CONTRACTS_FINALIZE_MISSING, aliases=task_names.ALIASES)
 def contracts_finalize_missing() -> int:
     return services.contracts_finalize_missing()
 
 
-@shared_task(name=task_names.CONTRACT_SEND_FINAL_DOCUMENT, autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=8)
+@task(
+    name=task_names.CONTRACT_SEND_FINAL_DOCUMENT,
+    aliases=task_names.ALIASES,
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    max_retries=8,
+)
 def contract_send_final_document(contract_id: int) -> None:
     contract = PartnershipContract.objects.select_related("delegation").get(pk=contract_id)
     document = final_document_of(contract)
@@ -91,12 +107,12 @@ def contract_send_final_document(contract_id: int) -> None:
         send_final_document(contract, document)
 
 
-@shared_task(name=task_names.SIGNATURES_EXPIRE)
+@task(name=task_names.SIGNATURES_EXPIRE, aliases=task_names.ALIASES)
 def signatures_expire() -> dict:
     return services.signatures_expire()
 
 
-@shared_task(name=task_names.SEALS_RENEW_TIMESTAMPS)
+@task(name=task_names.SEALS_RENEW_TIMESTAMPS, aliases=task_names.ALIASES)
 def seals_renew_timestamps() -> dict:
     # One run at a time does the work: each seal is claimed by a conditional UPDATE before it is renewed.
     return archive.seals_renew_timestamps()

@@ -281,7 +281,7 @@ def test_a_failed_renewal_is_visible_and_writes_nothing(
 
 def test_the_renewal_is_scheduled(settings):
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["agreements.tasks.seals_renew_timestamps"] == 86400.0
+    assert schedule["agreements.signing.tasks.seals_renew_timestamps"] == 86400.0
 
 
 def _report_text(page) -> dict[str, str]:

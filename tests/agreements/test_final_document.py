@@ -185,4 +185,4 @@ def test_sweep_leaves_contracts_signed_outside_the_platform_alone(delegation_sta
 
 def test_sweep_is_scheduled(settings):
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["agreements.tasks.contracts_finalize_missing"] == 900.0
+    assert schedule["agreements.signing.tasks.contracts_finalize_missing"] == 900.0

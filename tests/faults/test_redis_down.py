@@ -37,7 +37,7 @@ def test_writes_succeed_and_tasks_wait_while_redis_is_down(
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
     kept = list(OutboxTask.objects.values_list("task_name", "args"))
     request = contract.signature_requests.get(step=1)
-    assert kept == [("agreements.tasks.signature_request_send_link", [request.pk, False])]
+    assert kept == [("agreements.signing.tasks.signature_request_send_link", [request.pk, False])]
     assert client.get("/healthz").status_code == 503
 
     # Redis is back: the outbox is flushed, nothing lost, nothing sent twice.

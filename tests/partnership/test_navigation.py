@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import resolve, reverse
 
+from agreements.demo_framework import seed_framework_agreement
 from agreements.models import CollaborationAxis
 from partnership import permissions
-from partnership.demo import seed_framework_agreement
 from partnership.permissions import MENU, navigation_for
 from partnership.viewutils import gate_of
 from tests.conftest import PERSONAS
