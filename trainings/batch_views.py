@@ -1,7 +1,7 @@
 """Registering several agents of a session at once: a form of several lines, or a CSV file.
 
-Both end in ``services.registration_create_many``: all the agents or none, every line's errors at
-once. The file goes through the one CSV reader of ``partnership.imports`` (``trainings/imports.py``
+Both end in ``trainings.registrations.registration_create_many``: all the agents or none, every line's errors
+at once. The file goes through the one CSV reader of ``partnership.imports`` (``trainings/imports.py``
 declares its columns); a long file is imported by a worker and followed in « Mes imports ».
 """
 
@@ -17,7 +17,8 @@ from partnership.import_forms import CsvImportForm
 from partnership.import_views import import_upload
 from partnership.viewutils import ErrorSummary, add_service_errors, gate, run_service
 
-from . import imports, services
+from . import imports
+from . import registrations as registration_services
 from .forms import REGISTRATION_MAX_ROWS, REGISTRATION_ROWS, RegistrationRowFormSet
 from .views import _session_or_404
 
@@ -76,7 +77,7 @@ def _register_all(request, session, agents, *, formset, errors):
     summary = ErrorSummary()
     call = run_service(
         request,
-        services.registration_create_many,
+        registration_services.registration_create_many,
         summary,
         actor=request.user,
         session=session,
@@ -109,7 +110,7 @@ def registration_batch(request, pk: int):
         if form.errors
     }
     agents = [
-        services.AgentRow(
+        registration_services.AgentRow(
             number=number,
             first_name=data["first_name"],
             last_name=data["last_name"],

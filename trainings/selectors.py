@@ -57,7 +57,7 @@ def with_present_half_days(registrations: QuerySet) -> QuerySet:
 def with_waiting_position(registrations: QuerySet) -> QuerySet:
     """Annotate ``waiting_position``: 1 for the next agent to get a place, None when not waiting.
 
-    Counted over the whole session's queue (the order of ``services._fill_from_waiting_list``), not
+    Counted over the whole session's queue (the order of ``registrations.waiting_list_fill``), not
     over the rows the viewer may see: an HR contact's agent may be third behind other employers'.
     """
     return with_queue_position(registrations, parent="session", waiting=RegistrationStatus.WAITLISTED)

@@ -29,7 +29,9 @@ from partnership.viewutils import (
     run_service,
 )
 
+from . import attendance as attendance_services
 from . import imports, selectors, services
+from . import registrations as registration_services
 from .convocation import convocation_calendar, registration_from_convocation
 from .documents import calendar_feed, half_day_hours
 from .enums import ActionMode, RegistrationStatus
@@ -138,7 +140,12 @@ def registration_create(request, pk: int):
     form = RegistrationForm(request.POST, employer_forced=permissions.is_hr_contact(request.user))
     if form.is_valid():
         call = run_service(
-            request, services.registration_create, form, actor=request.user, session=session, **form.cleaned_data
+            request,
+            registration_services.registration_create,
+            form,
+            actor=request.user,
+            session=session,
+            **form.cleaned_data,
         )
         if call.ok:
             registration = call.result
@@ -372,7 +379,9 @@ def registration_cancel(request, pk: int):
         raise Http404
     if not is_confirmed(request):
         return render_confirmation(request, _registration_cancel_confirmation(request, registration))
-    call = run_service(request, services.registration_cancel, actor=request.user, registration=registration)
+    call = run_service(
+        request, registration_services.registration_cancel, actor=request.user, registration=registration
+    )
     if call.ok:
         text = f"L'inscription {of_person(registration.full_name)} est annulée."
         if call.result:
@@ -414,7 +423,12 @@ def attendance(request, pk: int):
     form = AttendanceForm(request.POST if request.method == "POST" else None, half_days=half_days, rows=rows)
     if request.method == "POST" and form.is_valid():
         call = run_service(
-            request, services.attendance_record, form, actor=request.user, session=session, marks=form.marks()
+            request,
+            attendance_services.attendance_record,
+            form,
+            actor=request.user,
+            session=session,
+            marks=form.marks(),
         )
         if call.ok:
             messages.success(request, f"Feuille d'émargement enregistrée ({count_label(call.result, 'modification')}).")

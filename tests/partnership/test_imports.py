@@ -183,7 +183,7 @@ def test_a_technical_failure_writes_nothing_and_says_so(hr_contact, session, mon
     def broken(**kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr("trainings.services.registration_create_many", broken)
+    monkeypatch.setattr("trainings.registrations.registration_create_many", broken)
     assert imports.import_run(import_id=request.pk) is False
     request.refresh_from_db()
     assert (request.status, request.error, request.file.name) == (

@@ -41,7 +41,8 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
-from trainings import services as training_services
+from trainings import attendance as attendance_services
+from trainings import registrations as registration_services
 from trainings.enums import ActionMode, Period
 from trainings.models import Registration, SessionHalfDay
 
@@ -114,7 +115,7 @@ def _training(delegation, commune, hr_contact, capture, *, first_name, last_name
         action=action, venue=commune, capacity=5, start_date=start, half_days=[(start, Period.MORNING)]
     )
     with capture(execute=True):
-        registration = training_services.registration_create(
+        registration = registration_services.registration_create(
             actor=hr_contact,
             session=session,
             first_name=first_name,
@@ -161,7 +162,7 @@ def test_the_job_leaves_no_copy_of_a_person_and_no_figure_moves(
         email=GONE[2],
         job="Greffière-Zéphyrine",
     )
-    training_services.attendance_record(
+    attendance_services.attendance_record(
         actor=delegation_staff, session=session, marks={(agent.pk, session.half_days.get().pk): "present"}
     )
     event = EventFactory(

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnership.imports import import_file
 from tests.trainings.factories import ProgrammeLineFactory, RegistrationFactory, SessionFactory, in_days
-from trainings import imports, services
+from trainings import attendance as attendance_services
+from trainings import imports
 from trainings.enums import Period, RegistrationStatus
 from trainings.models import Attendance
 from trainings.selectors import delivered_trainee_days_by_line
@@ -42,7 +43,7 @@ def test_attendance_record_refuses_someone_not_registered(delegation_staff, past
     half_day = past_session.half_days.first()
     for registration in (cancelled, stranger):
         with pytest.raises(ValidationError) as excinfo:
-            services.attendance_record(
+            attendance_services.attendance_record(
                 actor=delegation_staff, session=past_session, marks={(registration.pk, half_day.pk): "present"}
             )
         assert excinfo.value.messages == [
@@ -55,7 +56,7 @@ def test_attendance_record_refuses_future_half_day(delegation_staff, session):
     registration = RegistrationFactory(session=session)
     half_day = session.half_days.first()
     with pytest.raises(ValidationError) as excinfo:
-        services.attendance_record(
+        attendance_services.attendance_record(
             actor=delegation_staff, session=session, marks={(registration.pk, half_day.pk): "present"}
         )
     assert excinfo.value.messages == [f"La demi-journée du {half_day} n'a pas encore eu lieu."]
@@ -165,7 +166,7 @@ def test_delivered_trainee_days_by_line_counts_half_days_present(
     half = RegistrationFactory(session=past_session)
     absent = RegistrationFactory(session=past_session)
     am, pm = past_session.half_days.order_by("period")
-    services.attendance_record(
+    attendance_services.attendance_record(
         actor=delegation_staff,
         session=past_session,
         marks={

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import CommuneFactory
 from tests.helpers import form_to
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
-from trainings import services
+from trainings import registrations as registration_services
 from trainings.enums import ActionMode
 from trainings.models import Registration
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(actor, session, employer=None):
-    return services.registration_create(
+    return registration_services.registration_create(
         actor=actor,
         session=session,
         first_name="Léa",
