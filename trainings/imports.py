@@ -221,13 +221,7 @@ def _attendance(*, actor, target: Session, lines, progress) -> str:
 
 
 def _attendance_session(actor, parameters: dict) -> Session:
-    session = selectors.sessions_visible_to(actor).get(pk=parameters["session_id"])
-    trainers = selectors.trainer_user_ids(session)
-    if not permissions.can_take_attendance(
-        actor, delegation_id=session.action.delegation_id, trainer_user_ids=trainers
-    ):
-        raise Session.DoesNotExist
-    return session
+    return selectors.sessions_attendance_takeable_by(actor).get(pk=parameters["session_id"])
 
 
 ATTENDANCE = register(

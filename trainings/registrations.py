@@ -98,11 +98,13 @@ def waiting_list_fill(session: Session, *, actor) -> list[int]:
 
 
 def _check_open_for_registration(session: Session) -> None:
+    """A session cancelled or started takes no registration: the page that offered it is out of date (409)."""
     if session.is_cancelled:
-        raise ValidationError("Cette session est annulée : les inscriptions sont fermées.")
+        raise ValidationError("Cette session est annulée : les inscriptions sont fermées.", code="left_state")
     if session.start_date <= timezone.localdate():
         raise ValidationError(
-            f"Les inscriptions sont closes : la session a commencé le {_format_date(session.start_date)}."
+            f"Les inscriptions sont closes : la session a commencé le {_format_date(session.start_date)}.",
+            code="left_state",
         )
 
 
