@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events import services as event_services
+from events import registrations as event_registrations
 from partnership import history
 from partnership.enums import HistoryAction
 from partnership.models import ActionLogEntry
@@ -196,7 +196,7 @@ def test_retention_takes_the_names_out_of_the_history_of_old_sessions_and_events
         registration_closes_at=started - datetime.timedelta(days=1),
     )
     registrant = EventRegistrationFactory(event=old_event, first_name="Rémi", last_name="Fontaine")
-    event_services._record_registration(
+    event_registrations._record_registration(
         delegation_staff, registrant, HistoryAction.REGISTRATION_CANCELLED, "confirmed", "cancelled"
     )
 
