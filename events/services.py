@@ -20,7 +20,7 @@ from partnership.models import Delegation, MayorsAssociation, User
 from partnership.models_utils import model_update
 from partnership.text import french_date
 
-from . import task_names, timing
+from . import phrases, task_names, timing
 from .enums import EventStatus, RegistrationStatus
 from .models import Event, Speaker, TimeSlot
 from .registrations import registration_issue_link, waiting_list_fill
@@ -185,7 +185,7 @@ def timeslot_create(
     speakers: list[Speaker] | QuerySet = (),
 ) -> TimeSlot:
     if not permissions.can_change_event(actor, event):
-        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+        raise ValidationError(phrases.CANNOT_CHANGE_PROGRAMME)
     _check_slot_period(event, starts_at, ends_at)
     slot = TimeSlot(event=event, title=title, description=description, starts_at=starts_at, ends_at=ends_at)
     slot.full_clean()
@@ -227,7 +227,7 @@ def timeslot_update(
     """Change a slot of the programme; it stays within the event's period."""
     locked = TimeSlot.objects.select_for_update().select_related("event").get(pk=slot.pk)
     if not permissions.can_change_event(actor, locked.event):
-        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+        raise ValidationError(phrases.CANNOT_CHANGE_PROGRAMME)
     _check_slot_period(locked.event, starts_at, ends_at)
     before = history.values_of(locked, TIMESLOT_HISTORY_FIELDS)
     locked.title, locked.description, locked.starts_at, locked.ends_at = title, description, starts_at, ends_at
@@ -248,7 +248,7 @@ def timeslot_update(
 @transaction.atomic
 def timeslot_delete(*, slot: TimeSlot, actor: User) -> None:
     if not permissions.can_change_event(actor, slot.event):
-        raise ValidationError("Vous ne pouvez pas modifier le programme de cet événement.")
+        raise ValidationError(phrases.CANNOT_CHANGE_PROGRAMME)
     history.record(
         actor=actor,
         obj=slot.event,

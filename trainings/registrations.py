@@ -24,7 +24,7 @@ from partnership.models import Collectivity, User
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import of_person
 
-from . import task_names
+from . import phrases, task_names
 from .attendance_due import session_attendance_refresh
 from .convocation import convocation_url
 from .eligibility import session_check_employer
@@ -121,7 +121,7 @@ def _registration_scope(actor: User, session: Session, employer: Collectivity | 
     elif not permissions.is_cnfpt_staff(actor):
         raise ValidationError("Vous ne pouvez pas inscrire d'agent.")
     if not sessions_visible_to(actor).filter(pk=session.pk).exists():
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
+        raise ValidationError(phrases.CANNOT_REGISTER_TO_SESSION)
     if employer is not None and permissions.is_hr_contact(actor):
         # An HR contact has no employer field: their collectivité's refusal concerns the whole form.
         collectivity_check_covered_by_cnfpt(collectivity=employer, use=CollectivityUse.EMPLOYER)
@@ -329,7 +329,7 @@ def registration_create_many(
     if not agents and not errors:
         raise ValidationError("Indiquez au moins un agent à inscrire.")
     if not permissions.can_register_agents(actor):
-        raise ValidationError("Vous ne pouvez pas inscrire d'agent à cette session.")
+        raise ValidationError(phrases.CANNOT_REGISTER_TO_SESSION)
     # Who, and whether the session takes registrations, concern every row: said once, not on each line.
     _registration_scope(actor, session, None)
     session = Session.objects.select_for_update().select_related("action").get(pk=session.pk)

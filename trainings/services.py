@@ -21,6 +21,7 @@ from partnership.enums import HistoryAction
 from partnership.models import Collectivity, Delegation, User
 from partnership.text import count_label
 
+from . import phrases
 from .attendance_due import session_attendance_refresh
 from .enums import ActionMode, Period, RegistrationEmail, RegistrationStatus, SessionStatus
 from .models import (
@@ -130,7 +131,7 @@ def training_action_create(
 def _check_half_days(half_days: Iterable[tuple[date, str]]) -> list[tuple[date, str]]:
     half_days = sorted(set(half_days))
     if not half_days:
-        raise ValidationError({"half_days": "Indiquez au moins une demi-journée."})
+        raise ValidationError({"half_days": phrases.NO_HALF_DAY})
     if any(period not in Period.values for _day, period in half_days):
         raise ValidationError({"half_days": "Demi-journée inconnue : matin ou après-midi."})
     return half_days
@@ -161,7 +162,7 @@ def session_create(
     half_days = _check_half_days(half_days)
     _check_venue(venue)
     if capacity is None or capacity < 1:
-        raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
+        raise ValidationError({"capacity": phrases.CAPACITY_AT_LEAST_ONE})
     session = Session(
         action=action,
         venue=venue,
@@ -206,7 +207,7 @@ def session_update(
     before = _session_history(session)
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if capacity is None or capacity < 1:
-        raise ValidationError({"capacity": "Le nombre de places doit être d'au moins 1."})
+        raise ValidationError({"capacity": phrases.CAPACITY_AT_LEAST_ONE})
     if capacity < confirmed:
         raise ValidationError(
             {
