@@ -112,7 +112,7 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
         f"a@ville.fr;{day}\n"
     ).encode()
     response = _import(client, delegation_staff, past_session, content)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [
         "Ligne 3\u00a0: aucune inscription confirmée pour «\u00a0inconnu@ville.fr\u00a0» à cette session.",
         "Ligne 4\u00a0: date «\u00a031/02/2026\u00a0» invalide (format JJ/MM/AAAA)\u00a0; demi-journée «\u00a0soir\u00a0» "
@@ -133,7 +133,7 @@ def test_attendance_csv_with_a_huge_cell_or_a_nul_answers_its_lines_not_a_500(cl
         f"a@ville.fr;{day};matin;présent\n"
     ).encode()
     response = _import(client, delegation_staff, past_session, content)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [
         "Ligne 2\u00a0: statut — caractère nul (NUL) interdit dans une cellule.",
         "Ligne 3\u00a0: statut — 200\u00a0000 caractères, 20 au plus.",

@@ -53,7 +53,7 @@ def test_the_session_page_form_says_so_on_the_employer_field(django_app, delegat
     form["category"] = "C"
     form["employer"] = other.code
 
-    response = form.submit()
+    response = form.submit(status=400)
 
     errors = response.context["form"].errors["employer"]
     assert errors == [
