@@ -110,7 +110,7 @@ def event_detail(request, pk: int):
             "seats_left": max(event.capacity - event.confirmed_count, 0),
             "can_manage": permissions.can_manage_event(request.user, event),
         },
-        status=(refusal_status(refused) if refused else 400) if request.method == "POST" and form.errors else 200,
+        status=refusal_status(refused) if request.method == "POST" and form.errors else 200,
     )
 
 
