@@ -16,7 +16,9 @@ from partnership.admin_site import (
 )
 from partnership.text import of_person
 
+from . import registrations as event_registrations
 from . import selectors, services
+from . import speakers as speaker_services
 from .enums import EventStatus, RegistrationStatus
 from .models import Event, EventFeedback, EventRegistration, Speaker, SpeakerExpertise, TimeSlot
 
@@ -207,7 +209,7 @@ class EventRegistrationAdmin(ScopedModelAdmin):
             self,
             request,
             queryset,
-            lambda registration: services.registration_cancel(registration=registration, actor=request.user),
+            lambda registration: event_registrations.registration_cancel(registration=registration, actor=request.user),
             done=("{count} inscription annulée.", "{count} inscriptions annulées."),
         )
 
@@ -268,8 +270,10 @@ class SpeakerAdmin(HistoryAdminMixin, ServiceModelAdmin):
         return False
 
     def save_through_service(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.SPEAKER_STAFF_FIELDS if name in form.cleaned_data}
-        return services.speaker_save(
+        fields = {
+            name: form.cleaned_data[name] for name in speaker_services.SPEAKER_STAFF_FIELDS if name in form.cleaned_data
+        }
+        return speaker_services.speaker_save(
             actor=request.user,
             speaker=obj if change else None,
             fields=fields,
@@ -298,6 +302,6 @@ class SpeakerAdmin(HistoryAdminMixin, ServiceModelAdmin):
             self,
             request,
             queryset,
-            lambda speaker: services.speaker_erase(speaker=speaker, actor=request.user),
+            lambda speaker: speaker_services.speaker_erase(speaker=speaker, actor=request.user),
             done=("{count} intervenant anonymisé.", "{count} intervenants anonymisés."),
         )

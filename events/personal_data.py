@@ -64,7 +64,7 @@ declare(
     fate=ANONYMISED,
     category="speakers",
     anonymised_at="anonymised_at",
-    reason="Effacés à la demande de l'intervenant ou au retrait de son consentement (services.speaker_erase).",
+    reason="Effacés à la demande de l'intervenant ou au retrait de son consentement (speakers.speaker_erase).",
 )
 declare(
     "events.Speaker",

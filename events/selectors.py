@@ -49,11 +49,11 @@ def events_managed_by(user) -> QuerySet[Event]:
     return _with_counts(queryset).order_by("-starts_at")
 
 
-def event_page(*, user, pk: int) -> Event:
-    """The event of the public page, with its programme, speakers and co-organisers (raises 404 via get)."""
+def event_pages_visible_to(user) -> QuerySet[Event]:
+    """The events of the public pages ``user`` may see, with their programme, speakers and co-organisers."""
     speakers = Prefetch("speakers", queryset=Speaker.objects.order_by("last_name"))
     slots = Prefetch("time_slots", queryset=TimeSlot.objects.prefetch_related(speakers).order_by("starts_at"))
-    return _with_counts(events_visible_to(user)).prefetch_related(slots, "mayors_associations").get(pk=pk)
+    return _with_counts(events_visible_to(user)).prefetch_related(slots, "mayors_associations")
 
 
 def with_waiting_position(registrations: QuerySet) -> QuerySet:
@@ -87,11 +87,11 @@ def seat_goes_to_if_cancelled(registration: EventRegistration) -> EventRegistrat
     return waiting_list(event).first()
 
 
-def registration_by_token(token: str) -> EventRegistration:
-    """The registration of a personal link (``DoesNotExist`` when the token is unknown)."""
+def registrations_of_link(token: str) -> QuerySet[EventRegistration]:
+    """The registration a personal link opens (none when the token is unknown), with its waiting position."""
     return with_waiting_position(
         EventRegistration.objects.select_related("event", "collectivity__department", "feedback")
-    ).get(token_hash=token_hash(token))
+    ).filter(token_hash=token_hash(token))
 
 
 def registration_is_open(event: Event, *, now=None) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import speaker_views, views
 
 app_name = "events"
 
@@ -34,10 +34,10 @@ urlpatterns = [
         name="registration_certificate",
     ),
     path("gestion/<int:pk>/pointage/", views.check_in, name="check_in"),
-    path("intervenants/", views.speaker_list, name="speaker_list"),
-    path("intervenants/<int:pk>/", views.speaker_detail, name="speaker_detail"),
-    path("intervenants/<int:pk>/donnees.json", views.speaker_export, name="speaker_export"),
-    path("intervenants/<int:pk>/effacer/", views.speaker_erase, name="speaker_erase"),
-    path("mon-profil/", views.my_profile, name="my_profile"),
-    path("mon-profil/donnees.json", views.my_profile_export, name="my_profile_export"),
+    path("intervenants/", speaker_views.speaker_list, name="speaker_list"),
+    path("intervenants/<int:pk>/", speaker_views.speaker_detail, name="speaker_detail"),
+    path("intervenants/<int:pk>/donnees.json", speaker_views.speaker_export, name="speaker_export"),
+    path("intervenants/<int:pk>/effacer/", speaker_views.speaker_erase, name="speaker_erase"),
+    path("mon-profil/", speaker_views.my_profile, name="my_profile"),
+    path("mon-profil/donnees.json", speaker_views.my_profile_export, name="my_profile_export"),
 ]

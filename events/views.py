@@ -1,11 +1,9 @@
-"""Event pages (public and staff workspace) and the speakers network.
+"""Event pages: the public pages, the personal link of a registration, and the staff workspace.
 
 The workspace views have the shape of every workspace (``partnership.viewutils``): a gate, a scoped
 read (out of scope is 404), a form and one service through ``run_service``, then a redirect with a
 message or the page again.
 """
-
-import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -24,10 +22,12 @@ from partnership.viewutils import (
     gate,
     is_confirmed,
     paginate,
+    refusal_status,
     render_confirmation,
     run_service,
 )
 
+from . import registrations as event_registrations
 from . import selectors, services, timing
 from .documents import attendance_certificate_pdf, certificate_filename
 from .enums import RegistrationStatus
@@ -36,12 +36,10 @@ from .forms import (
     EventForm,
     FeedbackForm,
     RegistrationForm,
-    SpeakerProfileForm,
-    SpeakerSearchForm,
     TimeSlotForm,
 )
 from .ics import event_ics
-from .models import Event, EventRegistration, Speaker
+from .models import Event, EventRegistration
 
 
 def _managed_event(request, pk: int) -> Event:
@@ -63,12 +61,10 @@ def event_list(request):
 
 def event_detail(request, pk: int):
     """The event page (anonymous-readable once published) and its registration form."""
-    try:
-        event = selectors.event_page(user=request.user, pk=pk)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    event = get_object_or_404(selectors.event_pages_visible_to(request.user), pk=pk)
     initial_collectivity = request.user.collectivity if permissions.is_collectivity_user(request.user) else None
     form = RegistrationForm(request.POST or None, initial_collectivity=initial_collectivity)
+    refused = None
     if request.method == "POST" and not allow(
         f"event-registration-ip:{client_ip(request)}", limit=30, window_seconds=3600
     ):
@@ -78,7 +74,7 @@ def event_detail(request, pk: int):
         data = form.cleaned_data
         call = run_service(
             request,
-            services.registration_create,
+            event_registrations.registration_create,
             form,
             event_id=event.pk,
             first_name=data["first_name"],
@@ -103,6 +99,7 @@ def event_detail(request, pk: int):
                     f"Un e-mail a été envoyé à {registration.email}.",
                 )
             return redirect("events:event_detail", pk=event.pk)
+        refused = call.error
     return render(
         request,
         "events/event_detail.html",
@@ -113,7 +110,7 @@ def event_detail(request, pk: int):
             "seats_left": max(event.capacity - event.confirmed_count, 0),
             "can_manage": permissions.can_manage_event(request.user, event),
         },
-        status=400 if request.method == "POST" and form.errors else 200,
+        status=refusal_status(refused) if request.method == "POST" and form.errors else 200,
     )
 
 
@@ -126,10 +123,8 @@ def event_calendar(request, pk: int):
 
 
 def _registration_from_token(token: str) -> EventRegistration:
-    try:
-        return selectors.registration_by_token(token)
-    except EventRegistration.DoesNotExist as exc:
-        raise Http404 from exc
+    """The registration of a personal link: an unknown token is not found (404)."""
+    return get_object_or_404(selectors.registrations_of_link(token))
 
 
 def registration_manage(request, token: str):
@@ -139,7 +134,7 @@ def registration_manage(request, token: str):
     if request.method == "POST" and feedback_form.is_valid():
         call = run_service(
             request,
-            services.feedback_submit,
+            event_registrations.feedback_submit,
             feedback_form,
             registration=registration,
             rating=feedback_form.cleaned_data["rating"],
@@ -185,7 +180,7 @@ def registration_cancel_own(request, token: str):
                 cancel_url=reverse("events:registration_manage", args=[token]),
             ),
         )
-    if run_service(request, services.registration_cancel, registration=registration).ok:
+    if run_service(request, event_registrations.registration_cancel, registration=registration).ok:
         messages.success(request, "Votre inscription est annulée.")
     return redirect("events:registration_manage", token=token)
 
@@ -230,13 +225,19 @@ def event_create(request):
         if call.ok:
             messages.success(request, "Événement créé en brouillon.")
             return redirect("events:event_manage", pk=call.result.pk)
-    return render(request, "events/event_form.html", {"form": form, "event": None, "errors": form_errors_summary(form)})
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": None, "errors": form_errors_summary(form)},
+        status=400 if form.errors else 200,
+    )
 
 
 @gate(permissions.can_manage_events)
 def event_edit(request, pk: int):
     event = _managed_event(request, pk)
     form = EventForm(request.POST or None, instance=event, user=request.user)
+    status = 400
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request,
@@ -250,8 +251,12 @@ def event_edit(request, pk: int):
         if call.ok:
             messages.success(request, "Événement enregistré.")
             return redirect("events:event_manage", pk=event.pk)
+        status = refusal_status(call.error)
     return render(
-        request, "events/event_form.html", {"form": form, "event": event, "errors": form_errors_summary(form)}
+        request,
+        "events/event_form.html",
+        {"form": form, "event": event, "errors": form_errors_summary(form)},
+        status=status if form.errors else 200,
     )
 
 
@@ -260,6 +265,7 @@ def event_manage(request, pk: int):
     """The event's staff page: status, programme (with the form to add a slot), actions."""
     event = _managed_event(request, pk)
     form = TimeSlotForm(request.POST or None)
+    status = 400
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request, services.timeslot_create, form, event=event, actor=request.user, **form.cleaned_data
@@ -267,11 +273,13 @@ def event_manage(request, pk: int):
         if call.ok:
             messages.success(request, "Créneau ajouté au programme.")
             return redirect("events:event_manage", pk=event.pk)
+        status = refusal_status(call.error)
     slots = event.time_slots.prefetch_related("speakers").order_by("starts_at")
     return render(
         request,
         "events/event_manage.html",
         {"event": event, "slots": slots, "slot_form": form, "history": history_for(event, user=request.user)},
+        status=status if form.errors else 200,
     )
 
 
@@ -371,7 +379,7 @@ def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     registration = get_object_or_404(event.registrations, pk=registration_pk)
     if not is_confirmed(request):
         return render_confirmation(request, _staff_cancel_confirmation(event, registration))
-    call = run_service(request, services.registration_cancel, registration=registration, actor=request.user)
+    call = run_service(request, event_registrations.registration_cancel, registration=registration, actor=request.user)
     if call.ok:
         text = f"Inscription {of_person(registration.full_name)} annulée."
         if call.result:
@@ -391,7 +399,7 @@ def check_in(request, pk: int):
     if request.method == "POST" and form.is_valid():
         call = run_service(
             request,
-            services.registrations_check_in,
+            event_registrations.registrations_check_in,
             form,
             event=event,
             actor=request.user,
@@ -405,6 +413,7 @@ def check_in(request, pk: int):
         request,
         "events/check_in.html",
         {"event": event, "form": form, "check_in_open": timing.check_in_is_open(event)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -414,107 +423,3 @@ def registration_certificate(request, pk: int, registration_pk: int):
     event = _managed_event(request, pk)
     registration = get_object_or_404(event.registrations.select_related("event", "collectivity"), pk=registration_pk)
     return _certificate_response(registration)
-
-
-# --- Speakers network ---------------------------------------------------------------------------
-
-
-@require_GET
-@gate(permissions.can_view_speakers)
-def speaker_list(request):
-    form = SpeakerSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    speakers = selectors.speaker_directory(
-        user=request.user,
-        query=filters.get("q", ""),
-        theme=filters.get("theme", ""),
-        region_id=filters["region"].pk if filters.get("region") else None,
-    )
-    page = paginate(request, speakers, 30)
-    return render(request, "events/speaker_list.html", {"form": form, "page": page, "speakers": page.object_list})
-
-
-@require_GET
-@gate(permissions.can_view_speakers)
-def speaker_detail(request, pk: int):
-    speaker = get_object_or_404(
-        selectors.speakers_visible_to(request.user).prefetch_related("expertises", "regions"), pk=pk
-    )
-    return render(
-        request,
-        "events/speaker_detail.html",
-        {
-            "speaker": speaker,
-            "interventions": selectors.speaker_interventions(speaker),
-            "can_manage": permissions.can_manage_speakers(request.user),
-            "history": history_for(speaker, user=request.user),
-        },
-    )
-
-
-def _personal_data_response(speaker: Speaker) -> HttpResponse:
-    payload = json.dumps(selectors.speaker_personal_data(speaker), ensure_ascii=False, indent=2)
-    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="donnees-intervenant-{speaker.pk}.json"'
-    return response
-
-
-@require_GET
-@gate(permissions.can_manage_speakers)
-def speaker_export(request, pk: int):
-    return _personal_data_response(get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk))
-
-
-@require_POST
-@gate(permissions.can_manage_speakers)
-def speaker_erase(request, pk: int):
-    speaker = get_object_or_404(selectors.speakers_visible_to(request.user), pk=pk)
-    if run_service(request, services.speaker_erase, speaker=speaker, actor=request.user).ok:
-        messages.success(request, "Les données personnelles de l'intervenant ont été effacées.")
-    return redirect("events:speaker_detail", pk=speaker.pk)
-
-
-@gate(permissions.is_speaker)
-def my_profile(request):
-    """Mon profil d'intervenant: the speaker keeps their own profile up to date."""
-    speaker = Speaker.objects.filter(user=request.user).prefetch_related("expertises").first()
-    form = SpeakerProfileForm(
-        request.POST or None,
-        instance=speaker,
-        initial=None
-        if speaker
-        else {"first_name": request.user.first_name, "last_name": request.user.last_name, "email": request.user.email},
-    )
-    if request.method == "POST" and form.is_valid():
-        call = run_service(
-            request,
-            services.speaker_profile_save,
-            form,
-            user=request.user,
-            fields=form.profile_fields(),
-            themes=form.cleaned_data["themes"],
-            regions=form.cleaned_data["regions"],
-            consent=form.cleaned_data["consent"],
-        )
-        if call.ok:
-            messages.success(request, "Votre profil d'intervenant est à jour.")
-            return redirect("events:my_profile")
-    return render(
-        request,
-        "events/my_profile.html",
-        {
-            "form": form,
-            "speaker": speaker,
-            "interventions": selectors.speaker_interventions(speaker) if speaker else [],
-            "consent_version": services.SPEAKER_CONSENT_VERSION,
-            "consent_current": bool(speaker and speaker.consent_text_version == services.SPEAKER_CONSENT_VERSION),
-        },
-        status=400 if request.method == "POST" and form.errors else 200,
-    )
-
-
-@require_GET
-@gate(permissions.is_speaker)
-def my_profile_export(request):
-    speaker = get_object_or_404(Speaker, user=request.user)
-    return _personal_data_response(speaker)

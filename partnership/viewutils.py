@@ -167,6 +167,22 @@ def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCa
     return ServiceCall(ok=True, result=result)
 
 
+# Refusals whose ``code`` says the page was drawn from a state that is gone: a stale form, an object that
+# left its state meanwhile (a session cancelled or started, a contract no longer a draft).
+CONFLICT_CODES = frozenset({"stale", "not_draft", "left_state"})
+
+
+def refusal_status(error: ValidationError | None) -> int:
+    """The status of a page shown again after a refusal: 409 for a conflict (``CONFLICT_CODES``), else 400."""
+    if error is None:
+        return 400
+    if hasattr(error, "error_dict"):
+        codes = {item.code for items in error.error_dict.values() for item in items}
+    else:
+        codes = {item.code for item in error.error_list}
+    return 409 if codes & CONFLICT_CODES else 400
+
+
 # --- Pagination ------------------------------------------------------------------------------------
 
 

@@ -1,25 +1,25 @@
 """Registering several agents of a session at once: a form of several lines, or a CSV file.
 
-Both end in ``services.registration_create_many``: all the agents or none, every line's errors at
-once. The file goes through the one CSV reader of ``partnership.imports`` (``trainings/imports.py``
+Both end in ``trainings.registrations.registration_create_many``: all the agents or none, every line's errors
+at once. The file goes through the one CSV reader of ``partnership.imports`` (``trainings/imports.py``
 declares its columns); a long file is imported by a worker and followed in « Mes imports ».
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.import_forms import CsvImportForm
 from partnership.import_views import import_upload
-from partnership.viewutils import ErrorSummary, add_service_errors, gate, run_service
+from partnership.viewutils import ErrorSummary, add_service_errors, gate, refusal_status, run_service
 
-from . import imports, services
+from . import imports, selectors
+from . import registrations as registration_services
 from .forms import REGISTRATION_MAX_ROWS, REGISTRATION_ROWS, RegistrationRowFormSet
-from .views import _session_or_404
 
 TEMPLATE = "trainings/registration_batch.html"
 MORE_ROWS = (10, 20, 50)
@@ -37,6 +37,11 @@ def _formset(request, data=None):
     formset = RegistrationRowFormSet(form_kwargs=form_kwargs)
     formset.extra = rows
     return formset
+
+
+def _session(user, pk):
+    """A session ``user`` may see, with its counts of registrations: another one is not found (404)."""
+    return get_object_or_404(selectors.with_counts(selectors.sessions_visible_to(user)), pk=pk)
 
 
 def _import_form(request, session, data=None, files=None):
@@ -76,7 +81,7 @@ def _register_all(request, session, agents, *, formset, errors):
     summary = ErrorSummary()
     call = run_service(
         request,
-        services.registration_create_many,
+        registration_services.registration_create_many,
         summary,
         actor=request.user,
         session=session,
@@ -87,7 +92,9 @@ def _register_all(request, session, agents, *, formset, errors):
         for number, error in getattr(call.error, "rows", {}).items():
             if number not in errors:
                 add_service_errors(formset.forms[number - 1], error)
-        return _render_page(request, session, formset=formset, errors=summary.messages)
+        return _render_page(
+            request, session, formset=formset, errors=summary.messages, status=refusal_status(call.error)
+        )
     messages.success(request, imports.batch_summary(call.result))
     return redirect("trainings:session_detail", pk=session.pk)
 
@@ -95,13 +102,13 @@ def _register_all(request, session, agents, *, formset, errors):
 @gate(permissions.can_register_agents)
 def registration_batch(request, pk: int):
     """The page with both ways in; it answers the several-lines form."""
-    session = _session_or_404(request.user, pk)
+    session = _session(request.user, pk)
     if request.method != "POST":
         return _render_page(request, session)
     formset = _formset(request, request.POST)
     formset.is_valid()
     if formset.non_form_errors():
-        return _render_page(request, session, formset=formset, errors=formset.non_form_errors())
+        return _render_page(request, session, formset=formset, errors=formset.non_form_errors(), status=400)
     # The lines the form refuses go to the service with the others: every line's errors come back at once.
     refused = {
         number: ValidationError(form.errors.as_data())
@@ -109,7 +116,7 @@ def registration_batch(request, pk: int):
         if form.errors
     }
     agents = [
-        services.AgentRow(
+        registration_services.AgentRow(
             number=number,
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -128,22 +135,22 @@ def registration_batch(request, pk: int):
 @gate(permissions.can_register_agents)
 def registration_import(request, pk: int):
     """The same page; it answers the CSV file (``trainings.imports.REGISTRATIONS``)."""
-    session = _session_or_404(request.user, pk)
+    session = _session(request.user, pk)
     form = _import_form(request, session, request.POST, request.FILES)
     if not form.is_valid():
-        return _render_page(request, session, import_form=form)
+        return _render_page(request, session, import_form=form, status=400)
     summary = ErrorSummary()
     answer = import_upload(request, imports.REGISTRATIONS, session, form, summary)
     if answer is not None:
         return answer
-    return _render_page(request, session, import_form=form, errors=summary.messages)
+    return _render_page(request, session, import_form=form, errors=summary.messages, status=400)
 
 
 @require_GET
 @gate(permissions.can_register_agents)
 def registration_template(request, pk: int):
     """The CSV file to fill in: the header and one example line, as a French spreadsheet opens it."""
-    session = _session_or_404(request.user, pk)
+    session = _session(request.user, pk)
     columns = imports.registration_columns(request.user)
     example = ["Camille", "Martin", "camille.martin@mairie.example.fr", session.action.audience[0], "Secrétaire"]
     if len(columns) > len(example):

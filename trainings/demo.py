@@ -15,6 +15,7 @@ from agreements.models import PartnershipContract, Theme
 from events.models import Speaker
 from partnership.demo import Seeder, register
 
+from . import attendance as attendance_services
 from . import services
 from .attendance_due import session_attendance_refresh
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
@@ -62,7 +63,7 @@ def _register_directly(session: Session, employer, agents, by) -> list[Registrat
                 registered_by=by,
             )
         )
-    # What ``services.registration_create`` keeps up to date: the session owes their attendance.
+    # What ``registrations.registration_create`` keeps up to date: the session owes their attendance.
     session_attendance_refresh(session_ids=[session.pk])
     return registrations
 
@@ -157,7 +158,7 @@ def seed(accounts) -> None:
                     absent = position == 5 or (position == 4 and half_day.period == Period.AFTERNOON)
                     status = AttendanceStatus.EXCUSED if absent else AttendanceStatus.PRESENT
                     marks[(registration.pk, half_day.pk)] = status
-            services.attendance_record(actor=staff, session=past, marks=marks)
+            attendance_services.attendance_record(actor=staff, session=past, marks=marks)
             upcoming = services.session_create(
                 actor=staff,
                 action=action,

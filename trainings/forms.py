@@ -13,6 +13,7 @@ from partnership.enums import CollectivityUse
 from partnership.forms import CollectivityField, IdMultipleChoiceField
 from partnership.models import Collectivity
 
+from . import phrases
 from .enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
 from .models import TrainingScheme
 
@@ -52,7 +53,7 @@ def parse_half_days(text: str) -> list:
     if errors:
         raise forms.ValidationError(errors)
     if not half_days:
-        raise forms.ValidationError("Indiquez au moins une demi-journée.")
+        raise forms.ValidationError(phrases.NO_HALF_DAY)
     return sorted(half_days)
 
 

@@ -19,7 +19,9 @@ from partnership.selectors import collectivity_lookup
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.text import count_label
 
-from . import selectors, services
+from . import attendance as attendance_services
+from . import registrations as registration_services
+from . import selectors
 from .enums import AttendanceStatus, Period, RegistrationStatus
 from .models import Session
 
@@ -89,7 +91,7 @@ def _register(*, actor, target: Session, lines, progress) -> str:
         if EMPLOYER_COLUMN.key in values:
             employer, employer_error = _employer(values[EMPLOYER_COLUMN.key], employers)
         agents.append(
-            services.AgentRow(
+            registration_services.AgentRow(
                 number=line.number,
                 first_name=values["prenom"],
                 last_name=values["nom"],
@@ -101,7 +103,7 @@ def _register(*, actor, target: Session, lines, progress) -> str:
             )
         )
     return batch_summary(
-        services.registration_create_many(actor=actor, session=target, agents=agents, progress=progress)
+        registration_services.registration_create_many(actor=actor, session=target, agents=agents, progress=progress)
     )
 
 
@@ -209,7 +211,9 @@ def _attendance(*, actor, target: Session, lines, progress) -> str:
         progress(done)
     if errors:
         raise LineErrors(errors)
-    changed = services.attendance_record(actor=actor, session=session, marks=marks, source="Import d'un fichier CSV")
+    changed = attendance_services.attendance_record(
+        actor=actor, session=session, marks=marks, source="Import d'un fichier CSV"
+    )
     return (
         f"Import réussi\u00a0: {count_label(changed, 'présence enregistrée', 'présences enregistrées')} "
         f"ou modifiée{'s' if changed > 1 else ''}."
@@ -217,13 +221,7 @@ def _attendance(*, actor, target: Session, lines, progress) -> str:
 
 
 def _attendance_session(actor, parameters: dict) -> Session:
-    session = selectors.sessions_visible_to(actor).get(pk=parameters["session_id"])
-    trainers = selectors.trainer_user_ids(session)
-    if not permissions.can_take_attendance(
-        actor, delegation_id=session.action.delegation_id, trainer_user_ids=trainers
-    ):
-        raise Session.DoesNotExist
-    return session
+    return selectors.sessions_attendance_takeable_by(actor).get(pk=parameters["session_id"])
 
 
 ATTENDANCE = register(

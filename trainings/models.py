@@ -1,7 +1,7 @@
 """Training actions under the partnership contracts: sessions, registrations, attendance.
 
-Every write goes through ``trainings.services``; reads that depend on who asks go through
-``trainings.selectors``.
+Every write goes through the services (``trainings.services``, ``.registrations``, ``.attendance``);
+reads that depend on who asks go through ``trainings.selectors``.
 """
 
 import secrets

@@ -57,7 +57,7 @@ def with_present_half_days(registrations: QuerySet) -> QuerySet:
 def with_waiting_position(registrations: QuerySet) -> QuerySet:
     """Annotate ``waiting_position``: 1 for the next agent to get a place, None when not waiting.
 
-    Counted over the whole session's queue (the order of ``services._fill_from_waiting_list``), not
+    Counted over the whole session's queue (the order of ``registrations.waiting_list_fill``), not
     over the rows the viewer may see: an HR contact's agent may be third behind other employers'.
     """
     return with_queue_position(registrations, parent="session", waiting=RegistrationStatus.WAITLISTED)
@@ -98,6 +98,35 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     return sessions.none()
 
 
+def _managed_delegation_ids(user) -> set[int] | None:
+    """The delegations whose sessions ``user`` may change (``permissions.can_manage_delegation``): ``None``, all."""
+    if permissions.is_national_staff(user):
+        return None
+    if permissions.is_delegation_staff(user):
+        return {user.delegation_id}
+    return set()
+
+
+def sessions_manageable_by(user) -> QuerySet[Session]:
+    """The sessions ``user`` may change or cancel: their delegation's (national staff: all), none for others."""
+    managed = _managed_delegation_ids(user)
+    sessions = sessions_visible_to(user)
+    return sessions if managed is None else sessions.filter(action__delegation_id__in=managed)
+
+
+def sessions_attendance_takeable_by(user) -> QuerySet[Session]:
+    """The sessions whose attendance ``user`` may take (``permissions.can_take_attendance``): those they
+    manage, and a speaker's the sessions they train."""
+    managed = _managed_delegation_ids(user)
+    sessions = sessions_visible_to(user)
+    if managed is None:
+        return sessions
+    scope = Q(action__delegation_id__in=managed)
+    if permissions.is_speaker(user):
+        scope |= Q(pk__in=_speaker_session_ids(user))
+    return sessions.filter(scope)
+
+
 def actions_visible_to(user) -> QuerySet[TrainingAction]:
     # ``session_count`` a correlated subquery, not a join: computed for the rows shown, and a count of the
     # list stays a count of actions (a GROUP BY over every action of the history otherwise).
@@ -127,6 +156,34 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
         # rather than walking every session of the country in date order.
         return registrations.filter(session__trainers__user=user, status=RegistrationStatus.CONFIRMED)
     return registrations.none()
+
+
+def actions_manageable_by(user) -> QuerySet[TrainingAction]:
+    """The actions ``user`` may plan sessions of: their delegation's (national staff: all), none for others."""
+    managed = _managed_delegation_ids(user)
+    actions = actions_visible_to(user)
+    return actions if managed is None else actions.filter(delegation_id__in=managed)
+
+
+def registrations_manageable_by(user) -> QuerySet[Registration]:
+    """The registrations ``user`` may cancel: an HR contact's agents, a delegation's (national staff: all)."""
+    registrations = registrations_visible_to(user)
+    if permissions.is_hr_contact(user):
+        return registrations
+    managed = _managed_delegation_ids(user)
+    return registrations if managed is None else registrations.filter(session__action__delegation_id__in=managed)
+
+
+def certificates_visible_to(user) -> QuerySet[Registration]:
+    """The registrations ``user`` may see whose agent attended at least one half-day: those have a certificate."""
+    present = Attendance.objects.filter(registration=OuterRef("pk"), status=AttendanceStatus.PRESENT)
+    return registrations_visible_to(user).filter(Exists(present))
+
+
+def feed_delegations_manageable_by(user) -> QuerySet[Delegation]:
+    """The delegations whose calendar link ``user`` may renew: their own (national staff: all)."""
+    managed = _managed_delegation_ids(user)
+    return Delegation.objects.all() if managed is None else Delegation.objects.filter(pk__in=managed)
 
 
 def waiting_position(registration: Registration) -> int | None:

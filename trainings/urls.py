@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import batch_views, calendar_views, views
+from . import attendance_views, batch_views, calendar_views, views
 
 app_name = "trainings"
 
@@ -26,12 +26,12 @@ urlpatterns = [
         batch_views.registration_template,
         name="registration_template",
     ),
-    path("sessions/<int:pk>/emargement/", views.attendance, name="attendance"),
-    path("sessions/<int:pk>/emargement/import/", views.attendance_import, name="attendance_import"),
-    path("sessions/<int:pk>/feuille-emargement.pdf", views.attendance_sheet, name="attendance_sheet"),
+    path("sessions/<int:pk>/emargement/", attendance_views.attendance, name="attendance"),
+    path("sessions/<int:pk>/emargement/import/", attendance_views.attendance_import, name="attendance_import"),
+    path("sessions/<int:pk>/feuille-emargement.pdf", attendance_views.attendance_sheet, name="attendance_sheet"),
     path("inscriptions/", views.registration_list, name="registration_list"),
     path("inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration_cancel"),
-    path("inscriptions/<int:pk>/attestation.pdf", views.certificate, name="certificate"),
+    path("inscriptions/<int:pk>/attestation.pdf", attendance_views.certificate, name="certificate"),
     path("convocation/<str:token>/", views.convocation, name="convocation"),
     path("convocation/<str:token>/formation.ics", views.convocation_ics, name="convocation_calendar"),
     path("delegations/<slug:code>/calendrier.ics", views.calendar_feed_view, name="calendar_feed"),

@@ -12,29 +12,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnership import permissions
 from partnership.history import history_for
-from partnership.import_forms import CsvImportForm
-from partnership.import_views import import_upload
-from partnership.models import Delegation
-from partnership.pdf import render_pdf
 from partnership.selectors import delegation_by_code, delegations_by_name
-from partnership.text import count_label, of_person
+from partnership.text import of_person
 from partnership.viewutils import (
     Confirmation,
-    ErrorSummary,
     gate,
     is_confirmed,
     paginate,
     personal_link_page,
+    refusal_status,
     render_confirmation,
     run_service,
 )
 
-from . import imports, selectors, services
+from . import registrations as registration_services
+from . import selectors, services
 from .convocation import convocation_calendar, registration_from_convocation
 from .documents import calendar_feed, half_day_hours
 from .enums import ActionMode, RegistrationStatus
 from .forms import (
-    AttendanceForm,
     RegistrationFilterForm,
     RegistrationForm,
     SessionForm,
@@ -47,29 +43,9 @@ ACTIONS_PER_PAGE = 50
 REGISTRATIONS_PER_PAGE = 50
 
 
-def _session_or_404(user, pk):
+def _session(user, pk):
+    """A session ``user`` may see, with its counts of registrations: another one is not found (404)."""
     return get_object_or_404(selectors.with_counts(selectors.sessions_visible_to(user)), pk=pk)
-
-
-def _managed_session_or_404(user, pk):
-    session = _session_or_404(user, pk)
-    if not permissions.can_manage_delegation(user, session.action.delegation_id):
-        raise Http404
-    return session
-
-
-def _attendance_session_or_404(user, pk):
-    session = _session_or_404(user, pk)
-    trainers = selectors.trainer_user_ids(session)
-    if not permissions.can_take_attendance(user, delegation_id=session.action.delegation_id, trainer_user_ids=trainers):
-        raise Http404
-    return session
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 # --- Sessions -----------------------------------------------------------------------------------
@@ -128,17 +104,22 @@ def _render_session_detail(request, session, form=None, status=200):
 @require_GET
 @gate(permissions.can_use_trainings)
 def session_detail(request, pk: int):
-    return _render_session_detail(request, _session_or_404(request.user, pk))
+    return _render_session_detail(request, _session(request.user, pk))
 
 
 @require_POST
 @gate(permissions.can_register_agents)
 def registration_create(request, pk: int):
-    session = _session_or_404(request.user, pk)
+    session = _session(request.user, pk)
     form = RegistrationForm(request.POST, employer_forced=permissions.is_hr_contact(request.user))
     if form.is_valid():
         call = run_service(
-            request, services.registration_create, form, actor=request.user, session=session, **form.cleaned_data
+            request,
+            registration_services.registration_create,
+            form,
+            actor=request.user,
+            session=session,
+            **form.cleaned_data,
         )
         if call.ok:
             registration = call.result
@@ -151,14 +132,13 @@ def registration_create(request, pk: int):
                     f"La session est complète : {registration.full_name} est en liste d'attente (position {position}).",
                 )
             return redirect("trainings:session_detail", pk=session.pk)
-    return _render_session_detail(request, session, form=form)
+        return _render_session_detail(request, session, form=form, status=refusal_status(call.error))
+    return _render_session_detail(request, session, form=form, status=400)
 
 
 @gate(permissions.can_manage_trainings)
 def session_create(request, action_pk: int):
-    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=action_pk)
-    if not permissions.can_manage_delegation(request.user, action.delegation_id):
-        raise Http404
+    action = get_object_or_404(selectors.actions_manageable_by(request.user), pk=action_pk)
     form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         call = run_service(
@@ -167,12 +147,14 @@ def session_create(request, action_pk: int):
         if call.ok:
             messages.success(request, "La session est programmée.")
             return redirect("trainings:session_detail", pk=call.result.pk)
-    return render(request, "trainings/session_form.html", {"form": form, "action": action})
+    return render(
+        request, "trainings/session_form.html", {"form": form, "action": action}, status=400 if form.errors else 200
+    )
 
 
 @gate(permissions.can_manage_trainings)
 def session_update(request, pk: int):
-    session = _managed_session_or_404(request.user, pk)
+    session = get_object_or_404(selectors.with_counts(selectors.sessions_manageable_by(request.user)), pk=pk)
     if request.method == "POST":
         form = SessionForm(request.POST, session=session)
         if form.is_valid():
@@ -193,7 +175,12 @@ def session_update(request, pk: int):
                 "trainers": list(session.trainers.all()),
             },
         )
-    return render(request, "trainings/session_form.html", {"form": form, "action": session.action, "session": session})
+    return render(
+        request,
+        "trainings/session_form.html",
+        {"form": form, "action": session.action, "session": session},
+        status=400 if form.errors else 200,
+    )
 
 
 def _session_cancel_confirmation(session) -> Confirmation:
@@ -221,7 +208,7 @@ def _session_cancel_confirmation(session) -> Confirmation:
 @require_POST
 @gate(permissions.can_manage_trainings)
 def session_cancel(request, pk: int):
-    session = _managed_session_or_404(request.user, pk)
+    session = get_object_or_404(selectors.with_counts(selectors.sessions_manageable_by(request.user)), pk=pk)
     if not is_confirmed(request):
         return render_confirmation(request, _session_cancel_confirmation(session))
     if run_service(request, services.session_cancel, actor=request.user, session=session).ok:
@@ -278,7 +265,12 @@ def action_create(request):
             messages.success(request, "L'action de formation est créée. Programmez maintenant ses sessions.")
             return redirect("trainings:action_detail", pk=call.result.pk)
     line = form.cleaned_data.get("programme_line") if form.is_bound and form.is_valid() else line
-    return render(request, "trainings/action_form.html", {"form": form, "delegation": delegation, "line": line})
+    return render(
+        request,
+        "trainings/action_form.html",
+        {"form": form, "delegation": delegation, "line": line},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -364,96 +356,18 @@ def _registration_cancel_confirmation(request, registration) -> Confirmation:
 @require_POST
 @gate(permissions.can_register_agents)
 def registration_cancel(request, pk: int):
-    registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
-    if not (
-        permissions.is_hr_contact(request.user)
-        or permissions.can_manage_delegation(request.user, registration.session.action.delegation_id)
-    ):
-        raise Http404
+    registration = get_object_or_404(selectors.registrations_manageable_by(request.user), pk=pk)
     if not is_confirmed(request):
         return render_confirmation(request, _registration_cancel_confirmation(request, registration))
-    call = run_service(request, services.registration_cancel, actor=request.user, registration=registration)
+    call = run_service(
+        request, registration_services.registration_cancel, actor=request.user, registration=registration
+    )
     if call.ok:
         text = f"L'inscription {of_person(registration.full_name)} est annulée."
         if call.result:
             text += " La première personne en liste d'attente obtient la place et en est informée par e-mail."
         messages.success(request, text)
     return redirect("trainings:session_detail", pk=registration.session_id)
-
-
-@require_GET
-@gate(permissions.can_register_agents)
-def certificate(request, pk: int):
-    """The attendance certificate: only for an agent present at least one half-day."""
-    registration = get_object_or_404(
-        selectors.registrations_visible_to(request.user).select_related("session__action__scheme"), pk=pk
-    )
-    half_days = selectors.present_half_days(registration)
-    if not half_days:
-        raise Http404
-    content = render_pdf(
-        "trainings/certificate_pdf.html",
-        {
-            "registration": registration,
-            "session": registration.session,
-            "half_days": half_days,
-            "trainee_days": len(half_days) * selectors.HALF_DAY,
-            "issued_on": timezone.localdate(),
-        },
-    )
-    return _pdf_response(content, f"attestation-{registration.pk}.pdf")
-
-
-# --- Attendance ---------------------------------------------------------------------------------
-
-
-@gate(permissions.can_record_attendance)
-def attendance(request, pk: int):
-    session = _attendance_session_or_404(request.user, pk)
-    half_days, rows = selectors.attendance_grid(session)
-    form = AttendanceForm(request.POST if request.method == "POST" else None, half_days=half_days, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        call = run_service(
-            request, services.attendance_record, form, actor=request.user, session=session, marks=form.marks()
-        )
-        if call.ok:
-            messages.success(request, f"Feuille d'émargement enregistrée ({count_label(call.result, 'modification')}).")
-            return redirect("trainings:attendance", pk=session.pk)
-    return render(request, "trainings/attendance_form.html", {"session": session, "form": form})
-
-
-@require_GET
-@gate(permissions.can_record_attendance)
-def attendance_sheet(request, pk: int):
-    """The printable feuille d'émargement, with empty signature boxes."""
-    session = _attendance_session_or_404(request.user, pk)
-    half_days, rows = selectors.attendance_grid(session)
-    content = render_pdf(
-        "trainings/attendance_sheet_pdf.html",
-        {
-            "session": session,
-            "half_days": half_days,
-            "rows": rows,
-            "trainers": list(session.trainers.all()),
-        },
-    )
-    return _pdf_response(content, f"emargement-session-{session.pk}.pdf")
-
-
-@gate(permissions.can_record_attendance)
-def attendance_import(request, pk: int):
-    """Attendance from a CSV file (``trainings.imports.ATTENDANCE``), through the one reader of every import."""
-    session = _attendance_session_or_404(request.user, pk)
-    csv_format = imports.ATTENDANCE.format(request.user, session)
-    form = CsvImportForm(request.POST or None, request.FILES or None, csv_format=csv_format)
-    summary = ErrorSummary()
-    if request.method == "POST" and form.is_valid():
-        answer = import_upload(request, imports.ATTENDANCE, session, form, summary)
-        if answer is not None:
-            return answer
-    return render(
-        request, "trainings/attendance_import.html", {"session": session, "form": form, "errors": summary.messages}
-    )
 
 
 # --- Calendar feed ------------------------------------------------------------------------------
@@ -514,9 +428,7 @@ def convocation_ics(request, token):
 @require_POST
 @gate(permissions.can_manage_trainings)
 def calendar_feed_regenerate(request, code):
-    delegation = get_object_or_404(Delegation, code=code)
-    if not permissions.can_manage_delegation(request.user, delegation.pk):
-        raise Http404
+    delegation = get_object_or_404(selectors.feed_delegations_manageable_by(request.user), code=code)
     services.calendar_feed_regenerate(actor=request.user, delegation=delegation)
     messages.success(request, "Nouveau lien d'abonnement créé : l'ancien lien ne fonctionne plus.")
     return redirect("trainings:session_calendar")

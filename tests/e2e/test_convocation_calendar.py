@@ -17,7 +17,7 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     TrainingSchemeFactory,
 )
-from trainings import services
+from trainings import registrations as registration_services
 from trainings.enums import ActionMode, RegistrationStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_waitlisted_agent_gets_a_tentative_calendar_entry(journey, delegation, c
     )
     session = SessionFactory(action=action, venue=commune, capacity=1)
     for n in (1, 2):
-        registration = services.registration_create(
+        registration = registration_services.registration_create(
             actor=hr_contact,
             session=session,
             first_name="Léa",

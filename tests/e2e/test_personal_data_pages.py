@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from events import services as event_services
+from events import registrations as event_registrations
 from stats.enums import ExportStatus
 from stats.models import ExportRequest
 from stats.services import exports_expire
@@ -26,7 +26,7 @@ def test_personal_data_page_positions_and_expired_exports(journey, delegation, c
 
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=1, title="Journée RH")
     for n in range(1, 4):
-        event_services.registration_create(
+        event_registrations.registration_create(
             event_id=event.pk,
             first_name=f"Personne{n}",
             last_name="Attente",

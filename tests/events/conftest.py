@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core import mail
 
-from events import services
+from events import registrations as event_registrations
 from tests.events.factories import EventFactory
 
 
@@ -35,7 +35,7 @@ def register(django_capture_on_commit_callbacks):
         }
         sent = len(mail.outbox)
         with django_capture_on_commit_callbacks(execute=True):
-            registration = services.registration_create(
+            registration = event_registrations.registration_create(
                 event_id=event.pk, email=email, collectivity=collectivity, **values
             )
         registration.refresh_from_db()

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from events.enums import EventStatus, RegistrationStatus
-from events.services import registration_create
+from events.registrations import registration_create
 from tests.events.conftest import personal_link_token
 from tests.events.factories import EventRegistrationFactory
 from tests.helpers import confirmation_of, form_to, text

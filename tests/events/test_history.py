@@ -2,6 +2,7 @@
 
 import pytest
 
+from events import registrations as event_registrations
 from events import services
 from events.enums import RegistrationStatus
 from events.models import ANONYMISED_SPEAKER_NAME, Event
@@ -103,7 +104,7 @@ def test_adding_a_slot_and_cancelling_a_registration_are_in_the_event_history(
 def test_a_participant_cancelling_through_their_link_leaves_no_entry(event, register, commune):
     registration, _token = register(event, "alice@example.fr", commune)
 
-    services.registration_cancel(registration=registration)
+    event_registrations.registration_cancel(registration=registration)
 
     assert _entries(event) == []
 

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from events import registrations as event_registrations
 from events import services
 from events.enums import EventStatus, RegistrationStatus
 from events.models import EventRegistration
-from events.selectors import registration_by_token
+from events.selectors import registrations_of_link
 from tests.concurrency import run_concurrently
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.ical_validation import assert_valid_ics
@@ -25,7 +26,7 @@ def test_registration_confirmed_within_capacity_sends_ics(event, commune, regist
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.email == "jeanne.martin@example.fr"
     assert registration.token_hash != token and len(registration.token_hash) == 64
-    assert registration_by_token(token) == registration
+    assert registrations_of_link(token).get() == registration
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["jeanne.martin@example.fr"]
@@ -64,7 +65,7 @@ def test_registration_cancel_promotes_first_waitlisted_with_email(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.registration_cancel(registration=first)
+        promoted = event_registrations.registration_cancel(registration=first)
 
     assert promoted == [waiting]
     first.refresh_from_db()
@@ -83,16 +84,16 @@ def test_registration_cancel_of_waitlisted_promotes_nobody(event, commune, regis
     register(event, "b@example.fr", commune)
     waiting, _ = register(event, "c@example.fr", commune)
 
-    assert services.registration_cancel(registration=waiting) == []
+    assert event_registrations.registration_cancel(registration=waiting) == []
     assert event.registrations.filter(status=RegistrationStatus.CONFIRMED).count() == 2
 
 
 def test_registration_cancel_twice_refused(event, commune, register):
     registration, _ = register(event, "a@example.fr", commune)
-    services.registration_cancel(registration=registration)
+    event_registrations.registration_cancel(registration=registration)
 
     with pytest.raises(ValidationError) as excinfo:
-        services.registration_cancel(registration=registration)
+        event_registrations.registration_cancel(registration=registration)
     assert excinfo.value.messages == ["Cette inscription est déjà annulée."]
 
 
@@ -107,7 +108,7 @@ def test_registration_same_email_twice_refused(event, commune, register):
 
 def test_registration_again_after_cancelling_allowed(event, commune, register):
     first, _ = register(event, "a@example.fr", commune)
-    services.registration_cancel(registration=first)
+    event_registrations.registration_cancel(registration=first)
 
     again, _ = register(event, "a@example.fr", commune)
 
@@ -219,7 +220,7 @@ def test_registration_capacity_never_exceeded_under_concurrency(delegation, comm
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=3)
 
     def register(index):
-        return lambda: services.registration_create(
+        return lambda: event_registrations.registration_create(
             event_id=event.pk,
             first_name="Agent",
             last_name=str(index),
@@ -244,7 +245,7 @@ def test_registration_same_email_concurrently_only_once(delegation, commune):
     event = EventFactory(delegation=delegation, venue_commune=commune, capacity=10)
 
     def register():
-        return services.registration_create(
+        return event_registrations.registration_create(
             event_id=event.pk,
             first_name="Agent",
             last_name="Double",

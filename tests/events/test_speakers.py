@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from events import services
+from events import speakers as speaker_services
 from events.forms import SpeakerProfileForm
 from events.models import ANONYMISED_SPEAKER_NAME, SPEAKER_CONSENT_VERSION, SPEAKER_PERSONAL_FIELDS, Speaker
 from events.selectors import intervention_statistics, speaker_interventions, speaker_personal_data
@@ -171,14 +171,14 @@ def test_speaker_erase_anonymises_and_keeps_statistics(client, national_staff, n
 
 
 def test_speaker_erase_twice_refused(network, amf_staff):
-    services.speaker_erase(speaker=network["green"], actor=amf_staff)
+    speaker_services.speaker_erase(speaker=network["green"], actor=amf_staff)
     with pytest.raises(ValidationError) as excinfo:
-        services.speaker_erase(speaker=network["green"], actor=amf_staff)
+        speaker_services.speaker_erase(speaker=network["green"], actor=amf_staff)
     assert excinfo.value.messages == ["Les données de cet intervenant ont déjà été effacées."]
 
 
 def test_erased_speaker_hidden_from_directory(client, amf_staff, network):
-    services.speaker_erase(speaker=network["green"], actor=amf_staff)
+    speaker_services.speaker_erase(speaker=network["green"], actor=amf_staff)
     client.force_login(amf_staff)
     assert list(client.get("/evenements/intervenants/").context["speakers"]) == [network["health"]]
 
@@ -204,7 +204,7 @@ def test_the_form_edits_the_export_gives_and_the_erasure_empties_every_personal_
         key: values[name] for name, key in SPEAKER_PERSONAL_FIELDS.items()
     }
 
-    services.speaker_erase(speaker=speaker, actor=amf_staff)
+    speaker_services.speaker_erase(speaker=speaker, actor=amf_staff)
 
     speaker.refresh_from_db()
     assert {name: getattr(speaker, name) for name in SPEAKER_PERSONAL_FIELDS} == {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from events import services
+from events import registrations as event_registrations
 from events.enums import RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,9 @@ def _full_event_with_three_waiting(event, commune, register):
 
 def test_staff_list_shows_each_waiting_persons_position(django_app, delegation_staff, event, commune, register):
     people = _full_event_with_three_waiting(event, commune, register)
-    services.registration_cancel(registration=people[2][0], actor=delegation_staff)  # the first waiting leaves
+    event_registrations.registration_cancel(
+        registration=people[2][0], actor=delegation_staff
+    )  # the first waiting leaves
 
     page = django_app.get(f"/evenements/gestion/{event.pk}/inscriptions/", user=delegation_staff)
     statuses = {

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from agreements.models import Internship, Study
 from events.enums import EventKind, EventStatus, ExpertiseTheme
-from events.models import Speaker, SpeakerExpertise
-from events.services import SPEAKER_CONSENT_VERSION
+from events.models import SPEAKER_CONSENT_VERSION, Speaker, SpeakerExpertise
 from notifications.keys import address_key
 from notifications.models import ReminderOptOut
 from partnership.enums import Role

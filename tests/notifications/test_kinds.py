@@ -26,9 +26,9 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
+from trainings.attendance import attendance_record
 from trainings.convocation import convocation_url
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus
-from trainings.services import attendance_record
 
 TODAY = timezone.localdate
 

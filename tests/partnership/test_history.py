@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events import services as event_services
+from events import registrations as event_registrations
 from partnership import history
 from partnership.enums import HistoryAction
 from partnership.models import ActionLogEntry
@@ -16,7 +16,7 @@ from partnership.personal_data import personal_data_apply_retention
 from tests.events.factories import EventFactory, EventRegistrationFactory, SpeakerFactory
 from tests.helpers import history_rows
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
-from trainings import services as training_services
+from trainings import registrations as training_registrations
 from trainings.enums import RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_retention_takes_the_names_out_of_the_history_of_old_sessions_and_events
     recent_session = SessionFactory(action=TrainingActionFactory(delegation=delegation), start_date=in_days(20))
     for session in (old_session, recent_session):
         agent = RegistrationFactory(session=session, employer=commune, first_name="Nina", last_name="Gauthier")
-        training_services._record_registration(
+        training_registrations._record_registration(
             delegation_staff, agent, HistoryAction.REGISTERED, None, RegistrationStatus.CONFIRMED
         )
     started = timezone.now() - datetime.timedelta(days=400)
@@ -196,7 +196,7 @@ def test_retention_takes_the_names_out_of_the_history_of_old_sessions_and_events
         registration_closes_at=started - datetime.timedelta(days=1),
     )
     registrant = EventRegistrationFactory(event=old_event, first_name="Rémi", last_name="Fontaine")
-    event_services._record_registration(
+    event_registrations._record_registration(
         delegation_staff, registrant, HistoryAction.REGISTRATION_CANCELLED, "confirmed", "cancelled"
     )
 

@@ -53,12 +53,12 @@ def agents_file(*lines: str) -> bytes:
 FOUR_AGENTS = [f"Agent{n};Nom{n};agent{n}@mairie.example.fr;C;" for n in range(1, 5)]
 
 
-def upload(django_app, user, session, content, capture):
+def upload(django_app, user, session, content, capture, *, status=None):
     page = django_app.get(f"/formations/sessions/{session.pk}/inscrire/plusieurs/", user=user)
     form = page.forms["registration-import-form"]
     form["file"] = Upload("mes agents.csv", content, "text/csv")
     with capture(execute=True):
-        return form.submit()
+        return form.submit(status=status)
 
 
 def rows(page):
@@ -137,7 +137,7 @@ def test_a_long_file_with_errors_imports_nothing_and_gives_a_report_with_formula
 def test_a_file_refused_whole_says_why(django_app, hr_contact, session, django_capture_on_commit_callbacks):
     # Short enough to be read in the request: what concerns the whole file is refused at once.
     response = upload(
-        django_app, hr_contact, session, b"nom;prenom\n" + b"a;b\n" * 5, django_capture_on_commit_callbacks
+        django_app, hr_contact, session, b"nom;prenom\n" + b"a;b\n" * 5, django_capture_on_commit_callbacks, status=400
     )
     assert [li.text for li in response.html.select("#batch-errors li")] == [
         "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom\u00a0» "
@@ -183,7 +183,7 @@ def test_a_technical_failure_writes_nothing_and_says_so(hr_contact, session, mon
     def broken(**kwargs):
         raise RuntimeError("disque plein")
 
-    monkeypatch.setattr("trainings.services.registration_create_many", broken)
+    monkeypatch.setattr("trainings.registrations.registration_create_many", broken)
     assert imports.import_run(import_id=request.pk) is False
     request.refresh_from_db()
     assert (request.status, request.error, request.file.name) == (

@@ -25,7 +25,7 @@ from tests.agreements.factories import make_contract, party
 from tests.events.factories import EventFactory
 from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory, ThemeFactory, UserFactory
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
-from trainings import services as training_services
+from trainings import registrations as registration_services
 from trainings.enums import Period
 from trainings.models import Attendance, Registration
 
@@ -179,7 +179,7 @@ def session(delegation, commune):
 
 def test_registration_service_refuses_a_paris_employer(delegation_staff, session, paris):
     with pytest.raises(ValidationError) as error:
-        training_services.registration_create(
+        registration_services.registration_create(
             actor=delegation_staff,
             session=session,
             first_name="Léa",
@@ -223,7 +223,7 @@ def test_an_hr_contact_of_paris_cannot_register_agents(django_app, session, pari
 
 
 def test_registration_admin_refuses_a_paris_employer(django_app, superuser, session, commune, paris):
-    registration = training_services.registration_create(
+    registration = registration_services.registration_create(
         actor=superuser,
         session=session,
         first_name="Léa",

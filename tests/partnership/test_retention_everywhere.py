@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from events import services as event_services
+from events import registrations as event_registrations
 from events.enums import ParticipantQuality
 from notifications.models import ReminderLog
 from notifications.services import reminders_run
@@ -41,7 +41,8 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
-from trainings import services as training_services
+from trainings import attendance as attendance_services
+from trainings import registrations as registration_services
 from trainings.enums import ActionMode, Period
 from trainings.models import Registration, SessionHalfDay
 
@@ -114,7 +115,7 @@ def _training(delegation, commune, hr_contact, capture, *, first_name, last_name
         action=action, venue=commune, capacity=5, start_date=start, half_days=[(start, Period.MORNING)]
     )
     with capture(execute=True):
-        registration = training_services.registration_create(
+        registration = registration_services.registration_create(
             actor=hr_contact,
             session=session,
             first_name=first_name,
@@ -161,7 +162,7 @@ def test_the_job_leaves_no_copy_of_a_person_and_no_figure_moves(
         email=GONE[2],
         job="Greffière-Zéphyrine",
     )
-    training_services.attendance_record(
+    attendance_services.attendance_record(
         actor=delegation_staff, session=session, marks={(agent.pk, session.half_days.get().pk): "present"}
     )
     event = EventFactory(
@@ -172,7 +173,7 @@ def test_the_job_leaves_no_copy_of_a_person_and_no_figure_moves(
         ends_at=timezone.now() + datetime.timedelta(days=7, hours=3),
     )
     with capture(execute=True):
-        participant = event_services.registration_create(
+        participant = event_registrations.registration_create(
             event_id=event.pk,
             first_name="Anatole",
             last_name="Bartholomé-Retention",
@@ -193,9 +194,11 @@ def test_the_job_leaves_no_copy_of_a_person_and_no_figure_moves(
         ends_at=timezone.now() - datetime.timedelta(days=1),
     )
     event.refresh_from_db()
-    event_services.registrations_check_in(event=event, actor=delegation_staff, present_ids={participant.pk})
+    event_registrations.registrations_check_in(event=event, actor=delegation_staff, present_ids={participant.pk})
     participant.refresh_from_db()
-    event_services.feedback_submit(registration=participant, rating=5, comment="Merci Zéphyrine Quasimodo, Anatole")
+    event_registrations.feedback_submit(
+        registration=participant, rating=5, comment="Merci Zéphyrine Quasimodo, Anatole"
+    )
 
     # 2. The files: an export listing them, an import refused with them in its report.
     with capture(execute=True):

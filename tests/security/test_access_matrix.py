@@ -72,6 +72,8 @@ TRAINING_MANAGE_ACTION = logged_in(403, N=REDIRECT, D=REDIRECT, OD=404)
 ATTENDANCE_PAGE = logged_in(403, N=200, D=200, OD=404, SP=404)
 # CNFPT staff and HR contacts register agents; the HR contact of another collectivité does not see the session.
 REGISTER_AGENTS = logged_in(403, N=200, D=200, H=200, OD=404, OH=404)
+# A registration form posted empty: the page again with its errors, 400.
+REGISTER_AGENTS_REFUSED = logged_in(403, N=400, D=400, H=400, OD=404, OH=404)
 AXIS5_READ = logged_in(403, N=200, D=200, OD=200, A=200)
 AXIS5_CHANGE_PAGE = logged_in(403, N=200, A=200)
 AXIS5_ACTION = logged_in(403, N=REDIRECT, A=REDIRECT)
@@ -256,7 +258,7 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/inscrire/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/",
-        REGISTER_AGENTS,  # the form again, with its errors
+        REGISTER_AGENTS_REFUSED,  # the form again, with its errors
         "POST",
         True,
     ),
@@ -269,14 +271,14 @@ CHECKS = [
     c(
         "formations/sessions/<int:pk>/inscrire/plusieurs/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/plusieurs/",
-        REGISTER_AGENTS,  # the lines again, with their errors
+        REGISTER_AGENTS_REFUSED,  # the lines again, with their errors
         "POST",
         True,
     ),
     c(
         "formations/sessions/<int:pk>/inscrire/import/",
         lambda w: f"/formations/sessions/{w.session.pk}/inscrire/import/",
-        REGISTER_AGENTS,  # no file: the page again, with the error
+        REGISTER_AGENTS_REFUSED,  # no file: the page again, with the error
         "POST",
         True,
     ),

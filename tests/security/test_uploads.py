@@ -34,7 +34,7 @@ def test_attendance_import_refuses_files_that_are_not_csv(client, world, delegat
         f"/formations/sessions/{world.session.pk}/emargement/import/",
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in text(response)
     assert "Import réussi" not in text(response)
     assert list(Attendance.objects.values_list("pk", "status")) == before

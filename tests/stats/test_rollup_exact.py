@@ -31,6 +31,8 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     TrainingSchemeFactory,
 )
+from trainings import attendance as attendance_services
+from trainings import registrations as registration_services
 from trainings import services as training_services
 from trainings.enums import ActionMode, AgentCategory, AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Registration, Session, SessionHalfDay, TrainingAction
@@ -140,7 +142,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
         )
         try:
             if operation == "register":
-                training_services.registration_create(
+                registration_services.registration_create(
                     actor=staff(session),
                     session=session,
                     first_name="Agent",
@@ -160,7 +162,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
             elif operation == "cancel":
                 registration = session.registrations.exclude(status=RegistrationStatus.CANCELLED).first()
                 if registration:
-                    training_services.registration_cancel(actor=staff(session), registration=registration)
+                    registration_services.registration_cancel(actor=staff(session), registration=registration)
             elif operation == "attendance":
                 attended = Session.objects.filter(
                     pk__in=[s.pk for s in sessions],
@@ -171,7 +173,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
                 confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED))
                 half_days = [h for h in session.half_days.all() if h.date <= today]
                 marks = {(r.pk, h.pk): rng.choice(MARKS) for r in confirmed for h in half_days}
-                training_services.attendance_record(actor=staff(session), session=session, marks=marks)
+                attendance_services.attendance_record(actor=staff(session), session=session, marks=marks)
             elif operation == "cancel_session":
                 training_services.session_cancel(actor=staff(session), session=session)
             elif operation == "contract":
@@ -219,7 +221,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
     agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.B)
     before = selectors.trainee_days_by_scheme()
     marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
-    training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
+    attendance_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
     _assert_exact([delegation.pk, other_delegation.pk])
     assert selectors.trainee_days_by_scheme() != before
     assert sum(row["trainees"] for row in selectors.trainees_by_category()) > 0

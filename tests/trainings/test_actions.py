@@ -63,7 +63,7 @@ def test_training_action_create_needs_an_audience(delegation_staff, delegation, 
 def test_training_action_page_form_shows_french_errors(client, delegation_staff):
     client.force_login(delegation_staff)
     response = client.post("/formations/actions/nouvelle/", {"title": "X", "mode": "intra", "duration_days": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors["audience"] == ["Ce champ est obligatoire."]
     assert TrainingAction.objects.count() == 0

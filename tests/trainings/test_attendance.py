@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnership.imports import import_file
 from tests.trainings.factories import ProgrammeLineFactory, RegistrationFactory, SessionFactory, in_days
-from trainings import imports, services
+from trainings import attendance as attendance_services
+from trainings import imports
 from trainings.enums import Period, RegistrationStatus
 from trainings.models import Attendance
 from trainings.selectors import delivered_trainee_days_by_line
@@ -42,7 +43,7 @@ def test_attendance_record_refuses_someone_not_registered(delegation_staff, past
     half_day = past_session.half_days.first()
     for registration in (cancelled, stranger):
         with pytest.raises(ValidationError) as excinfo:
-            services.attendance_record(
+            attendance_services.attendance_record(
                 actor=delegation_staff, session=past_session, marks={(registration.pk, half_day.pk): "present"}
             )
         assert excinfo.value.messages == [
@@ -55,7 +56,7 @@ def test_attendance_record_refuses_future_half_day(delegation_staff, session):
     registration = RegistrationFactory(session=session)
     half_day = session.half_days.first()
     with pytest.raises(ValidationError) as excinfo:
-        services.attendance_record(
+        attendance_services.attendance_record(
             actor=delegation_staff, session=session, marks={(registration.pk, half_day.pk): "present"}
         )
     assert excinfo.value.messages == [f"La demi-journée du {half_day} n'a pas encore eu lieu."]
@@ -111,7 +112,7 @@ def test_attendance_csv_import_reports_lines_and_imports_nothing(client, delegat
         f"a@ville.fr;{day}\n"
     ).encode()
     response = _import(client, delegation_staff, past_session, content)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [
         "Ligne 3\u00a0: aucune inscription confirmée pour «\u00a0inconnu@ville.fr\u00a0» à cette session.",
         "Ligne 4\u00a0: date «\u00a031/02/2026\u00a0» invalide (format JJ/MM/AAAA)\u00a0; demi-journée «\u00a0soir\u00a0» "
@@ -132,7 +133,7 @@ def test_attendance_csv_with_a_huge_cell_or_a_nul_answers_its_lines_not_a_500(cl
         f"a@ville.fr;{day};matin;présent\n"
     ).encode()
     response = _import(client, delegation_staff, past_session, content)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["errors"] == [
         "Ligne 2\u00a0: statut — caractère nul (NUL) interdit dans une cellule.",
         "Ligne 3\u00a0: statut — 200\u00a0000 caractères, 20 au plus.",
@@ -165,7 +166,7 @@ def test_delivered_trainee_days_by_line_counts_half_days_present(
     half = RegistrationFactory(session=past_session)
     absent = RegistrationFactory(session=past_session)
     am, pm = past_session.half_days.order_by("period")
-    services.attendance_record(
+    attendance_services.attendance_record(
         actor=delegation_staff,
         session=past_session,
         marks={

@@ -11,6 +11,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from trainings import attendance as attendance_services
+from trainings import registrations as registration_services
 from trainings import services
 from trainings.attendance_due import attendance_due_rebuild
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus, SessionStatus
@@ -73,7 +75,7 @@ def test_services_keep_the_date_attendance_is_owed_from(delegation_staff, action
         def register():
             nonlocal agents
             agents += 1
-            services.registration_create(
+            registration_services.registration_create(
                 actor=delegation_staff,
                 session=rng.choice(sessions),
                 first_name="Agent",
@@ -89,7 +91,7 @@ def test_services_keep_the_date_attendance_is_owed_from(delegation_staff, action
             for number in (1, 2):
                 agents += 1
                 rows.append(
-                    services.AgentRow(
+                    registration_services.AgentRow(
                         number=number,
                         first_name="Agent",
                         last_name=f"N{agents}",
@@ -98,11 +100,13 @@ def test_services_keep_the_date_attendance_is_owed_from(delegation_staff, action
                         employer=venue,
                     )
                 )
-            services.registration_create_many(actor=delegation_staff, session=rng.choice(sessions), agents=rows)
+            registration_services.registration_create_many(
+                actor=delegation_staff, session=rng.choice(sessions), agents=rows
+            )
 
         def cancel():
             registration = rng.choice(list(Registration.objects.exclude(status=RegistrationStatus.CANCELLED)))
-            services.registration_cancel(actor=delegation_staff, registration=registration)
+            registration_services.registration_cancel(actor=delegation_staff, registration=registration)
 
         def change_session():
             session = Session.objects.get(pk=rng.choice(sessions).pk)
@@ -127,7 +131,7 @@ def test_services_keep_the_date_attendance_is_owed_from(delegation_staff, action
             statuses = [AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, ""]  # "" erases a mark
             marks = {cell: rng.choice(statuses) for cell in rng.sample(cells, k=min(len(cells), rng.randint(1, 4)))}
             if marks:
-                services.attendance_record(actor=delegation_staff, session=session, marks=marks)
+                attendance_services.attendance_record(actor=delegation_staff, session=session, marks=marks)
 
         for day in range(7):
             operations = [register, register_many, cancel, change_session] if day < 2 else [take_attendance]
@@ -136,7 +140,7 @@ def test_services_keep_the_date_attendance_is_owed_from(delegation_staff, action
             for _ in range(12):
                 try:
                     rng.choice(operations)()
-                except (ValidationError, services.RegistrationBatchError, IndexError):
+                except (ValidationError, registration_services.RegistrationBatchError, IndexError):
                     continue  # refused as a user would be (session started, already cancelled…)
                 steps += 1
                 today = timezone.localdate()

@@ -67,7 +67,7 @@ def test_lines_form_one_faulty_line_registers_nobody_and_keeps_every_line(
     form = page.forms["registration-batch-form"]
     fill_lines(form, AGENTS)
     with django_capture_on_commit_callbacks() as callbacks:
-        response = form.submit()
+        response = form.submit(status=400)
 
     assert statuses(session) == [(AGENTS[1][2], RegistrationStatus.CONFIRMED)]
     assert callbacks == []
@@ -94,7 +94,7 @@ def test_lines_form_same_address_twice_names_the_first_line(django_app, hr_conta
     form = page.forms["registration-batch-form"]
     fill_lines(form, [AGENTS[0], AGENTS[1]])
     fill_lines(form, [("Camille", "Durand", AGENTS[0][2].upper(), "C")], first_line=3)
-    response = form.submit()
+    response = form.submit(status=400)
 
     assert statuses(session) == []
     assert messages_of(response) == [
@@ -109,7 +109,7 @@ def test_lines_form_half_filled_line_is_an_error_on_its_field_and_blank_lines_ar
     form = page.forms["registration-batch-form"]
     fill_lines(form, [AGENTS[0]])
     form["form-2-first_name"] = "Louis"
-    response = form.submit()
+    response = form.submit(status=400)
 
     assert statuses(session) == []
     assert messages_of(response) == [
@@ -121,7 +121,7 @@ def test_lines_form_half_filled_line_is_an_error_on_its_field_and_blank_lines_ar
 
 
 def test_lines_form_with_nothing_filled_says_so(django_app, hr_contact, session):
-    response = django_app.get(batch_url(session), user=hr_contact).forms["registration-batch-form"].submit()
+    response = django_app.get(batch_url(session), user=hr_contact).forms["registration-batch-form"].submit(status=400)
     assert messages_of(response) == ["Indiquez au moins un agent à inscrire."]
 
 
@@ -146,11 +146,11 @@ def test_more_lines_on_request(django_app, hr_contact, session):
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def import_csv(django_app, user, session, content: bytes):
+def import_csv(django_app, user, session, content: bytes, *, status=None):
     page = django_app.get(batch_url(session), user=user)
     form = page.forms["registration-import-form"]
     form["file"] = Upload("agents.csv", content, "text/csv")
-    return form.submit()
+    return form.submit(status=status)
 
 
 def test_template_is_the_header_and_an_example_for_the_hr_contact(django_app, hr_contact, session):
@@ -195,7 +195,7 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
         "Inès;Moreau;ines.moreau@mairie.example.fr;D;\n"
         "Paul;Blanc;deja@mairie.example.fr;C;\n"
     ).encode()
-    response = import_csv(django_app, hr_contact, session, content)
+    response = import_csv(django_app, hr_contact, session, content, status=400)
 
     assert session.registrations.count() == 1
     assert messages_of(response) == [
@@ -206,16 +206,20 @@ def test_csv_with_faulty_lines_registers_nobody_and_lists_each_line(django_app, 
 
 
 def test_csv_wrong_header_or_column_count_is_explained(django_app, hr_contact, session):
-    response = import_csv(django_app, hr_contact, session, b"nom;prenom;email\nDurand;Camille;c@example.fr\n")
+    response = import_csv(
+        django_app, hr_contact, session, b"nom;prenom;email\nDurand;Camille;c@example.fr\n", status=400
+    )
     assert messages_of(response) == [
         "Ligne 1\u00a0: en-tête attendu «\u00a0prenom;nom;email;categorie;emploi\u00a0», trouvé «\u00a0nom;prenom;email\u00a0» "
         "(colonnes manquantes\u00a0: categorie, emploi)."
     ]
-    response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\nCamille;Durand\n")
+    response = import_csv(
+        django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\nCamille;Durand\n", status=400
+    )
     assert messages_of(response) == [
         "Ligne 2\u00a0: 5 colonnes attendues (séparateur\u00a0: point-virgule), 2 trouvées."
     ]
-    response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\n")
+    response = import_csv(django_app, hr_contact, session, b"prenom;nom;email;categorie;emploi\n", status=400)
     assert messages_of(response) == [
         "Le fichier ne contient aucune ligne sous l'en-tête\u00a0: ajoutez une ligne par enregistrement."
     ]
@@ -229,7 +233,7 @@ def test_staff_csv_names_an_unknown_employer_by_line(django_app, delegation_staf
         f"Camille;Durand;camille.durand@mairie.example.fr;C;;{other_commune.code}\n"
         "Louis;Petit;louis.petit@mairie.example.fr;C;;99999\n"
     ).encode()
-    response = import_csv(django_app, delegation_staff, session, content)
+    response = import_csv(django_app, delegation_staff, session, content, status=400)
     assert messages_of(response) == [
         "Ligne 3\u00a0: collectivité employeur — aucune collectivité ne correspond à «\u00a099999\u00a0» "
         "(code INSEE, SIREN ou nom exact)."
@@ -257,7 +261,7 @@ def test_lines_form_reports_the_forms_and_the_services_errors_in_one_round(djang
     form = page.forms["registration-batch-form"]
     fill_lines(form, AGENTS)
     form["form-0-email"] = "pas-une-adresse"  # refused by the form
-    response = form.submit()  # line 2 is refused by the service (already registered)
+    response = form.submit(status=400)  # line 2 is refused by the service (already registered)
 
     assert messages_of(response) == [
         "Ligne 1\u00a0: e-mail — Saisissez une adresse e-mail valide.",
@@ -279,7 +283,7 @@ def test_csv_reports_every_line_and_every_field_at_once(django_app, delegation_s
         f"Paul;Blanc;deja@mairie.example.fr;C;;{commune.code}\n"  # the service's, after the lock
         f"Inès;Moreau;ines@mairie.example.fr;B;;{commune.code}\n"  # fine
     ).encode()
-    response = import_csv(django_app, delegation_staff, session, content)
+    response = import_csv(django_app, delegation_staff, session, content, status=400)
 
     assert messages_of(response) == [
         "Ligne 2\u00a0: prénom — caractère nul (NUL) interdit dans une cellule.",
@@ -296,7 +300,7 @@ def test_csv_with_a_nul_byte_or_a_200_kb_cell_answers_its_line_not_a_500(django_
         "Camille;Du\x00rand;camille@mairie.example.fr;C;\n"
         f"Louis;Petit;louis@mairie.example.fr;C;{'x' * 200_000}\n"
     ).encode()
-    response = import_csv(django_app, hr_contact, session, content)
+    response = import_csv(django_app, hr_contact, session, content, status=400)
 
     assert response.status_code == 200
     assert messages_of(response) == [

@@ -7,7 +7,7 @@ from partnership.enums import Role
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory, DelegationFactory, UserFactory
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
-from trainings import services
+from trainings import registrations as registration_services
 from trainings.enums import RegistrationStatus
 from trainings.models import Registration
 
@@ -23,7 +23,7 @@ def test_registration_create_never_exceeds_capacity_in_parallel():
     session = SessionFactory(action=TrainingActionFactory(delegation=delegation), venue=employer, capacity=3)
 
     def register(n):
-        return lambda: services.registration_create(
+        return lambda: registration_services.registration_create(
             actor=staff,
             session=session,
             first_name="Agent",
@@ -52,7 +52,7 @@ def test_registration_create_same_agent_in_parallel_registered_once():
     session = SessionFactory(action=TrainingActionFactory(delegation=delegation), venue=employer, capacity=3)
 
     def register():
-        return services.registration_create(
+        return registration_services.registration_create(
             actor=staff,
             session=session,
             first_name="Agent",
@@ -81,7 +81,7 @@ def test_registration_batches_in_parallel_share_the_capacity_and_stay_whole():
 
     def batch(n):
         agents = [
-            services.AgentRow(
+            registration_services.AgentRow(
                 number=line,
                 first_name="Agent",
                 last_name=f"{n}-{line}",
@@ -91,7 +91,7 @@ def test_registration_batches_in_parallel_share_the_capacity_and_stay_whole():
             )
             for line in range(1, 4)
         ]
-        return lambda: services.registration_create_many(actor=staff, session=session, agents=agents)
+        return lambda: registration_services.registration_create_many(actor=staff, session=session, agents=agents)
 
     _results, errors = run_concurrently([batch(n) for n in range(4)])
 

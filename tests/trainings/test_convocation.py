@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests.ical_validation import assert_valid_ics
-from trainings import services
+from trainings import registrations as registration_services
 from trainings.convocation import CONVOCATION_MAX_AGE, convocation_url
 from trainings.enums import RegistrationStatus
 from trainings.models import Registration
@@ -22,7 +22,7 @@ LINK = re.compile(r"https?://\S+/formations/convocation/\S+/")
 
 def _register(hr_contact, session, n, capture):
     with capture(execute=True):
-        return services.registration_create(
+        return registration_services.registration_create(
             actor=hr_contact,
             session=session,
             first_name="Léa",
@@ -81,7 +81,7 @@ def test_cancellation_is_told_on_the_same_link(django_app, hr_contact, session, 
     registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
     link = _link(registration)
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=hr_contact, registration=registration)
+        registration_services.registration_cancel(actor=hr_contact, registration=registration)
     page = django_app.get(link)
     assert "Votre inscription est annulée." in page.html.get_text(" ", strip=True)
     assert not page.html.find("a", string=re.compile("Ajouter à mon agenda"))
@@ -160,7 +160,7 @@ def test_a_promoted_agent_gets_a_confirmed_calendar_with_the_same_uids(
     link = _link(third)
     waiting, _ = _ics(django_app, link)
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=hr_contact, registration=first)
+        registration_services.registration_cancel(actor=hr_contact, registration=first)
     promoted, _ = _ics(django_app, link)
     assert [str(e["status"]) for e in promoted] == ["CONFIRMED"] * 2
     assert [str(e["uid"]) for e in promoted] == [str(e["uid"]) for e in waiting]
@@ -172,7 +172,7 @@ def test_the_cancellation_email_no_longer_offers_the_convocation(
     registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=hr_contact, registration=registration)
+        registration_services.registration_cancel(actor=hr_contact, registration=registration)
     (message,) = mail.outbox
     assert "Votre inscription à la session de formation ci-dessous est annulée." in message.body
     assert "convocation" not in message.body.lower()
@@ -185,7 +185,7 @@ def test_a_cancelled_registrations_calendar_file_cancels_its_entries(
     registration = _register(hr_contact, session, 1, django_capture_on_commit_callbacks)
     link = _link(registration)
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(actor=hr_contact, registration=registration)
+        registration_services.registration_cancel(actor=hr_contact, registration=registration)
     events, _ = _ics(django_app, link)
     assert [str(e["status"]) for e in events] == ["CANCELLED"] * 2
 

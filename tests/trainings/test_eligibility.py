@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import CommuneFactory
 from tests.helpers import form_to
 from tests.trainings.factories import SessionFactory, TrainingActionFactory
-from trainings import services
+from trainings import registrations as registration_services
 from trainings.enums import ActionMode
 from trainings.models import Registration
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(actor, session, employer=None):
-    return services.registration_create(
+    return registration_services.registration_create(
         actor=actor,
         session=session,
         first_name="Léa",
@@ -53,7 +53,7 @@ def test_the_session_page_form_says_so_on_the_employer_field(django_app, delegat
     form["category"] = "C"
     form["employer"] = other.code
 
-    response = form.submit()
+    response = form.submit(status=400)
 
     errors = response.context["form"].errors["employer"]
     assert errors == [

@@ -59,7 +59,7 @@ def test_editing_a_session_records_the_change_and_a_refusal_records_nothing(djan
     form = browser_form(django_app.get(target.url, user=staff), "session-form")
     form["capacity"] = "2"  # three agents are confirmed
 
-    refused = form.submit()
+    refused = form.submit(status=400)
 
     assert "Impossible de réduire à 2 places" in text(refused)
     assert _entries(session) == []

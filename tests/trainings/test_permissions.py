@@ -124,7 +124,7 @@ def test_registration_after_start_shows_french_error(client, delegation_staff, s
         f"/formations/sessions/{session.pk}/inscrire/",
         {"first_name": "A", "last_name": "B", "email": "a@b.fr", "category": "C", "employer": session.venue.code},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert (
         f"Les inscriptions sont closes : la session a commencé le {in_days(-1):%d/%m/%Y}." in response.content.decode()
     )
@@ -138,7 +138,7 @@ def test_capacity_below_confirmed_shows_french_error(client, delegation_staff, s
         f"/formations/sessions/{session.pk}/modifier/",
         {"half_days": f"{session.start_date:%d/%m/%Y} journée", "venue": session.venue.code, "capacity": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Impossible de réduire à 1 place : 2 inscriptions sont déjà confirmées." in response.content.decode()
     session.refresh_from_db()
     assert session.capacity == 2

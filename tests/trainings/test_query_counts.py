@@ -171,6 +171,6 @@ QUERIES = {
     "registration_list": 4,  # the page without counting the list (a delegation: 100,000 a year)
     "registration_list_filtered": 5,  # and the session of the filter, by its id
     "registration_batch": 4,
-    "attendance": 9,
+    "attendance": 8,  # the trainers are no longer read apart: the selector scopes the session
     "calendar": 6,
 }

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 
 from partnership.models import ActionLogEntry
 from tests.trainings.factories import RegistrationFactory, ThemeFactory, TrainingSchemeFactory, in_days
+from trainings import attendance as attendance_services
+from trainings import registrations as registration_services
 from trainings import services
 from trainings.enums import ActionMode, AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Attendance, CalendarFeed, Registration, Session, TrainingAction
@@ -65,16 +67,16 @@ def test_session_create_update_cancel_out_of_scope(other_delegation_staff, actio
 def test_registration_by_someone_who_may_not_register(signatory, other_delegation_staff, session):
     agent = {"first_name": "Léa", "last_name": "Martin", "email": "lea.martin@ville.example.fr", "category": "B"}
     _refused(
-        lambda: services.registration_create(actor=signatory, session=session, **agent),
+        lambda: registration_services.registration_create(actor=signatory, session=session, **agent),
         "Vous ne pouvez pas inscrire d'agent.",
     )
     _refused(
-        lambda: services.registration_create(actor=other_delegation_staff, session=session, **agent),
+        lambda: registration_services.registration_create(actor=other_delegation_staff, session=session, **agent),
         "Vous ne pouvez pas inscrire d'agent à cette session.",
     )
     _refused(
-        lambda: services.registration_create_many(
-            actor=other_delegation_staff, session=session, agents=[services.AgentRow(number=1, **agent)]
+        lambda: registration_services.registration_create_many(
+            actor=other_delegation_staff, session=session, agents=[registration_services.AgentRow(number=1, **agent)]
         ),
         "Vous ne pouvez pas inscrire d'agent à cette session.",
     )
@@ -85,7 +87,7 @@ def test_registration_cancel_of_another_collectivitys_agent(other_hr_contact, ot
     registration = RegistrationFactory(session=session, employer=commune)
     for actor in (other_hr_contact, other_delegation_staff):
         _refused(
-            lambda actor=actor: services.registration_cancel(actor=actor, registration=registration),
+            lambda actor=actor: registration_services.registration_cancel(actor=actor, registration=registration),
             "Vous ne pouvez pas annuler cette inscription.",
         )
     registration.refresh_from_db()
@@ -96,7 +98,7 @@ def test_attendance_by_someone_who_neither_manages_nor_trains(hr_contact, sessio
     registration = RegistrationFactory(session=session, employer=commune)
     half_day = session.half_days.first()
     _refused(
-        lambda: services.attendance_record(
+        lambda: attendance_services.attendance_record(
             actor=hr_contact, session=session, marks={(registration.pk, half_day.pk): AttendanceStatus.PRESENT}
         ),
         "Vous ne pouvez pas pointer les présences de cette session.",

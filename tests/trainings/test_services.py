@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tests.trainings.factories import RegistrationFactory, in_days
+from trainings import registrations as registration_services
 from trainings import services
 from trainings.enums import RegistrationStatus
 from trainings.models import Registration
@@ -19,7 +20,7 @@ def _register(actor, session, n, **extra):
         "job": "Agent d'accueil",
     }
     data.update(extra)
-    return services.registration_create(actor=actor, session=session, **data)
+    return registration_services.registration_create(actor=actor, session=session, **data)
 
 
 def test_registration_create_confirms_then_waitlists(hr_contact, session, django_capture_on_commit_callbacks):
@@ -44,7 +45,7 @@ def test_registration_cancel_promotes_first_waiting(hr_contact, session, django_
     waiting_first = _register(hr_contact, session, 3)
     waiting_second = _register(hr_contact, session, 4)
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.registration_cancel(actor=hr_contact, registration=first)
+        promoted = registration_services.registration_cancel(actor=hr_contact, registration=first)
     assert promoted == [waiting_first.pk]
     statuses = dict(Registration.objects.values_list("pk", "status"))
     assert statuses[first.pk] == RegistrationStatus.CANCELLED
@@ -68,7 +69,7 @@ def test_registration_create_refuses_same_email_twice(hr_contact, session):
 
 def test_registration_create_allows_again_after_cancellation(hr_contact, session):
     first = _register(hr_contact, session, 1)
-    services.registration_cancel(actor=hr_contact, registration=first)
+    registration_services.registration_cancel(actor=hr_contact, registration=first)
     again = _register(hr_contact, session, 1)
     assert again.status == RegistrationStatus.CONFIRMED
     assert Registration.objects.count() == 2

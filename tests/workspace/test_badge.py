@@ -23,8 +23,8 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
+from trainings.attendance import attendance_record
 from trainings.enums import AttendanceStatus
-from trainings.services import attendance_record
 
 pytestmark = pytest.mark.django_db
 

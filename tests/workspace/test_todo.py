@@ -29,9 +29,9 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
+from trainings.attendance import attendance_record
 from trainings.enums import AttendanceStatus, RegistrationStatus
 from trainings.models import Attendance
-from trainings.services import attendance_record
 from workspace.selectors import todo_blocks, todo_count
 
 pytestmark = pytest.mark.django_db
