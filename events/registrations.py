@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership import history, permissions
+from partnership.conflicts import StaleState
 from partnership.dispatch import enqueue
 from partnership.enums import HistoryAction
 from partnership.models import Collectivity, User
@@ -49,11 +50,11 @@ def registration_create(
     event = Event.objects.select_for_update().get(pk=event_id)
     now = timezone.now()
     if event.status != EventStatus.PUBLISHED:
-        raise ValidationError("Les inscriptions à cet événement ne sont pas ouvertes.", code="left_state")
+        raise StaleState("Les inscriptions à cet événement ne sont pas ouvertes.", code="left_state")
     if now >= event.starts_at:
-        raise ValidationError("L'événement a déjà commencé : les inscriptions sont closes.", code="left_state")
+        raise StaleState("L'événement a déjà commencé : les inscriptions sont closes.", code="left_state")
     if not registration_is_open(event, now=now):
-        raise ValidationError(
+        raise StaleState(
             f"Les inscriptions sont closes depuis le {_local(event.registration_closes_at)}.", code="left_state"
         )
     email = email.strip().lower()

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from partnership import history, permissions
+from partnership.conflicts import StaleState
 from partnership.dispatch import enqueue
 from partnership.enums import HistoryAction
 from partnership.models import Delegation, MayorsAssociation, User
@@ -112,7 +113,7 @@ def event_update(
     if not permissions.can_change_event(actor, locked):
         raise ValidationError("Vous ne pouvez pas modifier cet événement.")
     if locked.status == EventStatus.CANCELLED:
-        raise ValidationError("Un événement annulé ne peut plus être modifié.", code="left_state")
+        raise StaleState("Un événement annulé ne peut plus être modifié.", code="left_state")
     confirmed = locked.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     if fields.get("capacity", locked.capacity) < confirmed:
         raise ValidationError(

@@ -143,9 +143,7 @@ class ServiceCall:
     @property
     def status(self) -> int:
         """The HTTP status of the page that follows: 200, 409 for a ``StaleState``, else 400."""
-        if self.ok:
-            return 200
-        return 409 if is_stale(self.error) else 400
+        return 200 if self.ok else refusal_status(self.error)
 
 
 def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCall:
@@ -167,20 +165,9 @@ def run_service(request, service: Callable, form=None, /, **kwargs) -> ServiceCa
     return ServiceCall(ok=True, result=result)
 
 
-# Refusals whose ``code`` says the page was drawn from a state that is gone: a stale form, an object that
-# left its state meanwhile (a session cancelled or started, a contract no longer a draft).
-CONFLICT_CODES = frozenset({"stale", "not_draft", "left_state"})
-
-
 def refusal_status(error: ValidationError | None) -> int:
-    """The status of a page shown again after a refusal: 409 for a conflict (``CONFLICT_CODES``), else 400."""
-    if error is None:
-        return 400
-    if hasattr(error, "error_dict"):
-        codes = {item.code for items in error.error_dict.values() for item in items}
-    else:
-        codes = {item.code for item in error.error_list}
-    return 409 if codes & CONFLICT_CODES else 400
+    """The status of a page shown again after a refusal: 409 for a ``StaleState``, else 400."""
+    return 409 if error is not None and is_stale(error) else 400
 
 
 # --- Pagination ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partnership import history, permissions
+from partnership.conflicts import StaleState
 from partnership.dispatch import enqueue
 from partnership.enums import CollectivityUse, HistoryAction
 from partnership.imports import LineErrors
@@ -100,9 +101,9 @@ def waiting_list_fill(session: Session, *, actor) -> list[int]:
 def _check_open_for_registration(session: Session) -> None:
     """A session cancelled or started takes no registration: the page that offered it is out of date (409)."""
     if session.is_cancelled:
-        raise ValidationError("Cette session est annulée : les inscriptions sont fermées.", code="left_state")
+        raise StaleState("Cette session est annulée : les inscriptions sont fermées.", code="left_state")
     if session.start_date <= timezone.localdate():
-        raise ValidationError(
+        raise StaleState(
             f"Les inscriptions sont closes : la session a commencé le {_format_date(session.start_date)}.",
             code="left_state",
         )
