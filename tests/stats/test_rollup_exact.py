@@ -18,7 +18,7 @@ from django.db import connection
 from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ProgrammeLine
-from stats import naive, selectors, tally
+from stats import indicators, naive, tally
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
 from tests.conftest import ROLLUP_TABLES
@@ -44,7 +44,7 @@ MARKS = [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.AB
 def _assert_exact(delegations):
     for name in INDICATORS:
         for delegation_id in (None, *delegations):
-            assert getattr(selectors, name)(delegation_id=delegation_id) == getattr(naive, name)(
+            assert getattr(indicators, name)(delegation_id=delegation_id) == getattr(naive, name)(
                 delegation_id=delegation_id
             ), (name, delegation_id)
     # And row by row: the triggers' sums equal a full recomputation.
@@ -217,22 +217,22 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
     # A last known write, so that every seed ends with figures that moved (a constant proves nothing).
     past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
     agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.B)
-    before = selectors.trainee_days_by_scheme()
+    before = indicators.trainee_days_by_scheme()
     marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
     training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
     _assert_exact([delegation.pk, other_delegation.pk])
-    assert selectors.trainee_days_by_scheme() != before
-    assert sum(row["trainees"] for row in selectors.trainees_by_category()) > 0
+    assert indicators.trainee_days_by_scheme() != before
+    assert sum(row["trainees"] for row in indicators.trainees_by_category()) > 0
 
 
 def test_rollup_is_built_from_existing_rows_by_the_rebuild(world):
     before = sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days"))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM stats_trainingtally")
-    assert selectors.trainees_by_category()[0]["trainees"] == 0
+    assert indicators.trainees_by_category()[0]["trainees"] == 0
     tally.tally_rebuild()
     assert sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days")) == before
-    assert [row["trainees"] for row in selectors.trainees_by_category()] == [2, 0, 2]
+    assert [row["trainees"] for row in indicators.trainees_by_category()] == [2, 0, 2]
 
 
 def test_the_tests_flush_empties_the_rollups_after_the_tables_their_triggers_follow():
