@@ -7,9 +7,9 @@ from django.core.cache import cache
 
 from agreements.enums import ContractStatus
 
+from . import registry
 from .indicators import coverage_total, speakers_summary
 from .reads import shared_reads
-from .registry import INDICATORS
 
 
 def dashboard(*, delegation_id: int | None = None) -> dict:
@@ -19,7 +19,7 @@ def dashboard(*, delegation_id: int | None = None) -> dict:
     network's summary and of its table by region) are made once.
     """
     with shared_reads():
-        data = {dataset.key: list(dataset.iter_rows(delegation_id=delegation_id)) for dataset in INDICATORS}
+        data = {dataset.key: list(dataset.iter_rows(delegation_id=delegation_id)) for dataset in registry.INDICATORS}
         data["speakers_summary"] = speakers_summary(delegation_id=delegation_id)
     by_status, by_theme, by_kind = data["contracts_by_status"], data["trainee_days_by_theme"], data["events_by_kind"]
     data["totals"] = {

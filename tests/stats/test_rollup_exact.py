@@ -14,11 +14,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Count, Sum
 
 from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ProgrammeLine
 from stats import indicators, naive, tally
+from stats.definitions import committed_programme_lines, delivered_half_days
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
 from tests.conftest import ROLLUP_TABLES
@@ -47,6 +49,7 @@ def _assert_exact(delegations):
             assert getattr(indicators, name)(delegation_id=delegation_id) == getattr(naive, name)(
                 delegation_id=delegation_id
             ), (name, delegation_id)
+    _assert_sql_counts_the_definitions()
     # And row by row: the triggers' sums equal a full recomputation.
     maintained = _rollup_rows()
     tally.tally_rebuild()
@@ -54,6 +57,31 @@ def _assert_exact(delegations):
 
 
 SUMS = ("trainees", "scheduled_half_days", "present_half_days", "present_half_days_planned")
+
+
+def _figures(rows) -> dict:
+    return {key: n for key, n in rows if n}
+
+
+def _assert_sql_counts_the_definitions():
+    """The triggers' SQL (and the rebuild's) counts a delivered half-day and a committed programme as
+    ``stats.definitions`` defines them, on the same data."""
+    by_action = "registration__session__action_id"
+    assert _figures(
+        TrainingTally.objects.values_list("action_id")
+        .annotate(n=Sum("present_half_days"))
+        .values_list("action_id", "n")
+    ) == _figures(delivered_half_days().values_list(by_action).annotate(n=Count("pk")).values_list(by_action, "n"))
+    line_theme = "registration__session__action__programme_line__theme_id"
+    under_committed = delivered_half_days().filter(
+        registration__session__action__programme_line__in=committed_programme_lines()
+    )
+    assert _figures(
+        TrainingSummary.objects.filter(committed=True)
+        .values_list("line_theme_id")
+        .annotate(n=Sum("present_half_days"))
+        .values_list("line_theme_id", "n")
+    ) == _figures(under_committed.values_list(line_theme).annotate(n=Count("pk")).values_list(line_theme, "n"))
 
 
 def _rollup_rows() -> tuple[list[tuple], ...]:
