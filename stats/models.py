@@ -5,12 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# ``dataset``'s choices are the datasets ``stats.registry`` declares, read from the table it fills when they
+# are needed (migration 0003 names ``stats.models.dataset_choices``).
 from .datasets import dataset_choices, dataset_label
 from .enums import ExportFormat, ExportStatus
-
-# ``dataset``'s choices: the datasets ``stats.registry`` declares, read when they are needed (its migration
-# names ``stats.models.dataset_choices``).
-__all__ = ["ExportRequest", "InterventionTally", "TrainingSummary", "TrainingTally", "dataset_choices"]
 
 
 class ExportRequest(models.Model):

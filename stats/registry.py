@@ -7,7 +7,7 @@ Adding an indicator is one entry here (with its place on the dashboard) plus its
 
 Two kinds of datasets:
 - **indicators** (``rows(delegation_id=…)``): aggregated, non-personal figures, public, declared here
-  in the order of the dashboard;
+  in their order on the dashboard within each axis (``Placement``);
 - **lists** (``rows(user=…, delegation_id=…)``): the rows a signed-in user can see in the interface,
   scoped like it, exported only by that user (``scoped_by_user``), declared in ``stats.registry_lists``.
 """
@@ -29,8 +29,23 @@ from .datasets import (
 )
 from .registry_lists import LISTS
 
-__all__ = ["DATASETS", "DATE", "DAYS", "INDICATORS", "INTEGER", "LISTS", "NUMBER", "PERCENT", "STRING", "YEAR"]
-__all__ += ["Chart", "Column", "Dataset", "Placement"]
+# The declaration types, for the modules that read the registry (API, Table Schema, dashboard).
+__all__ = [
+    "DATASETS",
+    "DATE",
+    "DAYS",
+    "INDICATORS",
+    "INTEGER",
+    "LISTS",
+    "NUMBER",
+    "PERCENT",
+    "STRING",
+    "YEAR",
+    "Chart",
+    "Column",
+    "Dataset",
+    "Placement",
+]
 
 
 def _status_columns(noun: str, help_count: str) -> tuple[Column, ...]:
