@@ -253,6 +253,32 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
     assert sum(row["trainees"] for row in indicators.trainees_by_category()) > 0
 
 
+def test_the_rollups_sql_and_the_definitions_agree_when_a_registration_or_a_contract_leaves_its_state(
+    delegation, other_delegation, delegation_staff, other_delegation_staff
+):
+    """A half-day present counts while its registration is confirmed, a programme while its contract is signed,
+    in force or past: the triggers' SQL and ``stats.definitions`` say so together, step by step."""
+    sessions, contracts = _universe(delegation, other_delegation, delegation_staff, other_delegation_staff)
+    today = datetime.date.today()
+    past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
+    agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.A)
+    marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
+    training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
+    assert delivered_half_days().filter(registration=agent).count() == 2
+    _assert_sql_counts_the_definitions()
+    # As the admin or an import would: the registration leaves « confirmed », its presence stops counting.
+    Registration.objects.filter(pk=agent.pk).update(status=RegistrationStatus.WAITLISTED)
+    _assert_sql_counts_the_definitions()
+    assert delivered_half_days().filter(registration=agent).count() == 0
+    Registration.objects.filter(pk=agent.pk).update(status=RegistrationStatus.CONFIRMED)
+    contract = contracts[0][0]
+    assert committed_programme_lines().filter(contract=contract).exists()
+    contract.__class__.objects.filter(pk=contract.pk).update(status=ContractStatus.DRAFT)
+    assert not committed_programme_lines().filter(contract=contract).exists()
+    _assert_sql_counts_the_definitions()
+    _assert_exact([delegation.pk, other_delegation.pk])
+
+
 def test_rollup_is_built_from_existing_rows_by_the_rebuild(world):
     before = sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days"))
     with connection.cursor() as cursor:
