@@ -7,5 +7,6 @@ class StatsConfig(AppConfig):
     verbose_name = "statistiques (axe 3)"
 
     def ready(self):
-        # Registers the check of the rollup triggers, once the models are loaded.
-        from . import checks  # noqa: F401, PLC0415 — app-loading order
+        # Registers the check of the rollup triggers, and the datasets (``stats.datasets``, which the export
+        # requests' choices read), once the models are loaded.
+        from . import checks, registry  # noqa: F401, PLC0415 — app-loading order

@@ -9,19 +9,22 @@ on PostgreSQL), so an export of a million rows holds a few thousand in memory at
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from agreements.models import ContractParty, ProgrammeLine
+from agreements.enums import COMMITTED_STATUSES
+from agreements.models import ContractParty
 from agreements.selectors import contract_list
 from events.selectors import events_visible_to, speakers_visible_to
 from partnership import permissions
 from partnership.models import Collectivity
-from stats.selectors import COMMITTED_STATUSES, _days, department_order
 from trainings.enums import AttendanceStatus, RegistrationStatus, SessionStatus
-from trainings.models import HALF_DAY, Attendance, Registration
+from trainings.models import Registration
 from trainings.selectors import registrations_visible_to, sessions_visible_to, with_counts, with_present_half_days
+
+from .definitions import PLANNED_TRAINEE_DAYS, committed_programme_lines, days, delivered_half_days, trainee_days
+from .indicators.coverage import department_order
 
 CHUNK = 2000
 
@@ -206,11 +209,10 @@ def collectivity_rows(*, user, delegation_id: int | None = None, department: str
             contracts[collectivity_id, year] += 1
     planned = {
         (cid, year): total
-        for cid, year, total in ProgrammeLine.objects.filter(
-            contract__status__in=COMMITTED_STATUSES, contract__parties__collectivity_id__in=ids
-        )
+        for cid, year, total in committed_programme_lines()
+        .filter(contract__parties__collectivity_id__in=ids)
         .values_list("contract__parties__collectivity_id", "year")
-        .annotate(total=Sum(F("planned_days") * F("planned_trainees"), output_field=DecimalField()))
+        .annotate(total=PLANNED_TRAINEE_DAYS)
         .order_by()
     }
     trained = {
@@ -226,11 +228,8 @@ def collectivity_rows(*, user, delegation_id: int | None = None, department: str
     }
     delivered = {
         (cid, year): n
-        for cid, year, n in Attendance.objects.filter(
-            registration__employer_id__in=ids,
-            registration__status=RegistrationStatus.CONFIRMED,
-            status=AttendanceStatus.PRESENT,
-        )
+        for cid, year, n in delivered_half_days()
+        .filter(registration__employer_id__in=ids)
         .annotate(year=ExtractYear("half_day__date"))
         .values_list("registration__employer_id", "year")
         .annotate(n=Count("pk"))
@@ -253,8 +252,8 @@ def collectivity_rows(*, user, delegation_id: int | None = None, department: str
                 "year": year,
                 "contracts": contracts.get((pk, year), 0),
                 "trainees": trained.get((pk, year), 0),
-                "planned_trainee_days": _days(planned.get((pk, year))),
-                "delivered_trainee_days": _days(delivered.get((pk, year), 0) * HALF_DAY),
+                "planned_trainee_days": days(planned.get((pk, year))),
+                "delivered_trainee_days": trainee_days(delivered.get((pk, year), 0)),
             }
 
 

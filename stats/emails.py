@@ -5,8 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .datasets import dataset_label
 from .models import ExportRequest
-from .registry import dataset_label
 
 
 def download_link(export: ExportRequest) -> str:

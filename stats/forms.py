@@ -1,7 +1,7 @@
 from django import forms
 
+from .datasets import dataset_choices
 from .enums import ExportFormat
-from .registry import dataset_choices
 from .selectors import delegation_choices
 
 

@@ -5,14 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# ``dataset``'s choices are the datasets ``stats.registry`` declares, read from the table it fills when they
+# are needed (migration 0003 names ``stats.models.dataset_choices``).
+from .datasets import dataset_choices, dataset_label
 from .enums import ExportFormat, ExportStatus
-
-
-def dataset_choices() -> list[tuple[str, str]]:
-    # Lazily: the registry reads the selectors, which read these models.
-    from .registry import dataset_choices as choices  # noqa: PLC0415 — the registry imports these models
-
-    return choices()
 
 
 class ExportRequest(models.Model):
@@ -67,8 +63,6 @@ class ExportRequest(models.Model):
 
     @property
     def dataset_label(self) -> str:
-        from .registry import dataset_label  # noqa: PLC0415 — the registry imports these models
-
         return dataset_label(self.dataset)
 
     @property

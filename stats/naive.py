@@ -1,28 +1,22 @@
 """The training indicators computed straight from the raw rows: the reference definitions.
 
-``stats.selectors`` reads the same figures from the rollups ``TrainingSummary`` and
+``stats.indicators`` reads the same figures from the rollups ``TrainingSummary`` and
 ``InterventionTally``. These functions are what the rollups must always equal: the tests compare both
 after random series of writes, and the benchmark (``scripts/bench_stats.py``) prints how much faster
-the rollups are. Pages never call them.
+the rollups are. Pages never call them. Both count with ``stats.definitions`` (a delivered half-day,
+planned trainee-days).
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
-from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus, SessionStatus
-from trainings.models import HALF_DAY, Attendance, Registration, Session, SessionHalfDay, TrainingScheme
+from agreements.enums import COMMITTED_STATUSES
+from trainings.enums import AgentCategory, RegistrationStatus, SessionStatus
+from trainings.models import Registration, Session, SessionHalfDay, TrainingScheme
 
-from . import selectors
-from .selectors import COMMITTED_STATUSES, _days, _share, planned_by_theme, theme_rows
-
-
-def _present(delegation_id: int | None) -> QuerySet[Attendance]:
-    """Half-days attended by confirmed agents: each one is half a trainee-day (the figure CNFPT reports)."""
-    attendances = Attendance.objects.filter(
-        status=AttendanceStatus.PRESENT, registration__status=RegistrationStatus.CONFIRMED
-    ).order_by()
-    if delegation_id is not None:
-        attendances = attendances.filter(half_day__session__action__delegation_id=delegation_id)
-    return attendances
+from .definitions import delivered_half_days, share, trainee_days
+from .indicators.network import event_interventions_by_region
+from .indicators.network import speakers_by_region as network_speakers_by_region
+from .indicators.trainings import planned_by_theme, theme_rows
 
 
 def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
@@ -35,7 +29,7 @@ def trainee_days_by_theme(*, delegation_id: int | None = None) -> list[dict]:
     Only themes with a figure are listed.
     """
     rows = (
-        _present(delegation_id)
+        delivered_half_days(delegation_id)
         .filter(
             Q(half_day__session__action__programme_line__isnull=True)
             | Q(half_day__session__action__programme_line__contract__status__in=COMMITTED_STATUSES)
@@ -65,7 +59,7 @@ def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
         .values_list("session__action__scheme_id", "n")
     )
     delivered = dict(
-        _present(delegation_id)
+        delivered_half_days(delegation_id)
         .values_list("half_day__session__action__scheme_id")
         .annotate(n=Count("pk"))
         .values_list("half_day__session__action__scheme_id", "n")
@@ -75,15 +69,15 @@ def trainee_days_by_scheme(*, delegation_id: int | None = None) -> list[dict]:
     return [
         {
             "scheme": scheme.label,
-            "scheduled_trainee_days": _days(scheduled.get(scheme.pk, 0) * HALF_DAY),
-            "delivered_trainee_days": _days(delivered.get(scheme.pk, 0) * HALF_DAY),
+            "scheduled_trainee_days": trainee_days(scheduled.get(scheme.pk, 0)),
+            "delivered_trainee_days": trainee_days(delivered.get(scheme.pk, 0)),
         }
         for scheme in schemes
     ]
 
 
 def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
-    """Per category of agent (A, B, C): trainees and the trainee-days they attended. 1 query.
+    """Per category of agent (A, B, C): trainees and the trainee-days they attended. 2 queries.
 
     A trainee is a confirmed registration to a session that is not cancelled (an agent trained twice
     counts twice, as in CNFPT's reporting); trainee-days are their half-days present × 0.5.
@@ -93,24 +87,24 @@ def trainees_by_category(*, delegation_id: int | None = None) -> list[dict]:
     ).order_by()
     if delegation_id is not None:
         registrations = registrations.filter(session__action__delegation_id=delegation_id)
-    rows = {
-        r["category"]: r
-        for r in registrations.values("category").annotate(
-            trainees=Count("pk", distinct=True),
-            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
-        )
-    }
-    total = sum(r["trainees"] for r in rows.values())
+    trainees = dict(registrations.values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
+    present = dict(
+        delivered_half_days(delegation_id)
+        .filter(registration__session__status=SessionStatus.PLANNED)
+        .values_list("registration__category")
+        .annotate(n=Count("pk"))
+        .values_list("registration__category", "n")
+    )
+    total = sum(trainees.values())
     result = []
     for value, label in AgentCategory.choices:
-        row = rows.get(value, {"trainees": 0, "present": 0})
         result.append(
             {
                 "category": value,
                 "label": label,
-                "trainees": row["trainees"],
-                "share": _share(row["trainees"], total),
-                "trainee_days": _days(row["present"] * HALF_DAY),
+                "trainees": trainees.get(value, 0),
+                "share": share(trainees.get(value, 0), total),
+                "trainee_days": trainee_days(present.get(value, 0)),
             }
         )
     return result
@@ -126,5 +120,5 @@ def speakers_by_region(*, delegation_id: int | None = None) -> list[dict]:
         .annotate(n=Count("pk"))
         .values_list("session__venue__department__region_id", "n")
     )
-    events = selectors._event_interventions_by_region(delegation_id)
-    return selectors.speakers_by_region(delegation_id=delegation_id, interventions=(events, trainings))
+    events = event_interventions_by_region(delegation_id)
+    return network_speakers_by_region(delegation_id=delegation_id, interventions=(events, trainings))

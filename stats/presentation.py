@@ -1,5 +1,6 @@
-"""The dashboard's tables and charts, drawn from the registry's columns (one definition per indicator)."""
+"""The dashboard's sections, tables and charts, drawn from the registry (one definition per indicator)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -56,5 +57,65 @@ def block(dataset: registry.Dataset, rows: list[dict]) -> dict:
     }
 
 
-def blocks(data: dict) -> dict[str, dict]:
-    return {dataset.key: block(dataset, data[dataset.key]) for dataset in registry.INDICATORS if dataset.key in data}
+@dataclass(frozen=True)
+class Axis:
+    """A section of the dashboard: an axis of the framework agreement."""
+
+    number: int
+    nav: str  # its link in the page's menu of sections
+    title: str
+    intro: str = ""  # a template shown under the title, before the axis' indicators
+
+
+AXES = (
+    Axis(1, "Axe 1 – contrats et formations", "Axe 1 – Promouvoir les dispositifs de formation auprès des communes"),
+    Axis(2, "Axe 2 – événements", "Axe 2 – Actions événementielles co-organisées"),
+    Axis(
+        3,
+        "Axe 3 – échange de données",
+        "Axe 3 – Échange de données statistiques",
+        "stats/includes/dashboard_axis_3.html",
+    ),
+    Axis(4, "Axe 4 – intervenants", "Axe 4 – Réseau d'intervenants", "stats/includes/dashboard_axis_4.html"),
+    Axis(
+        5,
+        "Axe 5 – stages et études",
+        "Axe 5 – Stages INET et études pour l'AMF",
+        "stats/includes/dashboard_axis_5.html",
+    ),
+)
+
+
+def _item(dataset: registry.Dataset, rows: list[dict]) -> dict:
+    place = dataset.dashboard
+    return {
+        "block": block(dataset, rows),
+        "place": place,
+        "folded": place.folded.format(count=len(rows)) if place.folded else "",
+    }
+
+
+def sections(data: dict) -> list[dict]:
+    """Each axis with its indicators, in the registry's order: a row per indicator, or a grid whose columns
+    hold the indicators placed side by side (``Placement.grid``), where the first of them comes."""
+    result = []
+    for axis in AXES:
+        rows: list[dict] = []
+        grids: dict[str, list[list[dict]]] = {}
+        for dataset in registry.INDICATORS:
+            place = dataset.dashboard
+            if place.axis != axis.number:
+                continue
+            item = _item(dataset, data[dataset.key])
+            if not place.grid:
+                rows.append({"grid": "", "item": item})
+                continue
+            if place.grid not in grids:
+                grids[place.grid] = []
+                rows.append({"grid": place.grid, "column_class": place.column_class, "columns": grids[place.grid]})
+            columns = grids[place.grid]
+            while len(columns) <= place.column:
+                columns.append([])
+            columns[place.column].append(item)
+        result.append({"axis": axis, "rows": rows})
+    return result

@@ -11,9 +11,10 @@ from partnership import permissions
 from partnership.text import french_date
 from partnership.todo_registry import Block, Item, link_to, register
 
+from .dashboard import dashboard_cached
 from .enums import ExportStatus
 from .models import ExportRequest
-from .selectors import dashboard_cached, exports_of
+from .selectors import exports_of
 
 # An export stays in « Exports prêts » for a week after it finished; « Mes exports » keeps them all.
 READY_EXPORTS_DAYS = 7

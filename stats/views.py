@@ -24,6 +24,7 @@ from partnership.text import duration_label
 from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
 from . import maps, presentation, selectors, services
+from .dashboard import dashboard_cached
 from .enums import ExportStatus
 from .forms import DashboardFilterForm, ExportRequestForm
 from .registry import DATASETS
@@ -35,7 +36,7 @@ EXPORTS_PER_PAGE = 30
 def dashboard(request):
     form = DashboardFilterForm(request.GET or None, user=request.user)
     delegation_id = form.delegation_id if form.is_bound else None
-    data = selectors.dashboard_cached(delegation_id=delegation_id)
+    data = dashboard_cached(delegation_id=delegation_id)
     coverage_map = maps.choropleths(data["coverage_by_department"], data["coverage_by_region"])
     delegation_name = dict(form.fields["delegation"].choices).get(delegation_id) if delegation_id else None
     return render(
@@ -45,7 +46,7 @@ def dashboard(request):
             "cache_minutes": settings.STATS_CACHE_SECONDS // 60,
             "form": form,
             "data": data,
-            "blocks": presentation.blocks(data),
+            "sections": presentation.sections(data),
             "map": coverage_map,
             "map_levels": [
                 {"title": "Part des communes couvertes, par département", "map": coverage_map["departments"]},

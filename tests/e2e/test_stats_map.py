@@ -102,12 +102,12 @@ def test_statistics_page_on_a_phone_never_scrolls_sideways(journey, delegation, 
 
 def test_coverage_map_on_realistic_figures_spreads_the_colours(journey, monkeypatch):
     """On figures shaped like the real ones (most départements under 20 %), every class has its areas."""
-    real = views.selectors.dashboard_cached
+    real = views.dashboard_cached
 
     def realistic(**kwargs):
         return {**real(**kwargs), "coverage_by_department": realistic_department_rows()}
 
-    monkeypatch.setattr(views.selectors, "dashboard_cached", realistic)
+    monkeypatch.setattr(views, "dashboard_cached", realistic)
     run = journey("carte-couverture-realiste")
     for phone in (False, True):
         page = run.new_page(phone=phone)

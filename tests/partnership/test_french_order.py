@@ -5,7 +5,8 @@ import pytest
 
 from events.selectors import intervention_statistics
 from partnership.models import Delegation, Region
-from stats.selectors import contracts_by_delegation, delegation_choices
+from stats.indicators import contracts_by_delegation
+from stats.selectors import delegation_choices
 from tests.events.factories import SpeakerFactory, TimeSlotFactory
 from tests.factories import DelegationFactory, RegionFactory
 

@@ -11,7 +11,7 @@ from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import EventFeedback, EventRegistration
 from partnership import tasks
 from partnership.personal_data import personal_data_apply_retention
-from stats.selectors import dashboard
+from stats.dashboard import dashboard
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingActionFactory, in_days
 from trainings.enums import AgentCategory, AttendanceStatus, RegistrationStatus

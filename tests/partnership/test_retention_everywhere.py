@@ -29,8 +29,8 @@ from partnership import imports
 from partnership.models import ImportRequest
 from partnership.personal_data import personal_data_apply_retention
 from stats import services as stats_services
+from stats.dashboard import dashboard
 from stats.registry import DATASETS
-from stats.selectors import dashboard
 from tests.events.factories import EventFactory
 from tests.stats.world import build_world
 from tests.trainings.factories import (

@@ -24,7 +24,7 @@ def _row(code: str, name: str, communes: int, covered: int) -> dict:
 
 
 def realistic_department_rows() -> list[dict]:
-    """A row per département drawn on the map, as ``stats.selectors.coverage_by_department`` gives them."""
+    """A row per département drawn on the map, as ``stats.indicators.coverage_by_department`` gives them."""
     names = {**maps.outlines()["departments"]["names"], **maps.OVERSEAS_DEPARTMENTS}
     codes = sorted(code for code in names if code != maps.PARIS_DEPARTMENT)
     rows = []

@@ -1,5 +1,6 @@
 """The public dashboard: national figures for everyone, a delegation filter for staff, constant queries."""
 
+import html
 import re
 
 import pytest
@@ -9,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import EventRegistration
+from stats import registry
+from stats.datasets import STRING, Column, Dataset, Placement
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +114,46 @@ def test_dashboard_figures_are_cached_for_a_while(client, world, settings):
     assert client.get(URL).content == page
     cache.clear()
     assert _count(client, URL) == first
+
+
+def _tables(page: str) -> list[str]:
+    """The captions of the page's tables, in the order a reader meets them."""
+    return [html.unescape(caption) for caption in re.findall(r"<caption>([^<]*)</caption>", page)]
+
+
+def test_every_indicator_of_the_registry_is_on_the_dashboard_once(client, world, delegation_staff):
+    for user in (None, delegation_staff):
+        if user:
+            client.force_login(user)
+        page = client.get(URL).content.decode()
+        expected = [dataset.caption or dataset.label for dataset in registry.INDICATORS]
+        assert sorted(_tables(page)) == sorted(expected)
+        # Each with its export buttons for a signed-in user, none for the public.
+        buttons = re.findall(r'<input type="hidden" name="dataset" value="([a-z_]+)">', page)
+        if user:
+            assert sorted(buttons) == sorted(dataset.key for dataset in registry.INDICATORS)
+        else:
+            assert buttons == []
+
+
+def test_the_dashboard_reads_its_sections_from_the_registry(client, world, monkeypatch):
+    """An indicator declared in the registry, with its place, is on the page: nothing else to wire."""
+    extra = Dataset(
+        "meetings_by_kind",
+        "Réunions par type",
+        "Réunions tenues, par type.",
+        (Column("label", "Type", "Type de réunion.", STRING), Column("count", "Réunions", "Réunions tenues.")),
+        lambda *, delegation_id=None: [{"label": "Comité de pilotage", "count": 1234}],
+        caption="Réunions tenues, par type",
+        dashboard=Placement(2, "Réunions du partenariat", note="Comités de pilotage et réunions techniques."),
+    )
+    monkeypatch.setattr(registry, "INDICATORS", (*registry.INDICATORS, extra))
+    page = client.get(URL).content.decode()
+    axis_2 = page[page.index('<section id="axe-2"') : page.index('<section id="axe-3"')]
+    assert _tables(axis_2) == [
+        "Événements publiés, participants (inscriptions confirmées), présents et satisfaction, par type",
+        "Réunions tenues, par type",
+    ]
+    assert '<h3 class="h5 mt-4">Réunions du partenariat</h3>' in axis_2
+    assert '<p class="small text-body-secondary">Comités de pilotage et réunions techniques.</p>' in axis_2
+    assert '<tr><th scope="row">Comité de pilotage</th><td class="text-end">1\xa0234</td></tr>' in axis_2

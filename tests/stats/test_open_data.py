@@ -23,11 +23,11 @@ from events.models import Event, Speaker
 from partnership.enums import CollectivityKind
 from partnership.models import Collectivity, Delegation
 from partnership.spreadsheet import FORMULA_TRIGGERS
-from stats import registry, services, tableschema
+from stats import datasets, registry, services, tableschema
 from stats.api import serializer_for
 from stats.files import render_csv, render_xlsx, write_csv
+from stats.indicators.coverage import coverage_by_department, department_order, region_order
 from stats.models import ExportRequest
-from stats.selectors import coverage_by_department, department_order, region_order
 from tests.agreements.factories import make_contract
 from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory
 from trainings.models import TrainingAction, TrainingScheme
@@ -64,8 +64,8 @@ def _validate(content: bytes, dataset, tmp_path) -> list:
 
 
 def test_export_choices_come_from_the_registry():
-    assert ExportRequest._meta.get_field("dataset").choices == registry.dataset_choices()
-    assert [key for key, _label in registry.dataset_choices()] == ALL
+    assert ExportRequest._meta.get_field("dataset").choices == datasets.dataset_choices()
+    assert [key for key, _label in datasets.dataset_choices()] == ALL
 
 
 @pytest.mark.parametrize("dataset", [d for d in registry.INDICATORS if d.api_path], ids=lambda d: d.key)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from stats import naive, selectors
+from stats import indicators, naive
 from stats.checks import installed_differences
 from stats.models import InterventionTally, TrainingTally
 from tests.stats.test_rollup_exact import INDICATORS, _rollup_rows
@@ -40,7 +40,7 @@ def test_generate_dataset_loads_in_bulk_then_rebuilds_everything_once(dataset, d
     assert "Lignes écrites en" in dataset
     assert Session.objects.count() == 60
     for name in INDICATORS:
-        assert getattr(selectors, name)(delegation_id=None) == getattr(naive, name)(delegation_id=None), name
+        assert getattr(indicators, name)(delegation_id=None) == getattr(naive, name)(delegation_id=None), name
     assert _stored() == _naive_due()
     # The triggers are back on, as the code defines them.
     assert installed_differences() == []

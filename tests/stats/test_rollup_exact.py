@@ -14,11 +14,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Count, Sum
 
 from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ProgrammeLine
-from stats import naive, selectors, tally
+from stats import indicators, naive, tally
+from stats.definitions import committed_programme_lines, delivered_half_days
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
 from tests.conftest import ROLLUP_TABLES
@@ -46,9 +48,10 @@ MARKS = [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.AB
 def _assert_exact(delegations):
     for name in INDICATORS:
         for delegation_id in (None, *delegations):
-            assert getattr(selectors, name)(delegation_id=delegation_id) == getattr(naive, name)(
+            assert getattr(indicators, name)(delegation_id=delegation_id) == getattr(naive, name)(
                 delegation_id=delegation_id
             ), (name, delegation_id)
+    _assert_sql_counts_the_definitions()
     # And row by row: the triggers' sums equal a full recomputation.
     maintained = _rollup_rows()
     tally.tally_rebuild()
@@ -56,6 +59,31 @@ def _assert_exact(delegations):
 
 
 SUMS = ("trainees", "scheduled_half_days", "present_half_days", "present_half_days_planned")
+
+
+def _figures(rows) -> dict:
+    return {key: n for key, n in rows if n}
+
+
+def _assert_sql_counts_the_definitions():
+    """The triggers' SQL (and the rebuild's) counts a delivered half-day and a committed programme as
+    ``stats.definitions`` defines them, on the same data."""
+    by_action = "registration__session__action_id"
+    assert _figures(
+        TrainingTally.objects.values_list("action_id")
+        .annotate(n=Sum("present_half_days"))
+        .values_list("action_id", "n")
+    ) == _figures(delivered_half_days().values_list(by_action).annotate(n=Count("pk")).values_list(by_action, "n"))
+    line_theme = "registration__session__action__programme_line__theme_id"
+    under_committed = delivered_half_days().filter(
+        registration__session__action__programme_line__in=committed_programme_lines()
+    )
+    assert _figures(
+        TrainingSummary.objects.filter(committed=True)
+        .values_list("line_theme_id")
+        .annotate(n=Sum("present_half_days"))
+        .values_list("line_theme_id", "n")
+    ) == _figures(under_committed.values_list(line_theme).annotate(n=Count("pk")).values_list(line_theme, "n"))
 
 
 def _rollup_rows() -> tuple[list[tuple], ...]:
@@ -219,22 +247,48 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
     # A last known write, so that every seed ends with figures that moved (a constant proves nothing).
     past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
     agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.B)
-    before = selectors.trainee_days_by_scheme()
+    before = indicators.trainee_days_by_scheme()
     marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
     attendance_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
     _assert_exact([delegation.pk, other_delegation.pk])
-    assert selectors.trainee_days_by_scheme() != before
-    assert sum(row["trainees"] for row in selectors.trainees_by_category()) > 0
+    assert indicators.trainee_days_by_scheme() != before
+    assert sum(row["trainees"] for row in indicators.trainees_by_category()) > 0
+
+
+def test_the_rollups_sql_and_the_definitions_agree_when_a_registration_or_a_contract_leaves_its_state(
+    delegation, other_delegation, delegation_staff, other_delegation_staff
+):
+    """A half-day present counts while its registration is confirmed, a programme while its contract is signed,
+    in force or past: the triggers' SQL and ``stats.definitions`` say so together, step by step."""
+    sessions, contracts = _universe(delegation, other_delegation, delegation_staff, other_delegation_staff)
+    today = datetime.date.today()
+    past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
+    agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.A)
+    marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
+    training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
+    assert delivered_half_days().filter(registration=agent).count() == 2
+    _assert_sql_counts_the_definitions()
+    # As the admin or an import would: the registration leaves « confirmed », its presence stops counting.
+    Registration.objects.filter(pk=agent.pk).update(status=RegistrationStatus.WAITLISTED)
+    _assert_sql_counts_the_definitions()
+    assert delivered_half_days().filter(registration=agent).count() == 0
+    Registration.objects.filter(pk=agent.pk).update(status=RegistrationStatus.CONFIRMED)
+    contract = contracts[0][0]
+    assert committed_programme_lines().filter(contract=contract).exists()
+    contract.__class__.objects.filter(pk=contract.pk).update(status=ContractStatus.DRAFT)
+    assert not committed_programme_lines().filter(contract=contract).exists()
+    _assert_sql_counts_the_definitions()
+    _assert_exact([delegation.pk, other_delegation.pk])
 
 
 def test_rollup_is_built_from_existing_rows_by_the_rebuild(world):
     before = sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days"))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM stats_trainingtally")
-    assert selectors.trainees_by_category()[0]["trainees"] == 0
+    assert indicators.trainees_by_category()[0]["trainees"] == 0
     tally.tally_rebuild()
     assert sorted(TrainingTally.objects.values_list("action_id", "category", "trainees", "present_half_days")) == before
-    assert [row["trainees"] for row in selectors.trainees_by_category()] == [2, 0, 2]
+    assert [row["trainees"] for row in indicators.trainees_by_category()] == [2, 0, 2]
 
 
 def test_the_tests_flush_empties_the_rollups_after_the_tables_their_triggers_follow():
