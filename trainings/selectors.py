@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from agreements.models import ContractParty, ProgrammeLine
@@ -275,8 +275,43 @@ def calendar_half_days(user, *, first: datetime.date, last: datetime.date) -> Qu
     )
 
 
-# The iCalendar feed goes back one year: calendar apps keep what they already received.
-CALENDAR_FEED_DAYS_BACK = 365
+# A day of the month calendar shows this many half-days at most, then « + N autres » (the day's own list).
+CALENDAR_HALF_DAYS_PER_DAY = 6
+
+
+def calendar_month_half_days(
+    user, *, first: datetime.date, last: datetime.date, per_day: int = CALENDAR_HALF_DAYS_PER_DAY
+) -> QuerySet[SessionHalfDay]:
+    """The first ``per_day`` half-days of each day between ``first`` and ``last`` (included) that ``user`` may
+    see, in the order of ``calendar_half_days``, each with ``day_total``, how many the day has in all. One
+    query, whose size is bounded by the days shown rather than by how busy they are."""
+    in_day = {"partition_by": [F("date")]}
+    return (
+        calendar_half_days(user, first=first, last=last)
+        .annotate(
+            day_rank=Window(
+                RowNumber(), order_by=[F("period").asc(), F("session__action__title").asc(), F("pk").asc()], **in_day
+            ),
+            day_total=Window(Count("pk"), **in_day),
+        )
+        .filter(day_rank__lte=per_day)
+        .order_by("date", "day_rank")
+    )
+
+
+# The delegation's iCalendar feed is a window, as Google Calendar's and Outlook's own feeds are: calendar apps
+# poll it every few hours and keep what they already received, so the past beyond a month adds nothing to
+# them and a whole history would make each poll as large as the delegation's activity.
+CALENDAR_FEED_DAYS_BACK = 30
+CALENDAR_FEED_DAYS_AHEAD = 365
+
+
+def calendar_feed_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last days (included) the delegation's feed covers on ``today``."""
+    return (
+        today - datetime.timedelta(days=CALENDAR_FEED_DAYS_BACK),
+        today + datetime.timedelta(days=CALENDAR_FEED_DAYS_AHEAD),
+    )
 
 
 def calendar_feed_for(delegation: Delegation) -> CalendarFeed | None:
@@ -292,13 +327,24 @@ def calendar_feed_delegation(*, code: str, token: str) -> Delegation | None:
     return feed.delegation
 
 
-def calendar_feed_half_days(delegation: Delegation, *, today: datetime.date) -> QuerySet[SessionHalfDay]:
-    """The half-days of ``delegation``'s sessions from a year before ``today`` on, for its iCalendar feed."""
-    since = today - datetime.timedelta(days=CALENDAR_FEED_DAYS_BACK)
+def calendar_feed_rows(delegation: Delegation, *, first: datetime.date, last: datetime.date):
+    """The half-days of ``delegation``'s sessions from ``first`` to ``last`` (included), for its iCalendar feed:
+    plain tuples (session id, date, period, session status, address, venue, action title, session updated), by
+    date and period. One query, read in chunks: thousands of rows and no model built for any of them."""
     return (
-        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=since)
-        .select_related("session__action", "session__venue")
-        .order_by("date", "period")
+        SessionHalfDay.objects.filter(session__action__delegation=delegation, date__gte=first, date__lte=last)
+        .order_by("date", "period", "session_id")
+        .values_list(
+            "session_id",
+            "date",
+            "period",
+            "session__status",
+            "session__address",
+            "session__venue__name",
+            "session__action__title",
+            "session__updated_at",
+        )
+        .iterator(chunk_size=2000)
     )
 
 
