@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
-from partnership.calendar_files import content_line, escape_text, timezone_lines, uid, utc_time
+from partnership.calendar_files import UID_DOMAIN, content_line, escape_text, timezone_lines, utc_time
 
 from . import selectors
 from .documents import PERIOD_HOURS
@@ -28,7 +28,13 @@ WINDOW_DESCRIPTION = (
 def calendar_feed_response(request, delegation) -> HttpResponse:
     """The feed of ``delegation`` today, or a 304 when the app polling it already holds this very file."""
     first, last = selectors.calendar_feed_window(timezone.localdate())
-    content = calendar_feed(delegation, selectors.calendar_feed_rows(delegation, first=first, last=last), first, last)
+    content = calendar_feed(
+        delegation,
+        selectors.calendar_feed_sessions(delegation, first=first, last=last),
+        selectors.calendar_feed_half_days(delegation, first=first, last=last),
+        first,
+        last,
+    )
     etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
     response = get_conditional_response(request, etag=etag)
     if response is None:
@@ -38,15 +44,15 @@ def calendar_feed_response(request, delegation) -> HttpResponse:
     return response
 
 
-def calendar_feed(delegation, rows, first: datetime.date, last: datetime.date) -> bytes:
+def calendar_feed(delegation, sessions: dict, half_days, first: datetime.date, last: datetime.date) -> bytes:
     """The delegation's feed: each half-day from ``first`` to ``last`` of its sessions
-    (``selectors.calendar_feed_rows``), each linked to the session's page. The same events as
-    ``half_day_event`` writes (UID, times, summary, place, status), written line by line: a year of a large
-    delegation is tens of thousands of them. Each ``DTSTAMP`` is the session's last change, so that the
-    file, and its ETag, only change when a session does."""
+    (``selectors.calendar_feed_half_days``, ``selectors.calendar_feed_sessions``), each linked to the session's
+    page. The same events as ``half_day_event`` writes (UID, times, summary, place, status), written line by
+    line: a year of a large delegation is tens of thousands of them, so what a session says is written once
+    and repeated for each of its half-days. Each ``DTSTAMP`` is the session's last change, so that the file,
+    and its ETag, only change when a session does."""
     times = {
-        period: tuple(f"T{hour:02d}{minute:02d}00" for hour, minute in bounds)
-        for period, bounds in PERIOD_HOURS.items()
+        period: [f"T{hour:02d}{minute:02d}00" for hour, minute in bounds] for period, bounds in PERIOD_HOURS.items()
     }
     url = settings.SITE_URL + reverse("trainings:session_detail", args=[URL_PLACEHOLDER])
     parts = [
@@ -59,19 +65,30 @@ def calendar_feed(delegation, rows, first: datetime.date, last: datetime.date) -
         "REFRESH-INTERVAL;VALUE=DURATION:PT4H\r\nX-PUBLISHED-TTL:PT4H\r\n",
         timezone_lines(first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)),
     ]
+    said: dict[int, str] = {}  # session id → its lines after DTEND
     write = parts.append
-    for session_id, day, period, status, address, venue, title, updated_at in rows:
-        cancelled = status == SessionStatus.CANCELLED
+    for session_id, day, period in half_days:
+        if session_id not in said:
+            if session_id not in sessions:  # created between the two queries: in the next poll
+                continue
+            status, address, venue, title, updated_at = sessions[session_id]
+            cancelled = status == SessionStatus.CANCELLED
+            said[session_id] = "".join(
+                (
+                    f"DTSTAMP:{utc_time(updated_at)}\r\n",
+                    content_line("SUMMARY", escape_text(f"{'ANNULÉE – ' if cancelled else ''}{title}")),
+                    content_line("LOCATION", escape_text(", ".join(part for part in (address, venue) if part))),
+                    "STATUS:CANCELLED\r\n" if cancelled else "STATUS:CONFIRMED\r\n",
+                    content_line("DESCRIPTION", escape_text(url.replace(URL_PLACEHOLDER, str(session_id)))),
+                    "END:VEVENT\r\n",
+                )
+            )
+        date = day.isoformat().replace("-", "")
         start, end = times[period]
-        write("BEGIN:VEVENT\r\n")
-        write(content_line("UID", uid("session", session_id, f"{day:%Y%m%d}", period)))
-        write(f"DTSTAMP:{utc_time(updated_at)}\r\n")
-        write(f"DTSTART;TZID=Europe/Paris:{day:%Y%m%d}{start}\r\n")
-        write(f"DTEND;TZID=Europe/Paris:{day:%Y%m%d}{end}\r\n")
-        write(content_line("SUMMARY", escape_text(f"{'ANNULÉE – ' if cancelled else ''}{title}")))
-        write(content_line("LOCATION", escape_text(", ".join(part for part in (address, venue) if part))))
-        write("STATUS:CANCELLED\r\n" if cancelled else "STATUS:CONFIRMED\r\n")
-        write(content_line("DESCRIPTION", escape_text(url.replace(URL_PLACEHOLDER, str(session_id)))))
-        write("END:VEVENT\r\n")
+        write(
+            f"BEGIN:VEVENT\r\nUID:session-{session_id}-{date}-{period}@{UID_DOMAIN}\r\n"
+            f"DTSTART;TZID=Europe/Paris:{date}{start}\r\nDTEND;TZID=Europe/Paris:{date}{end}\r\n"
+        )
+        write(said[session_id])
     write("END:VCALENDAR\r\n")
     return "".join(parts).encode()

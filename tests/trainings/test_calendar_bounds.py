@@ -82,10 +82,10 @@ def test_calendar_feed_query_count(client, delegation_staff, delegation, action,
             response = client.get(url)
         return len(_days(response.content)), len(captured.captured_queries)
 
-    assert load() == (2, 2)  # the feed's token, then its half-days
+    assert load() == (2, 3)  # the feed's token, its sessions, their half-days
     for day in range(MANY):
         SessionFactory(action=action, venue=commune, start_date=in_days(day))
-    assert load() == (2 + 2 * MANY, 2)
+    assert load() == (2 + 2 * MANY, 3)
 
 
 # --- The month calendar: a busy day shows six half-days, then « + N autres » ---------------------------
