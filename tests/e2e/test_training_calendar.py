@@ -95,7 +95,8 @@ def test_training_calendar_busy_day_leads_to_its_own_list(journey, delegation, d
     run.goto(desktop, reverse("trainings:session_calendar") + f"?mois={MONTH}")
     assert desktop.locator(".calendar-grid .calendar-entry").count() == 6
     more = desktop.locator(".calendar-grid a.calendar-more")
-    assert " ".join(more.inner_text().split()) == "+ 2 autres"
+    # « + 2 autres » on the screen; a screen reader hears which day.
+    assert " ".join(more.inner_text().split()) == "+ 2 autres demi-journées le lundi 22 mars"
     run.step(desktop, "jour charge dans la grille")
     more.click()
     desktop.wait_for_load_state("load")
