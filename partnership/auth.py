@@ -46,11 +46,19 @@ class AccountBackend(ModelBackend):
 
 
 def client_ip(request) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy; the proxy sets X-Forwarded-For.
-    if not settings.DEBUG and settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
+    """The client's address, the one every throttle and rate limit counts by (login failures, password
+    reset, ProConnect, signing portal, event registration, the API's throttles).
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies, REMOTE_ADDR is the last proxy and each proxy appended to
+    X-Forwarded-For the address it was reached from: the client's is the ``TRUSTED_PROXY_COUNT``-th from the
+    right. Whatever stands left of it, a client wrote: a new value per request must not make a new client.
+    Without proxies, or without the header, REMOTE_ADDR.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -291,6 +291,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Reverse proxies in front of the application, each appending to X-Forwarded-For the address it was reached
+# from: every throttle and rate limit counts by the address the outermost of them wrote
+# (``partnership.auth.client_ip``), never by what a client writes in that header itself. The documented
+# deployment has one (the HTTPS proxy); development, none (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1, minimum=0)
+
 # Login throttling: failed attempts per e-mail and per IP address within the window.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)

@@ -1,4 +1,4 @@
-"""Documents generated from the data: PDF sheets and certificates, the iCalendar feed.
+"""Documents generated from the data: PDF sheets and certificates, a half-day's calendar event.
 
 Certificates are rendered on request rather than stored: attendance can still be corrected, and a
 stored copy would go stale.
@@ -6,9 +6,7 @@ stored copy would go stale.
 
 import datetime
 
-from django.conf import settings
-
-from partnership.calendar_files import PARIS, new_calendar, new_event, to_ical, uid
+from partnership.calendar_files import PARIS, new_event, uid
 from partnership.text import french_time_range
 
 from .enums import Period
@@ -46,14 +44,3 @@ def half_day_event(half_day, *, stamp: datetime.datetime):
     event.add("location", ", ".join(part for part in (session.address, session.venue.name) if part))
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     return event
-
-
-def calendar_feed(delegation, half_days) -> bytes:
-    """The delegation's feed: every half-day of its sessions, each linked to the session's page."""
-    calendar = new_calendar(product="Sessions de formation", name=f"Formations – {delegation.name}")
-    stamp = datetime.datetime.now(tz=datetime.UTC)
-    for half_day in half_days:
-        event = half_day_event(half_day, stamp=stamp)
-        event.add("description", settings.SITE_URL + half_day.session.get_absolute_url())
-        calendar.add_component(event)
-    return to_ical(calendar)

@@ -27,8 +27,9 @@ from partnership.viewutils import (
 
 from . import registrations as registration_services
 from . import selectors, services
+from .calendar_feed import calendar_feed_response
 from .convocation import convocation_calendar, registration_from_convocation
-from .documents import calendar_feed, half_day_hours
+from .documents import half_day_hours
 from .enums import ActionMode, RegistrationStatus
 from .forms import (
     RegistrationFilterForm,
@@ -379,10 +380,7 @@ def calendar_feed_view(request, code):
     delegation = selectors.calendar_feed_delegation(code=code, token=request.GET.get("jeton", ""))
     if delegation is None:
         raise Http404
-    half_days = selectors.calendar_feed_half_days(delegation, today=timezone.localdate())
-    response = HttpResponse(calendar_feed(delegation, half_days), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="formations-{delegation.code}.ics"'
-    return response
+    return calendar_feed_response(request, delegation)
 
 
 # --- The agent's convocation: a personal signed link, no account ------------------------------------

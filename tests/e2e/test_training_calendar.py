@@ -80,3 +80,28 @@ def test_training_calendar_grid_on_desktop_and_list_on_phone(journey, delegation
     assert desktop.get_by_text("Aucune formation en avril 2027.").is_visible()
     run.step(desktop, "liste vide du mois suivant")
     run.assert_accessible()
+
+
+def test_training_calendar_busy_day_leads_to_its_own_list(journey, delegation, delegation_staff, commune):
+    """A day of eight half-days shows six in the grid and in the list, then « + 2 autres », its own list."""
+    for title in ("Archives", "Budget", "Commande publique", "Droit des sols"):
+        SessionFactory(
+            action=TrainingActionFactory(delegation=delegation, title=title),
+            venue=commune,
+            start_date=datetime.date(2027, 3, 22),
+        )
+    run = journey("calendrier-jour-charge")
+    desktop = run.login(delegation_staff)
+    run.goto(desktop, reverse("trainings:session_calendar") + f"?mois={MONTH}")
+    assert desktop.locator(".calendar-grid .calendar-entry").count() == 6
+    more = desktop.locator(".calendar-grid a.calendar-more")
+    # « + 2 autres » on the screen; a screen reader hears which day.
+    assert " ".join(more.inner_text().split()) == "+ 2 autres demi-journées le lundi 22 mars"
+    run.step(desktop, "jour charge dans la grille")
+    more.click()
+    desktop.wait_for_load_state("load")
+    assert desktop.url.endswith("?jour=2027-03-22")
+    assert desktop.locator("h1").inner_text() == "Calendrier des formations — Lundi 22 mars 2027"
+    assert desktop.locator(".calendar-agenda .calendar-entry").count() == 8
+    run.step(desktop, "liste du jour")
+    run.assert_accessible()

@@ -13,6 +13,7 @@ from tests.trainings.factories import (
 )
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Attendance
+from trainings.selectors import CALENDAR_HALF_DAYS_PER_DAY
 
 MANY = 29
 
@@ -160,7 +161,8 @@ def test_calendar_query_count(client, delegation_staff, action, commune):
         rows=".calendar-grid .calendar-entry",
         queries=QUERIES["calendar"],
     )
-    assert shown == (2, 2 * (1 + MANY))
+    # All on one day: the day shows its first half-days, then « + N autres » (the day's own list).
+    assert shown == (2, CALENDAR_HALF_DAYS_PER_DAY)
 
 
 # Including the login session, the user and the scope shown in the page header.
