@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from partnership.models import Collectivity
 
-from . import services
 from .enums import ContractStatus
 from .models import PartnershipContract, SignatureRequest, Theme
+from .services import drafting, lifecycle
+from .services.rows import LineData, PartyData
 from .signing import selectors as signing_selectors
 from .signing import services as signing
 
@@ -134,9 +135,9 @@ PAST_SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPI
 
 def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContract:
     themes = {(t.code, t.family): t for t in Theme.objects.all()}
-    end = spec.end or services.default_end_date(spec.start)
+    end = spec.end or drafting.default_end_date(spec.start)
     party_data = [
-        services.PartyData(
+        PartyData(
             collectivity=Collectivity.objects.select_related("department").get(code=code),
             signatory_name=name,
             signatory_function=function,
@@ -146,15 +147,13 @@ def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContrac
         for code, name, function in spec.parties
     ]
     if any(p.collectivity.pk == accounts["other_signatory"].collectivity_id for p in party_data):
-        party_data[0] = services.PartyData(
-            **{**party_data[0].__dict__, "signatory_email": accounts["other_signatory"].email}
-        )
+        party_data[0] = PartyData(**{**party_data[0].__dict__, "signatory_email": accounts["other_signatory"].email})
     lines = [
-        services.LineData(year=year, theme=themes[(code, family)], title=label, planned_days=days, planned_trainees=n)
+        LineData(year=year, theme=themes[(code, family)], title=label, planned_days=days, planned_trainees=n)
         for year in range(spec.start.year, end.year + 1)
         for code, family, label, days, n in LINES
     ]
-    return services.contract_create(
+    return drafting.contract_create(
         actor=actor,
         delegation=actor.delegation,
         title=spec.title,
@@ -227,12 +226,12 @@ def _seed_one(accounts, spec: DemoContract) -> None:
         return
     _delegate_countersigns(contract, delegate)
     if spec.target in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
-        services.contracts_update_periods(today=spec.start, contract_ids=[contract.pk])
+        lifecycle.contracts_update_periods(today=spec.start, contract_ids=[contract.pk])
     if spec.target == ContractStatus.EXPIRED:
-        services.contracts_update_periods(today=spec.end + datetime.timedelta(days=1), contract_ids=[contract.pk])
+        lifecycle.contracts_update_periods(today=spec.end + datetime.timedelta(days=1), contract_ids=[contract.pk])
     if spec.target == ContractStatus.TERMINATED:
         contract.refresh_from_db()
-        services.contract_terminate(
+        lifecycle.contract_terminate(
             contract=contract, actor=actor, reason="Fusion de services (démo)", on_date=spec.terminated_on
         )
 

@@ -25,7 +25,7 @@ from partnership.viewutils import (
 )
 from trainings.selectors import delivered_trainee_days_by_line
 
-from . import selectors, services
+from . import selectors
 from .confirmations import send_for_signature_confirmation
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
@@ -41,6 +41,7 @@ from .forms import (
     party_initial,
 )
 from .pdf import render_contract_pdf
+from .services import drafting, lifecycle
 from .signing import selectors as signing_selectors
 from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
@@ -180,7 +181,7 @@ def contract_create(request):
         return _render_contract_form(request, form, parties, lines, status=400)
     call = run_service(
         request,
-        services.contract_create,
+        drafting.contract_create,
         form,
         delegation=form.chosen_delegation(),
         **_contract_fields(request, form, parties, lines),
@@ -205,7 +206,7 @@ def contract_update(request, pk: int):
     fields = _contract_fields(request, form, parties, lines)
     call = run_service(
         request,
-        services.contract_update,
+        drafting.contract_update,
         form,
         contract=contract,
         expected_version=form.cleaned_data.get("version") or 0,
@@ -244,7 +245,7 @@ def contract_detail(request, pk: int):
             "lines": lines,
             "documents": documents,
             "signature_document": next((d for d in reversed(documents) if d.kind == DocumentKind.FOR_SIGNATURE), None),
-            "readiness_problems": services.readiness_problems(contract) if contract.is_draft else [],
+            "readiness_problems": lifecycle.readiness_problems(contract) if contract.is_draft else [],
             "reason_form": ReasonForm(),
             "terminate_form": TerminateForm(),
             "amendment_form": AmendmentForm(),
@@ -319,7 +320,7 @@ def _form_refused(request, contract, form):
 @gate(permissions.can_manage_contracts)
 def contract_submit(request, pk: int):
     contract = _managed_contract(request, pk)
-    if not is_confirmed(request) and contract.is_draft and not services.readiness_problems(contract):
+    if not is_confirmed(request) and contract.is_draft and not lifecycle.readiness_problems(contract):
         return render_confirmation(request, send_for_signature_confirmation(contract))
     if run_service(request, signing.contract_send_for_signature, contract=contract, actor=request.user).ok:
         messages.success(
@@ -398,7 +399,7 @@ def contract_terminate(request, pk: int):
         return render_confirmation(request, _terminate_confirmation(contract, data))
     if run_service(
         request,
-        services.contract_terminate,
+        lifecycle.contract_terminate,
         contract=contract,
         actor=request.user,
         reason=data["reason"],
@@ -416,7 +417,7 @@ def amendment_create(request, pk: int):
     if not form.is_valid():
         return _form_refused(request, contract, form)
     if run_service(
-        request, services.contract_add_amendment, contract=contract, actor=request.user, **form.cleaned_data
+        request, lifecycle.contract_add_amendment, contract=contract, actor=request.user, **form.cleaned_data
     ).ok:
         messages.success(request, "L'avenant est enregistré.")
     return _back_to(contract)
@@ -431,7 +432,7 @@ def attachment_upload(request, pk: int):
         return _form_refused(request, contract, form)
     if run_service(
         request,
-        services.contract_attach_document,
+        lifecycle.contract_attach_document,
         contract=contract,
         actor=request.user,
         title=form.cleaned_data["title"],

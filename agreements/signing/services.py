@@ -34,7 +34,6 @@ from partnership.dispatch import enqueue
 from partnership.models import User
 from partnership.tokens import token_hash
 
-from .. import services as contract_services
 from ..enums import (
     OPEN_REQUEST_STATUSES,
     AuditEventKind,
@@ -46,6 +45,8 @@ from ..enums import (
 )
 from ..models import ContractDocument, PartnershipContract
 from ..pdf import render_contract_pdf
+from ..services import drafting as contract_drafting
+from ..services import lifecycle as contract_lifecycle
 from . import archive, sealing, task_names
 from .audit import audit_record
 from .emails import send_signature_code
@@ -108,11 +109,11 @@ def _audit(request: SignatureRequest, kind: str, client: Client = PLATFORM, *, a
 def contract_send_for_signature(*, contract: PartnershipContract, actor: User) -> PartnershipContract:
     """Draft → ready for signature, then one request per collectivité signatory, e-mailed at once.
 
-    Side effects: reference and transition (``contract_services.contract_submit_for_signature``);
+    Side effects: reference and transition (``contract_lifecycle.contract_submit_for_signature``);
     the document presented for signature (``contract_render_document_for_signature``); signature
     requests; audit events; e-mails with the personal links (after commit).
     """
-    contract = contract_services.contract_submit_for_signature(contract=contract, actor=actor)
+    contract = contract_lifecycle.contract_submit_for_signature(contract=contract, actor=actor)
     document = contract_render_document_for_signature(contract=contract, actor=actor)
     for party in contract.parties.select_related("collectivity"):
         request = SignatureRequest.objects.create(
@@ -148,7 +149,7 @@ def contract_render_document_for_signature(*, contract: PartnershipContract, act
     with them. A new submission after a return to draft renders a new one
     (``current_document_for_signature`` finds the latest).
     """
-    return contract_services.contract_document_store(
+    return contract_lifecycle.contract_document_store(
         contract=contract,
         kind=DocumentKind.FOR_SIGNATURE,
         title=f"Contrat {contract.reference} – version soumise à signature",
@@ -400,7 +401,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
     requests = list(contract.signature_requests.filter(document=signed.document))
     step_one_done = all(r.status == Status.SIGNED for r in requests if r.step == 1)
     if signed.step == 1 and step_one_done:
-        contract_services.contract_mark_signed_by_collectivity(
+        contract_lifecycle.contract_mark_signed_by_collectivity(
             contract=contract, comment="Signé par toutes les collectivités"
         )
         for countersign in (r for r in requests if r.step == 2 and r.status == Status.WAITING):
@@ -408,7 +409,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
             countersign.save(update_fields=["status"])
             _schedule_link(countersign)
     elif signed.step == 2:
-        contract_services.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
+        contract_lifecycle.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
         PartnershipContract.objects.filter(pk=contract.pk).update(
             sealing_status=SealingStatus.PENDING, sealing_attempts=0, sealing_attempted_at=None, sealing_error=""
         )
@@ -439,7 +440,7 @@ def signature_request_decline(*, request: SignatureRequest, reason: str, client:
     request.refresh_from_db()
     _audit(request, AuditEventKind.DECLINED, client, reason=request.decline_reason)
     _cancel_open_requests(contract, reason="Refus d'un autre signataire")
-    contract_services.contract_return_to_draft(
+    contract_lifecycle.contract_return_to_draft(
         contract=contract, actor=None, reason=f"Refus de signature de {request.signer_name} : {request.decline_reason}"
     )
     enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "declined")
@@ -468,7 +469,7 @@ def _open_request_of(contract, request_id: int) -> SignatureRequest:
 def signature_process_cancel(*, contract: PartnershipContract, actor: User, reason: str) -> PartnershipContract:
     """The delegation withdraws the contract from signature: pending requests are cancelled, back to draft."""
     contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
-    contract_services.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
+    contract_lifecycle.contract_return_to_draft(contract=contract, actor=actor, reason=reason)
     _cancel_open_requests(contract, reason=reason.strip(), actor_label=f"{actor.get_full_name()} (délégation)")
     return contract
 
@@ -476,7 +477,7 @@ def signature_process_cancel(*, contract: PartnershipContract, actor: User, reas
 @transaction.atomic
 def signature_request_resend(*, contract: PartnershipContract, request_id: int, actor: User) -> SignatureRequest:
     """Send a new link (and a new validity period) to a signer who has not signed; unlocks a locked link."""
-    contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
+    contract_drafting.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     request = _open_request_of(contract, request_id)
     if request.status != Status.SENT:
         raise ValidationError("Ce signataire n'a pas encore à signer : le lien lui sera envoyé à son tour.")
@@ -492,7 +493,7 @@ def signature_request_replace_signer(
     *, contract: PartnershipContract, request_id: int, actor: User, name: str, email: str, function: str
 ) -> SignatureRequest:
     """Hand a pending request over to another person (e.g. the mayor's deputy with delegation of signature)."""
-    contract_services.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
+    contract_drafting.delegation_check_can_manage_contracts(actor=actor, delegation=contract.delegation)
     old = _open_request_of(contract, request_id)
     new = SignatureRequest.objects.create(
         contract=old.contract,
@@ -575,7 +576,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
         contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
         if _sealed(contract.pk):
             return None
-        document = contract_services.contract_document_store(
+        document = contract_lifecycle.contract_document_store(
             contract=contract,
             kind=DocumentKind.SIGNED,
             title=f"Contrat {contract.reference} signé et scellé",

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import services
 from agreements.models import SignatureRequest
+from agreements.services import drafting
 from agreements.signing import services as signing
 from tests.agreements.factories import line, make_programmed_draft, party
 from tests.concurrency import run_concurrently
@@ -32,7 +32,7 @@ def _update(contract, actor, **overrides):
         "lines": [],
     }
     kwargs.update(overrides)
-    return services.contract_update(**kwargs)
+    return drafting.contract_update(**kwargs)
 
 
 def _rows(contract):

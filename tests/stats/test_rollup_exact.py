@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection
 
-from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ProgrammeLine
+from agreements.services import lifecycle
 from stats import naive, selectors, tally
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
 from tests.agreements.factories import make_contract
@@ -178,7 +178,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
                 contract, actor = rng.choice(contracts)
                 contract.refresh_from_db()
                 if contract.status == ContractStatus.ACTIVE:
-                    contract_services.contract_terminate(contract=contract, actor=actor, reason="Fin anticipée")
+                    lifecycle.contract_terminate(contract=contract, actor=actor, reason="Fin anticipée")
                 else:
                     # Back to the committed statuses, as a correction in the admin would.
                     type(contract).objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
