@@ -43,8 +43,8 @@ from .forms import (
 from .pdf import render_contract_pdf
 from .services import drafting, lifecycle
 from .signing import selectors as signing_selectors
-from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
+from .signing.services import sending
 
 CONTRACTS_PER_PAGE = 25
 MY_CONTRACTS_PER_PAGE = 20
@@ -322,7 +322,7 @@ def contract_submit(request, pk: int):
     contract = _managed_contract(request, pk)
     if not is_confirmed(request) and contract.is_draft and not lifecycle.readiness_problems(contract):
         return render_confirmation(request, send_for_signature_confirmation(contract))
-    if run_service(request, signing.contract_send_for_signature, contract=contract, actor=request.user).ok:
+    if run_service(request, sending.contract_send_for_signature, contract=contract, actor=request.user).ok:
         messages.success(
             request,
             "Le contrat est envoyé à la signature : sa référence est attribuée, son PDF figé, "
@@ -364,7 +364,7 @@ def contract_return_to_draft(request, pk: int):
     reason = form.cleaned_data["reason"]
     if not is_confirmed(request):
         return render_confirmation(request, _return_to_draft_confirmation(contract, reason))
-    if run_service(request, signing.signature_process_cancel, contract=contract, actor=request.user, reason=reason).ok:
+    if run_service(request, sending.signature_process_cancel, contract=contract, actor=request.user, reason=reason).ok:
         messages.success(
             request,
             "Les demandes de signature en attente sont annulées ; le contrat est revenu à l'état de brouillon.",
@@ -447,7 +447,7 @@ def attachment_upload(request, pk: int):
 def signature_resend(request, pk: int, request_pk: int):
     contract = _managed_contract(request, pk)
     if run_service(
-        request, signing.signature_request_resend, contract=contract, request_id=request_pk, actor=request.user
+        request, sending.signature_request_resend, contract=contract, request_id=request_pk, actor=request.user
     ).ok:
         messages.success(request, "Un nouveau lien de signature a été envoyé.")
     return _back_to(contract)
@@ -486,7 +486,7 @@ def signature_replace(request, pk: int, request_pk: int):
         return render_confirmation(request, confirmation)
     if run_service(
         request,
-        signing.signature_request_replace_signer,
+        sending.signature_request_replace_signer,
         contract=contract,
         request_id=request_pk,
         actor=request.user,

@@ -95,7 +95,7 @@ def contract_submit_for_signature(
 ) -> PartnershipContract:
     """Draft → ready for signature: the contract's own checks, its reference, its transition.
 
-    The first step of ``agreements.signing.services.contract_send_for_signature``, which then
+    The first step of ``agreements.signing.services.sending.contract_send_for_signature``, which then
     renders the document presented for signature and asks each signer, in the same transaction.
 
     Side effects: gives the contract its reference (first submission only), records the transition.

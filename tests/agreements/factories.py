@@ -7,7 +7,7 @@ from agreements.enums import ContractStatus
 from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
 from agreements.services import drafting, lifecycle
 from agreements.services.rows import LineData, PartyData
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.factories import ThemeFactory
 
 
@@ -59,7 +59,7 @@ def make_contract(
         return contract
     # Sent for signature without the requests: the reference and the document presented for signature.
     lifecycle.contract_submit_for_signature(contract=contract, actor=actor)
-    signing.contract_render_document_for_signature(contract=contract, actor=actor)
+    sending.contract_render_document_for_signature(contract=contract, actor=actor)
     contract.refresh_from_db()
     if status == ContractStatus.READY_FOR_SIGNATURE:
         return contract

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from agreements.enums import ContractStatus
 from agreements.models import PartnershipContract
 from agreements.services import lifecycle
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory
@@ -34,7 +34,7 @@ def test_double_submission_of_one_contract_records_one_transition(delegation_sta
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
 
     def submit():
-        return signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        return sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
 
     _results, errors = run_concurrently([submit, submit, submit])
     assert sum(1 for e in errors if e is None) == 1

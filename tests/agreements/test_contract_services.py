@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import ContractTransition, PartnershipContract
 from agreements.services import drafting, lifecycle
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.agreements.factories import line, make_contract, party
 from tests.factories import CommuneFactory
 
@@ -78,7 +78,7 @@ def test_programme_line_outside_period_is_refused(delegation_staff, commune):
 
 def test_send_for_signature_gives_reference_and_freezes_pdf(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     year = datetime.date.today().year % 100
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
@@ -242,7 +242,7 @@ def test_return_to_draft_keeps_reference(delegation_staff, commune):
     contract.refresh_from_db()
     assert contract.status == ContractStatus.DRAFT
     assert contract.reference == reference
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     assert contract.reference == reference
     assert contract.documents.filter(kind=DocumentKind.FOR_SIGNATURE).count() == 2
