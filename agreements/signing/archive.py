@@ -20,7 +20,7 @@ from django.utils import timezone
 from ..enums import AuditEventKind, DocumentKind, TimestampRenewalStatus
 from ..models import ContractDocument, PartnershipContract
 from ..services import lifecycle as contract_lifecycle
-from . import sealing
+from . import phrases, sealing
 from .audit import audit_record
 from .models import ContractSeal
 from .report import seal_structure
@@ -106,7 +106,7 @@ def contract_seal_renew(*, seal_id: int, now: datetime.datetime | None = None) -
         document = contract_lifecycle.contract_document_store(
             contract=contract,
             kind=DocumentKind.SIGNED,
-            title=f"Contrat {contract.reference} signé et scellé (horodatage prolongé le {timezone.localdate(now):%d/%m/%Y})",
+            title=f"{phrases.signed_document_title(contract)} (horodatage prolongé le {timezone.localdate(now):%d/%m/%Y})",
             filename=f"{contract.reference}-signe.pdf",
             content=renewed,
             actor=None,

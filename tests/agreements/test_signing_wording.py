@@ -1,4 +1,4 @@
-"""What signers read, decided once (``agreements.signing.wording``): the consent sentence fits who signs and
+"""What signers read, decided once (``agreements.signing.phrases``): the consent sentence fits who signs and
 for whom, on the portal and in the application, and the trail keeps it; every signing e-mail names the contract."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.urls import reverse
 from agreements.enums import AuditEventKind
 from agreements.models import AuditEvent
 from agreements.signing.services import sending, signatures
-from agreements.signing.wording import consent_statement
+from agreements.signing.phrases import consent_statement
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, sign_request
 from tests.factories import CommuneFactory, EpciFactory, UserFactory

@@ -16,7 +16,7 @@ from ...enums import (
 )
 from ...models import ContractDocument, PartnershipContract
 from ...services import lifecycle as contract_lifecycle
-from .. import archive, sealing, task_names
+from .. import archive, phrases, sealing, task_names
 from ..audit import audit_record
 from ..final_document import build_final_pdf
 from ..selectors import contracts_missing_final_document
@@ -60,7 +60,7 @@ def contract_finalize(*, contract_id: int) -> ContractDocument | None:
 
 def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
     # Built and sealed outside the transaction: it takes seconds, and the row lock is not needed yet.
-    sealed = sealing.seal_pdf(build_final_pdf(contract), reason=f"Contrat {contract.reference} signé électroniquement")
+    sealed = sealing.seal_pdf(build_final_pdf(contract), reason=phrases.seal_reason(contract))
     with transaction.atomic():
         contract = PartnershipContract.objects.select_for_update().get(pk=contract.pk)
         if _sealed(contract.pk):
@@ -68,7 +68,7 @@ def _seal_and_store(contract: PartnershipContract) -> ContractDocument | None:
         document = contract_lifecycle.contract_document_store(
             contract=contract,
             kind=DocumentKind.SIGNED,
-            title=f"Contrat {contract.reference} signé et scellé",
+            title=phrases.signed_document_title(contract),
             filename=f"{contract.reference}-signe.pdf",
             content=sealed,
             actor=None,

@@ -26,7 +26,7 @@ from ...models import ContractDocument, PartnershipContract
 from ...pdf import render_contract_pdf
 from ...services import drafting as contract_drafting
 from ...services import lifecycle as contract_lifecycle
-from .. import task_names
+from .. import phrases, task_names
 from ..audit import audit_record
 from ..models import SignatureRequest
 
@@ -106,7 +106,7 @@ def contract_send_for_signature(*, contract: PartnershipContract, actor: User) -
         step=2,
         signer_name=delegate.get_full_name(),
         signer_email=delegate.email,
-        signer_function=f"{delegate.function or 'Délégué(e) régional(e)'}, CNFPT – {contract.delegation.name}",
+        signer_function=f"{delegate.function or phrases.DELEGATE_FUNCTION}, CNFPT – {contract.delegation.name}",
         status=Status.WAITING,
     )
     return contract
@@ -122,7 +122,7 @@ def contract_render_document_for_signature(*, contract: PartnershipContract, act
     return contract_lifecycle.contract_document_store(
         contract=contract,
         kind=DocumentKind.FOR_SIGNATURE,
-        title=f"Contrat {contract.reference} – version soumise à signature",
+        title=phrases.document_for_signature_title(contract),
         filename=f"{contract.reference}.pdf",
         content=render_contract_pdf(contract),
         actor=actor,

@@ -22,11 +22,10 @@ from ...enums import (
 )
 from ...models import PartnershipContract
 from ...services import lifecycle as contract_lifecycle
-from .. import task_names
+from .. import phrases, task_names
 from ..audit import audit_record
 from ..emails import send_signature_code
 from ..models import SignatureRequest
-from ..wording import consent_statement
 from .sending import Client, link_schedule, open_requests_cancel, request_audit
 
 Status = SignatureRequestStatus
@@ -130,13 +129,22 @@ def signature_request_send_code(
     deliver(request, code)
 
 
-@transaction.atomic
-def signature_request_verify_code(*, request: SignatureRequest, code: str, client: Client) -> str | None:
-    """Check the code; return ``None`` when verified, else the French reason.
+def signature_request_verify_code(*, request: SignatureRequest, code: str, client: Client) -> None:
+    """Check the code: a ``ValidationError`` with the French reason unless it is the one sent and still valid.
 
-    Wrong codes are counted (and committed: this returns rather than raises); after the 5th the
-    link is locked and the delegation told.
+    Side effects: ``code_verified_at`` and a ``code_verified`` audit event; a wrong code is counted with a
+    ``code_failed`` event, and after the 5th the link is locked (``locked`` event) and the delegation told.
+    All of this is committed before the refusal is raised (``_code_check``, its own transaction), so a
+    refusal never erases the count that leads to the lock.
     """
+    reason = _code_check(request=request, code=code, client=client)
+    if reason:
+        raise ValidationError(reason, code="code_refused")
+
+
+@transaction.atomic
+def _code_check(*, request: SignatureRequest, code: str, client: Client) -> str | None:
+    """``signature_request_verify_code``'s check and what it records; the French reason of a refusal, else ``None``."""
     request = _lock_request(request)
     reason = refusal_reason(request)
     if reason:
@@ -165,8 +173,7 @@ def signature_request_verify_code(*, request: SignatureRequest, code: str, clien
         enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "locked")
         return refusal_reason(request)
     request.save(update_fields=fields)
-    left = settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts
-    return f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}."
+    return phrases.wrong_code(settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts)
 
 
 IDENTITY_CHECK_VALIDITY = datetime.timedelta(hours=1)
@@ -174,7 +181,7 @@ IDENTITY_CHECK_VALIDITY = datetime.timedelta(hours=1)
 
 def _check_verified(request: SignatureRequest) -> None:
     if request.code_verified_at is None:
-        raise ValidationError("Confirmez d'abord votre identité avec le code reçu par e-mail.")
+        raise ValidationError(phrases.IDENTITY_FIRST, code="identity_not_confirmed")
     if timezone.now() - request.code_verified_at > IDENTITY_CHECK_VALIDITY:
         raise ValidationError("Votre vérification d'identité date de plus d'une heure : demandez un nouveau code.")
 
@@ -186,7 +193,7 @@ def signature_request_sign(
     """Record the signature. Exactly one of several simultaneous submissions wins.
 
     Side effects: a ``signed`` audit event with the consent sentence the signer ticked
-    (``wording.consent_statement``); when every collectivité has signed, the contract moves on and the délégué is
+    (``phrases.consent_statement``); when every collectivité has signed, the contract moves on and the délégué is
     asked to countersign; when the délégué has signed, the contract is signed and the final sealed
     PDF is produced and e-mailed (after commit).
     """
@@ -221,7 +228,7 @@ def signature_request_sign(
         client,
         typed_name=request.signed_name,
         typed_function=request.signed_function,
-        consent=consent_statement(request),
+        consent=phrases.consent_statement(request),
         **identity,
     )
     _advance(contract, request)

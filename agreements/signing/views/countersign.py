@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from partnership import permissions
 from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
-from .. import selectors
+from .. import phrases, selectors
 from ..forms import CodeForm, SignForm
 from ..services import sending, signatures
 from .portal import SESSION_KEY, request_client, send_code_step, verify_code_step
@@ -106,7 +106,7 @@ def countersign_sign(request, pk):
             return redirect("agreements:contract_detail", pk=pk)
         raise
     if not _is_verified(request, signature_request):
-        messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+        messages.error(request, phrases.IDENTITY_FIRST)
         return redirect("agreements:countersign", pk=pk)
     form = SignForm(request.POST, signature_request=signature_request)
     if not form.is_valid():

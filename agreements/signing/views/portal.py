@@ -16,10 +16,10 @@ from partnership.viewutils import Confirmation, is_confirmed, render_confirmatio
 
 from ...enums import SignerRole
 from ...pdf import contract_pdf_context
-from .. import selectors, verification
+from .. import phrases, selectors, verification
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
+from ..phrases import on_behalf_of
 from ..services import sending, signatures
-from ..wording import on_behalf_of
 
 SESSION_KEY = "signature-verified-{pk}"
 
@@ -127,7 +127,7 @@ def send_code_step(request, signature_request, client: sending.Client) -> None:
 
 def verify_code_step(request, signature_request, client: sending.Client) -> bool:
     """The code step of both doors; ``True`` once the code is confirmed, which this browser session
-    remembers (``SESSION_KEY``). A refusal is told in a message."""
+    remembers (``SESSION_KEY``). A refusal (the service's ``ValidationError``) is told in a message."""
     form = CodeForm(request.POST)
     if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
         messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
@@ -135,11 +135,14 @@ def verify_code_step(request, signature_request, client: sending.Client) -> bool
     if not form.is_valid():
         messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
         return False
-    problem = signatures.signature_request_verify_code(
-        request=signature_request, code=form.cleaned_data["code"], client=client
+    call = run_service(
+        request,
+        signatures.signature_request_verify_code,
+        request=signature_request,
+        code=form.cleaned_data["code"],
+        client=client,
     )
-    if problem:
-        messages.error(request, problem)
+    if not call.ok:
         return False
     signature_request.refresh_from_db()
     request.session[SESSION_KEY.format(pk=signature_request.pk)] = signature_request.code_verified_at.isoformat()
@@ -205,7 +208,7 @@ class SignView(PortalMixin, View):
 
     def post(self, request, token):
         if not self.is_verified():
-            messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+            messages.error(request, phrases.IDENTITY_FIRST)
             return self.back()
         form = self.sign_form(request.POST)
         if not form.is_valid():
@@ -249,7 +252,7 @@ class DeclineView(PortalMixin, View):
 
     def post(self, request, token):
         if not self.is_verified():
-            messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+            messages.error(request, phrases.IDENTITY_FIRST)
             return self.back()
         form = DeclineForm(request.POST)
         if not form.is_valid():
