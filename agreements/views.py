@@ -6,7 +6,7 @@ to the contract with a message, or the page again with the form's errors.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -290,10 +290,8 @@ def contract_pdf(request, pk: int):
             as_attachment=True,
             filename=f"{contract.reference}.pdf",
         )
-    if not permissions.can_manage_delegation(request.user, contract.delegation_id) and not (
-        permissions.can_read_everything(request.user)
-    ):
-        raise Http404  # a draft's preview exists only for its delegation (and those who read everything)
+    # A draft's preview exists only for its delegation (and those who read everything).
+    contract = get_object_or_404(selectors.contract_previews_visible_to(request.user), pk=contract.pk)
     response = HttpResponse(render_contract_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="contrat-brouillon.pdf"'
     return response

@@ -6,7 +6,7 @@ a redirect with a message or the page again.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -167,9 +167,7 @@ def study_detail(request, pk: int):
 @gate(permissions.can_view_axis5)
 def study_deliverable(request, pk: int):
     """The study's deliverable, through a permission check (media files are not served publicly)."""
-    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
-    if not study.deliverable:
-        raise Http404
+    study = get_object_or_404(selectors.study_deliverables_visible_to(request.user), pk=pk)
     return FileResponse(
         study.deliverable.open("rb"), as_attachment=True, filename=study.deliverable.name.rsplit("/", 1)[-1]
     )
