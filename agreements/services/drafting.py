@@ -30,6 +30,17 @@ from .rows import (
     rows_write,
 )
 
+# The refusals of ``contract_update`` that say the draft changed, or left the draft state, since the form was
+# read: the page answers them with 409 (Conflict). Every other refusal is an ordinary validation error (400).
+STALE_DRAFT_CODES = frozenset({"stale", "stale_rows", "not_draft"})
+
+
+def is_stale_draft(error: ValidationError) -> bool:
+    """Does ``error`` say the draft changed or left its state since it was read (``STALE_DRAFT_CODES``)?"""
+    if hasattr(error, "error_dict"):
+        return False
+    return any(item.code in STALE_DRAFT_CODES for item in error.error_list)
+
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
     """The end of a contract of the default duration (three years) starting on ``start_date``.

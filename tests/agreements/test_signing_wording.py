@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from agreements.enums import AuditEventKind
 from agreements.models import AuditEvent
-from agreements.signing.services import sending, signatures
 from agreements.signing.phrases import consent_statement
+from agreements.signing.services import sending, signatures
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, sign_request
 from tests.factories import CommuneFactory, EpciFactory, UserFactory
