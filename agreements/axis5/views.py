@@ -37,7 +37,11 @@ def _edit(request, form, *, save, list_url: str, title: str, success: str):
             return redirect(call.result)
     instance = form.instance
     cancel_url = instance.get_absolute_url() if instance.pk else reverse(list_url)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    # A form sent back with its errors (the form's or the service's) is an ordinary validation error: 400.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url}, status=status
+    )
 
 
 def _list(request, queryset, template, statuses):
