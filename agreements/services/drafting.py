@@ -13,6 +13,7 @@ from django.utils import timezone
 from partnership import history, permissions
 from partnership.enums import CollectivityUse, HistoryAction, Role
 from partnership.models import Delegation, User
+from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 
 from ..enums import BINDING_STATUSES, ContractStatus
@@ -348,6 +349,5 @@ def contract_next_reference(*, year: int, department_code: str) -> str:
         [ReferenceCounter(year=year, department_code=department_code)], ignore_conflicts=True
     )
     counter = ReferenceCounter.objects.select_for_update().get(year=year, department_code=department_code)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
+    model_update(instance=counter, fields=["last_value"], data={"last_value": counter.last_value + 1}, clean=False)
     return f"PFP{year % 100:02d}{department_code}{counter.last_value:03d}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from partnership import history
 from partnership.enums import CollectivityUse, HistoryAction
 from partnership.models import Collectivity, User
+from partnership.models_utils import model_update
 from partnership.services import collectivity_check_covered_by_cnfpt
 from partnership.uploads import check_document
 
@@ -254,8 +255,7 @@ def contract_add_amendment(
     )
     if new_end_date is not None:
         before = history.values_of(contract, ("end_date",))
-        contract.end_date = new_end_date
-        contract.save(update_fields=["end_date", "updated_at"])
+        model_update(instance=contract, fields=["end_date"], data={"end_date": new_end_date}, clean=False)
         # The amendment itself is a transition (below); the log keeps what it changed in the contract.
         history.record(
             actor=actor,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnership.dispatch import enqueue
 from partnership.models import User
+from partnership.models_utils import model_update
 from partnership.tokens import token_hash
 
 from ...enums import (
@@ -150,14 +151,11 @@ def signature_request_issue_link(*, request_id: int, reminder: bool = False) -> 
     if request.status != Status.SENT or request.locked_at is not None:
         return None
     token = secrets.token_urlsafe(32)
-    request.token_hash = token_hash(token)
-    update = ["token_hash"]
+    data = {"token_hash": token_hash(token)}
     if not reminder:
         now = timezone.now()
-        request.sent_at = now
-        request.expires_at = now + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)
-        update += ["sent_at", "expires_at"]
-    request.save(update_fields=update)
+        data |= {"sent_at": now, "expires_at": now + datetime.timedelta(days=settings.SIGNATURE_LINK_VALIDITY_DAYS)}
+    model_update(instance=request, fields=data, data=data, clean=False)
     return request, token
 
 
@@ -185,8 +183,7 @@ def open_requests_cancel(contract, *, reason: str, actor_label: str = "Plateform
     for request in contract.signature_requests.select_related("document", "contract").filter(
         status__in=OPEN_REQUEST_STATUSES
     ):
-        request.status = Status.CANCELLED
-        request.save(update_fields=["status"])
+        model_update(instance=request, fields=["status"], data={"status": Status.CANCELLED}, clean=False)
         request_audit(request, AuditEventKind.CANCELLED, actor=actor_label, reason=reason)
 
 
@@ -238,9 +235,12 @@ def signature_request_replace_signer(
         signer_function=function.strip(),
         status=old.status,
     )
-    old.status = Status.REPLACED
-    old.replaced_by = new
-    old.save(update_fields=["status", "replaced_by"])
+    model_update(
+        instance=old,
+        fields=["status", "replaced_by"],
+        data={"status": Status.REPLACED, "replaced_by": new},
+        clean=False,
+    )
     request_audit(
         old, AuditEventKind.REPLACED, actor=f"{actor.get_full_name()} (délégation)", new_signer=new.signer_email
     )

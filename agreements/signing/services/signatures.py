@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.dispatch import enqueue
+from partnership.models_utils import model_update
 from partnership.tokens import token_hash
 
 from ...enums import (
@@ -119,12 +120,14 @@ def signature_request_send_code(
             "Trop de codes ont été demandés pour ce lien. Demandez à la délégation de vous en renvoyer un nouveau."
         )
     code = f"{secrets.randbelow(10**6):06d}"
-    request.code_hash = _hash_code(request, code)
-    request.code_expires_at = now + datetime.timedelta(minutes=settings.SIGNATURE_CODE_VALIDITY_MINUTES)
-    request.code_attempts = 0
-    request.code_sent_at = now
-    request.codes_sent += 1
-    request.save(update_fields=["code_hash", "code_expires_at", "code_attempts", "code_sent_at", "codes_sent"])
+    data = {
+        "code_hash": _hash_code(request, code),
+        "code_expires_at": now + datetime.timedelta(minutes=settings.SIGNATURE_CODE_VALIDITY_MINUTES),
+        "code_attempts": 0,
+        "code_sent_at": now,
+        "codes_sent": request.codes_sent + 1,
+    }
+    model_update(instance=request, fields=data, data=data, clean=False)
     request_audit(request, AuditEventKind.CODE_SENT, client, email=request.signer_email)
     deliver(request, code)
 
@@ -158,21 +161,18 @@ def _code_check(*, request: SignatureRequest, code: str, client: Client) -> str 
     if hmac.compare_digest(_hash_code(request, code), request.code_hash):
         # The code stays valid until it expires: the signer may open the link on a second device and type
         # the code already received there (the latest device to confirm is the one that may sign).
-        request.code_verified_at = now
-        request.save(update_fields=["code_verified_at"])
+        model_update(instance=request, fields=["code_verified_at"], data={"code_verified_at": now}, clean=False)
         request_audit(request, AuditEventKind.CODE_VERIFIED, client)
         return None
-    request.code_attempts += 1
-    fields = ["code_attempts"]
+    attempts = request.code_attempts + 1
+    locked = attempts >= settings.SIGNATURE_CODE_MAX_ATTEMPTS
+    data = {"code_attempts": attempts, **({"locked_at": now} if locked else {})}
+    model_update(instance=request, fields=data, data=data, clean=False)
     request_audit(request, AuditEventKind.CODE_FAILED, client, attempt=request.code_attempts)
-    if request.code_attempts >= settings.SIGNATURE_CODE_MAX_ATTEMPTS:
-        request.locked_at = now
-        fields.append("locked_at")
-        request.save(update_fields=fields)
+    if locked:
         request_audit(request, AuditEventKind.LOCKED, client)
         enqueue(task_names.SIGNATURE_NOTIFY_DELEGATION, request.pk, "locked")
         return refusal_reason(request)
-    request.save(update_fields=fields)
     return phrases.wrong_code(settings.SIGNATURE_CODE_MAX_ATTEMPTS - request.code_attempts)
 
 
@@ -244,8 +244,7 @@ def _advance(contract: PartnershipContract, signed: SignatureRequest) -> None:
             contract=contract, comment="Signé par toutes les collectivités"
         )
         for countersign in (r for r in requests if r.step == 2 and r.status == Status.WAITING):
-            countersign.status = Status.SENT
-            countersign.save(update_fields=["status"])
+            model_update(instance=countersign, fields=["status"], data={"status": Status.SENT}, clean=False)
             link_schedule(countersign)
     elif signed.step == 2:
         contract_lifecycle.contract_mark_signed(contract=contract, comment=f"Contresigné par {signed.signed_name}")
