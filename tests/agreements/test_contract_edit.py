@@ -174,7 +174,9 @@ def test_two_tabs_the_second_save_is_refused_and_loses_nothing(django_app, deleg
 def test_a_draft_sent_for_signature_meanwhile_refuses_the_open_form_with_409(django_app, delegation_staff, draft):
     form = edit_form(django_app, delegation_staff, draft)
     # Another tab sent it for signature while this one was open.
-    PartnershipContract.objects.filter(pk=draft.pk).update(status=ContractStatus.READY_FOR_SIGNATURE)
+    PartnershipContract.objects.filter(pk=draft.pk).update(
+        status=ContractStatus.READY_FOR_SIGNATURE, reference="PFP2669901"
+    )
     form["title"] = "Trop tard"
     response = form.submit(status=409)
     assert "Ce contrat n'est plus un brouillon : il ne peut plus être modifié." in text(response)

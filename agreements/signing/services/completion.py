@@ -124,3 +124,4 @@ def contracts_finalize_missing(*, now: datetime.datetime | None = None) -> int:
                 )
                 enqueue(task_names.CONTRACT_FINALIZE, pk)
                 dispatched += 1
+    return dispatched
