@@ -1,5 +1,7 @@
-"""Every write and state change of partnership contracts: ``drafting`` (a draft, its checks, its reference),
-``rows`` (its parties and programme lines), ``lifecycle`` (signature, force, end, amendments, documents).
+"""Every write and state change of partnership contracts: ``drafting``, ``rows`` and ``lifecycle``.
+
+``drafting``: a draft, its checks, its reference; ``rows``: its parties and programme lines; ``lifecycle``:
+signature, force, end, amendments, documents.
 
 The lifecycle (DESIGN.md): draft → ready for signature → signed by the collectivité → signed →
 active (from its start date) → expired or terminated. A contract may go back to draft while

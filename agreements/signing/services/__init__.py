@@ -1,5 +1,7 @@
-"""Online signing of partnership contracts: ``sending`` (requests, links, the delegation's side), ``signatures``
-(codes, signatures, refusals), ``completion`` (the final sealed PDF).
+"""Online signing of partnership contracts: ``sending``, ``signatures`` and ``completion``.
+
+``sending``: requests, links, the delegation's side; ``signatures``: codes, signatures, refusals;
+``completion``: the final sealed PDF.
 
 Order: every collectivité party signs first, in parallel (step 1); then the délégué régional
 countersigns (step 2). Each signer reaches the portal through a personal link whose random token
