@@ -12,7 +12,6 @@ from partnership.admin_site import (
 )
 from partnership.text import count_label
 
-from . import services
 from .axis5 import services as axis5
 from .enums import InternshipStatus, StudyStatus
 from .models import (
@@ -30,6 +29,7 @@ from .models import (
     Study,
     Theme,
 )
+from .services import lifecycle
 
 
 class CollaborationAxisInline(ScopedInline, admin.TabularInline):
@@ -272,7 +272,7 @@ class PartnershipContractAdmin(HistoryAdminMixin, ScopedModelAdmin):
         permissions=["update_periods"],
     )
     def activate_or_expire_due(self, request, queryset):
-        counts = services.contracts_update_periods(contract_ids=list(queryset.values_list("pk", flat=True)))
+        counts = lifecycle.contracts_update_periods(contract_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
             f"{count_label(counts['activated'], 'contrat mis', 'contrats mis')} en vigueur, "

@@ -23,17 +23,19 @@ from django.utils import timezone
 from partnership.demo import Seeder, register
 from partnership.models import Collectivity
 
-from . import demo_framework, services
+from . import demo_framework
 from .axis5 import demo as axis5_demo
 from .enums import ContractStatus
 from .models import PartnershipContract, SignatureRequest, Theme
+from .services import drafting, lifecycle
+from .services.rows import LineData, PartyData
 from .signing import selectors as signing_selectors
-from .signing import services as signing
+from .signing.services import completion, sending, signatures
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 # The demo's signers are simulated: their requests come from a documentation address (RFC 5737).
-DEMO_CLIENT = signing.Client(ip_address="192.0.2.10", user_agent="Démonstration (signataire simulé)")
+DEMO_CLIENT = sending.Client(ip_address="192.0.2.10", user_agent="Démonstration (signataire simulé)")
 
 
 # Every signatory below is fictional (``partnership.demo.FICTIONAL_PEOPLE``): the demo's contracts, audit
@@ -136,9 +138,9 @@ PAST_SIGNED = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPI
 
 def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContract:
     themes = {(t.code, t.family): t for t in Theme.objects.all()}
-    end = spec.end or services.default_end_date(spec.start)
+    end = spec.end or drafting.default_end_date(spec.start)
     party_data = [
-        services.PartyData(
+        PartyData(
             collectivity=Collectivity.objects.select_related("department").get(code=code),
             signatory_name=name,
             signatory_function=function,
@@ -148,15 +150,13 @@ def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContrac
         for code, name, function in spec.parties
     ]
     if any(p.collectivity.pk == accounts["other_signatory"].collectivity_id for p in party_data):
-        party_data[0] = services.PartyData(
-            **{**party_data[0].__dict__, "signatory_email": accounts["other_signatory"].email}
-        )
+        party_data[0] = PartyData(**{**party_data[0].__dict__, "signatory_email": accounts["other_signatory"].email})
     lines = [
-        services.LineData(year=year, theme=themes[(code, family)], title=label, planned_days=days, planned_trainees=n)
+        LineData(year=year, theme=themes[(code, family)], title=label, planned_days=days, planned_trainees=n)
         for year in range(spec.start.year, end.year + 1)
         for code, family, label, days, n in LINES
     ]
-    return services.contract_create(
+    return drafting.contract_create(
         actor=actor,
         delegation=actor.delegation,
         title=spec.title,
@@ -170,17 +170,15 @@ def _create(accounts, spec: DemoContract, actor, delegate) -> PartnershipContrac
     )
 
 
-def _sign(request, *, name: str, function: str, client: signing.Client) -> None:
+def _sign(request, *, name: str, function: str, client: sending.Client) -> None:
     """What a signer does once their request is open: get the code, type it, consent and sign."""
     codes = []
-    signing.signature_request_send_code(
+    signatures.signature_request_send_code(
         request=request, client=client, deliver=lambda _request, code: codes.append(code)
     )
-    problem = signing.signature_request_verify_code(request=request, code=codes[-1], client=client)
-    if problem:
-        raise RuntimeError(f"Démonstration : code refusé pour {request.signer_email} ({problem})")
+    signatures.signature_request_verify_code(request=request, code=codes[-1], client=client)
     request.refresh_from_db()
-    signing.signature_request_sign(
+    signatures.signature_request_sign(
         request=request,
         name=name,
         function=function,
@@ -192,10 +190,10 @@ def _sign(request, *, name: str, function: str, client: signing.Client) -> None:
 
 def _open_link(request) -> None:
     # What the e-mailing task does, minus the e-mail: the simulated signer needs no link to click.
-    issued = signing.signature_request_issue_link(request_id=request.pk)
+    issued = sending.signature_request_issue_link(request_id=request.pk)
     if issued is not None:
-        signing.signature_request_link_delivered(request=issued[0], reminder=False)
-    signing.signature_request_open(request=request, client=DEMO_CLIENT)
+        sending.signature_request_link_delivered(request=issued[0], reminder=False)
+    signatures.signature_request_open(request=request, client=DEMO_CLIENT)
 
 
 def _collectivities_sign(contract: PartnershipContract, names: dict[str, str]) -> None:
@@ -207,10 +205,10 @@ def _collectivities_sign(contract: PartnershipContract, names: dict[str, str]) -
 def _delegate_countersigns(contract: PartnershipContract, delegate) -> None:
     request = signing_selectors.countersignature_request_for(delegate, contract)
     _open_link(request)
-    client = signing.Client(ip_address=DEMO_CLIENT.ip_address, user_agent=DEMO_CLIENT.user_agent, account=delegate)
+    client = sending.Client(ip_address=DEMO_CLIENT.ip_address, user_agent=DEMO_CLIENT.user_agent, account=delegate)
     _sign(request, name=delegate.get_full_name(), function=delegate.function or "Délégué régional", client=client)
     # The worker would do this once the countersignature commits; the demo does it on the same day.
-    signing.contract_finalize(contract_id=contract.pk)
+    completion.contract_finalize(contract_id=contract.pk)
 
 
 def _seed_one(accounts, spec: DemoContract) -> None:
@@ -220,7 +218,7 @@ def _seed_one(accounts, spec: DemoContract) -> None:
     if spec.target == ContractStatus.DRAFT:
         return
     # Real signature requests: a pending signer receives a link (in the console in development).
-    contract = signing.contract_send_for_signature(contract=contract, actor=actor)
+    contract = sending.contract_send_for_signature(contract=contract, actor=actor)
     if spec.target == ContractStatus.READY_FOR_SIGNATURE:
         return
     names = {party.signatory_email: party.signatory_name for party in contract.parties.all()}
@@ -229,12 +227,12 @@ def _seed_one(accounts, spec: DemoContract) -> None:
         return
     _delegate_countersigns(contract, delegate)
     if spec.target in (ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.TERMINATED):
-        services.contracts_update_periods(today=spec.start, contract_ids=[contract.pk])
+        lifecycle.contracts_update_periods(today=spec.start, contract_ids=[contract.pk])
     if spec.target == ContractStatus.EXPIRED:
-        services.contracts_update_periods(today=spec.end + datetime.timedelta(days=1), contract_ids=[contract.pk])
+        lifecycle.contracts_update_periods(today=spec.end + datetime.timedelta(days=1), contract_ids=[contract.pk])
     if spec.target == ContractStatus.TERMINATED:
         contract.refresh_from_db()
-        services.contract_terminate(
+        lifecycle.contract_terminate(
             contract=contract, actor=actor, reason="Fusion de services (démo)", on_date=spec.terminated_on
         )
 

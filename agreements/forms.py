@@ -14,7 +14,8 @@ from partnership.models import Delegation, User
 
 from .enums import ContractStatus
 from .models import Theme
-from .services import PLANNED_TRAINEES_MAX, LineData, PartyData, default_delegate, validate_contract_date
+from .services.drafting import PLANNED_TRAINEES_MAX, default_delegate, validate_contract_date
+from .services.rows import LineData, PartyData
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -67,6 +67,17 @@ def contracts_manageable_by(user) -> QuerySet[PartnershipContract]:
     return contracts.none()
 
 
+def contract_previews_visible_to(user) -> QuerySet[PartnershipContract]:
+    """Contracts whose live preview (the PDF of a draft) ``user`` may read: their delegation's; CNFPT national
+    and AMF staff, every one. A signatory never reads a draft."""
+    contracts = PartnershipContract.objects.all()
+    if permissions.can_read_everything(user):
+        return contracts
+    if permissions.is_delegation_staff(user):
+        return contracts.filter(delegation_id=user.delegation_id)
+    return contracts.none()
+
+
 def parties_prefetch() -> Prefetch:
     """Parties in signing order, with their collectivité and its département, for lists and pages."""
     return Prefetch(

@@ -11,7 +11,7 @@ from partnership.todo_registry import Block, Item, link_to, register
 from . import selectors
 from .axis5 import selectors as axis5_selectors
 from .enums import ContractStatus, InternshipStatus, SignatureRequestStatus
-from .services import readiness_problems
+from .services.lifecycle import readiness_problems
 from .signing import selectors as signing_selectors
 
 

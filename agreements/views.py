@@ -6,7 +6,7 @@ to the contract with a message, or the page again with the form's errors.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +25,7 @@ from partnership.viewutils import (
 )
 from trainings.selectors import delivered_trainee_days_by_line
 
-from . import selectors, services
+from . import selectors
 from .confirmations import send_for_signature_confirmation
 from .enums import COUNTERSIGNED_STATUSES, OPEN_REQUEST_STATUSES, ContractStatus, DocumentKind, SignatureRequestStatus
 from .forms import (
@@ -41,9 +41,10 @@ from .forms import (
     party_initial,
 )
 from .pdf import render_contract_pdf
+from .services import drafting, lifecycle
 from .signing import selectors as signing_selectors
-from .signing import services as signing
 from .signing.forms import ReplaceSignerForm
+from .signing.services import sending
 
 CONTRACTS_PER_PAGE = 25
 MY_CONTRACTS_PER_PAGE = 20
@@ -180,7 +181,7 @@ def contract_create(request):
         return _render_contract_form(request, form, parties, lines, status=400)
     call = run_service(
         request,
-        services.contract_create,
+        drafting.contract_create,
         form,
         delegation=form.chosen_delegation(),
         **_contract_fields(request, form, parties, lines),
@@ -205,7 +206,7 @@ def contract_update(request, pk: int):
     fields = _contract_fields(request, form, parties, lines)
     call = run_service(
         request,
-        services.contract_update,
+        drafting.contract_update,
         form,
         contract=contract,
         expected_version=form.cleaned_data.get("version") or 0,
@@ -214,7 +215,8 @@ def contract_update(request, pk: int):
         **fields,
     )
     if not call.ok:
-        return _render_contract_form(request, form, parties, lines, contract=contract, status=409)
+        status = 409 if drafting.is_stale_draft(call.error) else 400
+        return _render_contract_form(request, form, parties, lines, contract=contract, status=status)
     messages.success(request, "Les modifications du contrat sont enregistrées.")
     return _back_to(contract)
 
@@ -244,7 +246,7 @@ def contract_detail(request, pk: int):
             "lines": lines,
             "documents": documents,
             "signature_document": next((d for d in reversed(documents) if d.kind == DocumentKind.FOR_SIGNATURE), None),
-            "readiness_problems": services.readiness_problems(contract) if contract.is_draft else [],
+            "readiness_problems": lifecycle.readiness_problems(contract) if contract.is_draft else [],
             "reason_form": ReasonForm(),
             "terminate_form": TerminateForm(),
             "amendment_form": AmendmentForm(),
@@ -289,10 +291,8 @@ def contract_pdf(request, pk: int):
             as_attachment=True,
             filename=f"{contract.reference}.pdf",
         )
-    if not permissions.can_manage_delegation(request.user, contract.delegation_id) and not (
-        permissions.can_read_everything(request.user)
-    ):
-        raise Http404  # a draft's preview exists only for its delegation (and those who read everything)
+    # A draft's preview exists only for its delegation (and those who read everything).
+    contract = get_object_or_404(selectors.contract_previews_visible_to(request.user), pk=contract.pk)
     response = HttpResponse(render_contract_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="contrat-brouillon.pdf"'
     return response
@@ -319,9 +319,9 @@ def _form_refused(request, contract, form):
 @gate(permissions.can_manage_contracts)
 def contract_submit(request, pk: int):
     contract = _managed_contract(request, pk)
-    if not is_confirmed(request) and contract.is_draft and not services.readiness_problems(contract):
+    if not is_confirmed(request) and contract.is_draft and not lifecycle.readiness_problems(contract):
         return render_confirmation(request, send_for_signature_confirmation(contract))
-    if run_service(request, signing.contract_send_for_signature, contract=contract, actor=request.user).ok:
+    if run_service(request, sending.contract_send_for_signature, contract=contract, actor=request.user).ok:
         messages.success(
             request,
             "Le contrat est envoyé à la signature : sa référence est attribuée, son PDF figé, "
@@ -363,7 +363,7 @@ def contract_return_to_draft(request, pk: int):
     reason = form.cleaned_data["reason"]
     if not is_confirmed(request):
         return render_confirmation(request, _return_to_draft_confirmation(contract, reason))
-    if run_service(request, signing.signature_process_cancel, contract=contract, actor=request.user, reason=reason).ok:
+    if run_service(request, sending.signature_process_cancel, contract=contract, actor=request.user, reason=reason).ok:
         messages.success(
             request,
             "Les demandes de signature en attente sont annulées ; le contrat est revenu à l'état de brouillon.",
@@ -398,7 +398,7 @@ def contract_terminate(request, pk: int):
         return render_confirmation(request, _terminate_confirmation(contract, data))
     if run_service(
         request,
-        services.contract_terminate,
+        lifecycle.contract_terminate,
         contract=contract,
         actor=request.user,
         reason=data["reason"],
@@ -416,7 +416,7 @@ def amendment_create(request, pk: int):
     if not form.is_valid():
         return _form_refused(request, contract, form)
     if run_service(
-        request, services.contract_add_amendment, contract=contract, actor=request.user, **form.cleaned_data
+        request, lifecycle.contract_add_amendment, contract=contract, actor=request.user, **form.cleaned_data
     ).ok:
         messages.success(request, "L'avenant est enregistré.")
     return _back_to(contract)
@@ -431,7 +431,7 @@ def attachment_upload(request, pk: int):
         return _form_refused(request, contract, form)
     if run_service(
         request,
-        services.contract_attach_document,
+        lifecycle.contract_attach_document,
         contract=contract,
         actor=request.user,
         title=form.cleaned_data["title"],
@@ -446,7 +446,7 @@ def attachment_upload(request, pk: int):
 def signature_resend(request, pk: int, request_pk: int):
     contract = _managed_contract(request, pk)
     if run_service(
-        request, signing.signature_request_resend, contract=contract, request_id=request_pk, actor=request.user
+        request, sending.signature_request_resend, contract=contract, request_id=request_pk, actor=request.user
     ).ok:
         messages.success(request, "Un nouveau lien de signature a été envoyé.")
     return _back_to(contract)
@@ -485,7 +485,7 @@ def signature_replace(request, pk: int, request_pk: int):
         return render_confirmation(request, confirmation)
     if run_service(
         request,
-        signing.signature_request_replace_signer,
+        sending.signature_request_replace_signer,
         contract=contract,
         request_id=request_pk,
         actor=request.user,

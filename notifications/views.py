@@ -29,7 +29,9 @@ def preferences(request):
             messages.success(request, "Vos préférences de rappels sont enregistrées.")
             return redirect("notifications:preferences")
     mandatory = [kind for kind in registry.kinds() if not kind.optional]
-    return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory})
+    # Sent back with its errors (the form's or the service's): an ordinary validation error, 400.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/preferences.html", {"form": form, "mandatory": mandatory}, status=status)
 
 
 # Mail clients send the RFC 8058 one-click POST without cookies or CSRF token: the signed link is the proof.

@@ -24,8 +24,8 @@ from django.utils import timezone
 from agreements.axis5.models import Internship, Study
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import PartnershipContract
-from agreements.signing import services as signing
 from agreements.signing.models import SignatureRequest
+from agreements.signing.services import sending
 from events.enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQuality
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, EventRegistration, Speaker
@@ -136,7 +136,7 @@ def build_world(delegation: Delegation, label: str) -> World:
     if sent is None:
         # Sent for signature once, by the services: its document and its signing requests, as the matrix's.
         sent = make_contract(actor=staff, collectivities=[employer], start=datetime.date(2070, 1, 1), title=SENT_TITLE)
-        signing.contract_send_for_signature(contract=sent, actor=staff)
+        sending.contract_send_for_signature(contract=sent, actor=staff)
         sent.refresh_from_db()
     # A contract in force of the same collectivité (the sent one when it has none): the contract page.
     contract = (

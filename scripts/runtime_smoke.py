@@ -138,7 +138,8 @@ class Browser:
 
 SETUP = """
 import datetime
-from agreements import services
+from agreements.services import drafting
+from agreements.services.rows import LineData, PartyData
 from agreements.models import Theme
 from partnership.enums import CollectivityKind, Role, Zone
 from partnership.models import Collectivity, Delegation, Department, Region, User
@@ -155,17 +156,17 @@ delegate = User.objects.create_user(
     "delegue.recette@cnfpt.fr", "{password}", first_name="Bernard", last_name="Recette",
     role=Role.DELEGATION_STAFF, delegation=delegation, function="Délégué régional",
 )
-contract = services.contract_create(
+contract = drafting.contract_create(
     actor=user,
     delegation=delegation,
     title="Contrat de recette",
     start_date=datetime.date(2027, 1, 1),
     delegate=delegate,
-    parties=[services.PartyData(
+    parties=[PartyData(
         collectivity=commune, signatory_name="Marie Maire", signatory_function="Maire",
         signatory_email="{signer}", deliberation_date=datetime.date(2026, 6, 1),
     )],
-    lines=[services.LineData(
+    lines=[LineData(
         year=2027, theme=Theme.objects.filter(is_active=True).first(), title="Plan de formation",
         planned_days=2, planned_trainees=10,
     )],

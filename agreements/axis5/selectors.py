@@ -20,6 +20,11 @@ def studies_visible_to(user) -> QuerySet[Study]:
     return Study.objects.all() if permissions.can_view_axis5(user) else Study.objects.none()
 
 
+def study_deliverables_visible_to(user) -> QuerySet[Study]:
+    """The studies ``user`` may read whose deliverable has been filed: the others have no file to download."""
+    return studies_visible_to(user).exclude(deliverable="")
+
+
 def internships_due(user, *, today: datetime.date | None = None) -> QuerySet[Internship]:
     """INET internships starting within the horizon (still planned) or ending within it (still running)."""
     horizon = (today or timezone.localdate()) + datetime.timedelta(days=settings.AXIS5_DUE_HORIZON_DAYS)

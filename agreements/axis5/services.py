@@ -187,10 +187,12 @@ def study_deliver(*, study: Study, actor: User, delivered_on: date, deliverable:
     if delivered_on < locked.requested_on:
         raise ValidationError({"delivered_on": "La date de livraison ne peut pas précéder la date de la demande."})
     before = history.values_of(locked, STUDY_DELIVERY_FIELDS)
-    locked.status = StudyStatus.DELIVERED
-    locked.delivered_on = delivered_on
-    locked.deliverable = deliverable
-    locked.save(update_fields=["status", "delivered_on", "deliverable"])
+    model_update(
+        instance=locked,
+        fields=["status", "delivered_on", "deliverable"],
+        data={"status": StudyStatus.DELIVERED, "delivered_on": delivered_on, "deliverable": deliverable},
+        clean=False,
+    )
     history.record(
         actor=actor,
         obj=locked,

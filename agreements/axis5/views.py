@@ -6,7 +6,7 @@ a redirect with a message or the page again.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -37,7 +37,11 @@ def _edit(request, form, *, save, list_url: str, title: str, success: str):
             return redirect(call.result)
     instance = form.instance
     cancel_url = instance.get_absolute_url() if instance.pk else reverse(list_url)
-    return render(request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    # A form sent back with its errors (the form's or the service's) is an ordinary validation error: 400.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "agreements/axis5/form.html", {"form": form, "title": title, "cancel_url": cancel_url}, status=status
+    )
 
 
 def _list(request, queryset, template, statuses):
@@ -167,9 +171,7 @@ def study_detail(request, pk: int):
 @gate(permissions.can_view_axis5)
 def study_deliverable(request, pk: int):
     """The study's deliverable, through a permission check (media files are not served publicly)."""
-    study = get_object_or_404(selectors.studies_visible_to(request.user), pk=pk)
-    if not study.deliverable:
-        raise Http404
+    study = get_object_or_404(selectors.study_deliverables_visible_to(request.user), pk=pk)
     return FileResponse(
         study.deliverable.open("rb"), as_attachment=True, filename=study.deliverable.name.rsplit("/", 1)[-1]
     )

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .. import services as contract_services
 from ..enums import AuditEventKind, DocumentKind, TimestampRenewalStatus
 from ..models import ContractDocument, PartnershipContract
-from . import sealing
+from ..services import lifecycle as contract_lifecycle
+from . import phrases, sealing
 from .audit import audit_record
 from .models import ContractSeal
 from .report import seal_structure
@@ -103,10 +103,10 @@ def contract_seal_renew(*, seal_id: int, now: datetime.datetime | None = None) -
         contract = PartnershipContract.objects.select_for_update().get(pk=seal.contract_id)
         if ContractSeal.objects.filter(pk=seal.pk, document=seal.document).count() != 1:
             return None  # another run stored a renewal in between: keep it, drop ours
-        document = contract_services.contract_document_store(
+        document = contract_lifecycle.contract_document_store(
             contract=contract,
             kind=DocumentKind.SIGNED,
-            title=f"Contrat {contract.reference} signé et scellé (horodatage prolongé le {timezone.localdate(now):%d/%m/%Y})",
+            title=f"{phrases.signed_document_title(contract)} (horodatage prolongé le {timezone.localdate(now):%d/%m/%Y})",
             filename=f"{contract.reference}-signe.pdf",
             content=renewed,
             actor=None,

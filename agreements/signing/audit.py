@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.models_utils import model_update
+
 from .models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -67,9 +69,12 @@ def audit_record(
     )
     event.hash = compute_hash(event, head.last_hash)
     event.save()
-    head.last_sequence = event.sequence
-    head.last_hash = event.hash
-    head.save(update_fields=["last_sequence", "last_hash"])
+    model_update(
+        instance=head,
+        fields=["last_sequence", "last_hash"],
+        data={"last_sequence": event.sequence, "last_hash": event.hash},
+        clean=False,
+    )
     return event
 
 

@@ -10,7 +10,7 @@ from partnership.text import french_date
 
 from ..enums import SignerRole
 from ..selectors import delegation_recipients
-from .wording import NBSP, contract_subject
+from .phrases import NBSP, contract_subject
 
 REMINDER = f"Rappel{NBSP}: "
 LAST_REMINDER = f"Dernier rappel{NBSP}: "

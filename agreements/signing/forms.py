@@ -4,7 +4,7 @@ countersignature (the same form), and the delegation's replacement of a signer."
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .wording import consent_statement
+from .phrases import consent_statement
 
 
 class CodeForm(forms.Form):
@@ -17,7 +17,7 @@ class CodeForm(forms.Form):
 
 class SignForm(forms.Form):
     """The signature of ``signature_request``'s signer, on the portal or (the délégué) in the application;
-    the consent sentence fits the signer (``wording.consent_statement``)."""
+    the consent sentence fits the signer (``phrases.consent_statement``)."""
 
     consent = forms.BooleanField(error_messages={"required": "Cochez la case pour confirmer votre accord."})
     name = forms.CharField(label="Vos prénom et nom", max_length=150)

@@ -15,8 +15,8 @@ from ..enums import SignatureRequestStatus
 from ..selectors import delegation_recipients
 from .emails import LAST_REMINDER, REMINDER, portal_url, signature_link_subject
 from .models import SignatureRequest
-from .services import signature_request_issue_link, signature_request_link_delivered
-from .wording import contract_subject
+from .phrases import contract_subject
+from .services.sending import signature_request_issue_link, signature_request_link_delivered
 
 SIGNER, DELEGATION = "signer", "delegation"
 

@@ -21,7 +21,7 @@ from ..enums import (
 from ..models import ContractDocument, PartnershipContract
 from ..selectors import contracts_manageable_by, contracts_visible_to, parties_prefetch
 from .models import SignatureRequest
-from .wording import signer_capacity
+from .phrases import signer_capacity
 
 
 def current_document_for_signature(contract: PartnershipContract) -> ContractDocument | None:

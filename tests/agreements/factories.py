@@ -3,10 +3,11 @@
 import datetime
 from decimal import Decimal
 
-from agreements import services
 from agreements.enums import ContractStatus
 from agreements.models import Amendment, CollaborationAxis, FrameworkAgreement
-from agreements.signing import services as signing
+from agreements.services import drafting, lifecycle
+from agreements.services.rows import LineData, PartyData
+from agreements.signing.services import sending
 from tests.factories import ThemeFactory
 
 
@@ -19,7 +20,7 @@ def party(collectivity, **overrides):
         "deliberation_date": datetime.date(2026, 6, 1),
     }
     data.update(overrides)
-    return services.PartyData(**data)
+    return PartyData(**data)
 
 
 def line(year=2027, **overrides):
@@ -31,7 +32,7 @@ def line(year=2027, **overrides):
         "planned_trainees": 10,
     }
     data.update(overrides)
-    return services.LineData(**data)
+    return LineData(**data)
 
 
 def make_contract(
@@ -44,7 +45,7 @@ def make_contract(
     title="Contrat de test",
     delegate=None,
 ):
-    contract = services.contract_create(
+    contract = drafting.contract_create(
         actor=actor,
         delegation=actor.delegation,
         title=title,
@@ -57,19 +58,19 @@ def make_contract(
     if status == ContractStatus.DRAFT:
         return contract
     # Sent for signature without the requests: the reference and the document presented for signature.
-    services.contract_submit_for_signature(contract=contract, actor=actor)
-    signing.contract_render_document_for_signature(contract=contract, actor=actor)
+    lifecycle.contract_submit_for_signature(contract=contract, actor=actor)
+    sending.contract_render_document_for_signature(contract=contract, actor=actor)
     contract.refresh_from_db()
     if status == ContractStatus.READY_FOR_SIGNATURE:
         return contract
-    services.contract_mark_signed_by_collectivity(contract=contract)
+    lifecycle.contract_mark_signed_by_collectivity(contract=contract)
     contract.refresh_from_db()
     if status == ContractStatus.SIGNED_BY_COLLECTIVITY:
         return contract
-    services.contract_mark_signed(contract=contract, actor=actor, today=start - datetime.timedelta(days=1))
+    lifecycle.contract_mark_signed(contract=contract, actor=actor, today=start - datetime.timedelta(days=1))
     contract.refresh_from_db()
     if status == ContractStatus.ACTIVE:
-        services.contracts_update_periods(today=start)
+        lifecycle.contracts_update_periods(today=start)
         contract.refresh_from_db()
     return contract
 
@@ -80,7 +81,7 @@ def make_programmed_draft(*, actor, collectivities, advisers=(), deliberation_mi
     plan = ThemeFactory(family="hr_support", code="plan-de-formation")
     health = ThemeFactory(family="development_projects", code="sante-au-travail")
     last = len(collectivities) - 1
-    return services.contract_create(
+    return drafting.contract_create(
         actor=actor,
         delegation=actor.delegation,
         title="Contrat de partenariat de formation professionnelle territorialisée",

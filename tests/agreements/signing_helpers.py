@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from agreements.signing import services as signing
+from agreements.signing.services import sending, signatures
 
 LINK = re.compile(r"http://[^\s]+/signature/([A-Za-z0-9_\-]+)/")
 CODE = re.compile(r"Votre code de signature est : (\d{6})")
@@ -45,12 +45,12 @@ def sign(client, token: str, contract, *, name="Signataire", function="Maire", c
 
 def sign_request(request, *, name: str, function: str = "Maire", client=None) -> None:
     """A signer's whole part through the signing services: code (read as the signer would), consent, signature."""
-    client = client or signing.Client(ip_address="192.0.2.1", user_agent="tests")
+    client = client or sending.Client(ip_address="192.0.2.1", user_agent="tests")
     codes = []
-    signing.signature_request_send_code(request=request, client=client, deliver=lambda _r, code: codes.append(code))
-    assert signing.signature_request_verify_code(request=request, code=codes[-1], client=client) is None
+    signatures.signature_request_send_code(request=request, client=client, deliver=lambda _r, code: codes.append(code))
+    assert signatures.signature_request_verify_code(request=request, code=codes[-1], client=client) is None
     request.refresh_from_db()
-    signing.signature_request_sign(
+    signatures.signature_request_sign(
         request=request,
         name=name,
         function=function,
@@ -63,7 +63,7 @@ def sign_request(request, *, name: str, function: str = "Maire", client=None) ->
 def collectivities_sign(contract, capture) -> None:
     """Send ``contract`` for signature (it must be a draft) and have every collectivité sign it."""
     with capture(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=contract.created_by)
+        sending.contract_send_for_signature(contract=contract, actor=contract.created_by)
     with capture(execute=True):
         for request in contract.signature_requests.filter(step=1):
             sign_request(request, name=request.signer_name)

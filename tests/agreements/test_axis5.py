@@ -95,6 +95,7 @@ def test_internship_dates_inverted_refused(client, national_staff):
             "subject": "S",
         },
     )
+    assert response.status_code == 400
     assert response.context["form"].errors == {"end_date": ["La fin du stage ne peut pas précéder son début."]}
     assert Internship.objects.count() == 0
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal
 from tests.helpers import confirmation_of, form_to, text
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def sent(delegation_staff, commune, django_capture_on_commit_callbacks):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     return contract
 

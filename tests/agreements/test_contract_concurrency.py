@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import services
 from agreements.enums import ContractStatus
 from agreements.models import PartnershipContract
-from agreements.signing import services as signing
+from agreements.services import lifecycle
+from agreements.signing.services import sending
 from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory
@@ -22,7 +22,7 @@ def test_parallel_submissions_get_distinct_sequential_references(delegation_staf
     ]
 
     def submitter(contract):
-        return lambda: services.contract_submit_for_signature(contract=contract, actor=delegation_staff).reference
+        return lambda: lifecycle.contract_submit_for_signature(contract=contract, actor=delegation_staff).reference
 
     results, errors = run_concurrently([submitter(c) for c in drafts])
     assert errors == [None] * 6
@@ -34,7 +34,7 @@ def test_double_submission_of_one_contract_records_one_transition(delegation_sta
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
 
     def submit():
-        return signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        return sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
 
     _results, errors = run_concurrently([submit, submit, submit])
     assert sum(1 for e in errors if e is None) == 1
@@ -50,7 +50,7 @@ def test_overlapping_drafts_cannot_both_be_sent(delegation_staff, commune):
     second = make_contract(actor=delegation_staff, collectivities=[commune], title="Second")
 
     def sender(contract):
-        return lambda: services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+        return lambda: lifecycle.contract_submit_for_signature(contract=contract, actor=delegation_staff)
 
     _results, errors = run_concurrently([sender(first), sender(second)])
     assert sorted(e is None for e in errors) == [False, True]

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from agreements.enums import ContractStatus
-from agreements.models import Theme
+from agreements.models import PartnershipContract, Theme
 from partnership.enums import Role
 from tests.agreements.factories import make_programmed_draft
 from tests.factories import CommuneFactory, UserFactory
@@ -130,7 +130,8 @@ def test_a_line_with_training_actions_survives_edits_and_cannot_be_removed(
     form = edit_form(django_app, delegation_staff, draft)
     form["lines-0-DELETE"] = True
     form["title"] = "Nouveau titre"
-    response = form.submit(status=409)
+    # An ordinary refusal (400): nothing changed since the form was read.
+    response = form.submit(status=400)
     assert "Des actions de formation sont rattachées à la ligne « Prévention des risques psychosociaux »" in text(
         response
     )
@@ -166,6 +167,19 @@ def test_two_tabs_the_second_save_is_refused_and_loses_nothing(django_app, deleg
     response = second.submit(status=409)
     assert "Quelqu'un a enregistré ce contrat pendant que vous le modifiiez." in text(response)
     assert lines_of(draft) == after_first
+    draft.refresh_from_db()
+    assert draft.title == "Contrat de partenariat de formation professionnelle territorialisée"
+
+
+def test_a_draft_sent_for_signature_meanwhile_refuses_the_open_form_with_409(django_app, delegation_staff, draft):
+    form = edit_form(django_app, delegation_staff, draft)
+    # Another tab sent it for signature while this one was open.
+    PartnershipContract.objects.filter(pk=draft.pk).update(
+        status=ContractStatus.READY_FOR_SIGNATURE, reference="PFP2669901"
+    )
+    form["title"] = "Trop tard"
+    response = form.submit(status=409)
+    assert "Ce contrat n'est plus un brouillon : il ne peut plus être modifié." in text(response)
     draft.refresh_from_db()
     assert draft.title == "Contrat de partenariat de formation professionnelle territorialisée"
 

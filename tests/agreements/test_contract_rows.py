@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import services
 from agreements.models import SignatureRequest
-from agreements.signing import services as signing
+from agreements.services import drafting
+from agreements.signing.services import sending
 from tests.agreements.factories import line, make_programmed_draft, party
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory
@@ -32,7 +32,7 @@ def _update(contract, actor, **overrides):
         "lines": [],
     }
     kwargs.update(overrides)
-    return services.contract_update(**kwargs)
+    return drafting.contract_update(**kwargs)
 
 
 def _rows(contract):
@@ -114,8 +114,8 @@ def test_editing_a_draft_back_from_signature_keeps_its_signature_history(
 ):
     draft.parties.update(deliberation_date=datetime.date(2026, 6, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=draft, actor=delegation_staff)
-    signing.signature_process_cancel(contract=draft, actor=delegation_staff, reason="Un maire a changé.")
+        sending.contract_send_for_signature(contract=draft, actor=delegation_staff)
+    sending.signature_process_cancel(contract=draft, actor=delegation_staff, reason="Un maire a changé.")
     draft.refresh_from_db()
     history = list(SignatureRequest.objects.filter(contract=draft).values_list("pk", "party_id", "status"))
     assert len(history) == 3

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements import services
 from agreements.enums import ContractStatus, DocumentKind
 from agreements.models import ContractTransition, PartnershipContract
-from agreements.signing import services as signing
+from agreements.services import drafting, lifecycle
+from agreements.signing.services import sending
 from tests.agreements.factories import line, make_contract, party
 from tests.factories import CommuneFactory
 
@@ -25,7 +25,7 @@ def test_create_draft_with_default_three_year_period(delegation_staff, commune):
 
 def test_create_refuses_end_before_start(delegation_staff, commune):
     with pytest.raises(ValidationError) as error:
-        services.contract_create(
+        drafting.contract_create(
             actor=delegation_staff,
             delegation=delegation_staff.delegation,
             title="x",
@@ -46,7 +46,7 @@ def test_create_refuses_collectivity_outside_territory(delegation_staff, other_d
 
 def test_create_refuses_other_delegation_staff(other_delegation_staff, delegation, commune):
     with pytest.raises(ValidationError, match="Vous ne pouvez pas gérer"):
-        services.contract_create(
+        drafting.contract_create(
             actor=other_delegation_staff,
             delegation=delegation,
             title="x",
@@ -66,7 +66,7 @@ def test_overlapping_binding_contract_is_refused(delegation_staff, commune):
 
 def test_programme_line_outside_period_is_refused(delegation_staff, commune):
     with pytest.raises(ValidationError, match="hors de la période"):
-        services.contract_create(
+        drafting.contract_create(
             actor=delegation_staff,
             delegation=delegation_staff.delegation,
             title="x",
@@ -78,7 +78,7 @@ def test_programme_line_outside_period_is_refused(delegation_staff, commune):
 
 def test_send_for_signature_gives_reference_and_freezes_pdf(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     year = datetime.date.today().year % 100
     assert contract.status == ContractStatus.READY_FOR_SIGNATURE
@@ -102,7 +102,7 @@ def test_reference_sequence_per_department_and_year(delegation_staff, commune, o
 
 
 def test_submit_refuses_incomplete_draft(delegation_staff, commune):
-    contract = services.contract_create(
+    contract = drafting.contract_create(
         actor=delegation_staff,
         delegation=delegation_staff.delegation,
         title="Sans programme",
@@ -110,7 +110,7 @@ def test_submit_refuses_incomplete_draft(delegation_staff, commune):
         parties=[party(commune, deliberation_date=None)],
     )
     with pytest.raises(ValidationError) as error:
-        services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+        lifecycle.contract_submit_for_signature(contract=contract, actor=delegation_staff)
     assert error.value.messages == [
         f"La date de la délibération de {commune.name} n'est pas renseignée.",
         "Le programme ne comporte aucune action.",
@@ -124,10 +124,10 @@ def test_submit_refuses_incomplete_draft(delegation_staff, commune):
 def test_illegal_transition_is_refused_with_message(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with pytest.raises(ValidationError) as error:
-        services.contract_mark_signed(contract=contract)
+        lifecycle.contract_mark_signed(contract=contract)
     assert error.value.messages == ["Un contrat « Brouillon » ne peut pas passer à « Signé »."]
     with pytest.raises(ValidationError, match="ne peut pas passer"):
-        services.contract_terminate(contract=contract, actor=delegation_staff, reason="x")
+        lifecycle.contract_terminate(contract=contract, actor=delegation_staff, reason="x")
 
 
 def test_update_refused_once_not_draft(delegation_staff, commune):
@@ -135,7 +135,7 @@ def test_update_refused_once_not_draft(delegation_staff, commune):
         actor=delegation_staff, collectivities=[commune], status=ContractStatus.READY_FOR_SIGNATURE
     )
     with pytest.raises(ValidationError, match="n'est plus un brouillon"):
-        services.contract_update(
+        drafting.contract_update(
             contract=contract,
             actor=delegation_staff,
             expected_version=contract.version,
@@ -151,7 +151,7 @@ def test_update_refused_once_not_draft(delegation_staff, commune):
 def test_update_with_stale_version_is_refused_and_changes_nothing(delegation_staff, commune, other_commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     stale_version = contract.version
-    services.contract_update(
+    drafting.contract_update(
         contract=contract,
         actor=delegation_staff,
         expected_version=stale_version,
@@ -161,7 +161,7 @@ def test_update_with_stale_version_is_refused_and_changes_nothing(delegation_sta
         parties=[party(commune)],
     )
     with pytest.raises(ValidationError, match="Quelqu'un a enregistré ce contrat"):
-        services.contract_update(
+        drafting.contract_update(
             contract=contract,
             actor=delegation_staff,
             expected_version=stale_version,
@@ -177,7 +177,7 @@ def test_update_with_stale_version_is_refused_and_changes_nothing(delegation_sta
 
 def test_full_lifecycle_is_recorded_in_history(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.ACTIVE)
-    services.contract_terminate(contract=contract, actor=delegation_staff, reason="Fusion de communes")
+    lifecycle.contract_terminate(contract=contract, actor=delegation_staff, reason="Fusion de communes")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.TERMINATED
     assert contract.termination_reason == "Fusion de communes"
@@ -205,11 +205,11 @@ def test_history_is_append_only(delegation_staff, commune):
 def test_periods_update_activates_and_expires(delegation_staff, commune, other_commune):
     signed = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.SIGNED)
     assert signed.status == ContractStatus.SIGNED
-    counts = services.contracts_update_periods(today=datetime.date(2027, 1, 1))
+    counts = lifecycle.contracts_update_periods(today=datetime.date(2027, 1, 1))
     signed.refresh_from_db()
     assert counts == {"activated": 1, "expired": 0}
     assert signed.status == ContractStatus.ACTIVE
-    counts = services.contracts_update_periods(today=datetime.date(2030, 1, 1))
+    counts = lifecycle.contracts_update_periods(today=datetime.date(2030, 1, 1))
     signed.refresh_from_db()
     assert counts == {"activated": 0, "expired": 1}
     assert signed.status == ContractStatus.EXPIRED
@@ -218,10 +218,10 @@ def test_periods_update_activates_and_expires(delegation_staff, commune, other_c
 def test_amendment_only_on_signed_contract_and_extends_end(delegation_staff, commune):
     draft = make_contract(actor=delegation_staff, collectivities=[commune])
     with pytest.raises(ValidationError, match="Seul un contrat signé"):
-        services.contract_add_amendment(contract=draft, actor=delegation_staff, title="x", summary="y")
+        lifecycle.contract_add_amendment(contract=draft, actor=delegation_staff, title="x", summary="y")
     draft.delete()
     signed = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.SIGNED)
-    amendment = services.contract_add_amendment(
+    amendment = lifecycle.contract_add_amendment(
         contract=signed,
         actor=delegation_staff,
         title="Prolongation",
@@ -238,11 +238,11 @@ def test_return_to_draft_keeps_reference(delegation_staff, commune):
         actor=delegation_staff, collectivities=[commune], status=ContractStatus.READY_FOR_SIGNATURE
     )
     reference = contract.reference
-    services.contract_return_to_draft(contract=contract, actor=delegation_staff, reason="Erreur de programme")
+    lifecycle.contract_return_to_draft(contract=contract, actor=delegation_staff, reason="Erreur de programme")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.DRAFT
     assert contract.reference == reference
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     assert contract.reference == reference
     assert contract.documents.filter(kind=DocumentKind.FOR_SIGNATURE).count() == 2
@@ -252,18 +252,18 @@ def test_attachment_checks_type_and_size(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     fake = SimpleUploadedFile("deliberation.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError) as error:
-        services.contract_attach_document(
+        lifecycle.contract_attach_document(
             contract=contract, actor=delegation_staff, title="Délibération", uploaded_file=fake
         )
     assert error.value.message_dict == {"file": ["Le contenu du fichier ne correspond pas à son extension."]}
     script = SimpleUploadedFile("script.exe", b"MZ", content_type="application/octet-stream")
     with pytest.raises(ValidationError) as error:
-        services.contract_attach_document(contract=contract, actor=delegation_staff, title="x", uploaded_file=script)
+        lifecycle.contract_attach_document(contract=contract, actor=delegation_staff, title="x", uploaded_file=script)
     assert error.value.message_dict == {
         "file": ["Format refusé : le document doit être un fichier PDF, DOCX, XLSX, ODT, ODS, PNG ou JPG."]
     }
     good = SimpleUploadedFile("deliberation.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
-    document = services.contract_attach_document(
+    document = lifecycle.contract_attach_document(
         contract=contract, actor=delegation_staff, title="Délibération", uploaded_file=good
     )
     assert document.kind == DocumentKind.ATTACHMENT

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agreements.enums import AuditEventKind, ContractStatus, DocumentKind, SealingStatus, SignatureRequestStatus
 from agreements.models import AuditEvent
 from agreements.signing import selectors
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import (
     CODE,
@@ -206,7 +206,7 @@ def test_nothing_to_countersign_before_the_collectivities_have_signed(
 ):
     contract = make_contract(actor=delegation_staff, collectivities=[commune], delegate=delegate)
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     client.force_login(delegate)
     assert client.get(reverse("agreements:countersign", args=[contract.pk])).status_code == 404
     assert list(selectors.contracts_awaiting_countersignature(delegate)) == []
@@ -218,7 +218,7 @@ def test_a_replaced_countersigner_follows_the_new_account(
     deputy = UserFactory(role="delegation_staff", delegation=delegation, email="adjointe@cnfpt.example")
     request_id = awaiting.signature_requests.get(step=2).pk
     with django_capture_on_commit_callbacks(execute=True):
-        signing.signature_request_replace_signer(
+        sending.signature_request_replace_signer(
             contract=awaiting,
             request_id=request_id,
             actor=delegation_staff,

@@ -18,8 +18,8 @@ from webtest import Upload
 
 from agreements.enums import AuditEventKind, ContractStatus, DocumentKind, SealingStatus
 from agreements.models import ContractSeal
-from agreements.signing import archive, evidence, report, verification
-from agreements.signing import services as signing
+from agreements.signing import archive, evidence, report, sealing, verification
+from agreements.signing.services import completion, sending
 from agreements.signing.verification import VerdictKind
 from tests import pki
 from tests.agreements.factories import make_contract
@@ -177,7 +177,7 @@ def test_revocation_after_signing_does_not_invalidate_an_earlier_timestamped_sea
     # The same certificate without the timestamp and validation data: valid before the revocation, refused
     # after it, since nothing proves the seal came first.
     settings.SIGNING_TSA_URL = ""
-    untimestamped = signing.sealing.seal_pdf(content[: content.index(b"%%EOF") + 5], reason="Contrat signé")
+    untimestamped = sealing.seal_pdf(content[: content.index(b"%%EOF") + 5], reason="Contrat signé")
     now = timestamped_seal.revoked_since - datetime.timedelta(hours=1)
     before = report.seal_report(untimestamped, at=now, fetcher_backend=pki.fetcher_at(now))
     assert before.problem == ""
@@ -205,9 +205,9 @@ def test_the_tsa_down_at_sealing_leaves_the_contract_to_seal_then_a_visible_fail
 
     # The TSA answers again: the periodic sweep seals it, timestamped.
     settings.SIGNING_TSA_URL = timestamped_seal.tsa_url
-    later = contract.sealing_attempted_at + signing.FINALIZE_SWEEP_GRACE + datetime.timedelta(minutes=1)
+    later = contract.sealing_attempted_at + completion.FINALIZE_SWEEP_GRACE + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.contracts_finalize_missing(now=later) == 1
+        assert completion.contracts_finalize_missing(now=later) == 1
     contract.refresh_from_db()
     assert contract.sealing_status == SealingStatus.SEALED
     assert report.seal_structure(sealed_bytes(contract)).level == report.Level.B_LTA
@@ -358,7 +358,7 @@ def test_what_a_door_adds_to_the_signature_travels_in_the_signer_evidence(
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     collectivities_sign(contract, django_capture_on_commit_callbacks)
     countersignature = contract.signature_requests.get(step=2)
-    in_the_application = signing.Client(ip_address="192.0.2.7", user_agent="tests", account=contract.delegate)
+    in_the_application = sending.Client(ip_address="192.0.2.7", user_agent="tests", account=contract.delegate)
     with django_capture_on_commit_callbacks(execute=True):
         sign_request(countersignature, name="Bernard Roux", function="Délégué régional", client=in_the_application)
 

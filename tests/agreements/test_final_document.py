@@ -11,8 +11,8 @@ from django.utils import timezone
 from agreements.enums import ContractStatus, DocumentKind, SealingStatus
 from agreements.models import AuditEvent, PartnershipContract
 from agreements.signing import sealing, tasks
-from agreements.signing import services as signing
 from agreements.signing.emails import final_document_recipients
+from agreements.signing.services import completion, signatures
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import contract_named
 
@@ -148,30 +148,30 @@ def test_sweep_completes_signed_contracts_left_without_their_pdf(
 
     # A recent attempt may still be retrying: the sweep leaves it alone.
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.contracts_finalize_missing() == 0
-    later = timezone.now() + signing.FINALIZE_SWEEP_GRACE + datetime.timedelta(minutes=1)
+        assert completion.contracts_finalize_missing() == 0
+    later = timezone.now() + completion.FINALIZE_SWEEP_GRACE + datetime.timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.contracts_finalize_missing(now=later) == 1
+        assert completion.contracts_finalize_missing(now=later) == 1
     contract.refresh_from_db()
     assert contract.sealing_status == SealingStatus.SEALED
     assert contract.sealing_error == ""
     assert contract.documents.filter(kind=DocumentKind.SIGNED).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.contracts_finalize_missing(now=later + datetime.timedelta(hours=2)) == 0
+        assert completion.contracts_finalize_missing(now=later + datetime.timedelta(hours=2)) == 0
 
 
 def test_sweep_picks_a_contract_whose_task_never_ran(countersign, monkeypatch, django_capture_on_commit_callbacks):
     # The finalisation task is lost (a broker failure between the commit and the send).
-    monkeypatch.setattr(signing, "enqueue", lambda task, *args: None)
+    monkeypatch.setattr(signatures, "enqueue", lambda task, *args: None)
     contract = countersign()
     monkeypatch.undo()
     assert contract.sealing_status == SealingStatus.PENDING
     assert contract.sealing_attempted_at is None
-    later = contract.signed_at + signing.FINALIZE_SWEEP_GRACE + datetime.timedelta(seconds=1)
+    later = contract.signed_at + completion.FINALIZE_SWEEP_GRACE + datetime.timedelta(seconds=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.contracts_finalize_missing(now=later) == 1
+        assert completion.contracts_finalize_missing(now=later) == 1
         # A second sweep in the same minute finds it claimed.
-        assert signing.contracts_finalize_missing(now=later) == 0
+        assert completion.contracts_finalize_missing(now=later) == 0
     contract.refresh_from_db()
     assert contract.sealing_status == SealingStatus.SEALED
 
@@ -180,7 +180,7 @@ def test_sweep_leaves_contracts_signed_outside_the_platform_alone(delegation_sta
     # Signed without online signature requests (as imported history would be): nothing to seal.
     contract = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.SIGNED)
     PartnershipContract.objects.filter(pk=contract.pk).update(signed_at=timezone.now() - datetime.timedelta(days=2))
-    assert signing.contracts_finalize_missing() == 0
+    assert completion.contracts_finalize_missing() == 0
 
 
 def test_sweep_is_scheduled(settings):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
 from agreements.models import AuditEvent
-from agreements.signing import services as signing
+from agreements.signing.services import completion, sending, signatures
 from tests.agreements.factories import make_contract
 from tests.concurrency import run_concurrently
 from tests.factories import CommuneFactory
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 def _send(actor, collectivities):
     contract = make_contract(actor=actor, collectivities=collectivities)
-    signing.contract_send_for_signature(contract=contract, actor=actor)
+    sending.contract_send_for_signature(contract=contract, actor=actor)
     contract.refresh_from_db()
     contract.signature_requests.filter(step=1).update(code_verified_at=timezone.now())
     return contract
@@ -26,13 +26,13 @@ def _signer(request, contract):
     document = contract.documents.get(kind="for_signature")
 
     def sign():
-        return signing.signature_request_sign(
+        return signatures.signature_request_sign(
             request=request,
             name="Signataire",
             function="Maire",
             consent=True,
             document_sha256=document.sha256,
-            client=signing.Client(ip_address="127.0.0.1", user_agent="test"),
+            client=sending.Client(ip_address="127.0.0.1", user_agent="test"),
         )
 
     return sign
@@ -73,7 +73,7 @@ def test_countersignature_from_the_app_and_the_link_at_once_is_recorded_once(del
     document = contract.documents.get(kind="for_signature")
 
     def countersign(client):
-        return lambda: signing.signature_request_sign(
+        return lambda: signatures.signature_request_sign(
             request=request,
             name="Délégué",
             function="Délégué régional",
@@ -82,8 +82,8 @@ def test_countersignature_from_the_app_and_the_link_at_once_is_recorded_once(del
             client=client,
         )
 
-    in_app = signing.Client(ip_address="127.0.0.1", user_agent="app", account=delegation_staff)
-    by_link = signing.Client(ip_address="127.0.0.1", user_agent="portail")
+    in_app = sending.Client(ip_address="127.0.0.1", user_agent="app", account=delegation_staff)
+    by_link = sending.Client(ip_address="127.0.0.1", user_agent="portail")
     _results, errors = run_concurrently([countersign(in_app), countersign(by_link)])
     assert sum(e is None for e in errors) == 1
     assert AuditEvent.objects.filter(request=request, kind="signed").count() == 1
@@ -93,7 +93,7 @@ def test_countersignature_from_the_app_and_the_link_at_once_is_recorded_once(del
 
 def test_two_finalisations_at_once_store_one_sealed_pdf(delegation_staff, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune], status=ContractStatus.SIGNED)
-    _results, errors = run_concurrently([lambda: signing.contract_finalize(contract_id=contract.pk)] * 2)
+    _results, errors = run_concurrently([lambda: completion.contract_finalize(contract_id=contract.pk)] * 2)
     assert errors == [None, None]
     assert contract.documents.filter(kind="signed").count() == 1
     assert AuditEvent.objects.filter(contract=contract, kind="sealed").count() == 1

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agreements.enums import AuditEventKind, ContractStatus, DocumentKind, SignatureRequestStatus
 from agreements.models import AuditEvent
-from agreements.signing import services as signing
+from agreements.signing.services import sending, signatures
 from partnership.text import french_date
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, link_token_for, portal, sign_request
@@ -45,7 +45,7 @@ def union(delegation, delegation_staff, delegate, django_capture_on_commit_callb
         actor=delegation_staff, collectivities=[first, second], delegate=delegate, title="Formation des agents"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     return contract
 
@@ -303,12 +303,12 @@ def test_after_a_refusal_the_first_signer_is_told_the_signing_stopped(
         sign_request(first, name="Marie Martin")
         declining = _request(union, "Le Mans")
         codes = []
-        signing.signature_request_send_code(
-            request=declining, client=signing.PLATFORM, deliver=lambda _r, code: codes.append(code)
+        signatures.signature_request_send_code(
+            request=declining, client=sending.PLATFORM, deliver=lambda _r, code: codes.append(code)
         )
-        signing.signature_request_verify_code(request=declining, code=codes[-1], client=signing.PLATFORM)
+        signatures.signature_request_verify_code(request=declining, code=codes[-1], client=sending.PLATFORM)
         declining.refresh_from_db()
-        signing.signature_request_decline(request=declining, reason="Non", client=signing.PLATFORM)
+        signatures.signature_request_decline(request=declining, reason="Non", client=sending.PLATFORM)
 
     page = django_app.get(portal(link_token_for(first.signer_email)))
     said = page.html.select_one("#la-suite").find_next("p").get_text(" ", strip=True)

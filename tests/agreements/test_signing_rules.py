@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from agreements.enums import ContractStatus, SignatureRequestStatus
 from agreements.models import AuditChainHead, AuditEvent, SignatureRequest
-from agreements.signing import services as signing
 from agreements.signing.audit import verify_chain
+from agreements.signing.services import sending
 from partnership.tokens import token_hash
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import (
@@ -33,7 +33,7 @@ from tests.helpers import text
 def sent(delegation_staff, commune, django_capture_on_commit_callbacks):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     return contract
 
@@ -219,9 +219,9 @@ def test_expiry_tells_the_delegation_once(sent, delegation_staff, django_capture
     # Reminders before expiry belong to the reminders engine: tests/notifications/test_kinds.py.
     request = sent.signature_requests.get(step=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert signing.signatures_expire(now=request.expires_at - datetime.timedelta(minutes=1)) == {"expired": 0}
-        assert signing.signatures_expire(now=request.expires_at) == {"expired": 1}
-        assert signing.signatures_expire(now=request.expires_at + datetime.timedelta(days=1)) == {"expired": 0}
+        assert sending.signatures_expire(now=request.expires_at - datetime.timedelta(minutes=1)) == {"expired": 0}
+        assert sending.signatures_expire(now=request.expires_at) == {"expired": 1}
+        assert sending.signatures_expire(now=request.expires_at + datetime.timedelta(days=1)) == {"expired": 0}
     assert sent.signature_requests.get(step=1).status == SignatureRequestStatus.EXPIRED
     assert [m.subject for m in mail.outbox if delegation_staff.email in m.to] == [
         f"{contract_named(sent)}\u00a0: lien de signature de Marie Martin expiré"

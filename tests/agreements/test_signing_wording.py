@@ -1,4 +1,4 @@
-"""What signers read, decided once (``agreements.signing.wording``): the consent sentence fits who signs and
+"""What signers read, decided once (``agreements.signing.phrases``): the consent sentence fits who signs and
 for whom, on the portal and in the application, and the trail keeps it; every signing e-mail names the contract."""
 
 import pytest
@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from agreements.enums import AuditEventKind
 from agreements.models import AuditEvent
-from agreements.signing import services as signing
-from agreements.signing.wording import consent_statement
+from agreements.signing.phrases import consent_statement
+from agreements.signing.services import sending, signatures
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, last_mail_to, sign_request
 from tests.factories import CommuneFactory, EpciFactory, UserFactory
@@ -39,7 +39,7 @@ def send(delegation, delegation_staff, delegate, django_capture_on_commit_callba
         if party_overrides:
             contract.parties.update(**party_overrides)
         with django_capture_on_commit_callbacks(execute=True):
-            signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+            sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
         contract.refresh_from_db()
         return contract
 
@@ -68,7 +68,7 @@ def test_a_replacing_signer_consents_in_the_capacity_the_delegation_gave(
 ):
     contract = send(CommuneFactory(name="Le Mans", department=delegation.departments.first()))
     with django_capture_on_commit_callbacks(execute=True):
-        deputy = signing.signature_request_replace_signer(
+        deputy = sending.signature_request_replace_signer(
             contract=contract,
             request_id=contract.signature_requests.get(step=1).pk,
             actor=delegation_staff,
@@ -136,7 +136,7 @@ def test_the_code_email_names_the_contract(client, send, commune, django_capture
     contract = send(commune)
     request = contract.signature_requests.get(step=1)
     with django_capture_on_commit_callbacks(execute=True):
-        signing.signature_request_send_code(request=request, client=signing.PLATFORM)
+        signatures.signature_request_send_code(request=request, client=sending.PLATFORM)
     assert last_mail_to(request.signer_email).subject == (
         f"Contrat {contract.reference} «{NBSP}Formation des agents{NBSP}» – {commune.name}{NBSP}: votre code de "
         "signature"

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 
 from agreements.enums import ContractStatus, DocumentKind
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, LINK, last_mail_to
 from tests.factories import CommuneFactory, UserFactory
@@ -113,7 +113,7 @@ def test_signing_portal_on_a_phone_and_a_desktop(journey, delegation, delegation
         delegate=delegate,
         title="Formation des agents de Trifouilly",
     )
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     first_email, second_email = (party.signatory_email for party in contract.parties.order_by("position", "pk"))
     presented = contract.documents.get(kind=DocumentKind.FOR_SIGNATURE)

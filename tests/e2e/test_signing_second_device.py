@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connections
 from django.utils import timezone
 
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from partnership.text import french_date
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import CODE, LINK, last_mail_to, sign_request
@@ -49,7 +49,7 @@ def test_the_code_received_works_on_a_second_device_and_the_next_steps_are_true(
         last_name="Roux",
     )
     contract = make_contract(actor=delegation_staff, collectivities=[commune], delegate=delegate)
-    signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+    sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     email = contract.parties.get().signatory_email
     link = LINK.search(last_mail_to(email).body).group(0)

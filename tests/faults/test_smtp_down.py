@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from agreements.models import AuditEvent
-from agreements.signing import services as signing
+from agreements.signing.services import sending, signatures
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog
 from notifications.services import reminders_run
@@ -21,7 +21,7 @@ def test_reminder_is_retried_until_smtp_is_back(
 ):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     request = contract.signature_requests.get(step=1)
 
@@ -49,4 +49,4 @@ def test_reminder_is_retried_until_smtp_is_back(
     # The link in the delivered e-mail is the one that works.
 
     token = LINK.search(mail.outbox[0].body).group(1)
-    assert signing.signature_request_for_token(token).pk == request.pk
+    assert signatures.signature_request_for_token(token).pk == request.pk

@@ -7,7 +7,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from notifications import registry
 from notifications.enums import ReminderStatus
 from notifications.keys import address_key
@@ -72,7 +72,7 @@ def test_a_reminder_a_process_depends_on_has_no_unsubscribe(
 
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     before = len(smtp.messages)
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_run(today=in_days(3), only=["signature_pending"]) == {"signature_pending": 1}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agreements.enums import ContractStatus, StudyStatus
 from agreements.models import AuditEvent, Study
-from agreements.signing import services as signing
+from agreements.signing.services import sending, signatures
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from notifications.enums import ReminderStatus
 from notifications.models import ReminderLog
@@ -181,7 +181,7 @@ def test_a_run_missed_sends_the_latest_reminder_only(
 def sent_request(delegation_staff, commune, django_capture_on_commit_callbacks):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     mail.outbox.clear()
     return contract.signature_requests.get(step=1)
 
@@ -213,8 +213,8 @@ def test_pending_signature_is_reminded_every_n_days_then_warned_before_expiry(
 
     # The link of the latest reminder works; the earlier one no longer does.
     older, newer = (LINK.search(m.body).group(1) for m in mail.outbox)
-    assert signing.signature_request_for_token(older) is None
-    assert signing.signature_request_for_token(newer).pk == sent_request.pk
+    assert signatures.signature_request_for_token(older) is None
+    assert signatures.signature_request_for_token(newer).pk == sent_request.pk
     sent_request.refresh_from_db()
     assert sent_request.reminder_count == 2
     assert AuditEvent.objects.filter(request=sent_request, kind="reminded").count() == 2
@@ -234,7 +234,7 @@ def test_pending_signature_is_reminded_every_n_days_then_warned_before_expiry(
         ]
     )
     signer_mail = next(m for m in mail.outbox if m.to == [signer])
-    assert signing.signature_request_for_token(LINK.search(signer_mail.body).group(1)).pk == sent_request.pk
+    assert signatures.signature_request_for_token(LINK.search(signer_mail.body).group(1)).pk == sent_request.pk
     delegation_mail = next(m for m in mail.outbox if m.to == [delegation_staff.email])
     assert LINK.search(delegation_mail.body) is None  # the delegation never receives the signer's link
     assert f"/contrats/{contract.pk}/" in delegation_mail.body
@@ -244,7 +244,7 @@ def test_no_reminder_for_a_signed_or_expired_request(sent_request, settings, dja
     settings.SIGNATURE_REMINDER_DAYS = 3
     sent_on = timezone.localdate(sent_request.sent_at)
     with django_capture_on_commit_callbacks(execute=True):
-        signing.signatures_expire(now=sent_request.expires_at + datetime.timedelta(minutes=1))
+        sending.signatures_expire(now=sent_request.expires_at + datetime.timedelta(minutes=1))
     mail.outbox.clear()
     assert (
         run(

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from webtest import Upload
 
-from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ContractParty, PartnershipContract
+from agreements.services import drafting, lifecycle
 from events.models import EventRegistration
 from partnership.enums import CollectivityUse, Role
 from partnership.forms import collectivity_label
@@ -106,7 +106,7 @@ def test_contract_service_refuses_paris_as_a_party(delegation_staff, paris, comm
 def test_contract_update_service_refuses_paris(delegation_staff, paris, commune):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with pytest.raises(ValidationError) as error:
-        contract_services.contract_update(
+        drafting.contract_update(
             contract=contract,
             actor=delegation_staff,
             expected_version=contract.version,
@@ -132,9 +132,9 @@ def test_a_draft_naming_paris_cannot_be_sent_for_signature(delegation_staff, par
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     # A draft written before the rule was enforced (or straight into the database).
     contract.parties.update(collectivity=paris)
-    assert PARTY_MESSAGE in contract_services.readiness_problems(contract)
+    assert PARTY_MESSAGE in lifecycle.readiness_problems(contract)
     with pytest.raises(ValidationError) as error:
-        contract_services.contract_submit_for_signature(contract=contract, actor=delegation_staff)
+        lifecycle.contract_submit_for_signature(contract=contract, actor=delegation_staff)
     assert error.value.messages == [PARTY_MESSAGE]
     contract.refresh_from_db()
     assert (contract.status, contract.reference, contract.documents.count()) == (ContractStatus.DRAFT, None, 0)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from agreements.signing import services as signing
 from agreements.signing.models import AuditEvent
+from agreements.signing.services import sending
 from partnership.enums import Role
 from tests.agreements.factories import make_contract
 from tests.agreements.signing_helpers import link_token_for, sign, verify_identity
@@ -16,7 +16,7 @@ CERTIFIED_LEADER = "https://proconnect.gouv.fr/assurance/certification-dirigeant
 def out_for_signature(commune, delegation_staff, django_capture_on_commit_callbacks):
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     return contract
 

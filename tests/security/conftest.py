@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements.enums import DocumentKind
 from agreements.models import Internship, Study
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from events.models import Speaker
 from partnership.enums import ImportStatus
 from partnership.models import ImportRequest
@@ -77,7 +77,7 @@ def world(delegation, delegation_staff, commune, speaker_user, django_capture_on
     """A contract sent for signature to the mayor of ``commune``, with everything hanging from it."""
     contract = make_contract(actor=delegation_staff, collectivities=[commune])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     contract.refresh_from_db()
     party = contract.parties.get()
     line = ProgrammeLineFactory(contract=contract, theme=ThemeFactory(), planned_days=Decimal("2"))

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from webtest import Upload
 
-from agreements import services
 from agreements.models import PartnershipContract, ProgrammeLine
+from agreements.services import drafting
 from agreements.signing.sealing import seal_pdf
 from tests.agreements.factories import line, party
 from tests.factories import CommuneFactory, ThemeFactory
@@ -60,7 +60,7 @@ def test_contract_start_date_out_of_range_without_end_date_is_refused(django_app
 def test_contract_service_refuses_out_of_range_dates_whoever_calls_it(delegation_staff, commune):
 
     with pytest.raises(ValidationError) as refused:
-        services.contract_create(
+        drafting.contract_create(
             actor=delegation_staff,
             delegation=delegation_staff.delegation,
             title="Contrat",

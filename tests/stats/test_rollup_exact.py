@@ -16,9 +16,9 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Count, Sum
 
-from agreements import services as contract_services
 from agreements.enums import ContractStatus
 from agreements.models import ProgrammeLine
+from agreements.services import lifecycle
 from stats import indicators, naive, tally
 from stats.definitions import committed_programme_lines, delivered_half_days
 from stats.models import InterventionTally, TrainingSummary, TrainingTally
@@ -208,7 +208,7 @@ def test_indicators_equal_the_raw_rows_after_random_writes(
                 contract, actor = rng.choice(contracts)
                 contract.refresh_from_db()
                 if contract.status == ContractStatus.ACTIVE:
-                    contract_services.contract_terminate(contract=contract, actor=actor, reason="Fin anticipée")
+                    lifecycle.contract_terminate(contract=contract, actor=actor, reason="Fin anticipée")
                 else:
                     # Back to the committed statuses, as a correction in the admin would.
                     type(contract).objects.filter(pk=contract.pk).update(status=ContractStatus.ACTIVE)
@@ -265,7 +265,7 @@ def test_the_rollups_sql_and_the_definitions_agree_when_a_registration_or_a_cont
     past = Session.objects.get(pk=sessions[1].pk)  # three days ago, under the first contract
     agent = RegistrationFactory(session=past, employer=past.venue, category=AgentCategory.A)
     marks = {(agent.pk, half_day.pk): AttendanceStatus.PRESENT for half_day in past.half_days.filter(date__lte=today)}
-    training_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
+    attendance_services.attendance_record(actor=delegation_staff, session=past, marks=marks)
     assert delivered_half_days().filter(registration=agent).count() == 2
     _assert_sql_counts_the_definitions()
     # As the admin or an import would: the registration leaves « confirmed », its presence stops counting.

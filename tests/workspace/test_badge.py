@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agreements.enums import StudyStatus
 from agreements.models import Study
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from partnership import todo_registry
 from partnership.enums import Role
 from tests.agreements.factories import make_contract
@@ -45,7 +45,7 @@ def work(people, delegation, commune, django_capture_on_commit_callbacks):
     make_contract(actor=staff, collectivities=[CommuneFactory(department=commune.department)], title="Brouillon")
     sent = make_contract(actor=staff, collectivities=[commune], title="À signer", delegate=people["delegate"])
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=sent, actor=staff)
+        sending.contract_send_for_signature(contract=sent, actor=staff)
     speaker = SpeakerFactory(user=people["speaker_user"])
     for days_ago, agents in ((12, 2), (5, 1)):
         session = SessionFactory(

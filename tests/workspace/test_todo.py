@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agreements.enums import ContractStatus, InternshipStatus, SignatureRequestStatus, StudyStatus
 from agreements.models import Internship, PartnershipContract, SignatureRequest, Study
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from partnership.enums import Role
 from partnership.text import french_date
 from stats.enums import ExportFormat, ExportStatus
@@ -47,7 +47,7 @@ def _labels(block) -> list[str]:
 
 def _send(contract, actor, capture):
     with capture(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=actor)
+        sending.contract_send_for_signature(contract=contract, actor=actor)
     contract.refresh_from_db()
     return contract
 

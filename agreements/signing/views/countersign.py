@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from partnership import permissions
 from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
-from .. import selectors
-from .. import services as signing
+from .. import phrases, selectors
 from ..forms import CodeForm, SignForm
+from ..services import sending, signatures
 from .portal import SESSION_KEY, request_client, send_code_step, verify_code_step
 
 
@@ -32,8 +32,8 @@ def _awaiting(request, pk):
     return contract, signature_request
 
 
-def _client(request) -> signing.Client:
-    return signing.Client(**{**request_client(request).__dict__, "account": request.user})
+def _client(request) -> sending.Client:
+    return sending.Client(**{**request_client(request).__dict__, "account": request.user})
 
 
 def _is_verified(request, signature_request) -> bool:
@@ -60,7 +60,7 @@ def countersign(request, pk):
         "signature_request": signature_request,
         "verified": _is_verified(request, signature_request),
     }
-    reason = signing.refusal_reason(signature_request)
+    reason = signatures.refusal_reason(signature_request)
     if reason:
         context["reason"] = reason
     elif context["verified"]:
@@ -106,14 +106,18 @@ def countersign_sign(request, pk):
             return redirect("agreements:contract_detail", pk=pk)
         raise
     if not _is_verified(request, signature_request):
-        messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+        messages.error(request, phrases.IDENTITY_FIRST)
         return redirect("agreements:countersign", pk=pk)
     form = SignForm(request.POST, signature_request=signature_request)
     if not form.is_valid():
         add_error_messages(request, form_error_messages(form))
         return redirect("agreements:countersign", pk=pk)
     call = run_service(
-        request, signing.signature_request_sign, request=signature_request, client=_client(request), **form.cleaned_data
+        request,
+        signatures.signature_request_sign,
+        request=signature_request,
+        client=_client(request),
+        **form.cleaned_data,
     )
     if not call.ok:
         return redirect("agreements:countersign", pk=pk)

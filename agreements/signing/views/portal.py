@@ -16,19 +16,19 @@ from partnership.viewutils import Confirmation, is_confirmed, render_confirmatio
 
 from ...enums import SignerRole
 from ...pdf import contract_pdf_context
-from .. import selectors, verification
-from .. import services as signing
+from .. import phrases, selectors, verification
 from ..forms import CodeForm, DeclineForm, SignForm, VerificationForm
-from ..wording import on_behalf_of
+from ..phrases import on_behalf_of
+from ..services import sending, signatures
 
 SESSION_KEY = "signature-verified-{pk}"
 
 
-def request_client(request) -> signing.Client:
+def request_client(request) -> sending.Client:
     """Who is at the other end of this HTTP request, for the audit trail (with the level of a ProConnect login
     in this browser, if any: the service keeps it when that account is the signer's)."""
     acr = request.session.get("proconnect_acr", "") if request.user.is_authenticated else ""
-    return signing.Client(
+    return sending.Client(
         ip_address=client_ip(request) or None,
         user_agent=request.headers.get("User-Agent", "")[:500],
         login_acr=acr,
@@ -40,7 +40,7 @@ class PortalMixin:
     """Resolve the token; an unknown token is a 404, whatever the reason."""
 
     def dispatch(self, request, token, *args, **kwargs):
-        self.signature_request = signing.signature_request_for_token(token)
+        self.signature_request = signatures.signature_request_for_token(token)
         if self.signature_request is None:
             return render(request, "agreements/portal/invalid.html", status=404)
         self.token = token
@@ -55,7 +55,7 @@ class PortalMixin:
 
     def may_act(self) -> bool:
         """Identity confirmed in this browser session, and the request still awaits this signer."""
-        return self.is_verified() and not signing.refusal_reason(self.signature_request)
+        return self.is_verified() and not signatures.refusal_reason(self.signature_request)
 
     def context(self, **extra) -> dict:
         signature_request = self.signature_request
@@ -94,13 +94,13 @@ class PortalView(PortalMixin, View):
         signature_request = self.signature_request
         if selectors.signed_documents_available(signature_request):
             return self.render("signed", after=selectors.after_signing(signature_request))
-        reason = signing.refusal_reason(signature_request)
+        reason = signatures.refusal_reason(signature_request)
         if reason:
             return self.render("closed", reason=reason)
         opened_key = f"signature-opened-{signature_request.pk}"
         if not request.session.get(opened_key):
             # One "opened" event per browser session, not one per page load.
-            signing.signature_request_open(request=signature_request, client=request_client(request))
+            signatures.signature_request_open(request=signature_request, client=request_client(request))
             request.session[opened_key] = True
         if not self.is_verified():
             return self.render(
@@ -115,19 +115,19 @@ class PortalView(PortalMixin, View):
         return self.render("read", **contract_pdf_context(signature_request.contract))
 
 
-def send_code_step(request, signature_request, client: signing.Client) -> None:
+def send_code_step(request, signature_request, client: sending.Client) -> None:
     """The « recevoir un code » step of both doors (portal link, countersigning in the application):
     rate-limited per address, the outcome told in a message."""
     if not allow(f"signature-code-ip:{client_ip(request)}", limit=20, window_seconds=3600):
         messages.error(request, "Trop de demandes de code depuis votre connexion. Réessayez dans une heure.")
         return
-    if run_service(request, signing.signature_request_send_code, request=signature_request, client=client).ok:
+    if run_service(request, signatures.signature_request_send_code, request=signature_request, client=client).ok:
         messages.success(request, f"Un code à 6 chiffres vient d'être envoyé à {signature_request.signer_email}.")
 
 
-def verify_code_step(request, signature_request, client: signing.Client) -> bool:
+def verify_code_step(request, signature_request, client: sending.Client) -> bool:
     """The code step of both doors; ``True`` once the code is confirmed, which this browser session
-    remembers (``SESSION_KEY``). A refusal is told in a message."""
+    remembers (``SESSION_KEY``). A refusal (the service's ``ValidationError``) is told in a message."""
     form = CodeForm(request.POST)
     if not allow(f"signature-verify-ip:{client_ip(request)}", limit=60, window_seconds=3600):
         messages.error(request, "Trop d'essais depuis votre connexion. Réessayez dans une heure.")
@@ -135,11 +135,14 @@ def verify_code_step(request, signature_request, client: signing.Client) -> bool
     if not form.is_valid():
         messages.error(request, "Saisissez le code à 6 chiffres reçu par e-mail.")
         return False
-    problem = signing.signature_request_verify_code(
-        request=signature_request, code=form.cleaned_data["code"], client=client
+    call = run_service(
+        request,
+        signatures.signature_request_verify_code,
+        request=signature_request,
+        code=form.cleaned_data["code"],
+        client=client,
     )
-    if problem:
-        messages.error(request, problem)
+    if not call.ok:
         return False
     signature_request.refresh_from_db()
     request.session[SESSION_KEY.format(pk=signature_request.pk)] = signature_request.code_verified_at.isoformat()
@@ -205,14 +208,14 @@ class SignView(PortalMixin, View):
 
     def post(self, request, token):
         if not self.is_verified():
-            messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+            messages.error(request, phrases.IDENTITY_FIRST)
             return self.back()
         form = self.sign_form(request.POST)
         if not form.is_valid():
             return self.render("sign", status=400, sign_form=form)
         run_service(
             request,
-            signing.signature_request_sign,
+            signatures.signature_request_sign,
             request=self.signature_request,
             client=request_client(request),
             **form.cleaned_data,
@@ -249,7 +252,7 @@ class DeclineView(PortalMixin, View):
 
     def post(self, request, token):
         if not self.is_verified():
-            messages.error(request, "Confirmez d'abord votre identité avec le code reçu par e-mail.")
+            messages.error(request, phrases.IDENTITY_FIRST)
             return self.back()
         form = DeclineForm(request.POST)
         if not form.is_valid():
@@ -263,7 +266,7 @@ class DeclineView(PortalMixin, View):
             )
         call = run_service(
             request,
-            signing.signature_request_decline,
+            signatures.signature_request_decline,
             request=self.signature_request,
             reason=form.cleaned_data["reason"],
             client=request_client(request),

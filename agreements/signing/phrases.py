@@ -1,5 +1,5 @@
-"""What a signer reads from the platform and agrees to, decided once: the consent sentence and the
-subjects of the signing e-mails.
+"""What signing says, decided once: the consent sentence, the subjects of its e-mails, the titles of its documents
+and the sentences its services and pages share.
 
 The consent sentence is the one the signer ticks, on the portal as in the application (the délégué's
 countersignature), and the one the audit trail records with the signature.
@@ -10,6 +10,32 @@ from partnership.text import lower_first
 from ..enums import SignerRole
 
 NBSP = "\u00a0"
+
+# The refusal of every step after the code (portal and application doors, the signing services), while this
+# browser session has not confirmed the signer's identity.
+IDENTITY_FIRST = "Confirmez d'abord votre identité avec le code reçu par e-mail."
+# The function of a délégué(e) whose account names none.
+DELEGATE_FUNCTION = "Délégué(e) régional(e)"
+
+
+def document_for_signature_title(contract) -> str:
+    """The title of the document presented for signature, in the contract's documents."""
+    return f"Contrat {contract.reference} – version soumise à signature"
+
+
+def signed_document_title(contract) -> str:
+    """The title of the sealed final PDF, in the contract's documents (its renewals add their date)."""
+    return f"Contrat {contract.reference} signé et scellé"
+
+
+def seal_reason(contract) -> str:
+    """The reason the platform's seal gives, shown by PDF readers beside the signature."""
+    return f"Contrat {contract.reference} signé électroniquement"
+
+
+def wrong_code(attempts_left: int) -> str:
+    """The refusal of a wrong one-time code, with the attempts left before the link is locked."""
+    return f"Code incorrect. Il vous reste {attempts_left} essai{'s' if attempts_left > 1 else ''}."
 
 
 def signer_capacity(request) -> str:
