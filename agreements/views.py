@@ -215,8 +215,7 @@ def contract_update(request, pk: int):
         **fields,
     )
     if not call.ok:
-        status = 409 if drafting.is_stale_draft(call.error) else 400
-        return _render_contract_form(request, form, parties, lines, contract=contract, status=status)
+        return _render_contract_form(request, form, parties, lines, contract=contract, status=call.status)
     messages.success(request, "Les modifications du contrat sont enregistrées.")
     return _back_to(contract)
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from partnership import history, permissions
+from partnership.conflicts import StaleState
 from partnership.enums import CollectivityUse, HistoryAction, Role
 from partnership.models import Delegation, User
 from partnership.models_utils import model_update
@@ -30,17 +31,6 @@ from .rows import (
     rows_record_history,
     rows_write,
 )
-
-# The refusals of ``contract_update`` that say the draft changed, or left the draft state, since the form was
-# read: the page answers them with 409 (Conflict). Every other refusal is an ordinary validation error (400).
-STALE_DRAFT_CODES = frozenset({"stale", "stale_rows", "not_draft"})
-
-
-def is_stale_draft(error: ValidationError) -> bool:
-    """Does ``error`` say the draft changed or left its state since it was read (``STALE_DRAFT_CODES``)?"""
-    if hasattr(error, "error_dict"):
-        return False
-    return any(item.code in STALE_DRAFT_CODES for item in error.error_list)
 
 
 def default_end_date(start_date: datetime.date) -> datetime.date:
@@ -299,11 +289,11 @@ def contract_update(
     if updated != 1:
         current = PartnershipContract.objects.get(pk=contract.pk)
         if current.status != ContractStatus.DRAFT:
-            raise ValidationError(
+            raise StaleState(
                 "Ce contrat n'est plus un brouillon : il ne peut plus être modifié. Un contrat signé se modifie par avenant.",
                 code="not_draft",
             )
-        raise ValidationError(
+        raise StaleState(
             "Quelqu'un a enregistré ce contrat pendant que vous le modifiiez. Rechargez la page pour repartir de sa "
             "dernière version ; vos saisies n'ont pas été enregistrées.",
             code="stale",

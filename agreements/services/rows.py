@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from partnership import history
+from partnership.conflicts import StaleState
 from partnership.enums import HistoryAction
 from partnership.models import Collectivity
 from partnership.models_utils import model_update
@@ -93,7 +94,7 @@ def _plan_rows(existing: dict, changes: list, removed: Collection[int], *, what:
     removed = set(removed)
     unknown = (removed | {c.pk for c in changes if c.pk is not None}) - set(existing)
     if unknown:
-        raise ValidationError(
+        raise StaleState(
             f"{what} a été modifié entre-temps par quelqu'un d'autre. Rechargez la page pour repartir de sa "
             "dernière version ; vos saisies n'ont pas été enregistrées.",
             code="stale_rows",
