@@ -200,7 +200,7 @@ def test_registration_form_refuses_a_paris_employer(django_app, delegation_staff
     form["email"] = "lea.petit@paris.example.fr"
     form["category"] = "C"
     form["employer"] = collectivity_label(paris)
-    response = form.submit()
+    response = form.submit(status=400)
     assert response.context["form"].errors == {"employer": [EMPLOYER_MESSAGE]}
     assert _text(response).count(EMPLOYER_MESSAGE) == 1
     assert Registration.objects.count() == 0
@@ -217,7 +217,7 @@ def test_an_hr_contact_of_paris_cannot_register_agents(django_app, session, pari
     form["last_name"] = "Petit"
     form["email"] = "lea.petit@paris.example.fr"
     form["category"] = "C"
-    response = form.submit()
+    response = form.submit(status=400)
     assert response.context["form"].non_field_errors() == [EMPLOYER_MESSAGE]
     assert Registration.objects.count() == 0
 
@@ -319,7 +319,7 @@ def test_attendance_import_refuses_the_lines_of_a_paris_agent(django_app, delega
     page = django_app.get(reverse("trainings:attendance_import", args=[past.pk]), user=delegation_staff)
     form = _form_with(page, "file")
     form["file"] = Upload("presences.csv", content, "text/csv")
-    response = form.submit()
+    response = form.submit(status=400)
     assert response.context["errors"] == [f"Ligne 3\u00a0: {EMPLOYER_MESSAGE}"]
     assert Attendance.objects.count() == 0
 

@@ -302,7 +302,7 @@ def test_csv_with_a_nul_byte_or_a_200_kb_cell_answers_its_line_not_a_500(django_
     ).encode()
     response = import_csv(django_app, hr_contact, session, content, status=400)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert messages_of(response) == [
         "Ligne 2\u00a0: nom — caractère nul (NUL) interdit dans une cellule.",
         "Ligne 3\u00a0: emploi — 200\u00a0000 caractères, 200 au plus.",
