@@ -8,7 +8,6 @@ from django.utils import timezone
 from events.enums import EventStatus
 from events.models import Event, EventRegistration
 from events.services import event_cancel
-from partnership.text import french_date
 
 
 def test_an_event_form_with_a_field_to_correct_answers_400(django_app, delegation_staff, event):
@@ -41,7 +40,5 @@ def test_registering_to_an_event_whose_registrations_closed_meanwhile_answers_40
     closed = timezone.now() - timedelta(minutes=1)
     Event.objects.filter(pk=event.pk).update(registration_closes_at=closed)
     response = form.submit(status=409)
-    assert f"Les inscriptions sont closes depuis le {french_date(timezone.localtime(closed), 'j F Y à H:i')}." in (
-        response.text
-    )
+    assert "Les inscriptions sont closes." in response.text
     assert EventRegistration.objects.filter(event=event).count() == 0
