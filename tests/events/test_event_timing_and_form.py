@@ -78,7 +78,7 @@ def test_the_event_form_refuses_an_epci_as_venue(django_app, delegation_staff, d
     form = django_app.get("/evenements/gestion/nouveau/", user=delegation_staff).forms["event-form"]
     _fill(form, starts=timezone.localtime() + timedelta(days=20), commune_text=epci.code)
 
-    response = form.submit(status=200)
+    response = form.submit(status=400)
 
     assert response.html.select_one("#erreurs li a")["href"] == "#id_venue_commune"
     assert response.context["form"].errors["venue_commune"] == [
@@ -92,7 +92,7 @@ def test_creating_an_event_entirely_in_the_past_is_refused(django_app, delegatio
     last_year = timezone.localtime() - timedelta(days=365)
     _fill(form, starts=last_year, commune_text=commune.code)
 
-    response = form.submit(status=200)
+    response = form.submit(status=400)
 
     ended = french_date(last_year.replace(hour=12, minute=30, second=0, microsecond=0), "j F Y à H:i")
     assert response.context["form"].errors["ends_at"] == [

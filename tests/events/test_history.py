@@ -59,7 +59,7 @@ def test_a_refused_event_change_records_nothing(django_app, persona):
     form["title"] = "Un autre titre"
     form["capacity"] = "1"  # two participants are confirmed
 
-    page = form.submit()
+    page = form.submit(status=400)
 
     assert "La capacité ne peut pas être inférieure au nombre d'inscrits confirmés (2)." in text(page)
     assert _entries(target.rows["event"]) == []

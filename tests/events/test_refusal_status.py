@@ -1,6 +1,10 @@
 """A page shown again after a refusal says why in its status: 400 for a field to correct, 409 when the
 event left the state the page was drawn in (cancelled, or its registrations closed, meanwhile)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from events.enums import EventStatus
 from events.models import Event, EventRegistration
 from events.services import event_cancel
@@ -25,7 +29,7 @@ def test_editing_an_event_cancelled_meanwhile_answers_409(django_app, delegation
     assert Event.objects.get(pk=event.pk).title == event.title
 
 
-def test_registering_to_an_event_cancelled_meanwhile_answers_409(django_app, event, commune):
+def test_registering_to_an_event_whose_registrations_closed_meanwhile_answers_409(django_app, event, commune):
     page = django_app.get(f"/evenements/{event.pk}/")
     form = next(form for form in page.forms.values() if "first_name" in form.fields)
     form["first_name"] = "Agathe"
@@ -33,7 +37,8 @@ def test_registering_to_an_event_cancelled_meanwhile_answers_409(django_app, eve
     form["email"] = "agathe.roussel@ville.example.fr"
     form["quality"] = "elected"
     form["collectivity"] = commune.code
-    Event.objects.filter(pk=event.pk).update(status=EventStatus.CANCELLED)
+    closed = timezone.now() - timedelta(minutes=1)
+    Event.objects.filter(pk=event.pk).update(registration_closes_at=closed)
     response = form.submit(status=409)
-    assert "Les inscriptions à cet événement ne sont pas ouvertes." in response.text
+    assert "Les inscriptions sont closes." in response.text
     assert EventRegistration.objects.filter(event=event).count() == 0
