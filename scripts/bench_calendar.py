@@ -29,7 +29,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from partnership.models import Delegation, User  # noqa: E402
-from trainings import selectors  # noqa: E402
+from trainings import calendar_selectors  # noqa: E402
 from trainings.calendar_feed import calendar_feed  # noqa: E402
 from trainings.models import SessionHalfDay  # noqa: E402
 
@@ -49,8 +49,8 @@ def feed_ms(delegation: Delegation, first: datetime.date, last: datetime.date) -
     def build():
         return calendar_feed(
             delegation,
-            selectors.calendar_feed_sessions(delegation, first=first, last=last),
-            selectors.calendar_feed_half_days(delegation, first=first, last=last),
+            calendar_selectors.calendar_feed_sessions(delegation, first=first, last=last),
+            calendar_selectors.calendar_feed_half_days(delegation, first=first, last=last),
             first,
             last,
         )
@@ -67,8 +67,10 @@ def main():
     )
     month = datetime.date(busiest[0], busiest[1], 1)
     # The feed's window (30 days back, 365 ahead) laid over the busiest 13 months of the data.
-    first = month - datetime.timedelta(days=selectors.CALENDAR_FEED_DAYS_BACK + 180)
-    last = first + datetime.timedelta(days=selectors.CALENDAR_FEED_DAYS_BACK + selectors.CALENDAR_FEED_DAYS_AHEAD)
+    first = month - datetime.timedelta(days=calendar_selectors.CALENDAR_FEED_DAYS_BACK + 180)
+    last = first + datetime.timedelta(
+        days=calendar_selectors.CALENDAR_FEED_DAYS_BACK + calendar_selectors.CALENDAR_FEED_DAYS_AHEAD
+    )
     print(f"Mois le plus chargé : {month:%Y-%m} ; fenêtre du flux : du {first} au {last}.")
     small, large = delegations_by_size()
     for label, delegation in (("petite", small), ("grande", large)):

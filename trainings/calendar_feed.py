@@ -12,7 +12,7 @@ from django.utils.http import quote_etag
 
 from partnership.calendar_files import UID_DOMAIN, content_line, escape_text, timezone_lines, utc_time
 
-from . import selectors
+from . import calendar_selectors
 from .documents import PERIOD_HOURS
 from .enums import SessionStatus
 
@@ -20,18 +20,18 @@ from .enums import SessionStatus
 URL_PLACEHOLDER = "987654321"
 # Said on the page that offers the link and in the file itself (``X-WR-CALDESC``).
 WINDOW_DESCRIPTION = (
-    f"les formations des {selectors.CALENDAR_FEED_DAYS_BACK} derniers jours "
-    f"et des {selectors.CALENDAR_FEED_DAYS_AHEAD} prochains jours"
+    f"les formations des {calendar_selectors.CALENDAR_FEED_DAYS_BACK} derniers jours "
+    f"et des {calendar_selectors.CALENDAR_FEED_DAYS_AHEAD} prochains jours"
 )
 
 
 def calendar_feed_response(request, delegation) -> HttpResponse:
     """The feed of ``delegation`` today, or a 304 when the app polling it already holds this very file."""
-    first, last = selectors.calendar_feed_window(timezone.localdate())
+    first, last = calendar_selectors.calendar_feed_window(timezone.localdate())
     content = calendar_feed(
         delegation,
-        selectors.calendar_feed_sessions(delegation, first=first, last=last),
-        selectors.calendar_feed_half_days(delegation, first=first, last=last),
+        calendar_selectors.calendar_feed_sessions(delegation, first=first, last=last),
+        calendar_selectors.calendar_feed_half_days(delegation, first=first, last=last),
         first,
         last,
     )
@@ -46,7 +46,7 @@ def calendar_feed_response(request, delegation) -> HttpResponse:
 
 def calendar_feed(delegation, sessions: dict, half_days, first: datetime.date, last: datetime.date) -> bytes:
     """The delegation's feed: each half-day from ``first`` to ``last`` of its sessions
-    (``selectors.calendar_feed_half_days``, ``selectors.calendar_feed_sessions``), each linked to the session's
+    (``calendar_selectors.calendar_feed_half_days``, ``calendar_selectors.calendar_feed_sessions``), each linked to the session's
     page. The same events as ``half_day_event`` writes (UID, times, summary, place, status), written line by
     line: a year of a large delegation is tens of thousands of them, so what a session says is written once
     and repeated for each of its half-days. Each ``DTSTAMP`` is the session's last change, so that the file,

@@ -5,7 +5,7 @@ A month grid of seven columns cannot be read on a phone, so the page carries bot
 ``?vue=grille`` asks for one of them at every width, and the month links keep that choice.
 
 A busy day of a large delegation holds hundreds of half-days: a day of the month shows the first
-``selectors.CALENDAR_HALF_DAYS_PER_DAY`` of them, then « + N autres », a link to that day's list
+``calendar_selectors.CALENDAR_HALF_DAYS_PER_DAY`` of them, then « + N autres », a link to that day's list
 (``?jour=AAAA-MM-JJ``, paginated), so that the month costs the same whatever the delegation's size.
 """
 
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from partnership import permissions
 from partnership.viewutils import gate, paginate
 
-from . import selectors
+from . import calendar_selectors
 from .calendar_feed import WINDOW_DESCRIPTION
 
 MONTHS = [
@@ -66,14 +66,14 @@ def session_calendar(request):
     view = request.GET.get("vue", "")
     view = view if view in VIEWS else ""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    half_days = selectors.calendar_month_half_days(request.user, first=weeks[0][0], last=weeks[-1][-1])
+    half_days = calendar_selectors.calendar_month_half_days(request.user, first=weeks[0][0], last=weeks[-1][-1])
     by_day: dict = {}
     for half_day in half_days:
         by_day.setdefault(half_day.date, CalendarDay(half_day.date, half_day.day_total)).half_days.append(half_day)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     feed_delegation = request.user.delegation if permissions.is_delegation_staff(request.user) else None
-    feed = selectors.calendar_feed_for(feed_delegation) if feed_delegation else None
+    feed = calendar_selectors.calendar_feed_for(feed_delegation) if feed_delegation else None
     suffix = f"&vue={view}" if view else ""
     return render(
         request,
@@ -116,7 +116,7 @@ class CalendarDay:
 
 def _session_calendar_day(request, day: datetime.date, today: datetime.date):
     """Every half-day of one day, a page at a time: where « + N autres » of the month leads."""
-    half_days = selectors.calendar_half_days(request.user, first=day, last=day).order_by(
+    half_days = calendar_selectors.calendar_half_days(request.user, first=day, last=day).order_by(
         "period", "session__action__title", "pk"
     )
     return render(

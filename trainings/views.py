@@ -25,8 +25,8 @@ from partnership.viewutils import (
     run_service,
 )
 
+from . import calendar_selectors, selectors, services
 from . import registrations as registration_services
-from . import selectors, services
 from .calendar_feed import calendar_feed_response
 from .convocation import convocation_calendar, registration_from_convocation
 from .documents import half_day_hours
@@ -377,7 +377,7 @@ def registration_cancel(request, pk: int):
 @require_GET
 def calendar_feed_view(request, code):
     """The iCalendar feed of a delegation, for calendar apps: the secret token replaces a login."""
-    delegation = selectors.calendar_feed_delegation(code=code, token=request.GET.get("jeton", ""))
+    delegation = calendar_selectors.calendar_feed_delegation(code=code, token=request.GET.get("jeton", ""))
     if delegation is None:
         raise Http404
     return calendar_feed_response(request, delegation)

@@ -11,9 +11,9 @@ from tests.trainings.factories import (
     TrainingActionFactory,
     in_days,
 )
+from trainings.calendar_selectors import CALENDAR_HALF_DAYS_PER_DAY
 from trainings.enums import AttendanceStatus, Period, RegistrationStatus
 from trainings.models import Attendance
-from trainings.selectors import CALENDAR_HALF_DAYS_PER_DAY
 
 MANY = 29
 
