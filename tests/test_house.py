@@ -21,7 +21,6 @@ SUB_APPS = ("agreements.signing", "agreements.axis5")
 MAX_LINES = 500
 
 
-
 def _app_modules():
     for package in APPS:
         for path in sorted((ROOT / package).rglob("*.py")):
