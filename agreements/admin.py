@@ -1,3 +1,5 @@
+"""The framework agreement, contracts and axis 5 in the AMF's Django admin: scoped, read-only where the services own the change."""
+
 from django.contrib import admin
 
 from partnership import permissions

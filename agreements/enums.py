@@ -1,3 +1,5 @@
+"""The agreements' choices: contracts' statuses (and which commit the delegation), signature requests, seals, audit events, axis 5."""
+
 from django.db import models
 
 

@@ -1,3 +1,5 @@
+"""The contracts' pages, under /contrats/."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The events' choices: kinds, statuses, registrants' qualities and statuses, speakers' expertise themes."""
+
 from django.db import models
 
 

@@ -1,3 +1,5 @@
+"""The events' forms: an event and its programme, registration, check-in, feedback, speakers' search and profile."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms

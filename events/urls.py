@@ -1,3 +1,5 @@
+"""The events' and the speakers' network's pages, under /evenements/."""
+
 from django.urls import path
 
 from . import speaker_views, views

@@ -1,3 +1,5 @@
+"""The reminder log and the opt-outs in the AMF's Django admin: read-only, with a « renvoyer » action through the service."""
+
 from django.contrib import admin, messages
 
 from partnership.admin_site import ScopedModelAdmin

@@ -1,3 +1,5 @@
+"""The directory and the accounts in the AMF's Django admin: scoped to who asks, changes through the services."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models

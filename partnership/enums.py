@@ -1,3 +1,5 @@
+"""The core's choices: roles, kinds of collectivité, history actions and the other labels users read."""
+
 from django.db import models
 
 

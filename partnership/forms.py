@@ -1,3 +1,5 @@
+"""The core's forms and fields: accounts, the collectivité picker, choices in French alphabetical order."""
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm

@@ -1,3 +1,5 @@
+"""The core's middleware: the Content-Security-Policy header, and NUL characters refused before any view."""
+
 from django.http import QueryDict
 
 from .proconnect.config import is_enabled, issuer_origin

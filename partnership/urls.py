@@ -1,3 +1,5 @@
+"""The project's URLs: every app's pages under their French paths (the project floor, which names every app)."""
+
 from django.contrib import admin
 from django.urls import include, path
 

@@ -1,3 +1,5 @@
+"""The statistics' forms: the dashboard's filter and an export request."""
+
 from django import forms
 
 from .datasets import dataset_choices

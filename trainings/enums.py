@@ -1,3 +1,5 @@
+"""The trainings' choices: action modes, sessions', registrations' and attendance statuses, agent categories, half-days."""
+
 from django.db import models
 
 

@@ -1,3 +1,5 @@
+"""The trainings' pages, under /formations/: sessions, calendar, registrations, attendance, convocations, feeds."""
+
 from django.urls import path
 
 from . import attendance_views, batch_views, calendar_views, views

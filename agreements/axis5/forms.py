@@ -1,3 +1,5 @@
+"""The forms of axis 5: INET internships and studies for the AMF, their transitions and deliverables."""
+
 from django import forms
 
 from partnership.uploads import check_document

@@ -1,3 +1,5 @@
+"""``manage.py send_reminders [--today AAAA-MM-JJ]``: decide and send the reminders due, as Celery beat does every hour."""
+
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
