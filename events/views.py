@@ -22,6 +22,7 @@ from partnership.viewutils import (
     gate,
     is_confirmed,
     paginate,
+    personal_link_page,
     refusal_status,
     render_confirmation,
     run_service,
@@ -127,6 +128,7 @@ def _registration_from_token(token: str) -> EventRegistration:
     return get_object_or_404(selectors.registrations_of_link(token))
 
 
+@personal_link_page
 def registration_manage(request, token: str):
     """The personal page of a registration: cancel, give feedback, download the certificate."""
     registration = _registration_from_token(token)
@@ -160,6 +162,7 @@ def registration_manage(request, token: str):
 
 
 @require_POST
+@personal_link_page
 def registration_cancel_own(request, token: str):
     registration = _registration_from_token(token)
     if not is_confirmed(request):
@@ -186,6 +189,7 @@ def registration_cancel_own(request, token: str):
 
 
 @require_GET
+@personal_link_page
 def registration_certificate_own(request, token: str):
     return _certificate_response(_registration_from_token(token))
 

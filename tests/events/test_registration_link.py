@@ -97,3 +97,20 @@ def test_no_project_task_takes_a_token_or_a_code():
         and not parameter.startswith("_legacy")
     }
     assert secrets == set()
+
+
+def test_the_personal_page_of_a_registration_is_kept_by_no_cache_and_indexed_by_no_engine(
+    django_app, event, hr_contact, django_capture_on_commit_callbacks
+):
+    """As the agents' convocation (issue 21, item 6): a page about one person, behind the link e-mailed to them,
+    and the confirmation step of its cancellation."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _register_through_the_page(django_app, event, hr_contact)
+    page = django_app.get(f"/evenements/inscription/{personal_link_token(mail.outbox[-1].body)}/")
+    confirmation = next(form for form in page.forms.values() if "annuler" in form.action).submit()
+    for response in (page, confirmation):
+        assert (response.status_code, response.headers["Cache-Control"], response.headers["X-Robots-Tag"]) == (
+            200,
+            "private, no-store",
+            "noindex, nofollow",
+        )
