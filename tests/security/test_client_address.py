@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from agreements.signing import services as signing
+from agreements.signing.services import sending
 from partnership.auth import client_ip
 from stats import api
 from tests.agreements.factories import make_contract
@@ -64,7 +64,7 @@ def test_signing_portal_code_limit_counts_a_client_forging_x_forwarded_for_as_on
     delegate = UserFactory(role="delegation_staff", delegation=delegation, function="Délégué régional")
     contract = make_contract(actor=delegation_staff, collectivities=[commune], delegate=delegate)
     with django_capture_on_commit_callbacks(execute=True):
-        signing.contract_send_for_signature(contract=contract, actor=delegation_staff)
+        sending.contract_send_for_signature(contract=contract, actor=delegation_staff)
     token = link_token_for(contract.signature_requests.get(party__collectivity=commune).signer_email)
     refused = "Trop de demandes de code depuis votre connexion. Réessayez dans une heure."
 
