@@ -56,7 +56,8 @@ def test_coverage_map_is_drawn_focusable_and_accessible(journey, delegation, del
     )
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#couverture-departement-69"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#couverture-departement-69")
+    page.wait_for_url("**/statistiques/#couverture-departement-69")  # following a link is asynchronous
+    assert page.locator("#couverture-departement-69").count() == 1
     # Paris is drawn apart, never as covered.
     paris = page.locator("figure.stat-map").nth(0).locator("path.map-excluded")
     assert paris.count() == 1
