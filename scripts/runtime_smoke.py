@@ -320,10 +320,14 @@ def run(test_pki) -> int:
         status, _headers, content = browser.request("GET", "/statistiques/exports/etat/")
         assert status == 200 and "Prêt" in content.decode(), f"tableau des exports : {status}"
 
-        log("contrat envoyé à la signature, lien reçu par e-mail, ouvert")
-        status, _, _ = browser.post_form(
-            f"/contrats/{contract_id}/", f"/contrats/{contract_id}/envoyer-a-la-signature/", {}
-        )
+        log("contrat envoyé à la signature (après sa page de confirmation), lien reçu par e-mail, ouvert")
+        send = f"/contrats/{contract_id}/envoyer-a-la-signature/"
+        status, _, content = browser.post_form(f"/contrats/{contract_id}/", send, {})
+        confirmation = html.unescape(content.decode())
+        assert status == 200 and "Ce qui va se passer" in confirmation, f"confirmation de l'envoi : {status}"
+        # The confirmation page posts again what was sent, with its « oui » (partnership.viewutils.CONFIRM_FIELD).
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirmation).group(1)
+        status, _, _ = browser.request("POST", send, {"csrfmiddlewaretoken": token, "confirmation": "oui"})
         assert status == 302, f"envoi à la signature : {status}"
         page = html.unescape(browser.request("GET", f"/contrats/{contract_id}/")[2].decode())
         alerts = re.findall(r'class="alert alert-(?:danger|success)[^"]*"[^>]*>\s*([^<]+)', page)
