@@ -30,8 +30,8 @@ from events.enums import EventKind, EventStatus, ExpertiseTheme, ParticipantQual
 from events.enums import RegistrationStatus as EventRegistrationStatus
 from events.models import Event, EventRegistration, Speaker
 from notifications.services import unsubscribe_token
-from partnership.enums import Role
-from partnership.models import Collectivity, Delegation, User
+from partnership.enums import ImportStatus, Role
+from partnership.models import Collectivity, Delegation, ImportRequest, User
 from partnership.tokens import token_hash
 from stats.models import ExportRequest
 from tests.agreements.factories import make_contract
@@ -69,6 +69,7 @@ class World:
     internship: Internship
     study: Study
     export: ExportRequest | None
+    import_request: ImportRequest | None = None
     users: dict = field(default_factory=dict)  # short persona name → user
 
 
@@ -160,6 +161,20 @@ def build_world(delegation: Delegation, label: str) -> World:
         )
         export.file.save("banc.csv", ContentFile(b"a;b\n"), save=False)
         export.save()
+    import_request = ImportRequest.objects.filter(requested_by=staff).first()
+    if import_request is None:
+        import_request = ImportRequest(
+            requested_by=staff,
+            kind="trainings.registrations",
+            parameters={"session_id": session.pk},
+            target_label="Session du banc",
+            line_count=600,
+            status=ImportStatus.REFUSED,
+            error_count=1,
+            finished_at=timezone.now(),
+        )
+        import_request.report.save("rapport.csv", ContentFile(b"ligne;erreurs\r\n"), save=False)
+        import_request.save()
     world = World(
         delegation=delegation,
         contract=contract,
@@ -178,6 +193,7 @@ def build_world(delegation: Delegation, label: str) -> World:
         internship=Internship.objects.order_by("pk").first(),
         study=_study(),
         export=export,
+        import_request=import_request,
     )
     world.users = {
         "anon": None,

@@ -540,12 +540,15 @@ CHECKS += [
 
 # --- ProConnect and the requests for access ---------------------------------------------------------------
 def _access_request(world):
-    """A pending request for access from a person of ``commune`` (delegation staff of ``delegation`` decide it)."""
-    collectivity = world.contract.parties.get().collectivity
+    """A pending request for access from a person of the contract's first party (its delegation decides it).
+
+    One per collectivité: the load benchmark asks it of a small and a large delegation's world, whose contracts
+    may have several parties."""
+    collectivity = world.contract.parties.order_by("position", "pk").first().collectivity
     request, _ = AccessRequest.objects.get_or_create(
-        sub="sub-matrice",
+        sub=f"sub-matrice-{collectivity.pk}",
         defaults={
-            "email": "demande-matrice@example.fr",
+            "email": f"demande-matrice-{collectivity.pk}@example.fr",
             "first_name": "Dora",
             "last_name": "Demande",
             "siret": collectivity.siren + "00017",
