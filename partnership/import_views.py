@@ -7,17 +7,14 @@ so far; the answer stops asking once none is, and announces only the imports who
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_htmx.http import HttpResponseClientRedirect
 
 from . import imports, permissions
-from .polling import polled_table
+from .polling import polled_table, polled_table_response
 from .viewutils import gate, run_service
 
 IMPORTS_PER_PAGE = 30
@@ -86,10 +83,9 @@ def import_list(request):
 @never_cache
 def import_table(request):
     """The table of « Mes imports » alone, for the page's own polling."""
-    if not request.user.is_authenticated:
-        login = redirect_to_login(reverse("import_list"))
-        return HttpResponseClientRedirect(login.url) if request.htmx else login
-    return render(request, "partnership/import_table_partial.html", _import_table(request))
+    return polled_table_response(
+        request, "partnership/import_table_partial.html", lambda: _import_table(request), page_url="import_list"
+    )
 
 
 @require_GET

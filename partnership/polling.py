@@ -10,8 +10,11 @@ announces to screen readers only the rows whose status changed since.
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
 
 from .viewutils import paginate
 
@@ -50,3 +53,12 @@ def polled_table(request, rows, *, per_page: int, page_url: str, table_url: str,
         context["poll_url"] = reverse(table_url) + "?" + urlencode(query)
         context["poll_seconds"] = SLOW_POLL_SECONDS if stalled else POLL_SECONDS
     return context
+
+
+def polled_table_response(request, template: str, context, *, page_url: str):
+    """The polled table alone (``context()`` gives its context); logged out while the page was open, the whole
+    page goes to the login form (an htmx client redirect), not the table."""
+    if not request.user.is_authenticated:
+        login = redirect_to_login(reverse(page_url))
+        return HttpResponseClientRedirect(login.url) if request.htmx else login
+    return render(request, template, context())

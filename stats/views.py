@@ -10,16 +10,13 @@ the answer stops asking once none is, announcing to screen readers only the expo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from partnership import permissions
-from partnership.polling import polled_table
+from partnership.polling import polled_table, polled_table_response
 from partnership.text import duration_label
 from partnership.viewutils import add_error_messages, form_error_messages, gate, run_service
 
@@ -91,11 +88,9 @@ def export_list(request):
 @never_cache
 def export_table(request):
     """The table of « Mes exports » alone, for the page's own polling; it announces the exports that changed."""
-    if not request.user.is_authenticated:
-        # Logged out while the page was open: the whole page goes to the login form, not the table.
-        login = redirect_to_login(reverse("stats:export_list"))
-        return HttpResponseClientRedirect(login.url) if request.htmx else login
-    return render(request, "stats/export_table_partial.html", _export_table(request))
+    return polled_table_response(
+        request, "stats/export_table_partial.html", lambda: _export_table(request), page_url="stats:export_list"
+    )
 
 
 @require_POST
